@@ -1,0 +1,3 @@
+export { loadConfig } from './load-config.js';
+export { repoRoot } from './repo-root.js';
+export { DEFAULT_DATABASE_URL, DEFAULT_KAFKA_BROKERS, ServiceConfig } from './service-config.js';

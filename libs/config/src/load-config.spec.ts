@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from './load-config.js';
+import { DEFAULT_DATABASE_URL, ServiceConfig } from './service-config.js';
+
+class PoliceConfig extends ServiceConfig {
+  override PORT = 3002;
+}
+
+describe('loadConfig', () => {
+  it('takes defaults when nothing is set', () => {
+    const config = loadConfig(PoliceConfig, {});
+    expect(config.PORT).toBe(3002);
+    expect(config.DATABASE_URL).toBe(DEFAULT_DATABASE_URL);
+  });
+
+  it('reads and converts what is set', () => {
+    const config = loadConfig(PoliceConfig, { PORT: '4002', KAFKA_BROKERS: 'k1:9092,k2:9092' });
+    expect(config.PORT).toBe(4002);
+    expect(config.KAFKA_BROKERS).toBe('k1:9092,k2:9092');
+  });
+
+  it('fails naming every bad variable', () => {
+    expect(() => loadConfig(PoliceConfig, { PORT: 'eighty', DATABASE_URL: 'mysql://x' })).toThrow(
+      /PORT:.*\n.*DATABASE_URL: DATABASE_URL must be a postgres:\/\/ URL/s,
+    );
+  });
+});

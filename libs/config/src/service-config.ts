@@ -1,0 +1,39 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/jigsaw';
+export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
+
+/** Settings every Jigsaw service shares; each app extends it with its own port default. */
+export class ServiceConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 0;
+
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = DEFAULT_DATABASE_URL;
+
+  @IsString()
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS = DEFAULT_KAFKA_BROKERS;
+
+  /** Prefixes every topic and consumer group, so several hubs (or test runs) can share one cluster. */
+  @IsString()
+  @Matches(/^[a-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold only a-z, 0-9, ".", "_" and "-"' })
+  KAFKA_TOPIC_PREFIX = 'jigsaw.';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Keys the HMAC under which identifiers are looked up, so the registry never holds them in clear. */
+  @IsString()
+  @IsNotEmpty()
+  IDENTIFIER_HMAC_SECRET = 'development-only-identifier-secret';
+
+  @IsOptional()
+  @IsString()
+  SERVICE_NAME?: string;
+}

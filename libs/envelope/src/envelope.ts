@@ -1,0 +1,42 @@
+import type { SharingDecision } from './sharing.js';
+
+/** The child as the sending agency knows them. Personal data: never in keys, logs, metrics or spans. */
+export interface ChildSubject {
+  nhsNumber?: string;
+  upn?: string;
+  localIds?: { system: string; value: string }[];
+  name?: { given?: string; family?: string };
+  birthDate?: string;
+  postcode?: string;
+}
+
+/** CloudEvents 1.0 structured JSON, with Jigsaw's `subject` and `sharing`. */
+export interface JigsawEnvelope<TType extends string = string, TData = unknown> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: TType;
+  time: string;
+  dataschema: string;
+  datacontenttype?: 'application/json';
+  subject: ChildSubject;
+  sharing: SharingDecision;
+  data: TData;
+}
+
+/** An envelope as the hub stores and publishes it: with the pseudonymous hub child id and when it was recorded. */
+export type RecordedEvent<TType extends string = string, TData = unknown> = JigsawEnvelope<TType, TData> & {
+  childid: string;
+  recordedtime: string;
+};
+
+const ORGANISATION = /^urn:jigsaw:org:(council|police|health|education):[a-z0-9][a-z0-9-]*$/;
+
+/** Organisations are named `urn:jigsaw:org:<agency>:<code>`; the agency is read from the name. */
+export function agencyOfSource(source: string): string | undefined {
+  return ORGANISATION.exec(source)?.[1];
+}
+
+export function dataschemaFor(type: string, version: number): string {
+  return `urn:jigsaw:schema:${type}:v${version}`;
+}

@@ -1,0 +1,10 @@
+export { canonicalJson, contentHash } from './canonical-json.js';
+export {
+  agencyOfSource,
+  dataschemaFor,
+  type ChildSubject,
+  type JigsawEnvelope,
+  type RecordedEvent,
+} from './envelope.js';
+export { SchemaRegistry } from './schema-registry.js';
+export * from './sharing.js';

@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { repoRoot } from '@jigsaw/config';
+import type { FieldProblem } from '@jigsaw/errors';
+import { nhsNumberProblem, upnProblem } from '@jigsaw/identity';
+
+const ENVELOPE_ID = 'urn:jigsaw:schema:envelope:v1';
+const DATASCHEMA = /^urn:jigsaw:schema:([a-z0-9.-]+):v([0-9]+)$/;
+
+function schemaFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'examples' ? [] : schemaFiles(path);
+    return /^v\d+\.json$/.test(name) ? [path] : [];
+  });
+}
+
+function fieldOf(error: ErrorObject, prefix: string): string {
+  const segments = error.instancePath.split('/').filter(Boolean);
+  if (error.keyword === 'required') segments.push(String(error.params['missingProperty']));
+  if (error.keyword === 'additionalProperties') segments.push(String(error.params['additionalProperty']));
+  return [prefix, ...segments].filter(Boolean).join('.') || '(body)';
+}
+
+function reasonOf(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'required':
+      return 'is required';
+    case 'additionalProperties':
+      return 'is not allowed';
+    case 'enum':
+      return `must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(error.params['allowedValue'])}`;
+    case 'format':
+      return `must be a valid ${String(error.params['format'])}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+/** Ajv reports the same field several times through `anyOf` and `if`; keep the clearest report per field. */
+function toProblems(errors: readonly ErrorObject[] | null | undefined, prefix = ''): FieldProblem[] {
+  const problems = new Map<string, string>();
+  for (const error of errors ?? []) {
+    if (error.keyword === 'if' || error.keyword === 'anyOf') continue;
+    const field = fieldOf(error, prefix);
+    if (!problems.has(field)) problems.set(field, reasonOf(error));
+  }
+  if (problems.size === 0 && errors?.some((e) => e.keyword === 'anyOf' && e.instancePath === '/subject')) {
+    problems.set(`${prefix ? prefix + '.' : ''}subject`, 'must carry an nhsNumber, a upn or localIds');
+  }
+  return [...problems].map(([field, reason]) => ({ field, reason }));
+}
+
+/**
+ * Every JSON Schema under schemas/, compiled once. Envelopes are validated against the envelope schema
+ * and their `data` against the schema their `dataschema` names.
+ */
+export class SchemaRegistry {
+  private readonly ajv: Ajv2020;
+  private readonly envelope: ValidateFunction;
+  private readonly dataSchemas = new Map<string, ValidateFunction>();
+  private readonly latest = new Map<string, number>();
+
+  constructor(directory: string = join(repoRoot(), 'schemas')) {
+    this.ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    addFormats(this.ajv);
+    this.ajv.addFormat('nhs-number', { type: 'string', validate: (v: string) => !nhsNumberProblem(v) });
+    this.ajv.addFormat('upn', { type: 'string', validate: (v: string) => !upnProblem(v) });
+    for (const file of schemaFiles(directory)) {
+      const schema = JSON.parse(readFileSync(file, 'utf8')) as { $id?: string };
+      if (!schema.$id) throw new Error(`schema ${file} has no $id`);
+      this.ajv.addSchema(schema);
+      const match = DATASCHEMA.exec(schema.$id);
+      if (match && schema.$id !== ENVELOPE_ID) {
+        const [, type, version] = match as unknown as [string, string, string];
+        this.latest.set(type, Math.max(this.latest.get(type) ?? 0, Number(version)));
+      }
+    }
+    const envelope = this.ajv.getSchema(ENVELOPE_ID);
+    if (!envelope) throw new Error(`no envelope schema ${ENVELOPE_ID} under ${directory}`);
+    this.envelope = envelope;
+  }
+
+  /** Event types with a schema, and the newest version of each. */
+  get types(): ReadonlyMap<string, number> {
+    return this.latest;
+  }
+
+  dataValidator(dataschema: string): ValidateFunction | undefined {
+    let validate = this.dataSchemas.get(dataschema);
+    if (!validate) {
+      validate = this.ajv.getSchema(dataschema);
+      if (validate) this.dataSchemas.set(dataschema, validate);
+    }
+    return validate;
+  }
+
+  /** Every problem with an envelope and its data, by field; empty when it is valid. */
+  validateEnvelope(value: unknown): FieldProblem[] {
+    const problems = this.envelope(value) ? [] : toProblems(this.envelope.errors);
+    if (typeof value !== 'object' || value === null) return problems;
+    const { type, dataschema, data } = value as { type?: unknown; dataschema?: unknown; data?: unknown };
+    if (typeof type !== 'string' || typeof dataschema !== 'string') return problems;
+    const match = DATASCHEMA.exec(dataschema);
+    if (!match || match[1] !== type) {
+      return [...problems, { field: 'dataschema', reason: `must name a schema of type ${type}` }];
+    }
+    const validate = this.dataValidator(dataschema);
+    if (!validate) return [...problems, { field: 'dataschema', reason: 'is not a known schema' }];
+    if (typeof data !== 'object' || data === null || validate(data)) return problems;
+    return [...problems, ...toProblems(validate.errors, 'data')];
+  }
+
+  /** Validates one event type's data on its own (adapters and examples use this). */
+  validateData(dataschema: string, data: unknown): FieldProblem[] {
+    const validate = this.dataValidator(dataschema);
+    if (!validate) return [{ field: 'dataschema', reason: 'is not a known schema' }];
+    return validate(data) ? [] : toProblems(validate.errors, 'data');
+  }
+}

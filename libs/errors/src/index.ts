@@ -1,0 +1,1 @@
+export { ErrorCode, JigsawError, type FieldProblem } from './jigsaw-error.js';

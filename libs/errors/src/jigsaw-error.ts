@@ -1,0 +1,31 @@
+/** Stable codes: clients and dead-letter consumers match on these, so never rename one. */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  InvalidNhsNumber = 'INVALID_NHS_NUMBER',
+  InvalidUpn = 'INVALID_UPN',
+  SharingReasonRequired = 'SHARING_REASON_REQUIRED',
+  StreamVersionConflict = 'STREAM_VERSION_CONFLICT',
+  DuplicateEventConflict = 'DUPLICATE_EVENT_CONFLICT',
+  UnknownEventType = 'UNKNOWN_EVENT_TYPE',
+  ChildNotFound = 'CHILD_NOT_FOUND',
+  Unauthenticated = 'UNAUTHENTICATED',
+  Forbidden = 'FORBIDDEN',
+  PoisonMessage = 'POISON_MESSAGE',
+}
+
+export interface FieldProblem {
+  /** Dotted path of the field in the request, e.g. `data.occurredAt`. */
+  field: string;
+  reason: string;
+}
+
+export class JigsawError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly problems: readonly FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'JigsawError';
+  }
+}

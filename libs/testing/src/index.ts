@@ -1,0 +1,1 @@
+export { aNhsNumber, aUpn } from './identifiers.factory.js';
