@@ -25,6 +25,7 @@ const shared = {
 
 /** @type {import('jest').Config} */
 export default {
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,
@@ -36,14 +37,12 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
-      testTimeout: 60_000,
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
-      testTimeout: 120_000,
     },
   ],
 };

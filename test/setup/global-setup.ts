@@ -1,1 +1,11 @@
-export default async function globalSetup(): Promise<void> {}
+// Starts what the integration and end-to-end tests need: Kafka (unless KAFKA_BROKERS names a cluster)
+// and a PostgreSQL server (DATABASE_URL, the local one, or embedded). Each test file makes its own database.
+import { ensureKafka } from '../../infra/kafka/kafka.mjs';
+import { ensurePostgres } from '../../infra/postgres.mjs';
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env['TEST_DATABASE_URL'] && process.env['KAFKA_BROKERS']) return;
+  const [brokers, url] = await Promise.all([ensureKafka(), ensurePostgres({ database: 'jigsaw_test' })]);
+  process.env['KAFKA_BROKERS'] = brokers;
+  process.env['TEST_DATABASE_URL'] = url;
+}

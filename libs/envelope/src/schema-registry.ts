@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import formatsPlugin from 'ajv-formats';
 import { repoRoot } from '@jigsaw/config';
 import type { FieldProblem } from '@jigsaw/errors';
 import { nhsNumberProblem, upnProblem } from '@jigsaw/identity';
@@ -67,6 +67,8 @@ export class SchemaRegistry {
 
   constructor(directory: string = join(repoRoot(), 'schemas')) {
     this.ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    // ajv-formats is CommonJS; under NodeNext its default import is the module object.
+    const addFormats = (formatsPlugin as unknown as { default: typeof formatsPlugin.default }).default;
     addFormats(this.ajv);
     this.ajv.addFormat('nhs-number', { type: 'string', validate: (v: string) => !nhsNumberProblem(v) });
     this.ajv.addFormat('upn', { type: 'string', validate: (v: string) => !upnProblem(v) });

@@ -1,0 +1,24 @@
+import { ErrorCode, JigsawError } from '@jigsaw/errors';
+
+export class StreamVersionConflictError extends JigsawError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: number,
+  ) {
+    super(
+      ErrorCode.StreamVersionConflict,
+      `the stream has changed since it was read: expected version ${expected}, found ${actual}`,
+    );
+  }
+}
+
+/** Another event from the same source with the same id is already stored. */
+export class DuplicateEventError extends JigsawError {
+  constructor(
+    readonly source: string,
+    readonly id: string,
+  ) {
+    super(ErrorCode.DuplicateEventConflict, `an event with id ${id} from this source is already stored`);
+  }
+}

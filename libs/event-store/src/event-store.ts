@@ -1,0 +1,60 @@
+import type { RecordedEvent } from '@jigsaw/envelope';
+
+/** `no-stream`: the stream must not exist yet; a number: the stream's current version (its event count). */
+export type ExpectedVersion = number | 'any' | 'no-stream';
+
+/** A place in the global order. Compare only through the store; never do arithmetic on it. */
+export interface GlobalPosition {
+  transactionId: string;
+  position: string;
+}
+
+export const START: GlobalPosition = { transactionId: '0', position: '0' };
+
+export interface StoredEvent {
+  streamId: string;
+  /** 1-based position within its stream. */
+  streamPosition: number;
+  globalPosition: GlobalPosition;
+  event: RecordedEvent;
+  contentHash: string;
+  recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** The stream's version after the append. */
+  version: number;
+}
+
+/** Where the relay publishes an event: one topic per agency, keyed by the pseudonymous hub child id. */
+export interface OutboxRoute {
+  topic: string;
+  key: string;
+}
+
+export interface Subscription {
+  /** Resolves once the subscription has stopped. */
+  stop(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  after?: GlobalPosition;
+  batchSize?: number;
+  /** Called with each batch in global order; the next batch is read only after it resolves. */
+  handler: (events: StoredEvent[]) => Promise<void>;
+  onError?: (error: unknown) => void;
+}
+
+export interface EventStore {
+  append(
+    streamId: string,
+    events: readonly RecordedEvent[],
+    options: { expectedVersion: ExpectedVersion; contentHashes?: readonly string[] },
+  ): Promise<AppendResult>;
+  readStream(streamId: string): Promise<StoredEvent[]>;
+  /** Every event after `after`, in an order that never skips a late-committing writer. */
+  readAll(options?: { after?: GlobalPosition; limit?: number }): Promise<StoredEvent[]>;
+  /** The event a source sent with this id, if stored: the basis of idempotent ingest. */
+  findEvent(source: string, id: string): Promise<StoredEvent | undefined>;
+  subscribe(options: SubscribeOptions): Subscription;
+}

@@ -1,0 +1,19 @@
+export { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
+export {
+  START,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type GlobalPosition,
+  type OutboxRoute,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './event-store.js';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export {
+  EVENT_STORE_MIGRATIONS,
+  OUTBOX_CHANNEL,
+  PostgresEventStore,
+  type PostgresEventStoreOptions,
+} from './postgres-event-store.js';

@@ -1,0 +1,130 @@
+import type { Pool, PoolClient } from '@jigsaw/database';
+import type { Publisher } from '@jigsaw/messaging';
+import { OUTBOX_CHANNEL } from './postgres-event-store.js';
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  /** How often to look when no notification arrives; notifications make the usual case immediate. */
+  pollIntervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Publishes outbox rows to Kafka in id order, then deletes them. One relay is active per database at a
+ * time (an advisory lock), which keeps each child's messages in order; others wait as standbys.
+ * At least once: a crash after publishing and before deleting republishes, and consumers dedupe.
+ */
+export class OutboxRelay {
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  published = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly publisher: Publisher,
+    private readonly options: OutboxRelayOptions = {},
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  async backlog(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.outbox');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let listener: PoolClient | undefined;
+      try {
+        listener = await this.pool.connect();
+        const lock = await listener.query<{ ok: boolean }>(
+          "SELECT pg_try_advisory_lock(hashtext('jigsaw.outbox-relay')) AS ok",
+        );
+        if (!lock.rows[0]?.ok) {
+          listener.release();
+          listener = undefined;
+          await this.idle(1_000);
+          continue;
+        }
+        listener.on('notification', () => this.wake?.());
+        await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+        while (!this.stopped) {
+          const sent = await this.relayBatch();
+          if (sent === 0) await this.idle(this.options.pollIntervalMs ?? 1_000);
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.idle(500);
+      } finally {
+        if (listener) {
+          await listener.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+          listener.release(true);
+        }
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).then(() => {
+      this.wake = undefined;
+    });
+  }
+
+  /** Publishes one batch; the rows stay locked until Kafka has acknowledged every message. */
+  async relayBatch(): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, topic, message_key, payload, headers FROM event_store.outbox
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize ?? 500],
+      );
+      if (rows.length > 0) {
+        await this.publisher.publish(
+          rows.map((r) => ({
+            topic: r.topic,
+            key: r.message_key,
+            value: JSON.stringify(r.payload),
+            headers: r.headers,
+          })),
+        );
+        await client.query('DELETE FROM event_store.outbox WHERE id = ANY($1::bigint[])', [
+          rows.map((r) => r.id),
+        ]);
+      }
+      await client.query('COMMIT');
+      this.published += rows.length;
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

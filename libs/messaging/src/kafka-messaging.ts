@@ -1,0 +1,211 @@
+import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { JigsawError } from '@jigsaw/errors';
+import type {
+  IncomingMessage,
+  MessageConsumer,
+  MessageHandler,
+  OutgoingMessage,
+  Publisher,
+} from './messaging.js';
+import { PoisonMessageError } from './poison-message.error.js';
+
+export interface KafkaMessagingOptions {
+  brokers: string;
+  clientId: string;
+}
+
+function headersOf(
+  raw: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
+  }
+  return headers;
+}
+
+class KafkajsPublisher implements Publisher {
+  private connected: Promise<void> | undefined;
+
+  constructor(private readonly producer: Producer) {}
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    await this.connected;
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
+      })),
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.producer.disconnect();
+    this.connected = undefined;
+  }
+}
+
+class KafkajsConsumer implements MessageConsumer {
+  lag = 0;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly topics: readonly string[],
+    private readonly deadLetter: { topic: string; publisher: Publisher } | undefined,
+  ) {}
+
+  async start(handler: MessageHandler): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        let last: string | undefined;
+        try {
+          for (const raw of batch.messages) {
+            if (!isRunning() || isStale()) break;
+            const message: IncomingMessage = {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: raw.offset,
+              key: raw.key?.toString(),
+              value: raw.value,
+              headers: headersOf(raw.headers),
+            };
+            try {
+              await handler(message);
+            } catch (error) {
+              if (!(error instanceof PoisonMessageError) || !this.deadLetter) throw error;
+              await this.sendToDeadLetter(message, error);
+            }
+            resolveOffset(raw.offset);
+            last = raw.offset;
+            await heartbeat();
+          }
+        } finally {
+          // Commit what was handled, even when a later message fails and the batch is retried.
+          if (last !== undefined) {
+            await this.consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+            ]);
+          }
+          const high = BigInt(batch.highWatermark);
+          const next =
+            last === undefined ? BigInt(batch.firstOffset() ?? batch.highWatermark) : BigInt(last) + 1n;
+          this.lag = Number(high > next ? high - next : 0n);
+        }
+      },
+    });
+  }
+
+  private async sendToDeadLetter(message: IncomingMessage, error: JigsawError): Promise<void> {
+    const { topic, publisher } = this.deadLetter!;
+    await publisher.publish([
+      {
+        topic,
+        key: message.key ?? '',
+        value: message.value?.toString('utf8') ?? '',
+        headers: {
+          ...message.headers,
+          'dlq-reason': error.message,
+          'dlq-code': error.code,
+          'dlq-problems': JSON.stringify(error.problems),
+          'dlq-original-topic': message.topic,
+          'dlq-original-partition': String(message.partition),
+          'dlq-original-offset': message.offset,
+        },
+      },
+    ]);
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+/** Kafka through kafkajs: topic administration, an idempotent producer and consumer groups. */
+export class KafkaMessaging {
+  private readonly kafka: Kafka;
+
+  constructor(options: KafkaMessagingOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers.split(','),
+      logLevel: logLevel.ERROR,
+      retry: { initialRetryTime: 300, retries: 8 },
+    });
+  }
+
+  /** Creates missing topics; auto-creation is off on our brokers, so every service declares what it uses. */
+  async ensureTopics(topics: readonly string[], partitions = 6): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** True when the cluster answers a metadata request. */
+  async ping(): Promise<boolean> {
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  publisher(): Publisher {
+    return new KafkajsPublisher(
+      this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    );
+  }
+
+  consumer(options: {
+    groupId: string;
+    topics: readonly string[];
+    deadLetterTopic?: string;
+  }): MessageConsumer {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      rebalanceTimeout: 30_000,
+      // Short fetch waits keep visibility latency and shutdown fast; a fetch returns at once when data is there.
+      maxWaitTimeInMs: 100,
+    });
+    const deadLetter = options.deadLetterTopic
+      ? { topic: options.deadLetterTopic, publisher: this.publisher() }
+      : undefined;
+    return new KafkajsConsumer(consumer, options.topics, deadLetter);
+  }
+}
