@@ -1,0 +1,310 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import type { RecordedEvent } from '@jigsaw/envelope';
+import {
+  DOMESTIC_ABUSE_INCIDENT_FIELDS,
+  DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
+} from './domestic-abuse-incident.redaction.js';
+import { allowFields } from './field-allow-list.js';
+import {
+  redactForViewer,
+  redactionFor,
+  registerRedaction,
+  SHIELDED_FIELDS,
+  type ViewableEvent,
+} from './redaction.js';
+import type { SharingState } from './sharing-state.js';
+import { sharingArbitraries } from './testing/arbitraries.js';
+import {
+  aChildSubject,
+  anIncidentNotified,
+  aViewer,
+  KENT,
+  LEEDS_COUNCIL,
+  LEEDS_TEACHING,
+  MET,
+} from './testing/events.factory.js';
+
+const arb = sharingArbitraries(fc);
+const NOW = new Date('2026-11-21T08:00:00Z');
+const IN_FORCE: SharingState = { corrections: {}, corrected: [], markers: [] };
+const PLACEMENT = 'council.test-placement-recorded';
+registerRedaction(PLACEMENT, allowFields({ education: ['school', 'placement.address', 'placement.type'] }));
+// A careless rule that passes everything through: markers and identifier scrubbing must still hold.
+const PASS_THROUGH = 'health.attendance-recorded';
+registerRedaction(PASS_THROUGH, (data) => structuredClone(data));
+
+const subject = aChildSubject();
+const incident = anIncidentNotified({
+  subject,
+  sharing: {
+    audience: [{ agency: 'education' }, { agency: 'council' }, { agency: 'health' }, { agency: 'police' }],
+  },
+});
+const dsl = aViewer();
+const socialWorker = aViewer({ agency: 'council', organisation: LEEDS_COUNCIL, role: 'social-worker' });
+const clinician = aViewer({ agency: 'health', organisation: LEEDS_TEACHING, role: 'clinician' });
+const kentOfficer = aViewer({ agency: 'police', organisation: KENT, role: 'police-officer' });
+const metOfficer = aViewer({ agency: 'police', organisation: MET, role: 'police-officer' });
+const auditor = aViewer({
+  agency: 'council',
+  organisation: LEEDS_COUNCIL,
+  role: 'auditor',
+  purpose: 'audit',
+});
+
+describe('what each agency learns of a domestic abuse incident', () => {
+  it('given a school, then it learns what happened, whether the child saw it and whom to call; no narrative, risk or reference', () => {
+    const view = redactForViewer(dsl, incident, IN_FORCE, NOW);
+    expect(view?.data).toEqual({
+      occurredAt: '2026-11-20T22:15:00Z',
+      childPresent: true,
+      childInHousehold: true,
+      force: { name: 'Metropolitan Police Service' },
+      contact: { name: 'PC Example', role: 'Operation Encompass officer', phone: '020 7230 1212' },
+      summary: 'Police attended a domestic abuse incident at the home last night; the child was present.',
+    });
+    expect(view?.subject).toBeUndefined();
+    expect(view?.childid).toBe(incident.childid);
+    expect(view?.sharing).toEqual({ basis: incident.sharing.basis, purposes: ['safeguarding'] });
+  });
+
+  it("given children's social care, then it gets the risk level and reference, not the narrative", () => {
+    const data = redactForViewer(socialWorker, incident, IN_FORCE, NOW)?.data;
+    expect(data).toMatchObject({ riskLevel: 'medium', incidentReference: 'CAD-4471-20NOV26' });
+    expect(data).not.toHaveProperty('narrative');
+  });
+
+  it('given health, then it gets when, whether the child was present and the summary', () => {
+    expect(Object.keys(redactForViewer(clinician, incident, IN_FORCE, NOW)?.data ?? {}).sort()).toEqual([
+      'childPresent',
+      'occurredAt',
+      'summary',
+    ]);
+  });
+
+  it('given another force, then it gets the whole record but not the subject', () => {
+    const view = redactForViewer(kentOfficer, incident, IN_FORCE, NOW);
+    expect(view?.data).toEqual(incident.data);
+    expect(view?.subject).toBeUndefined();
+  });
+
+  it('given the owner, then it sees everything, subject included, and where its sharing stands', () => {
+    const view = redactForViewer(
+      metOfficer,
+      incident,
+      { ...IN_FORCE, restricted: { eventId: 'r', time: 't', reason: 'x' } },
+      NOW,
+    );
+    expect(view?.subject).toEqual(subject);
+    expect(view?.data).toEqual(incident.data);
+    expect(view?.sharing).toEqual(incident.sharing);
+    expect(view?.standing).toEqual({ withdrawn: false, restricted: true, retracted: false, expired: false });
+  });
+
+  it('given a viewer who may not see it, then there is nothing to show', () => {
+    expect(redactForViewer(aViewer({ role: 'teacher' }), incident, IN_FORCE, NOW)).toBeUndefined();
+  });
+});
+
+describe('corrections', () => {
+  it('given a corrected summary, then everyone, owner included, sees the corrected value', () => {
+    const state: SharingState = {
+      ...IN_FORCE,
+      corrections: { summary: 'Corrected.' },
+      corrected: [{ eventId: 'c', time: 't', reason: 'typo' }],
+    };
+    for (const viewer of [dsl, socialWorker, metOfficer]) {
+      const view = redactForViewer(viewer, incident, state, NOW);
+      expect(view?.data?.['summary']).toBe('Corrected.');
+      expect(view?.corrected).toBe(true);
+    }
+  });
+
+  it('given a correction adds a field the audience may not have, then it stays hidden', () => {
+    const state: SharingState = { ...IN_FORCE, corrections: { narrative: 'New narrative.' }, corrected: [] };
+    expect(redactForViewer(dsl, incident, state, NOW)?.data).not.toHaveProperty('narrative');
+  });
+});
+
+describe('protective markers and identifiers', () => {
+  const placement = (markers: string[] = []): RecordedEvent => ({
+    ...anIncidentNotified({
+      source: LEEDS_COUNCIL,
+      subject,
+      sharing: { markers, audience: [{ agency: 'education' }] },
+    }),
+    type: PLACEMENT,
+    data: {
+      school: 'Leeds Primary',
+      placement: { type: 'foster', address: '1 Safe Street, LS1 4AP' },
+      nhsNumber: subject.nhsNumber,
+    },
+  });
+
+  it('given no marker, then the school sees the placement address its rule allows', () => {
+    expect(redactForViewer(dsl, placement(), IN_FORCE, NOW)?.data).toEqual({
+      school: 'Leeds Primary',
+      placement: { type: 'foster', address: '1 Safe Street, LS1 4AP' },
+    });
+  });
+
+  it('given a concealed address on the child, then the address is gone for all but the owner', () => {
+    const state = { ...IN_FORCE, markers: ['concealed-address'] };
+    const view = redactForViewer(dsl, placement(), state, NOW);
+    expect(view?.data).toEqual({ school: 'Leeds Primary', placement: { type: 'foster' } });
+    expect(view?.markers).toEqual(['concealed-address']);
+    const owner = aViewer({ agency: 'council', organisation: LEEDS_COUNCIL, role: 'social-worker' });
+    expect(redactForViewer(owner, placement(), state, NOW)?.subject?.postcode).toBe(subject.postcode);
+  });
+
+  it('given a marker recorded on the event itself, then it shields too', () => {
+    expect(redactForViewer(dsl, placement(['concealed-address']), IN_FORCE, NOW)?.data).not.toHaveProperty(
+      'placement.address',
+    );
+  });
+
+  it('given a marker nobody has described, then it shields every field any marker shields', () => {
+    expect(redactForViewer(dsl, placement(['witness-protection']), IN_FORCE, NOW)?.data).not.toHaveProperty(
+      'placement.address',
+    );
+  });
+
+  it('given a rule that lets a child identifier through, then it is still never shown to a non-owner', () => {
+    const leaky = `${PLACEMENT}-leaky`;
+    registerRedaction(leaky, (data) => ({ ...data, note: `NHS ${subject.nhsNumber}` }));
+    const view = redactForViewer(dsl, { ...placement(), type: leaky }, IN_FORCE, NOW);
+    expect(JSON.stringify(view)).not.toContain(subject.nhsNumber);
+    expect(view?.data).toHaveProperty('school');
+  });
+});
+
+describe('types without a rule, and auditors', () => {
+  it('given a type nobody described, then a non-owner learns only that it happened', () => {
+    const unknown = { ...incident, type: 'health.something-new-recorded' };
+    const view = redactForViewer(dsl, unknown, IN_FORCE, NOW);
+    expect(view).toMatchObject({ type: 'health.something-new-recorded', time: incident.time, source: MET });
+    expect(view?.data).toBeUndefined();
+    expect(redactForViewer(metOfficer, unknown, IN_FORCE, NOW)?.data).toEqual(incident.data);
+  });
+
+  it('given an auditor, then they see the skeleton and the whole sharing decision, never data or subject', () => {
+    const view = redactForViewer(
+      auditor,
+      incident,
+      { ...IN_FORCE, retracted: { eventId: 'r', time: 't', reason: 'x' } },
+      NOW,
+    );
+    expect(view).toEqual({
+      id: incident.id,
+      source: MET,
+      type: DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
+      time: incident.time,
+      childid: incident.childid,
+      agency: 'police',
+      level: 'skeleton',
+      reason: 'audit-skeleton',
+      markers: [],
+      corrected: false,
+      sharing: incident.sharing,
+      standing: { withdrawn: false, restricted: false, retracted: true, expired: false },
+    });
+  });
+
+  it('refuses a second rule for the same type', () => {
+    expect(redactionFor(DOMESTIC_ABUSE_INCIDENT_NOTIFIED)).toBeDefined();
+    expect(() => registerRedaction(DOMESTIC_ABUSE_INCIDENT_NOTIFIED, () => ({}))).toThrow(
+      /already registered/,
+    );
+  });
+});
+
+/** Every leaf path in an object, e.g. `force.name`. */
+function leafPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix];
+  return Object.entries(value).flatMap(([key, item]) => leafPaths(item, prefix ? `${prefix}.${key}` : key));
+}
+
+function identifiersOf(event: RecordedEvent): string[] {
+  return [
+    event.subject.nhsNumber,
+    event.subject.upn,
+    ...(event.subject.localIds ?? []).map((id) => id.value),
+  ].filter((id): id is string => !!id);
+}
+
+describe('redaction, for any viewer, event and state', () => {
+  const case_ = arb.viewingCase();
+
+  it('never returns a field the type’s rule does not allow for the viewer’s agency', () => {
+    fc.assert(
+      fc.property(case_, ([viewer, event, state]) => {
+        const view = redactForViewer(viewer, event, state, NOW);
+        if (!view || viewer.organisation === event.source) return;
+        if (event.type === PASS_THROUGH) return;
+        if (event.type !== DOMESTIC_ABUSE_INCIDENT_NOTIFIED) return expect(view.data).toBeUndefined();
+        const allowed = DOMESTIC_ABUSE_INCIDENT_FIELDS[viewer.agency] ?? [];
+        for (const path of leafPaths(view.data ?? {}).filter(Boolean)) {
+          expect(allowed.some((a) => path === a || path.startsWith(`${a}.`))).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never shows a non-owner the subject or any of the child’s identifiers', () => {
+    fc.assert(
+      fc.property(case_, ([viewer, event, state]) => {
+        const view = redactForViewer(viewer, event, state, NOW);
+        if (!view || viewer.organisation === event.source) return;
+        expect(view.subject).toBeUndefined();
+        const text = JSON.stringify(view);
+        for (const id of identifiersOf(event)) expect(text).not.toContain(id);
+        expect(text).not.toMatch(/"(nhsNumber|upn|localIds)"/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never puts data in a skeleton, and shields marked fields from non-owners', () => {
+    fc.assert(
+      fc.property(case_, ([viewer, event, state]) => {
+        const view: ViewableEvent | undefined = redactForViewer(viewer, event, state, NOW);
+        if (!view) return;
+        if (view.level === 'skeleton') {
+          expect(view.data).toBeUndefined();
+          expect(view.subject).toBeUndefined();
+        }
+        if (viewer.organisation === event.source) return;
+        const keys = leafPaths(view.data ?? {}).flatMap((path) => path.split('.'));
+        for (const marker of view.markers) {
+          const shield = SHIELDED_FIELDS[marker];
+          const patterns = shield ? [shield] : Object.values(SHIELDED_FIELDS);
+          for (const pattern of patterns) expect(keys.filter((key) => pattern.test(key))).toEqual([]);
+        }
+      }),
+    );
+  });
+
+  it('shows the owner every field, with corrections in place of the originals', () => {
+    fc.assert(
+      fc.property(case_, ([viewer, event, state]) => {
+        const own = { ...event, source: viewer.organisation };
+        const view = redactForViewer(viewer, own, state, NOW);
+        expect(view?.subject).toEqual(event.subject);
+        expect(view?.data).toEqual({ ...(event.data as object), ...state.corrections });
+      }),
+    );
+  });
+
+  it('never hands out a reference into the stored event', () => {
+    fc.assert(
+      fc.property(case_, ([viewer, event, state]) => {
+        const before = structuredClone(event);
+        const view = redactForViewer(viewer, { ...event, source: viewer.organisation }, state, NOW);
+        if (view?.data) for (const key of Object.keys(view.data)) view.data[key] = 'changed';
+        expect(event).toEqual(before);
+      }),
+    );
+  });
+});
