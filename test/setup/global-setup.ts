@@ -1,11 +1,36 @@
 // Starts what the integration and end-to-end tests need: Kafka (unless KAFKA_BROKERS names a cluster)
 // and a PostgreSQL server (DATABASE_URL, the local one, or embedded). Each test file makes its own database.
+// End-to-end tests run the services as built, so their project builds first.
+import { execFileSync } from 'node:child_process';
 import { ensureKafka } from '../../infra/kafka/kafka.mjs';
 import { ensurePostgres } from '../../infra/postgres.mjs';
 
-export default async function globalSetup(): Promise<void> {
-  if (process.env['TEST_DATABASE_URL'] && process.env['KAFKA_BROKERS']) return;
-  const [brokers, url] = await Promise.all([ensureKafka(), ensurePostgres({ database: 'jigsaw_test' })]);
-  process.env['KAFKA_BROKERS'] = brokers;
-  process.env['TEST_DATABASE_URL'] = url;
+interface ProjectConfig {
+  displayName?: { name?: string };
+  rootDir: string;
+}
+
+export default async function globalSetup(_global: unknown, project: ProjectConfig): Promise<void> {
+  if (!process.env['TEST_DATABASE_URL'] || !process.env['KAFKA_BROKERS']) {
+    const [brokers, url] = await Promise.all([ensureKafka(), ensurePostgres({ database: 'jigsaw_test' })]);
+    process.env['KAFKA_BROKERS'] = brokers;
+    process.env['TEST_DATABASE_URL'] = url;
+  }
+  if (project.displayName?.name === 'e2e') {
+    execFileSync(
+      process.execPath,
+      [
+        'node_modules/@swc/cli/bin/swc.js',
+        'apps',
+        'libs',
+        '--out-dir',
+        'dist',
+        '--config-file',
+        '.swcrc',
+        '--copy-files',
+        '--quiet',
+      ],
+      { cwd: project.rootDir, stdio: 'inherit' },
+    );
+  }
 }

@@ -6,6 +6,8 @@ export interface MigrationSet {
   /** Owner of the migrations, e.g. `event-store`; versions are counted per component. */
   component: string;
   directory: string;
+  /** Run the files with this schema first on the search path (read models that can be rebuilt elsewhere). */
+  schema?: string;
 }
 
 const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_-]+\.sql$/;
@@ -23,9 +25,10 @@ export async function runMigrations(pool: Pool, sets: readonly MigrationSet[]): 
       component text NOT NULL, version int NOT NULL, name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))`);
     for (const set of sets) {
+      const component = set.schema ? `${set.component}@${set.schema}` : set.component;
       const done = await client.query<{ version: number }>(
         'SELECT version FROM public.jigsaw_migrations WHERE component = $1',
-        [set.component],
+        [component],
       );
       const doneVersions = new Set(done.rows.map((r) => r.version));
       const files = readdirSync(set.directory)
@@ -37,17 +40,21 @@ export async function runMigrations(pool: Pool, sets: readonly MigrationSet[]): 
         const sql = readFileSync(join(set.directory, file), 'utf8');
         try {
           await client.query('BEGIN');
+          if (set.schema) {
+            await client.query(`CREATE SCHEMA IF NOT EXISTS "${set.schema}"`);
+            await client.query(`SET LOCAL search_path TO "${set.schema}", public`);
+          }
           await client.query(sql);
           await client.query(
             'INSERT INTO public.jigsaw_migrations (component, version, name) VALUES ($1, $2, $3)',
-            [set.component, version, file],
+            [component, version, file],
           );
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
-          throw new Error(`migration ${set.component}/${file} failed: ${(error as Error).message}`);
+          throw new Error(`migration ${component}/${file} failed: ${(error as Error).message}`);
         }
-        applied.push(`${set.component}/${file}`);
+        applied.push(`${component}/${file}`);
       }
     }
   } finally {

@@ -68,8 +68,7 @@ export class SchemaRegistry {
   constructor(directory: string = join(repoRoot(), 'schemas')) {
     this.ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
     // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-    const addFormats = (formatsPlugin as unknown as { default: typeof formatsPlugin.default }).default;
-    addFormats(this.ajv);
+    formatsPlugin.default(this.ajv);
     this.ajv.addFormat('nhs-number', { type: 'string', validate: (v: string) => !nhsNumberProblem(v) });
     this.ajv.addFormat('upn', { type: 'string', validate: (v: string) => !upnProblem(v) });
     for (const file of schemaFiles(directory)) {
@@ -78,7 +77,7 @@ export class SchemaRegistry {
       this.ajv.addSchema(schema);
       const match = DATASCHEMA.exec(schema.$id);
       if (match && schema.$id !== ENVELOPE_ID) {
-        const [, type, version] = match as unknown as [string, string, string];
+        const [, type = '', version = '0'] = match;
         this.latest.set(type, Math.max(this.latest.get(type) ?? 0, Number(version)));
       }
     }

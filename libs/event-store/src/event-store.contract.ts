@@ -76,8 +76,9 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       const start = await tail(store);
       const subscription = store.subscribe({
         after: start,
-        handler: async (batch) => {
+        handler: (batch) => {
           seen.push(...batch.map((e) => e.event.id));
+          return Promise.resolve();
         },
       });
       const events = [aRecordedEvent(), aRecordedEvent()];

@@ -8,3 +8,10 @@ export {
   upnProblem,
   type UnknownUpnCode,
 } from './upn.js';
+export {
+  IDENTITY_MIGRATIONS,
+  IdentityRegistry,
+  type ChildIdentifiers,
+  type IdentifierKind,
+} from './identity-registry.js';
+export { IsNhsNumber, IsUpn } from './identifier.validators.js';

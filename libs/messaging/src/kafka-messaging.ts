@@ -69,11 +69,12 @@ class KafkajsConsumer implements MessageConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         let last: string | undefined;
         try {
           for (const raw of batch.messages) {
-            if (!isRunning() || isStale()) break;
+            if (!payload.isRunning() || payload.isStale()) break;
             const message: IncomingMessage = {
               topic: batch.topic,
               partition: batch.partition,
@@ -88,9 +89,9 @@ class KafkajsConsumer implements MessageConsumer {
               if (!(error instanceof PoisonMessageError) || !this.deadLetter) throw error;
               await this.sendToDeadLetter(message, error);
             }
-            resolveOffset(raw.offset);
+            payload.resolveOffset(raw.offset);
             last = raw.offset;
-            await heartbeat();
+            await payload.heartbeat();
           }
         } finally {
           // Commit what was handled, even when a later message fails and the batch is retried.

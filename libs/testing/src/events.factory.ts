@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { JigsawEnvelope, RecordedEvent, SharingDecision } from '@jigsaw/envelope';
 import { aNhsNumber } from './identifiers.factory.js';
 
+export interface IncidentData {
+  incidentReference: string;
+  occurredAt: string;
+  childPresent: boolean;
+  childInHousehold?: boolean;
+  force: { name: string; code?: string };
+  contact: { name: string; role?: string; phone: string; email?: string };
+  summary: string;
+  narrative?: string;
+  riskLevel?: 'standard' | 'medium' | 'high';
+}
+
 export const METROPOLITAN_POLICE = 'urn:jigsaw:org:police:met';
 
 export function aPoliceSharingDecision(overrides: Partial<SharingDecision> = {}): SharingDecision {
@@ -22,7 +34,7 @@ export function aPoliceSharingDecision(overrides: Partial<SharingDecision> = {})
 /** A valid Operation Encompass notification as a police system would post it. */
 export function anIncidentNotification(
   overrides: { nhsNumber?: string; id?: string; occurredAt?: string; summary?: string; source?: string } = {},
-): JigsawEnvelope<'police.domestic-abuse-incident-notified'> {
+): JigsawEnvelope<'police.domestic-abuse-incident-notified', IncidentData> {
   const occurredAt = overrides.occurredAt ?? new Date(Date.now() - 3 * 3600_000).toISOString();
   return {
     specversion: '1.0',

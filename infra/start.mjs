@@ -1,0 +1,77 @@
+// `npm start`: runs the hub. Starts Kafka and PostgreSQL when none are configured, builds, then runs every
+// service as its own process, printing where each listens. Ctrl-C stops them all.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureKafka } from './kafka/kafka.mjs';
+import { ensurePostgres } from './postgres.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SERVICES = [
+  ['safeguarding-view', 3000],
+  ['council', 3001],
+  ['police', 3002],
+  ['health', 3003],
+  ['education', 3004],
+  ['audit', 3005],
+].filter(([name]) => existsSync(join(root, 'apps', name, 'src/main.ts')));
+
+const say = (message) => process.stdout.write(`[jigsaw] ${message}\n`);
+
+const [brokers, databaseUrl] = await Promise.all([ensureKafka(), ensurePostgres()]);
+say(`Kafka at ${brokers}; PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
+execFileSync(
+  process.execPath,
+  [
+    join(root, 'node_modules/@swc/cli/bin/swc.js'),
+    'apps',
+    'libs',
+    '--out-dir',
+    'dist',
+    '--config-file',
+    '.swcrc',
+    '--copy-files',
+    '--quiet',
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+
+const children = SERVICES.map(([name, defaultPort]) => {
+  const port = process.env[`${name.toUpperCase().replace('-', '_')}_PORT`] ?? String(defaultPort);
+  const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: port,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: brokers,
+      SERVICE_NAME: name,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} stopped (${signal ?? code}); stopping the hub`);
+      stop(1);
+    }
+  });
+  say(`${name.padEnd(18)} http://127.0.0.1:${port}`);
+  return child;
+});
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 5_000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(
+    () => process.exit(code),
+  );
+}
+process.on('SIGINT', () => stop());
+process.on('SIGTERM', () => stop());

@@ -1,0 +1,35 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { createValidationPipe } from './validation.js';
+
+export const BODY_LIMIT = '1mb';
+
+/** Applies what every Jigsaw HTTP service shares: body limit, validation, problem+json errors. */
+export function configureHttp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  express.disable('x-powered-by');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+}
+
+export async function bootstrapService(
+  name: string,
+  module: Type | DynamicModule,
+  port: number,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  configureHttp(app);
+  await app.listen(port, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', service: name, msg: `listening on http://127.0.0.1:${address.port}` })}\n`,
+  );
+  return app;
+}

@@ -1,0 +1,10 @@
+export { bootstrapService, BODY_LIMIT, configureHttp } from './bootstrap.js';
+export { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from './health.controller.js';
+export { ProblemDetailsFilter, type ProblemDetails } from './problem-details.filter.js';
+export {
+  createValidationPipe,
+  fieldProblems,
+  mergeProblems,
+  validateDto,
+  validationFailed,
+} from './validation.js';

@@ -1,0 +1,116 @@
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
+
+const STATUS_OF: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.InvalidNhsNumber]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.InvalidUpn]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.SharingReasonRequired]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.UnknownEventType]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.PoisonMessage]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.StreamVersionConflict]: HttpStatus.CONFLICT,
+  [ErrorCode.DuplicateEventConflict]: HttpStatus.CONFLICT,
+  [ErrorCode.ChildNotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+};
+
+const TITLE_OF: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code?: string;
+  errors?: readonly FieldProblem[];
+}
+
+/** Body parser failures arrive as plain errors carrying a status. */
+function bodyParserProblem(error: unknown): { status: number; detail: string } | undefined {
+  const e = error as { type?: string; status?: number };
+  if (e?.type === 'entity.parse.failed') return { status: 400, detail: 'the request body is not valid JSON' };
+  if (e?.type === 'entity.too.large')
+    return { status: 413, detail: 'the request body is larger than the limit' };
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
+    return { status: 415, detail: 'the request body encoding is not supported' };
+  }
+  return undefined;
+}
+
+/** Every error leaves as RFC 7807 application/problem+json naming the code and, for input, each field. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(exception, request.originalUrl?.split('?')[0] ?? request.url);
+    if (problem.status >= 500) {
+      // The message only: stack traces and request bodies may carry personal data.
+      this.logger.error(
+        `${request.method} ${problem.instance} failed: ${(exception as Error)?.name ?? 'error'}`,
+      );
+    }
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown, instance: string): ProblemDetails {
+    if (exception instanceof JigsawError) {
+      const status = STATUS_OF[exception.code];
+      return {
+        type: `urn:jigsaw:problem:${exception.code.toLowerCase().replaceAll('_', '-')}`,
+        title: TITLE_OF[status] ?? 'Error',
+        status,
+        detail: exception.message,
+        instance,
+        code: exception.code,
+        ...(exception.problems.length > 0 ? { errors: exception.problems } : {}),
+      };
+    }
+    const parsed = bodyParserProblem(exception);
+    if (parsed) {
+      return { type: 'about:blank', title: TITLE_OF[parsed.status] ?? 'Error', ...parsed, instance };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      const detail = Array.isArray(message)
+        ? message.join('; ')
+        : typeof message === 'string'
+          ? message
+          : exception.message;
+      return { type: 'about:blank', title: TITLE_OF[status] ?? 'Error', status, detail, instance };
+    }
+    return {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'the request could not be completed; nothing was recorded',
+      instance,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import type { FieldProblem } from '@jigsaw/errors';
+import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
+import { validationFailed } from '@jigsaw/http';
+import type { EventTypeDefinition, IngestContext } from './event-type.js';
+
+/** Clocks differ between systems; a minute ahead of ours is still "now". */
+const CLOCK_SKEW_MS = 60_000;
+
+export function notInFuture(field: string, value: string | undefined, now: Date): FieldProblem[] {
+  if (value === undefined) return [];
+  const time = Date.parse(value);
+  return time > now.getTime() + CLOCK_SKEW_MS ? [{ field, reason: 'must not be in the future' }] : [];
+}
+
+/** Pure: the events recording this envelope, or a validation error naming every broken rule. */
+export function decide(
+  envelope: JigsawEnvelope,
+  definition: EventTypeDefinition,
+  context: IngestContext,
+): RecordedEvent[] {
+  const problems = [
+    ...notInFuture('time', envelope.time, context.now),
+    ...(definition.rules?.(envelope as JigsawEnvelope<string, object>, context) ?? []),
+  ];
+  if (envelope.sharing.consent.status !== 'given' && !envelope.sharing.consent.reason?.trim()) {
+    problems.push({
+      field: 'sharing.consent.reason',
+      reason: 'is required whenever sharing goes ahead without consent',
+    });
+  }
+  if (problems.length > 0) throw validationFailed(problems);
+  return [{ ...envelope, childid: context.childId, recordedtime: context.now.toISOString() }];
+}

@@ -1,0 +1,109 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ErrorCode, JigsawError } from '@jigsaw/errors';
+import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from '@jigsaw/envelope';
+import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
+import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
+import { IdentityRegistry } from '@jigsaw/identity';
+import { decide } from './decide.js';
+import { EnvelopeDto } from './envelope.dto.js';
+import type { AgencyCatalogue, EventTypeDefinition } from './event-type.js';
+import { AGENCY_CATALOGUE } from './tokens.js';
+
+export interface RecordEventResult {
+  id: string;
+  status: 'accepted' | 'duplicate';
+}
+
+export class RecordEvent extends Command<RecordEventResult> {
+  constructor(
+    readonly body: unknown,
+    readonly now: Date,
+  ) {
+    super();
+  }
+}
+
+export function streamIdOf(agency: string, childId: string): string {
+  return `${agency}-${childId}`;
+}
+
+const MAX_ATTEMPTS = 5;
+
+@CommandHandler(RecordEvent)
+export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEventResult> {
+  private readonly types: Map<string, EventTypeDefinition>;
+
+  constructor(
+    @Inject(AGENCY_CATALOGUE) private readonly catalogue: AgencyCatalogue,
+    private readonly schemas: SchemaRegistry,
+    private readonly store: PostgresEventStore,
+    private readonly identity: IdentityRegistry,
+  ) {
+    this.types = new Map(catalogue.types.map((t) => [t.type, t]));
+  }
+
+  async execute({ body, now }: RecordEvent): Promise<RecordEventResult> {
+    const { envelope, definition } = await this.validate(body);
+    const hash = contentHash(envelope);
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.store.findEvent(envelope.source, envelope.id);
+      if (stored) {
+        if (stored.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
+        throw new JigsawError(
+          ErrorCode.DuplicateEventConflict,
+          `an event with id ${envelope.id} was already received from this source with different content`,
+          [{ field: 'id', reason: 'was already used for different content' }],
+        );
+      }
+      const childId = await this.identity.resolve(this.catalogue.agency, envelope.subject);
+      const streamId = streamIdOf(this.catalogue.agency, childId);
+      const history = await this.store.readStream(streamId);
+      const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
+      try {
+        await this.store.append(streamId, events, {
+          expectedVersion: history.length === 0 ? 'no-stream' : history.length,
+          contentHashes: [hash],
+        });
+        return { id: envelope.id, status: 'accepted' };
+      } catch (error) {
+        // A concurrent write to the same child, or the same event racing in twice: look again.
+        const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
+        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async validate(
+    body: unknown,
+  ): Promise<{ envelope: JigsawEnvelope; definition: EventTypeDefinition }> {
+    const envelopeProblems = await validateDto(EnvelopeDto, body);
+    const schemaProblems = this.schemas.validateEnvelope(body);
+    const candidate = (typeof body === 'object' && body !== null ? body : {}) as Partial<JigsawEnvelope>;
+    const definition = typeof candidate.type === 'string' ? this.types.get(candidate.type) : undefined;
+    const typeProblems = definition
+      ? await validateDto(definition.dataDto, candidate.data, 'data')
+      : typeof candidate.type === 'string'
+        ? [
+            {
+              field: 'type',
+              reason: `is not an event type ${this.catalogue.agency} can record: ${candidate.type}`,
+            },
+          ]
+        : [];
+    const sourceProblems =
+      typeof candidate.source === 'string' && agencyOfSource(candidate.source) !== this.catalogue.agency
+        ? [
+            {
+              field: 'source',
+              reason: `must be a ${this.catalogue.agency} organisation (urn:jigsaw:org:${this.catalogue.agency}:<code>)`,
+            },
+          ]
+        : [];
+    // A missing field reads best as the schema says it ("is required"); otherwise the DTO's wording is clearer.
+    const missing = schemaProblems.filter((p) => p.reason === 'is required');
+    const problems = mergeProblems(missing, typeProblems, sourceProblems, envelopeProblems, schemaProblems);
+    if (problems.length > 0 || !definition) throw validationFailed(problems);
+    return { envelope: body as JigsawEnvelope, definition };
+  }
+}

@@ -1,0 +1,1 @@
+export const AGENCY_CATALOGUE = Symbol('AGENCY_CATALOGUE');

@@ -1,0 +1,2 @@
+export { eventKeyOf, type Projection } from './projection.js';
+export { appliedEventsMigrations, ProjectionRunner } from './projection-runner.js';

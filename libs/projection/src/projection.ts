@@ -1,0 +1,15 @@
+import type { PoolClient } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
+
+/**
+ * A read model's update for one event. It runs inside the runner's transaction, with the read model's
+ * schema first on the search path: write unqualified table names, so a rebuild can target another schema.
+ */
+export interface Projection {
+  name: string;
+  apply(tx: PoolClient, event: RecordedEvent): Promise<void>;
+}
+
+export function eventKeyOf(event: Pick<RecordedEvent, 'source' | 'id'>): string {
+  return `${event.source}|${event.id}`;
+}

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  aNhsNumber,
+  anIncidentNotification,
+  createTestDatabase,
+  testBrokers,
+  uniqueTopicPrefix,
+  type TestDatabase,
+} from '@jigsaw/testing';
+import { eventually, getJson, postJson } from './support/http.js';
+import { ServiceProcess } from './support/service-process.js';
+
+interface Chronology {
+  childId: string;
+  entries: { id: string; agency: string; type: string; summary: string }[];
+}
+
+interface Problem {
+  type: string;
+  status: number;
+  code: string;
+  errors?: { field: string; reason: string }[];
+}
+
+describe('the spine: a police system to the shared chronology', () => {
+  let db: TestDatabase;
+  let police: ServiceProcess;
+  let view: ServiceProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: testBrokers(),
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('spine'),
+    };
+    [police, view] = await Promise.all([
+      ServiceProcess.start('police', env),
+      ServiceProcess.start('safeguarding-view', env),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([police?.stop(), view?.stop()]);
+    await db?.drop();
+  });
+
+  const chronologyOf = (ref: string): Promise<Chronology> =>
+    getJson<Chronology>(`${view.url}/v1/children/${ref}/chronology`).then((r) => r.body);
+
+  const entriesOnceThere = (ref: string, count: number): Promise<Chronology> =>
+    eventually(
+      async () => {
+        const response = await getJson<Chronology>(`${view.url}/v1/children/${ref}/chronology`);
+        return response.status === 200 && response.body.entries.length >= count ? response.body : undefined;
+      },
+      20_000,
+      `${count} chronology entries`,
+    );
+
+  it('shows an incident posted to police in the child chronology within seconds', async () => {
+    const nhsNumber = aNhsNumber();
+    const incident = anIncidentNotification({
+      nhsNumber,
+      summary: 'Incident at home last night; child present.',
+    });
+    const accepted = await postJson(`${police.url}/v1/events`, incident);
+    expect(accepted).toMatchObject({ status: 202, body: { id: incident.id } });
+
+    const chronology = await entriesOnceThere(nhsNumber, 1);
+    expect(chronology.entries).toEqual([
+      expect.objectContaining({
+        id: incident.id,
+        agency: 'police',
+        type: 'police.domestic-abuse-incident-notified',
+        summary: 'Incident at home last night; child present.',
+      }),
+    ]);
+    // The hub child id finds the same chronology as the NHS number.
+    expect((await chronologyOf(chronology.childId)).entries.map((e) => e.id)).toEqual([incident.id]);
+  });
+
+  it('answers a repeated post the same, stores it once and shows it once', async () => {
+    const nhsNumber = aNhsNumber();
+    const incident = anIncidentNotification({ nhsNumber });
+    const first = await postJson(`${police.url}/v1/events`, incident);
+    const second = await postJson(`${police.url}/v1/events`, incident);
+    expect(second).toEqual(first);
+    expect(second.status).toBe(202);
+
+    const later = anIncidentNotification({ nhsNumber });
+    await postJson(`${police.url}/v1/events`, later);
+    const chronology = await entriesOnceThere(nhsNumber, 2);
+    expect(chronology.entries.map((e) => e.id).sort()).toEqual([incident.id, later.id].sort());
+    const stored = await db.pool.query('SELECT count(*)::int AS n FROM event_store.events WHERE id = $1', [
+      incident.id,
+    ]);
+    expect(stored.rows[0]?.n).toBe(1);
+  });
+
+  it('refuses the same id with different content with 409 and stores nothing new', async () => {
+    const incident = anIncidentNotification();
+    await postJson(`${police.url}/v1/events`, incident);
+    const changed = { ...incident, data: { ...incident.data, summary: 'Something else entirely.' } };
+    const response = await postJson<Problem>(`${police.url}/v1/events`, changed);
+    expect(response.status).toBe(409);
+    expect(response.contentType).toContain('application/problem+json');
+    expect(response.body).toMatchObject({
+      code: 'DUPLICATE_EVENT_CONFLICT',
+      errors: [{ field: 'id', reason: 'was already used for different content' }],
+    });
+    const stored = await db.pool.query('SELECT payload FROM event_store.events WHERE id = $1', [incident.id]);
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0]?.payload.data.summary).toBe(incident.data.summary);
+  });
+
+  it('answers invalid input with 400 problem+json naming each failing field and why', async () => {
+    const incident = anIncidentNotification({ nhsNumber: '9434765918', occurredAt: '2026-02-30T10:00:00Z' });
+    const broken = {
+      ...incident,
+      sharing: { ...incident.sharing, consent: { status: 'not-sought' } },
+      data: { ...incident.data, childPresent: 'yes' },
+    };
+    const response = await postJson<Problem>(`${police.url}/v1/events`, broken);
+    expect(response.status).toBe(400);
+    expect(response.contentType).toContain('application/problem+json');
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+    const byField = Object.fromEntries((response.body.errors ?? []).map((e) => [e.field, e.reason]));
+    expect(byField).toMatchObject({
+      'subject.nhsNumber': 'fails the NHS number check digit',
+      'sharing.consent.reason': 'is required',
+      'data.childPresent': 'must be a boolean value',
+      'data.occurredAt': 'must be a real date and time (RFC 3339)',
+    });
+    const stored = await db.pool.query('SELECT count(*)::int AS n FROM event_store.events WHERE id = $1', [
+      incident.id,
+    ]);
+    expect(stored.rows[0]?.n).toBe(0);
+  });
+
+  it('loses and doubles nothing when the view process is killed and restarted', async () => {
+    const children = Array.from({ length: 10 }, () => aNhsNumber());
+    const posted = new Map<string, string[]>(children.map((c) => [c, []]));
+    const postFor = async (nhsNumber: string): Promise<void> => {
+      const incident = anIncidentNotification({ nhsNumber });
+      expect((await postJson(`${police.url}/v1/events`, incident)).status).toBe(202);
+      posted.get(nhsNumber)!.push(incident.id);
+    };
+
+    for (let i = 0; i < 60; i++) await postFor(children[i % children.length]!);
+    await view.stop('SIGKILL');
+    for (let i = 0; i < 60; i++) await postFor(children[i % children.length]!);
+    await view.start();
+
+    for (const nhsNumber of children) {
+      const chronology = await entriesOnceThere(nhsNumber, 12);
+      const ids = chronology.entries.map((e) => e.id);
+      expect(ids.sort()).toEqual([...posted.get(nhsNumber)!].sort());
+    }
+  });
+});
