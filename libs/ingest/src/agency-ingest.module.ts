@@ -13,6 +13,7 @@ import { OutboxRelay, PostgresEventStore } from '@jigsaw/event-store';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { agencyTopic, KafkaMessaging } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
+import { BatchIngest } from './batch.js';
 import { EventsController } from './events.controller.js';
 import type { AgencyCatalogue } from './event-type.js';
 import { RecordEventHandler } from './record-event.command.js';
@@ -74,8 +75,9 @@ export class AgencyIngestModule {
         },
         RelayLifecycle,
         RecordEventHandler,
+        BatchIngest,
       ],
-      exports: [PostgresEventStore, IdentityRegistry, OutboxRelay],
+      exports: [PostgresEventStore, IdentityRegistry, OutboxRelay, BatchIngest, CqrsModule],
     };
   }
 }

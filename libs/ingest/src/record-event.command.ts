@@ -5,6 +5,7 @@ import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from
 import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
+import type { AgencyCallerIdentity } from './caller.js';
 import { decide } from './decide.js';
 import { EnvelopeDto } from './envelope.dto.js';
 import type { AgencyCatalogue, EventTypeDefinition } from './event-type.js';
@@ -19,6 +20,8 @@ export class RecordEvent extends Command<RecordEventResult> {
   constructor(
     readonly body: unknown,
     readonly now: Date,
+    /** The authenticated agency system; when given, the event's source must be its organisation. */
+    readonly caller?: AgencyCallerIdentity,
   ) {
     super();
   }
@@ -43,8 +46,15 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
   }
 
-  async execute({ body, now }: RecordEvent): Promise<RecordEventResult> {
+  async execute({ body, now, caller }: RecordEvent): Promise<RecordEventResult> {
     const { envelope, definition } = await this.validate(body);
+    if (caller && caller.organisation !== envelope.source) {
+      throw new JigsawError(
+        ErrorCode.Forbidden,
+        'an agency system may publish only as its own organisation',
+        [{ field: 'source', reason: `must be the caller's organisation ${caller.organisation}` }],
+      );
+    }
     const hash = contentHash(envelope);
     for (let attempt = 1; ; attempt++) {
       const stored = await this.store.findEvent(envelope.source, envelope.id);
