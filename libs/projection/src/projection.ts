@@ -8,6 +8,8 @@ import type { RecordedEvent } from '@jigsaw/envelope';
 export interface Projection {
   name: string;
   apply(tx: PoolClient, event: RecordedEvent): Promise<void>;
+  /** The same for many events at once, set-based, for replay; must equal `apply` on each in turn. */
+  applyMany?(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 export function eventKeyOf(event: Pick<RecordedEvent, 'source' | 'id'>): string {

@@ -12,3 +12,4 @@ export {
   uniqueTopicPrefix,
   type TestDatabase,
 } from './test-database.js';
+export { freePort, ServiceProcess, type ServiceName } from './service-process.js';

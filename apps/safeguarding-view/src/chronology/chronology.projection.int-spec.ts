@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SchemaRegistry } from '@jigsaw/envelope';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
+import { appliedEventsMigrations, applyBatch, ProjectionRunner, rebuild } from '@jigsaw/projection';
+import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
+import { viewMigrations } from '../view-schema.js';
+import { chronologyProjection } from './chronology.projection.js';
+
+const LIVE = 'view_live';
+const REBUILT = 'view_rebuilt';
+
+describe('chronology projection', () => {
+  let db: TestDatabase;
+  let runner: ProjectionRunner;
+
+  beforeAll(async () => {
+    db = await createTestDatabase([
+      EVENT_STORE_MIGRATIONS,
+      ...[LIVE, REBUILT].flatMap((schema) => [appliedEventsMigrations(schema), viewMigrations(schema)]),
+    ]);
+    runner = new ProjectionRunner(db.pool, LIVE, [chronologyProjection], new SchemaRegistry());
+  });
+  afterAll(async () => db.drop());
+
+  const rows = async (schema: string, childId?: string): Promise<unknown[]> =>
+    (
+      await db.pool.query(
+        `SELECT event_key, child_id, agency, source, type, occurred_at, recorded_at, event
+         FROM "${schema}".chronology ${childId ? 'WHERE child_id = $1' : ''} ORDER BY event_key`,
+        childId ? [childId] : [],
+      )
+    ).rows;
+
+  it('changes nothing when the same event arrives twice', async () => {
+    const event = aRecordedEvent();
+    expect(await runner.apply(event)).toBe(true);
+    const once = await rows(LIVE, event.childid);
+    expect(await runner.apply(event)).toBe(false);
+    expect(await runner.apply({ ...event })).toBe(false);
+    expect(await rows(LIVE, event.childid)).toEqual(once);
+    expect(once).toHaveLength(1);
+  });
+
+  it('rebuilds from the store into another schema exactly what live consumption built', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const childId = aRecordedEvent().childid;
+    const events = Array.from({ length: 25 }, () => aRecordedEvent({ childid: childId }));
+    await store.append(`police-${childId}`, events, { expectedVersion: 'no-stream' });
+    for (const event of events) await runner.apply(event);
+    // Replay twice: the second pass must find everything applied already.
+    const first = await rebuild(db.pool, store, REBUILT, [chronologyProjection], { batchSize: 7 });
+    expect(first.events).toBe(25);
+    expect(await applyBatch(db.pool, REBUILT, [chronologyProjection], events)).toBe(0);
+    expect(await rows(REBUILT, childId)).toEqual(await rows(LIVE, childId));
+  });
+});

@@ -1,0 +1,70 @@
+import { withTransaction, type Pool } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
+import type { EventStore, GlobalPosition } from '@jigsaw/event-store';
+import { eventKeyOf, type Projection } from './projection.js';
+
+export interface RebuildProgress {
+  events: number;
+  elapsedMs: number;
+  perSecond: number;
+}
+
+/**
+ * Applies a batch of events in one transaction: the applied marks in one statement, then each projection
+ * (set-based where it offers `applyMany`). Events already applied are skipped, as in live consumption.
+ */
+export async function applyBatch(
+  pool: Pool,
+  schema: string,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  return withTransaction(pool, async (tx) => {
+    await tx.query(`SET LOCAL search_path TO "${schema}", public`);
+    const keys = events.map(eventKeyOf);
+    const { rows } = await tx.query<{ event_key: string }>(
+      `INSERT INTO applied_events (event_key) SELECT unnest($1::text[])
+       ON CONFLICT (event_key) DO NOTHING RETURNING event_key`,
+      [keys],
+    );
+    const fresh = new Set(rows.map((r) => r.event_key));
+    const toApply = events.filter((e) => fresh.has(eventKeyOf(e)));
+    for (const projection of projections) {
+      if (projection.applyMany) await projection.applyMany(tx, toApply);
+      else for (const event of toApply) await projection.apply(tx, event);
+    }
+    return toApply.length;
+  });
+}
+
+/** Replays the whole store, in its global order, into the read models of `schema`. */
+export async function rebuild(
+  pool: Pool,
+  store: EventStore,
+  schema: string,
+  projections: readonly Projection[],
+  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+): Promise<RebuildProgress> {
+  const started = Date.now();
+  let after: GlobalPosition | undefined;
+  let events = 0;
+  const progress = (): RebuildProgress => {
+    const elapsedMs = Date.now() - started;
+    return { events, elapsedMs, perSecond: elapsedMs > 0 ? Math.round((events * 1000) / elapsedMs) : 0 };
+  };
+  for (;;) {
+    const batch = await store.readAll({ ...(after ? { after } : {}), limit: options.batchSize ?? 5000 });
+    if (batch.length === 0) break;
+    await applyBatch(
+      pool,
+      schema,
+      projections,
+      batch.map((e) => e.event),
+    );
+    events += batch.length;
+    after = batch[batch.length - 1]!.globalPosition;
+    options.onProgress?.(progress());
+  }
+  return progress();
+}
