@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  agencySystemToken,
   aNhsNumber,
   anIncidentNotification,
   createTestDatabase,
+  METROPOLITAN_POLICE,
+  practitionerToken,
   testBrokers,
   uniqueTopicPrefix,
   type TestDatabase,
@@ -12,7 +15,7 @@ import { ServiceProcess } from './support/service-process.js';
 
 interface Chronology {
   childId: string;
-  entries: { id: string; agency: string; type: string; summary: string }[];
+  entries: { id: string; agency: string; type: string; data?: { summary?: string } }[];
 }
 
 interface Problem {
@@ -21,6 +24,19 @@ interface Problem {
   code: string;
   errors?: { field: string; reason: string }[];
 }
+
+/** The police force's system posts; a school's DSL reads for safeguarding. */
+const asPolice = { authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE)}` };
+const asSchoolDsl = {
+  authorization: `Bearer ${practitionerToken({
+    sub: 'dsl-1',
+    agency: 'education',
+    organisation: 'urn:jigsaw:org:education:school-100001',
+    role: 'designated-safeguarding-lead',
+    purposes: ['safeguarding'],
+  })}`,
+};
+const post = <T = unknown>(url: string, body: unknown) => postJson<T>(url, body, asPolice);
 
 describe('the spine: a police system to the shared chronology', () => {
   let db: TestDatabase;
@@ -46,12 +62,17 @@ describe('the spine: a police system to the shared chronology', () => {
   });
 
   const chronologyOf = (ref: string): Promise<Chronology> =>
-    getJson<Chronology>(`${view.url}/v1/children/${ref}/chronology`).then((r) => r.body);
+    getJson<Chronology>(`${view.url}/v1/children/${ref}/chronology?purpose=safeguarding`, asSchoolDsl).then(
+      (r) => r.body,
+    );
 
   const entriesOnceThere = (ref: string, count: number): Promise<Chronology> =>
     eventually(
       async () => {
-        const response = await getJson<Chronology>(`${view.url}/v1/children/${ref}/chronology`);
+        const response = await getJson<Chronology>(
+          `${view.url}/v1/children/${ref}/chronology?purpose=safeguarding`,
+          asSchoolDsl,
+        );
         return response.status === 200 && response.body.entries.length >= count ? response.body : undefined;
       },
       20_000,
@@ -64,7 +85,7 @@ describe('the spine: a police system to the shared chronology', () => {
       nhsNumber,
       summary: 'Incident at home last night; child present.',
     });
-    const accepted = await postJson(`${police.url}/v1/events`, incident);
+    const accepted = await post(`${police.url}/v1/events`, incident);
     expect(accepted).toMatchObject({ status: 202, body: { id: incident.id } });
 
     const chronology = await entriesOnceThere(nhsNumber, 1);
@@ -73,7 +94,7 @@ describe('the spine: a police system to the shared chronology', () => {
         id: incident.id,
         agency: 'police',
         type: 'police.domestic-abuse-incident-notified',
-        summary: 'Incident at home last night; child present.',
+        data: expect.objectContaining({ summary: 'Incident at home last night; child present.' }),
       }),
     ]);
     // The hub child id finds the same chronology as the NHS number.
@@ -83,13 +104,13 @@ describe('the spine: a police system to the shared chronology', () => {
   it('answers a repeated post the same, stores it once and shows it once', async () => {
     const nhsNumber = aNhsNumber();
     const incident = anIncidentNotification({ nhsNumber });
-    const first = await postJson(`${police.url}/v1/events`, incident);
-    const second = await postJson(`${police.url}/v1/events`, incident);
+    const first = await post(`${police.url}/v1/events`, incident);
+    const second = await post(`${police.url}/v1/events`, incident);
     expect(second).toEqual(first);
     expect(second.status).toBe(202);
 
     const later = anIncidentNotification({ nhsNumber });
-    await postJson(`${police.url}/v1/events`, later);
+    await post(`${police.url}/v1/events`, later);
     const chronology = await entriesOnceThere(nhsNumber, 2);
     expect(chronology.entries.map((e) => e.id).sort()).toEqual([incident.id, later.id].sort());
     const stored = await db.pool.query('SELECT count(*)::int AS n FROM event_store.events WHERE id = $1', [
@@ -100,9 +121,9 @@ describe('the spine: a police system to the shared chronology', () => {
 
   it('refuses the same id with different content with 409 and stores nothing new', async () => {
     const incident = anIncidentNotification();
-    await postJson(`${police.url}/v1/events`, incident);
+    await post(`${police.url}/v1/events`, incident);
     const changed = { ...incident, data: { ...incident.data, summary: 'Something else entirely.' } };
-    const response = await postJson<Problem>(`${police.url}/v1/events`, changed);
+    const response = await post<Problem>(`${police.url}/v1/events`, changed);
     expect(response.status).toBe(409);
     expect(response.contentType).toContain('application/problem+json');
     expect(response.body).toMatchObject({
@@ -121,7 +142,7 @@ describe('the spine: a police system to the shared chronology', () => {
       sharing: { ...incident.sharing, consent: { status: 'not-sought' } },
       data: { ...incident.data, childPresent: 'yes' },
     };
-    const response = await postJson<Problem>(`${police.url}/v1/events`, broken);
+    const response = await post<Problem>(`${police.url}/v1/events`, broken);
     expect(response.status).toBe(400);
     expect(response.contentType).toContain('application/problem+json');
     expect(response.body.code).toBe('VALIDATION_FAILED');
@@ -143,7 +164,7 @@ describe('the spine: a police system to the shared chronology', () => {
     const posted = new Map<string, string[]>(children.map((c) => [c, []]));
     const postFor = async (nhsNumber: string): Promise<void> => {
       const incident = anIncidentNotification({ nhsNumber });
-      expect((await postJson(`${police.url}/v1/events`, incident)).status).toBe(202);
+      expect((await post(`${police.url}/v1/events`, incident)).status).toBe(202);
       posted.get(nhsNumber)!.push(incident.id);
     };
 

@@ -41,7 +41,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
       topics: viewTopics(prefix),
       deadLetterTopic: deadLetterTopic(prefix),
     });
-    await this.consumer.start((message) => this.runner.handle(message));
+    await this.consumer.startBatch((messages) => this.runner.handleBatch(messages));
     this.logger.log('consuming agency topics');
   }
 

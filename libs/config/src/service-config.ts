@@ -1,8 +1,10 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/jigsaw';
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
+/** Lets `npm start` and the tests work unconfigured; any real deployment sets JWT_SECRET or JWT_PUBLIC_KEY. */
+const DEVELOPMENT_JWT_SECRET = 'jigsaw-development-only-jwt-secret-change-me';
 
 /** Settings every Jigsaw service shares; each app extends it with its own port default. */
 export class ServiceConfig {
@@ -32,6 +34,25 @@ export class ServiceConfig {
   @IsString()
   @IsNotEmpty()
   IDENTIFIER_HMAC_SECRET = 'development-only-identifier-secret';
+
+  /** HS256 key for bearer tokens; ignored when JWT_PUBLIC_KEY is set. 32 bytes at least (RFC 7518 3.2). */
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+
+  /** PEM (SPKI) public key; when set, only RS256 tokens signed by the identity provider are accepted. */
+  @IsOptional()
+  @IsString()
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'JWT_PUBLIC_KEY must be a PEM public key (SPKI)' })
+  JWT_PUBLIC_KEY?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  JWT_ISSUER = 'jigsaw-dev';
+
+  @IsString()
+  @IsNotEmpty()
+  JWT_AUDIENCE = 'jigsaw';
 
   @IsOptional()
   @IsString()

@@ -37,6 +37,22 @@ export function agencyOfSource(source: string): string | undefined {
   return ORGANISATION.exec(source)?.[1];
 }
 
+const HUB_ORGANISATION = /^urn:jigsaw:org:hub:[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * The hub's own components (the safeguarding view recording reads) are sources too, under `hub`, so
+ * their events (`hub.record-accessed`) share the envelope but can never pass for an agency's.
+ */
+export function hubSource(component: string): string {
+  const source = `urn:jigsaw:org:hub:${component}`;
+  if (!HUB_ORGANISATION.test(source)) throw new Error(`not a hub component name: ${component}`);
+  return source;
+}
+
+export function isHubSource(source: string): boolean {
+  return HUB_ORGANISATION.test(source);
+}
+
 export function dataschemaFor(type: string, version: number): string {
   return `urn:jigsaw:schema:${type}:v${version}`;
 }

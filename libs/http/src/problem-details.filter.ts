@@ -70,9 +70,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception, request.originalUrl?.split('?')[0] ?? request.url);
     if (problem.status >= 500) {
       // The message only: stack traces and request bodies may carry personal data.
-      this.logger.error(
-        `${request.method} ${problem.instance} failed: ${(exception as Error)?.name ?? 'error'}`,
-      );
+      // The route's template, never the path: a path can carry an NHS number (/v1/children/{ref}/...).
+      const route = (request.route as { path?: string } | undefined)?.path ?? '(unmatched route)';
+      this.logger.error(`${request.method} ${route} failed: ${(exception as Error)?.name ?? 'error'}`);
+    }
+    // RFC 6750: every 401 names the scheme; a guard may already have set a more specific challenge.
+    if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) {
+      response.setHeader('WWW-Authenticate', 'Bearer realm="jigsaw"');
     }
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }

@@ -24,7 +24,7 @@ describe('chronology projection', () => {
 
   const rows = async (schema: string, childId?: string): Promise<unknown[]> =>
     (
-      await db.pool.query(
+      await db.pool.query<Record<string, unknown>>(
         `SELECT event_key, child_id, agency, source, type, occurred_at, recorded_at, event
          FROM "${schema}".chronology ${childId ? 'WHERE child_id = $1' : ''} ORDER BY event_key`,
         childId ? [childId] : [],

@@ -1,0 +1,92 @@
+import {
+  dataschemaFor,
+  hubSource,
+  type Agency,
+  type LawfulBasis,
+  type Purpose,
+  type RecordedEvent,
+  type Regime,
+} from '@jigsaw/envelope';
+import type { Viewer, VisibilityLevel, VisibilityReason } from '@jigsaw/sharing';
+
+export const RECORD_ACCESSED = 'hub.record-accessed';
+export const SAFEGUARDING_VIEW_SOURCE = hubSource('safeguarding-view');
+/** The subject of an access event: the hub child id, never an identifier an agency holds. */
+export const HUB_CHILD_ID_SYSTEM = 'urn:jigsaw:hub:child-id';
+
+export type AccessView = 'chronology' | 'find-child';
+export type ChildLookup = 'hub-child-id' | 'nhs-number' | 'upn';
+
+/** One record shown, with the rule and the lawful basis the viewer relies on to see it. */
+export interface ShownRecord {
+  /** `<source>#<id>`. */
+  event: string;
+  level: VisibilityLevel;
+  reason: Extract<VisibilityReason, 'owner' | 'shared' | 'audit-skeleton'>;
+  lawfulBasis: LawfulBasis;
+  regime: Regime;
+}
+
+/** `data` of hub.record-accessed (schemas/hub/record-accessed/v1.json). */
+export interface RecordAccessedData {
+  view: AccessView;
+  childId: string;
+  lookup?: ChildLookup;
+  viewer: { sub: string; organisation: string; agency: Agency; role: string };
+  purpose: Purpose;
+  accessedAt: string;
+  shown: ShownRecord[];
+}
+
+export function accessStreamOf(childId: string): string {
+  return `access-${childId}`;
+}
+
+/**
+ * The access record of one read. Shared with the viewer's own agency's auditors and data protection
+ * officer, for audit only: they review who looked at what, and nobody else needs to.
+ */
+export function recordAccessed(
+  read: { id: string; now: Date; viewer: Viewer; view: AccessView; childId: string; lookup?: ChildLookup },
+  shown: ShownRecord[],
+): RecordedEvent<typeof RECORD_ACCESSED, RecordAccessedData> {
+  const { id, now, viewer, view, childId, lookup } = read;
+  const at = now.toISOString();
+  return {
+    specversion: '1.0',
+    id,
+    source: SAFEGUARDING_VIEW_SOURCE,
+    type: RECORD_ACCESSED,
+    time: at,
+    dataschema: dataschemaFor(RECORD_ACCESSED, 1),
+    datacontenttype: 'application/json',
+    subject: { localIds: [{ system: HUB_CHILD_ID_SYSTEM, value: childId }] },
+    sharing: {
+      basis: { lawfulBasis: 'legal-obligation', regime: 'uk-gdpr', specialCategory: false },
+      consent: {
+        status: 'not-applicable',
+        reason: "The hub must account for every read of a child's records (UK GDPR Art 5(2); DPA 2018 s62)",
+      },
+      purposes: ['audit'],
+      audience: [{ agency: viewer.agency, roles: ['auditor', 'data-protection-officer'] }],
+      sensitivity: 'restricted',
+      decidedBy: { role: 'hub', organisation: SAFEGUARDING_VIEW_SOURCE },
+    },
+    data: {
+      view,
+      childId,
+      ...(lookup ? { lookup } : {}),
+      viewer: {
+        sub: viewer.userId,
+        organisation: viewer.organisation,
+        agency: viewer.agency,
+        role: viewer.role,
+      },
+      purpose: viewer.purpose,
+      accessedAt: at,
+      shown,
+    },
+    childid: childId,
+    recordedtime: at,
+  };
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, Query } from '@nestjs/common';
+import { CurrentViewer } from '@jigsaw/auth';
+import { ErrorCode, JigsawError } from '@jigsaw/errors';
+import { IdentityRegistry, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
+import type { Viewer } from '@jigsaw/sharing';
+import { AccessLog } from '../access/access-log.js';
+import { recordAccessed, type ChildLookup } from '../access/record-accessed.event.js';
+
+/**
+ * Finds a child's hub id by NHS number or UPN. Finding a child is itself a read, so it is logged;
+ * a search that finds nobody reveals nothing and has no child to log it against.
+ */
+@Controller('v1/children')
+export class FindChildController {
+  constructor(
+    private readonly identity: IdentityRegistry,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Get()
+  async find(
+    @Query('nhsNumber') nhsNumber: unknown,
+    @Query('upn') upn: unknown,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<{ childId: string }> {
+    const { kind, value } = this.identifierOf(nhsNumber, upn);
+    const childId = await this.identity.lookup(kind, value);
+    if (!childId)
+      throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
+    const lookup: ChildLookup = kind;
+    await this.accessLog.record(
+      recordAccessed(
+        { id: `access-${randomUUID()}`, now: new Date(), viewer, view: 'find-child', childId, lookup },
+        [],
+      ),
+    );
+    return { childId };
+  }
+
+  private identifierOf(nhsNumber: unknown, upn: unknown): { kind: 'nhs-number' | 'upn'; value: string } {
+    if ((nhsNumber === undefined) === (upn === undefined)) {
+      throw new JigsawError(ErrorCode.ValidationFailed, 'name the child by exactly one identifier', [
+        { field: 'nhsNumber', reason: 'give either nhsNumber or upn, not both or neither' },
+      ]);
+    }
+    if (nhsNumber !== undefined) {
+      const problem = nhsNumberProblem(nhsNumber);
+      if (problem)
+        throw new JigsawError(ErrorCode.InvalidNhsNumber, 'not a valid NHS number', [
+          { field: 'nhsNumber', reason: problem },
+        ]);
+      return { kind: 'nhs-number', value: nhsNumber as string };
+    }
+    const problem = upnProblem(upn);
+    if (problem)
+      throw new JigsawError(ErrorCode.InvalidUpn, 'not a valid UPN', [{ field: 'upn', reason: problem }]);
+    return { kind: 'upn', value: upn as string };
+  }
+}

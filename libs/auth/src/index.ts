@@ -1,0 +1,17 @@
+export { AgencySystemGuard, type AgencySystemIdentity } from './agency-system.guard.js';
+export { isPublic } from './authenticate.js';
+export { CurrentViewer, PractitionerGuard } from './practitioner.guard.js';
+export {
+  principalFromClaims,
+  type AgencySystemPrincipal,
+  type PractitionerPrincipal,
+  type Principal,
+} from './principal.js';
+export { IS_PUBLIC, Public } from './public.decorator.js';
+export {
+  AuthenticationError,
+  bearerTokenOf,
+  MISSING_TOKEN_CHALLENGE,
+  TokenVerifier,
+  type TokenSettings,
+} from './token-verifier.js';
