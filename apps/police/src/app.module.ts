@@ -5,6 +5,7 @@ import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
 import { AgencyIngestModule } from '@jigsaw/ingest';
 import { agencyTopic } from '@jigsaw/messaging';
 import { PlatformModule } from '@jigsaw/platform';
+import { OperationEncompassController } from './domestic-abuse/operation-encompass.controller.js';
 import { policeCatalogue } from './police.catalogue.js';
 
 export class PoliceConfig extends ServiceConfig {
@@ -25,6 +26,7 @@ export class AppModule {
         }),
         AgencyIngestModule.register(policeCatalogue),
       ],
+      controllers: [OperationEncompassController],
     };
   }
 }

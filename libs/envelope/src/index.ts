@@ -2,6 +2,8 @@ export { canonicalJson, contentHash } from './canonical-json.js';
 export {
   agencyOfSource,
   dataschemaFor,
+  hubSource,
+  isHubSource,
   type ChildSubject,
   type JigsawEnvelope,
   type RecordedEvent,

@@ -25,11 +25,15 @@ function examples(kind: 'valid' | 'invalid'): [string, unknown][] {
 
 describe('schemas/', () => {
   it('gives every event type valid and invalid examples', () => {
-    for (const type of registry.types.keys()) {
-      const folder = type.replace('.', '/');
-      expect(examples('valid').some(([path]) => path.startsWith(`${folder}/`))).toBe(true);
-      expect(examples('invalid').some(([path]) => path.startsWith(`${folder}/`))).toBe(true);
-    }
+    const [valid, invalid] = [examples('valid'), examples('invalid')];
+    const missing = [...registry.types.keys()].filter((type) => {
+      // Agency types live under <agency>/<name>; control kinds, shared by every agency, under control/<kind>.
+      const folder = registry.controlKinds.has(type) ? `control/${type}` : type.replace('.', '/');
+      const has = (found: [string, unknown][]): boolean =>
+        found.some(([path]) => path.startsWith(`${folder}/`));
+      return !has(valid) || !has(invalid);
+    });
+    expect(missing).toEqual([]);
   });
 
   it.each(examples('valid'))('accepts %s', (_path, event) => {
@@ -42,10 +46,35 @@ describe('schemas/', () => {
     expect(registry.validateEnvelope(event).sort(byField)).toEqual([...expected].sort(byField));
   });
 
+  const domesticAbuseExample = (): unknown =>
+    examples('valid').find(([path]) => path.startsWith('police/domestic-abuse-incident-notified/'))![1];
+
   it('refuses a dataschema that names another type', () => {
-    const [, event] = examples('valid')[0]!;
+    const event = domesticAbuseExample();
     const wrong = { ...(event as object), dataschema: 'urn:jigsaw:schema:police.missing-episode-started:v1' };
     expect(registry.validateEnvelope(wrong)).toEqual([
+      { field: 'dataschema', reason: 'must name a schema of type police.domestic-abuse-incident-notified' },
+    ]);
+  });
+
+  it("lets any agency use its control kind's shared schema, and nothing else use it", () => {
+    const event = domesticAbuseExample();
+    const control = {
+      ...(event as object),
+      type: 'education.record-retracted',
+      dataschema: 'urn:jigsaw:schema:record-retracted:v1',
+      data: { targetEventId: 'an-earlier-event', reason: 'Entered against the wrong pupil.' },
+    };
+    expect(registry.validateEnvelope(control)).toEqual([]);
+    expect(registry.validateEnvelope({ ...control, type: 'education.record-restricted' })).toEqual([
+      { field: 'dataschema', reason: 'must name a schema of type education.record-restricted' },
+    ]);
+    expect(
+      registry.validateEnvelope({
+        ...(event as object),
+        dataschema: 'urn:jigsaw:schema:record-retracted:v1',
+      }),
+    ).toEqual([
       { field: 'dataschema', reason: 'must name a schema of type police.domestic-abuse-incident-notified' },
     ]);
   });

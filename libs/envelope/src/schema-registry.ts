@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
 import { repoRoot } from '@jigsaw/config';
@@ -8,6 +8,8 @@ import { nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 
 const ENVELOPE_ID = 'urn:jigsaw:schema:envelope:v1';
 const DATASCHEMA = /^urn:jigsaw:schema:([a-z0-9.-]+):v([0-9]+)$/;
+/** Schemas every agency shares (consent withdrawn, record retracted, ...) live here, one per kind. */
+const CONTROL_FOLDER = 'control';
 
 function schemaFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -64,6 +66,7 @@ export class SchemaRegistry {
   private readonly envelope: ValidateFunction;
   private readonly dataSchemas = new Map<string, ValidateFunction>();
   private readonly latest = new Map<string, number>();
+  private readonly shared = new Set<string>();
 
   constructor(directory: string = join(repoRoot(), 'schemas')) {
     this.ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
@@ -79,6 +82,7 @@ export class SchemaRegistry {
       if (match && schema.$id !== ENVELOPE_ID) {
         const [, type = '', version = '0'] = match;
         this.latest.set(type, Math.max(this.latest.get(type) ?? 0, Number(version)));
+        if (relative(directory, file).split(sep)[0] === CONTROL_FOLDER) this.shared.add(type);
       }
     }
     const envelope = this.ajv.getSchema(ENVELOPE_ID);
@@ -86,9 +90,22 @@ export class SchemaRegistry {
     this.envelope = envelope;
   }
 
-  /** Event types with a schema, and the newest version of each. */
+  /** Event types with a schema, and the newest version of each; control kinds appear without an agency. */
   get types(): ReadonlyMap<string, number> {
     return this.latest;
+  }
+
+  /** Control kinds whose one schema every agency's `<agency>.<kind>` events use. */
+  get controlKinds(): ReadonlySet<string> {
+    return this.shared;
+  }
+
+  /** Whether an envelope of this type may name a schema of `named`: its own, or its control kind's. */
+  private schemaFits(type: string, named: string | undefined): boolean {
+    if (named === undefined) return false;
+    if (named === type) return true;
+    const dot = type.indexOf('.');
+    return this.shared.has(named) && dot > 0 && type.slice(dot + 1) === named;
   }
 
   dataValidator(dataschema: string): ValidateFunction | undefined {
@@ -107,7 +124,7 @@ export class SchemaRegistry {
     const { type, dataschema, data } = value as { type?: unknown; dataschema?: unknown; data?: unknown };
     if (typeof type !== 'string' || typeof dataschema !== 'string') return problems;
     const match = DATASCHEMA.exec(dataschema);
-    if (!match || match[1] !== type) {
+    if (!match || !this.schemaFits(type, match[1])) {
       return [...problems, { field: 'dataschema', reason: `must name a schema of type ${type}` }];
     }
     const validate = this.dataValidator(dataschema);

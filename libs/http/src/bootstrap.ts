@@ -10,6 +10,7 @@ export const BODY_LIMIT = '1mb';
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  express.useBodyParser('text', { type: 'text/csv', limit: BODY_LIMIT });
   express.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

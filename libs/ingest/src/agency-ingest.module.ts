@@ -6,7 +6,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AgencySystemGuard, TokenVerifier } from '@jigsaw/auth';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { OutboxRelay, PostgresEventStore } from '@jigsaw/event-store';
@@ -14,6 +16,7 @@ import { IdentityRegistry } from '@jigsaw/identity';
 import { agencyTopic, KafkaMessaging } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { BatchIngest } from './batch.js';
+import { controlEventTypes } from './control-events.js';
 import { EventsController } from './events.controller.js';
 import type { AgencyCatalogue } from './event-type.js';
 import { RecordEventHandler } from './record-event.command.js';
@@ -49,12 +52,17 @@ export class AgencyIngestModule {
       imports: [CqrsModule.forRoot()],
       controllers: [EventsController],
       providers: [
-        { provide: AGENCY_CATALOGUE, useValue: catalogue },
+        {
+          provide: AGENCY_CATALOGUE,
+          // Every agency may correct, retract and restrict its own records and record decisions not to share.
+          useValue: { ...catalogue, types: [...catalogue.types, ...controlEventTypes(catalogue.agency)] },
+        },
         {
           provide: PostgresEventStore,
-          inject: [PG_POOL, SERVICE_CONFIG],
-          useFactory: (pool: Pool, config: ServiceConfig) =>
+          inject: [PG_POOL, SERVICE_CONFIG, OutboxRelay],
+          useFactory: (pool: Pool, config: ServiceConfig, relay: OutboxRelay) =>
             new PostgresEventStore(pool, {
+              afterAppend: () => relay.wake(),
               route: (event) => ({
                 topic: agencyTopic(config.KAFKA_TOPIC_PREFIX, catalogue.agency),
                 key: event.childid,
@@ -74,6 +82,9 @@ export class AgencyIngestModule {
             RelayLifecycle.create(pool, messaging, new Logger('outbox-relay')),
         },
         RelayLifecycle,
+        // Global: every agency route, including adapters added later, needs an agency system token.
+        TokenVerifier,
+        { provide: APP_GUARD, useClass: AgencySystemGuard },
         RecordEventHandler,
         BatchIngest,
       ],

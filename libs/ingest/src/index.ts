@@ -11,3 +11,24 @@ export {
   type RecordEventResult,
 } from './record-event.command.js';
 export { AGENCY_CATALOGUE } from './tokens.js';
+export {
+  CONTROL_KINDS,
+  controlEventTypes,
+  RecordControlDataDto,
+  RecordCorrectedDataDto,
+  SharingDeclinedDataDto,
+  type ControlKind,
+} from './control-events.js';
+export {
+  adapterSource,
+  inSenderTerms,
+  parseExportDate,
+  parseExportDateTime,
+  readAdapterInput,
+  rowEventId,
+  RowReader,
+  type AdapterField,
+  type AdapterFormat,
+  type AdapterInput,
+  type AdapterRecord,
+} from './adapter-input.js';

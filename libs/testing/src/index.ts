@@ -12,4 +12,14 @@ export {
   uniqueTopicPrefix,
   type TestDatabase,
 } from './test-database.js';
+export {
+  agencySystemToken,
+  DEVELOPMENT_JWT_AUDIENCE,
+  DEVELOPMENT_JWT_ISSUER,
+  DEVELOPMENT_JWT_SECRET,
+  practitionerToken,
+  signTestToken,
+  type PractitionerClaims,
+  type TokenOptions,
+} from './tokens.js';
 export { freePort, ServiceProcess, type ServiceName } from './service-process.js';

@@ -39,6 +39,8 @@ export class DomesticAbuseIncidentNotifiedData {
   @IsString() @IsNotEmpty() @MaxLength(500) summary!: string;
   @IsOptional() @IsString() @MaxLength(10_000) narrative?: string;
   @IsOptional() @IsIn(['standard', 'medium', 'high']) riskLevel?: string;
+  /** The child's school (its 6-digit URN) where the force knows it: whom the notification is for. */
+  @IsOptional() @Matches(/^\d{6}$/, { message: 'schoolUrn must be a 6-digit school URN' }) schoolUrn?: string;
 }
 
 export const domesticAbuseIncidentNotified: EventTypeDefinition<DomesticAbuseIncidentNotifiedData> = {

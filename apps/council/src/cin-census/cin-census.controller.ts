@@ -1,0 +1,73 @@
+import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { ServiceConfig } from '@jigsaw/config';
+import type { FieldProblem } from '@jigsaw/errors';
+import { validationFailed } from '@jigsaw/http';
+import { AgencyCaller, type AgencyCallerIdentity } from '@jigsaw/ingest';
+import { SERVICE_CONFIG } from '@jigsaw/platform';
+import { readCinRecord } from './cin-census.record.js';
+import { RecordCinRecord, type CinEventOutcome } from './record-cin-record.command.js';
+
+export type CinRecordReport =
+  | { row: number; status: 'accepted' | 'duplicate'; events: CinEventOutcome[] }
+  | { row: number; status: 'rejected'; code: string; errors: FieldProblem[] };
+
+export interface CinCensusReport {
+  /** Records, each wholly recorded or not at all. */
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** Events newly recorded across the batch. */
+  eventsRecorded: number;
+  rows: CinRecordReport[];
+}
+
+@Controller('v1/adapters/cin-census')
+export class CinCensusController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {}
+
+  /**
+   * A JSON array of Children in Need census records. 200 with a report per record (row = array index + 1)
+   * once the batch was read; a bad record never blocks the others, and re-sending the batch is safe.
+   */
+  @Post()
+  @HttpCode(200)
+  async receive(
+    @Body() body: unknown,
+    @Query('source') sourceParam: string | undefined,
+    @AgencyCaller() caller: AgencyCallerIdentity | undefined,
+  ): Promise<CinCensusReport> {
+    // An authenticated system publishes as itself; the query parameter serves only unauthenticated setups.
+    const source = caller?.organisation ?? sourceParam;
+    if (!Array.isArray(body))
+      throw validationFailed([{ field: '(body)', reason: 'must be a JSON array of CIN census records' }]);
+    if (!source)
+      throw validationFailed([
+        { field: 'source', reason: 'is required: the council organisation sending the return' },
+      ]);
+    const now = new Date();
+    const rows: CinRecordReport[] = [];
+    for (const [index, item] of body.entries()) {
+      const row = index + 1;
+      const reading = readCinRecord(item, { source, secret: this.config.IDENTIFIER_HMAC_SECRET });
+      if ('problems' in reading) {
+        rows.push({ row, status: 'rejected', code: 'VALIDATION_FAILED', errors: reading.problems });
+        continue;
+      }
+      rows.push({ row, ...(await this.commands.execute(new RecordCinRecord(reading.events, now, caller))) });
+    }
+    return {
+      accepted: rows.filter((r) => r.status === 'accepted').length,
+      duplicates: rows.filter((r) => r.status === 'duplicate').length,
+      rejected: rows.filter((r) => r.status === 'rejected').length,
+      eventsRecorded: rows.reduce(
+        (n, r) => n + (r.status === 'rejected' ? 0 : r.events.filter((e) => e.status === 'accepted').length),
+        0,
+      ),
+      rows,
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
+import { agencyOfSource, contentHash, SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
+import { mergeProblems, validateDto } from '@jigsaw/http';
+import { IdentityRegistry } from '@jigsaw/identity';
+import {
+  decide,
+  EnvelopeDto,
+  streamIdOf,
+  type AgencyCallerIdentity,
+  type EventTypeDefinition,
+} from '@jigsaw/ingest';
+import { councilCatalogue } from '../council.catalogue.js';
+import { inRecordTerms, type PlannedEvent } from './cin-census.record.js';
+
+export interface CinEventOutcome {
+  type: string;
+  id: string;
+  status: 'accepted' | 'duplicate';
+}
+
+export type CinRecordOutcome =
+  | { status: 'accepted' | 'duplicate'; events: CinEventOutcome[] }
+  | { status: 'rejected'; code: string; errors: FieldProblem[] };
+
+/** Records all the events of one census record in one transaction, or none of them. */
+export class RecordCinRecord extends Command<CinRecordOutcome> {
+  constructor(
+    readonly events: readonly PlannedEvent[],
+    readonly now: Date,
+    readonly caller?: AgencyCallerIdentity,
+  ) {
+    super();
+  }
+}
+
+const MAX_ATTEMPTS = 5;
+const rejected = (code: string, errors: FieldProblem[]): CinRecordOutcome => ({
+  status: 'rejected',
+  code,
+  errors,
+});
+
+/**
+ * A census record is one fact about a child's episode told as several events (referral, decision,
+ * assessment, plans). Half of it would tell a false story (a plan ended that never started), so the
+ * record is all or nothing: every event is validated first, then the new ones are appended together.
+ * Events already stored with the same content are duplicates, so a record re-sent with a new end date
+ * records just the end.
+ */
+@CommandHandler(RecordCinRecord)
+export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, CinRecordOutcome> {
+  private readonly types = new Map<string, EventTypeDefinition>(
+    councilCatalogue.types.map((t) => [t.type, t]),
+  );
+
+  constructor(
+    private readonly schemas: SchemaRegistry,
+    private readonly store: PostgresEventStore,
+    private readonly identity: IdentityRegistry,
+  ) {}
+
+  async execute({ events, now, caller }: RecordCinRecord): Promise<CinRecordOutcome> {
+    const first = events[0];
+    if (!first) return { status: 'duplicate', events: [] };
+    if (caller && caller.organisation !== first.envelope.source) {
+      return rejected(ErrorCode.Forbidden, [
+        { field: 'source', reason: `must be the caller's organisation ${caller.organisation}` },
+      ]);
+    }
+    const shapeProblems = (await Promise.all(events.map((e) => this.shapeProblems(e)))).flat();
+    if (shapeProblems.length > 0) return rejected(ErrorCode.ValidationFailed, shapeProblems);
+
+    const hashes = events.map((e) => contentHash(e.envelope));
+    for (let attempt = 1; ; attempt++) {
+      const fresh: number[] = [];
+      const conflicts: FieldProblem[] = [];
+      for (const [i, planned] of events.entries()) {
+        const stored = await this.store.findEvent(planned.envelope.source, planned.envelope.id);
+        if (!stored) fresh.push(i);
+        else if (stored.contentHash !== hashes[i]) {
+          conflicts.push({
+            field: planned.fields['time'] ?? 'id',
+            reason: `was already recorded as ${planned.envelope.type} with different content; send a council.record-corrected event to change it`,
+          });
+        }
+      }
+      if (conflicts.length > 0) return rejected(ErrorCode.DuplicateEventConflict, conflicts);
+      const outcomes = (status: (i: number) => CinEventOutcome['status']): CinEventOutcome[] =>
+        events.map((e, i) => ({ type: e.envelope.type, id: e.envelope.id, status: status(i) }));
+      if (fresh.length === 0) return { status: 'duplicate', events: outcomes(() => 'duplicate') };
+
+      const childId = await this.identity.resolve('council', first.envelope.subject);
+      const streamId = streamIdOf('council', childId);
+      const stored = await this.store.readStream(streamId);
+      const history: RecordedEvent[] = stored.map((e) => e.event);
+      const toAppend: RecordedEvent[] = [];
+      const ruleProblems: FieldProblem[] = [];
+      for (const i of fresh) {
+        const planned = events[i]!;
+        try {
+          const decided = decide(planned.envelope, this.types.get(planned.envelope.type)!, {
+            now,
+            childId,
+            history,
+          });
+          history.push(...decided);
+          toAppend.push(...decided);
+        } catch (error) {
+          if (!(error instanceof JigsawError)) throw error;
+          ruleProblems.push(...inRecordTerms(error.problems, planned.fields));
+          // Later events are still judged as if this one stood, so every broken rule is named at once.
+          history.push({ ...planned.envelope, childid: childId, recordedtime: now.toISOString() });
+        }
+      }
+      if (ruleProblems.length > 0) return rejected(ErrorCode.ValidationFailed, ruleProblems);
+      try {
+        await this.store.append(streamId, toAppend, {
+          expectedVersion: stored.length === 0 ? 'no-stream' : stored.length,
+          contentHashes: fresh.map((i) => hashes[i]!),
+        });
+        const added = new Set(fresh);
+        return { status: 'accepted', events: outcomes((i) => (added.has(i) ? 'accepted' : 'duplicate')) };
+      } catch (error) {
+        // A concurrent write to the same child, or the same record racing in twice: look again.
+        const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
+        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** What POST /v1/events would say of the envelope's shape, in the record's terms. */
+  private async shapeProblems({ envelope, fields }: PlannedEvent): Promise<FieldProblem[]> {
+    const definition = this.types.get(envelope.type);
+    const typeProblems = definition ? await validateDto(definition.dataDto, envelope.data, 'data') : [];
+    const sourceProblems =
+      agencyOfSource(envelope.source) === 'council'
+        ? []
+        : [{ field: 'source', reason: 'must be a council organisation (urn:jigsaw:org:council:<code>)' }];
+    const problems = mergeProblems(
+      typeProblems,
+      sourceProblems,
+      await validateDto(EnvelopeDto, envelope),
+      this.schemas.validateEnvelope(envelope),
+    );
+    return inRecordTerms(problems, fields);
+  }
+}

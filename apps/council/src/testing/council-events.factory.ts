@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { FieldProblem } from '@jigsaw/errors';
+import { dataschemaFor, type JigsawEnvelope, type RecordedEvent } from '@jigsaw/envelope';
+import { decide, type EventTypeDefinition } from '@jigsaw/ingest';
+import { cinSharing } from '../cin-census/cin-census.record.js';
+
+export const LEEDS = 'urn:jigsaw:org:council:leeds';
+export const CHILD_ID = '6f1c1a52-8d3e-4a57-9a52-1b0c3f0d2a11';
+
+export function aCouncilEvent(
+  type: string,
+  data: Record<string, unknown>,
+  time = '2026-03-02T09:00:00Z',
+): JigsawEnvelope {
+  return {
+    specversion: '1.0',
+    id: `test-${randomUUID()}`,
+    source: LEEDS,
+    type,
+    time,
+    dataschema: dataschemaFor(type, 1),
+    subject: { localIds: [{ system: `${LEEDS}/LAchildID`, value: 'LC-1' }] },
+    sharing: cinSharing(LEEDS),
+    data,
+  };
+}
+
+export function recorded(envelope: JigsawEnvelope): RecordedEvent {
+  return { ...envelope, childid: CHILD_ID, recordedtime: '2026-12-01T00:00:00Z' };
+}
+
+/** Given these events, when this one arrives: the events recorded, or the problems named. */
+export function given(history: readonly JigsawEnvelope[]) {
+  return {
+    when(definition: EventTypeDefinition, envelope: JigsawEnvelope, now = new Date('2026-12-01T12:00:00Z')) {
+      const run = (): RecordedEvent[] =>
+        decide(envelope, definition, { now, childId: CHILD_ID, history: history.map(recorded) });
+      return {
+        recorded: run,
+        problems(): FieldProblem[] {
+          try {
+            run();
+          } catch (error) {
+            return [...(error as { problems: FieldProblem[] }).problems];
+          }
+          throw new Error('expected the event to be refused');
+        },
+      };
+    },
+  };
+}
