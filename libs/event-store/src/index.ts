@@ -13,7 +13,6 @@ export {
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export {
   EVENT_STORE_MIGRATIONS,
-  OUTBOX_CHANNEL,
   PostgresEventStore,
   type PostgresEventStoreOptions,
 } from './postgres-event-store.js';

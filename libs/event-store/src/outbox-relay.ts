@@ -1,6 +1,5 @@
 import type { Pool, PoolClient } from '@jigsaw/database';
 import type { Publisher } from '@jigsaw/messaging';
-import { OUTBOX_CHANNEL } from './postgres-event-store.js';
 
 interface OutboxRow {
   id: string;
@@ -12,7 +11,7 @@ interface OutboxRow {
 
 export interface OutboxRelayOptions {
   batchSize?: number;
-  /** How often to look when no notification arrives; notifications make the usual case immediate. */
+  /** How often to look when nothing woke the relay: rows written by another process wait this long at most. */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
 }
@@ -25,7 +24,8 @@ export interface OutboxRelayOptions {
 export class OutboxRelay {
   private stopped = false;
   private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private wake_: (() => void) | undefined;
+  private pending = false;
   published = 0;
 
   constructor(
@@ -34,13 +34,19 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {}
 
+  /** Looks at the outbox now rather than at the next poll (the store calls it after each append). */
+  wake(): void {
+    this.pending = true;
+    this.wake_?.();
+  }
+
   start(): void {
     this.running ??= this.loop();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.wake_?.();
     await this.running;
   }
 
@@ -51,46 +57,48 @@ export class OutboxRelay {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      let listener: PoolClient | undefined;
+      let leader: PoolClient | undefined;
       try {
-        listener = await this.pool.connect();
-        const lock = await listener.query<{ ok: boolean }>(
+        leader = await this.pool.connect();
+        const lock = await leader.query<{ ok: boolean }>(
           "SELECT pg_try_advisory_lock(hashtext('jigsaw.outbox-relay')) AS ok",
         );
         if (!lock.rows[0]?.ok) {
-          listener.release();
-          listener = undefined;
+          leader.release();
+          leader = undefined;
           await this.idle(1_000);
           continue;
         }
-        listener.on('notification', () => this.wake?.());
-        await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
         while (!this.stopped) {
           const sent = await this.relayBatch();
-          if (sent === 0) await this.idle(this.options.pollIntervalMs ?? 1_000);
+          if (sent === 0) await this.idle(this.options.pollIntervalMs ?? 100);
         }
       } catch (error) {
         this.options.onError?.(error);
         await this.idle(500);
       } finally {
-        if (listener) {
-          await listener.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-          listener.release(true);
+        if (leader) {
+          await leader.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+          leader.release(true);
         }
       }
     }
   }
 
   private idle(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      this.wake_ = done;
     }).then(() => {
-      this.wake = undefined;
+      this.wake_ = undefined;
     });
   }
 

@@ -26,8 +26,6 @@ export const EVENT_STORE_MIGRATIONS: MigrationSet = {
   directory: join(repoRoot(), 'libs/event-store/migrations'),
 };
 
-export const OUTBOX_CHANNEL = 'event_store_outbox';
-
 interface EventRow {
   stream_id: string;
   stream_position: string;
@@ -57,6 +55,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export interface PostgresEventStoreOptions {
   /** Where the outbox sends each appended event; without it nothing is published. */
   route?: (event: RecordedEvent) => OutboxRoute;
+  /**
+   * Called after an append with outbox rows commits, to wake a relay in this process at once.
+   * (Not NOTIFY: PostgreSQL serialises the commits of every transaction that notifies.)
+   */
+  afterAppend?: () => void;
   /** Extra headers (e.g. trace context) for each outbox row. */
   headers?: () => Record<string, string>;
   pollIntervalMs?: number;
@@ -75,7 +78,7 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     try {
-      return await withTransaction(this.pool, async (client) => {
+      const result = await withTransaction(this.pool, async (client) => {
         const version = await this.claimVersions(client, streamId, events.length, options.expectedVersion);
         const first = version - events.length + 1;
         await client.query(
@@ -93,6 +96,8 @@ export class PostgresEventStore implements EventStore {
         if (this.options.route) await this.writeOutbox(client, events);
         return { version };
       });
+      if (this.options.route) this.options.afterAppend?.();
+      return result;
     } catch (error) {
       if (isUniqueViolation(error, 'events_source_id_unique')) {
         const detail = (error as { detail?: string }).detail ?? '';
@@ -112,7 +117,6 @@ export class PostgresEventStore implements EventStore {
        SELECT t, k, p, $4::jsonb FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(t, k, p)`,
       [routes.map((r) => r.topic), routes.map((r) => r.key), events.map((e) => JSON.stringify(e)), headers],
     );
-    await client.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   }
 
   /** Moves the stream's version on by `count`, or throws if it is not what the caller expected. */

@@ -1,13 +1,18 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { JigsawError } from '@jigsaw/errors';
 import type {
+  BatchHandler,
   IncomingMessage,
   MessageConsumer,
   MessageHandler,
   OutgoingMessage,
   Publisher,
+  RejectedMessage,
 } from './messaging.js';
 import { PoisonMessageError } from './poison-message.error.js';
+
+/** Messages per handler call: one transaction each on the consuming side. */
+const CHUNK = 500;
 
 export interface KafkaMessagingOptions {
   brokers: string;
@@ -63,7 +68,23 @@ class KafkajsConsumer implements MessageConsumer {
     private readonly deadLetter: { topic: string; publisher: Publisher } | undefined,
   ) {}
 
-  async start(handler: MessageHandler): Promise<void> {
+  /** Each message handled on its own: a poison message is dead-lettered, any other error redelivers. */
+  start(handler: MessageHandler): Promise<void> {
+    return this.startBatch(async (messages) => {
+      const rejected: RejectedMessage[] = [];
+      for (const message of messages) {
+        try {
+          await handler(message);
+        } catch (error) {
+          if (!(error instanceof PoisonMessageError)) throw error;
+          rejected.push({ message, error });
+        }
+      }
+      return rejected;
+    });
+  }
+
+  async startBatch(handler: BatchHandler): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
     await this.consumer.run({
@@ -71,39 +92,31 @@ class KafkajsConsumer implements MessageConsumer {
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
         const { batch } = payload;
-        let last: string | undefined;
-        try {
-          for (const raw of batch.messages) {
-            if (!payload.isRunning() || payload.isStale()) break;
-            const message: IncomingMessage = {
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: raw.offset,
-              key: raw.key?.toString(),
-              value: raw.value,
-              headers: headersOf(raw.headers),
-            };
-            try {
-              await handler(message);
-            } catch (error) {
-              if (!(error instanceof PoisonMessageError) || !this.deadLetter) throw error;
-              await this.sendToDeadLetter(message, error);
-            }
-            payload.resolveOffset(raw.offset);
-            last = raw.offset;
-            await payload.heartbeat();
+        for (let from = 0; from < batch.messages.length; from += CHUNK) {
+          if (!payload.isRunning() || payload.isStale()) break;
+          const chunk = batch.messages.slice(from, from + CHUNK).map((raw): IncomingMessage => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: raw.offset,
+            key: raw.key?.toString(),
+            value: raw.value,
+            headers: headersOf(raw.headers),
+          }));
+          const rejected = await handler(chunk);
+          if (rejected.length > 0 && !this.deadLetter) {
+            throw rejected[0]!.error;
           }
-        } finally {
-          // Commit what was handled, even when a later message fails and the batch is retried.
-          if (last !== undefined) {
-            await this.consumer.commitOffsets([
-              { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-            ]);
-          }
+          for (const { message, error } of rejected) await this.sendToDeadLetter(message, error);
+          const last = chunk[chunk.length - 1]!.offset;
+          payload.resolveOffset(last);
+          // Only now is the chunk's transaction committed; a crash before this line redelivers it.
+          await this.consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+          ]);
           const high = BigInt(batch.highWatermark);
-          const next =
-            last === undefined ? BigInt(batch.firstOffset() ?? batch.highWatermark) : BigInt(last) + 1n;
+          const next = BigInt(last) + 1n;
           this.lag = Number(high > next ? high - next : 0n);
+          await payload.heartbeat();
         }
       },
     });
@@ -131,6 +144,7 @@ class KafkajsConsumer implements MessageConsumer {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
+    await this.deadLetter?.publisher.close();
   }
 }
 

@@ -1,3 +1,5 @@
+import type { PoisonMessageError } from './poison-message.error.js';
+
 /** Our own small interface over the Kafka client, so kafkajs can be replaced without touching callers. */
 export interface OutgoingMessage {
   topic: string;
@@ -28,8 +30,21 @@ export interface Publisher {
  */
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;
 
+/** A poison message found in a batch, to be dead-lettered while the rest of the batch goes on. */
+export interface RejectedMessage {
+  message: IncomingMessage;
+  error: PoisonMessageError;
+}
+
+/**
+ * Handles a chunk of messages from one partition, in order, typically in one transaction. Resolve with
+ * the messages that can never be processed; throw to have the whole chunk redelivered.
+ */
+export type BatchHandler = (messages: readonly IncomingMessage[]) => Promise<readonly RejectedMessage[]>;
+
 export interface MessageConsumer {
   start(handler: MessageHandler): Promise<void>;
+  startBatch(handler: BatchHandler): Promise<void>;
   stop(): Promise<void>;
   /** Messages behind the end of each partition, summed, as last seen. */
   readonly lag: number;

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import { withTransaction, type MigrationSet, type Pool } from '@jigsaw/database';
 import type { RecordedEvent, SchemaRegistry } from '@jigsaw/envelope';
-import { PoisonMessageError, type IncomingMessage } from '@jigsaw/messaging';
+import { PoisonMessageError, type IncomingMessage, type RejectedMessage } from '@jigsaw/messaging';
+import { applyBatch } from './rebuild.js';
 import { eventKeyOf, type Projection } from './projection.js';
 
 export function appliedEventsMigrations(schema: string): MigrationSet {
@@ -45,6 +46,26 @@ export class ProjectionRunner {
 
   async handle(message: IncomingMessage): Promise<void> {
     await this.apply(this.parse(message));
+  }
+
+  /** Applies the valid messages of a chunk in one transaction and returns the poison ones. */
+  async handleBatch(messages: readonly IncomingMessage[]): Promise<RejectedMessage[]> {
+    const rejected: RejectedMessage[] = [];
+    const events: RecordedEvent[] = [];
+    for (const message of messages) {
+      try {
+        events.push(this.parse(message));
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        rejected.push({ message, error });
+      }
+    }
+    const applied = await applyBatch(this.pool, this.schema, this.projections, events);
+    if (applied > 0) {
+      this.applied += applied;
+      this.lastAppliedAt = new Date();
+    }
+    return rejected;
   }
 
   /** Applies one event to every projection in one transaction, with its applied mark; false if seen before. */

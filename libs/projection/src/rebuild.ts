@@ -28,8 +28,9 @@ export async function applyBatch(
        ON CONFLICT (event_key) DO NOTHING RETURNING event_key`,
       [keys],
     );
+    // Each fresh key once: a batch may carry the same event twice (redelivery), and it must apply once.
     const fresh = new Set(rows.map((r) => r.event_key));
-    const toApply = events.filter((e) => fresh.has(eventKeyOf(e)));
+    const toApply = events.filter((e) => fresh.delete(eventKeyOf(e)));
     for (const projection of projections) {
       if (projection.applyMany) await projection.applyMany(tx, toApply);
       else for (const event of toApply) await projection.apply(tx, event);

@@ -26,12 +26,22 @@ export class ServiceProcess {
     readonly name: ServiceName,
     readonly port: number,
     private readonly env: Record<string, string>,
+    private readonly nodeArgs: readonly string[],
   ) {}
 
-  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
-    const service = new ServiceProcess(name, await freePort(), env);
+  /** `nodeArgs` go before the script, e.g. `--cpu-prof` to profile the service. */
+  static async start(
+    name: ServiceName,
+    env: Record<string, string>,
+    nodeArgs: readonly string[] = [],
+  ): Promise<ServiceProcess> {
+    const service = new ServiceProcess(name, await freePort(), env, nodeArgs);
     await service.start();
     return service;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get url(): string {
@@ -39,10 +49,14 @@ export class ServiceProcess {
   }
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [join(repoRoot(), `dist/apps/${this.name}/src/main.js`)], {
-      env: { ...process.env, ...this.env, PORT: String(this.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...this.nodeArgs, join(repoRoot(), `dist/apps/${this.name}/src/main.js`)],
+      {
+        env: { ...process.env, ...this.env, PORT: String(this.port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));

@@ -1,0 +1,429 @@
+// `npm run bench`: measures Jigsaw on this machine against raw baselines on the same broker and database,
+// in one run, and writes bench/results/bench.{json,md,svg}. Targets are reported met or not, never asserted.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { repoRoot } from '@jigsaw/config';
+import { createPool, runMigrations, type Pool } from '@jigsaw/database';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
+import { KafkaMessaging } from '@jigsaw/messaging';
+import { appliedEventsMigrations, rebuild } from '@jigsaw/projection';
+import {
+  aNhsNumber,
+  agencySystemToken,
+  anIncidentNotification,
+  METROPOLITAN_POLICE,
+  practitionerToken,
+  ServiceProcess,
+} from '@jigsaw/testing';
+import { chronologyProjection } from '../../apps/safeguarding-view/src/chronology/chronology.projection.js';
+import { viewMigrations } from '../../apps/safeguarding-view/src/view-schema.js';
+import { closedLoop, openLoop } from './load.js';
+import { hotspots } from './profile.js';
+import { chart, writeReport, type BenchReport, type Target } from './report.js';
+import { peakRssMb, percentiles, round } from './stats.js';
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const SETTINGS = {
+  maxEvents: env('BENCH_EVENTS', 6000),
+  ingestConcurrency: env('BENCH_CONCURRENCY', 64),
+  rate: env('BENCH_RATE', 1000),
+  rateSeconds: env('BENCH_RATE_SECONDS', 10),
+  querySeconds: env('BENCH_QUERY_SECONDS', 5),
+  replayEvents: env('BENCH_REPLAY_EVENTS', 1_000_000),
+};
+const log = (message: string): void => void process.stdout.write(`[bench] ${message}\n`);
+const results: Record<string, unknown> = {};
+const targets: Target[] = [];
+
+async function createBenchDatabase(serverUrl: string): Promise<string> {
+  const name = `jigsaw_bench_${Date.now()}`;
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.end();
+}
+
+const policeHeaders = {
+  'content-type': 'application/json',
+  authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE, { ttlSeconds: 4 * 3600 })}`,
+};
+
+async function post(police: ServiceProcess, body: unknown): Promise<boolean> {
+  const response = await fetch(`${police.url}/v1/events`, {
+    method: 'POST',
+    headers: policeHeaders,
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  return response.status === 202;
+}
+
+/** Waits until the view shows every id, and returns when each became visible. */
+async function visibleTimes(
+  pool: Pool,
+  ids: readonly string[],
+  timeoutMs = 120_000,
+): Promise<Map<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ id: string; at: Date }>(
+      `SELECT event->>'id' AS id, projected_at AS at FROM view.chronology WHERE event->>'id' = ANY($1::text[])`,
+      [ids],
+    );
+    if (rows.length >= ids.length || Date.now() > deadline)
+      return new Map(rows.map((r) => [r.id, r.at.getTime()]));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number> {
+  const children = Array.from({ length: 500 }, () => aNhsNumber());
+  const events = Array.from({ length: SETTINGS.maxEvents }, (_, i) =>
+    anIncidentNotification({ nhsNumber: children[i % children.length]! }),
+  );
+  let next = 0;
+  let failures = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: SETTINGS.ingestConcurrency }, async () => {
+      while (next < events.length) {
+        const event = events[next++]!;
+        if (!(await post(police, event))) failures++;
+      }
+    }),
+  );
+  const accepted = Date.now();
+  const visible = await visibleTimes(
+    pool,
+    events.map((e) => e.id),
+  );
+  const last = Math.max(...visible.values());
+  const perSecond = round((visible.size * 1000) / (last - started));
+  results['ingest'] = {
+    events: events.length,
+    failures,
+    concurrency: SETTINGS.ingestConcurrency,
+    acceptedPerSecond: round((events.length * 1000) / (accepted - started)),
+    visiblePerSecond: perSecond,
+    visible: visible.size,
+  };
+  log(
+    `ingest: ${perSecond} events/s end to end (${visible.size}/${events.length} visible, ${failures} failed)`,
+  );
+  return perSecond;
+}
+
+async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number> {
+  const children = Array.from({ length: 200 }, () => aNhsNumber());
+  const sentAt = new Map<string, number>();
+  let i = 0;
+  const load = await openLoop(
+    () => {
+      const event = anIncidentNotification({ nhsNumber: children[i++ % children.length]! });
+      sentAt.set(event.id, Date.now());
+      return post(police, event);
+    },
+    SETTINGS.rate,
+    SETTINGS.rateSeconds,
+  );
+  const visible = await visibleTimes(pool, [...sentAt.keys()]);
+  const latencies = [...visible].map(([id, at]) => at - sentAt.get(id)!);
+  const p = percentiles(latencies);
+  results['visibilityAtRate'] = {
+    ratePerSecond: SETTINGS.rate,
+    seconds: SETTINGS.rateSeconds,
+    posted: load.requests,
+    postFailures: load.failures,
+    postLatencyMs: load.latencyMs,
+    visible: visible.size,
+    visibilityMs: p,
+  };
+  log(`visibility at ${SETTINGS.rate}/s: p50 ${p.p50} ms, p95 ${p.p95} ms, p99 ${p.p99} ms`);
+  return p.p99;
+}
+
+async function kafkaBaseline(brokers: string, sample: string): Promise<number> {
+  const messaging = new KafkaMessaging({ brokers, clientId: 'bench-baseline' });
+  const topic = `jigsaw-bench-${randomUUID().slice(0, 8)}.raw`;
+  await messaging.ensureTopics([topic]);
+  const publisher = messaging.publisher();
+  const consumer = messaging.consumer({ groupId: `${topic}.group`, topics: [topic] });
+  let consumed = 0;
+  let done: () => void = () => undefined;
+  const allConsumed = new Promise<void>((resolve) => (done = resolve));
+  const n = SETTINGS.maxEvents;
+  await consumer.start(() => {
+    if (++consumed >= n) done();
+    return Promise.resolve();
+  });
+  const started = Date.now();
+  for (let i = 0; i < n; i += 500) {
+    await publisher.publish(
+      Array.from({ length: Math.min(500, n - i) }, (_, j) => ({
+        topic,
+        key: randomUUID(),
+        value: sample.replace('"id":"', `"id":"${i + j}-`),
+      })),
+    );
+  }
+  await allConsumed;
+  const perSecond = round((n * 1000) / (Date.now() - started));
+  await Promise.all([consumer.stop(), publisher.close()]);
+  results['baselineKafka'] = { messages: n, perSecond };
+  log(`baseline kafkajs produce+consume: ${perSecond} messages/s`);
+  return perSecond;
+}
+
+async function postgresBaseline(pool: Pool, sample: string): Promise<number> {
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_raw (id text PRIMARY KEY, payload jsonb NOT NULL)');
+  const n = SETTINGS.maxEvents;
+  let next = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: SETTINGS.ingestConcurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        await pool.query('INSERT INTO bench_raw (id, payload) VALUES ($1, $2)', [`raw-${i}`, sample]);
+      }
+    }),
+  );
+  const perSecond = round((n * 1000) / (Date.now() - started));
+  results['baselinePostgres'] = { rows: n, perSecond };
+  log(`baseline PostgreSQL inserts: ${perSecond} rows/s`);
+  return perSecond;
+}
+
+async function queryLoad(view: ServiceProcess, police: ServiceProcess, pool: Pool): Promise<number> {
+  const nhsNumber = aNhsNumber();
+  for (let i = 0; i < 20; i++) await post(police, anIncidentNotification({ nhsNumber }));
+  await visibleTimes(pool, []);
+  const token = practitionerToken(
+    {
+      sub: 'bench-social-worker',
+      agency: 'council',
+      organisation: 'urn:jigsaw:org:council:bench',
+      role: 'social-worker',
+      purposes: ['safeguarding'],
+    },
+    { ttlSeconds: 4 * 3600 },
+  );
+  const url = `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`;
+  let reads = 0;
+  const read = async (): Promise<boolean> => {
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    if (response.status === 200) reads++;
+    return response.status === 200;
+  };
+  for (let i = 0; i < 20 && !(await read()); i++) await new Promise((r) => setTimeout(r, 250));
+  const recordedBefore = await accessEvents(pool);
+  reads = 0;
+  const levels: Record<string, unknown> = {};
+  for (const concurrency of [1, 8, 32]) {
+    const r = await closedLoop(read, concurrency, SETTINGS.querySeconds);
+    levels[`concurrency${concurrency}`] = {
+      perSecond: round(r.perSecond),
+      failures: r.failures,
+      latencyMs: r.latencyMs,
+    };
+    log(
+      `chronology at concurrency ${concurrency}: ${round(r.perSecond)} req/s, p99 ${round(r.latencyMs.p99)} ms`,
+    );
+  }
+  const at200 = await openLoop(read, 200, SETTINGS.querySeconds);
+  const recordedAfter = await accessEvents(pool);
+  results['queryChronology'] = {
+    ...levels,
+    at200PerSecond: { failures: at200.failures, latencyMs: at200.latencyMs },
+    readsRecorded: recordedAfter - recordedBefore,
+    readsServed: reads,
+  };
+  log(`chronology at 200 req/s: p50 ${round(at200.latencyMs.p50)} ms, p99 ${round(at200.latencyMs.p99)} ms`);
+  return at200.latencyMs.p99;
+}
+
+async function accessEvents(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM event_store.events WHERE type = 'hub.record-accessed'",
+  );
+  return rows[0]?.n ?? 0;
+}
+
+async function replay(serverUrl: string, sample: string): Promise<number> {
+  const url = await createBenchDatabase(serverUrl);
+  const pool = createPool(url, { max: 4, name: 'bench-replay' });
+  try {
+    await runMigrations(pool, [
+      EVENT_STORE_MIGRATIONS,
+      appliedEventsMigrations('replay'),
+      viewMigrations('replay'),
+    ]);
+    const n = SETTINGS.replayEvents;
+    log(`replay: writing ${n} events to a fresh store`);
+    // 20 events per child, one stream each; ids and child ids vary, the rest is a real event.
+    for (let from = 0; from < n; from += 100_000) {
+      const to = Math.min(n, from + 100_000) - 1;
+      await pool.query(
+        `INSERT INTO event_store.events (stream_id, stream_position, source, id, type, payload, content_hash)
+         SELECT 'police-' || c.child, (g % 20) + 1, p->>'source', 'replay-' || g, p->>'type',
+                jsonb_set(jsonb_set(p, '{id}', to_jsonb('replay-' || g)), '{childid}', to_jsonb(c.child)), md5(g::text)
+         FROM generate_series($2::int, $3::int) AS g,
+              LATERAL (SELECT md5((g / 20)::text)::uuid::text AS child) AS c,
+              (SELECT $1::jsonb AS p) AS t`,
+        [sample, from, to],
+      );
+    }
+    const store = new PostgresEventStore(pool);
+    const result = await rebuild(pool, store, 'replay', [chronologyProjection], {
+      batchSize: 5000,
+      onProgress: (p) => {
+        if (p.events % 100_000 === 0) log(`replay: ${p.events} events, ${p.perSecond}/s`);
+      },
+    });
+    results['replay'] = {
+      events: result.events,
+      seconds: round(result.elapsedMs / 1000),
+      perSecond: result.perSecond,
+    };
+    log(`replay: ${result.events} events at ${result.perSecond} events/s`);
+    return result.perSecond;
+  } finally {
+    await pool.end();
+    await dropDatabase(url);
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const resultsDir = join(repoRoot(), 'bench/results');
+  const profileDir = join(resultsDir, 'profiles');
+  await rm(profileDir, { recursive: true, force: true });
+  await mkdir(profileDir, { recursive: true });
+
+  // The launchers live in infra/ beside the sources, wherever this file was built to.
+  const { ensureKafka } = (await import(
+    pathToFileURL(join(repoRoot(), 'infra/kafka/kafka.mjs')).href
+  )) as typeof import('../../infra/kafka/kafka.mjs');
+  const { ensurePostgres } = (await import(
+    pathToFileURL(join(repoRoot(), 'infra/postgres.mjs')).href
+  )) as typeof import('../../infra/postgres.mjs');
+  const [brokers, serverUrl] = await Promise.all([
+    ensureKafka(),
+    ensurePostgres({ database: 'jigsaw_bench' }),
+  ]);
+  const databaseUrl = await createBenchDatabase(serverUrl);
+  const serviceEnv = {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKA_TOPIC_PREFIX: `jigsaw-bench-${Date.now()}.`,
+    LOG_LEVEL: 'warn',
+  };
+  const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const [police, view] = await Promise.all([
+    ServiceProcess.start('police', serviceEnv, profiling),
+    ServiceProcess.start('safeguarding-view', serviceEnv, profiling),
+  ]);
+  const pool = createPool(databaseUrl, { max: SETTINGS.ingestConcurrency, name: 'bench' });
+  const sample = JSON.stringify({
+    ...anIncidentNotification(),
+    childid: randomUUID(),
+    recordedtime: new Date().toISOString(),
+  });
+  try {
+    const ingest = await ingestFlatOut(police, pool);
+    const visibilityP99 = await ingestAtRate(police, pool);
+    const kafka = await kafkaBaseline(brokers, sample);
+    const postgres = await postgresBaseline(pool, sample);
+    results['ratios'] = {
+      ofKafkaBaseline: round(ingest / kafka, 3),
+      ofPostgresBaseline: round(ingest / postgres, 3),
+    };
+    const queryP99 = await queryLoad(view, police, pool);
+    results['peakMemoryMb'] = {
+      police: await peakRssMb(police.pid),
+      'safeguarding-view': await peakRssMb(view.pid),
+    };
+    await Promise.all([police.stop(), view.stop()]);
+    const replayRate = await replay(serverUrl, sample);
+
+    targets.push(
+      {
+        name: 'ingest, end to end',
+        target: '>= 2000 events/s',
+        measured: `${ingest} events/s`,
+        met: ingest >= 2000,
+      },
+      {
+        name: `visibility p99 at ${SETTINGS.rate}/s`,
+        target: '< 1000 ms',
+        measured: `${visibilityP99} ms`,
+        met: visibilityP99 < 1000,
+      },
+      {
+        name: 'chronology p99 at 200 req/s',
+        target: '< 25 ms',
+        measured: `${round(queryP99)} ms`,
+        met: queryP99 < 25,
+      },
+      {
+        name: 'replay',
+        target: '>= 20000 events/s',
+        measured: `${replayRate} events/s`,
+        met: replayRate >= 20000,
+      },
+    );
+    const report: BenchReport = {
+      startedAt,
+      machine: { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30), node: process.version },
+      results: { settings: SETTINGS, ...results },
+      targets,
+      hotspots: targets.some((t) => !t.met)
+        ? { 'police and safeguarding-view': await hotspots(profileDir) }
+        : {},
+    };
+    const visibility = results['visibilityAtRate'] as { visibilityMs: { p50: number; p99: number } };
+    const svg = chart(
+      [
+        ['Jigsaw end to end', ingest],
+        ['raw kafkajs', kafka],
+        ['raw PostgreSQL inserts', postgres],
+        ['replay', replayRate],
+      ],
+      [
+        ['visibility p50', visibility.visibilityMs.p50],
+        ['visibility p99', visibility.visibilityMs.p99],
+        ['chronology p99 @200/s', round(queryP99)],
+      ],
+    );
+    const files = await writeReport(resultsDir, report, svg);
+    for (const t of targets)
+      log(`${t.met ? 'met    ' : 'NOT MET'} ${t.name}: ${t.measured} (target ${t.target})`);
+    log(`written: ${files.join(', ')}`);
+  } finally {
+    await Promise.all([police.stop(), view.stop()]);
+    await pool.end();
+    await dropDatabase(databaseUrl);
+  }
+}
+
+await main();
