@@ -32,3 +32,9 @@ export {
   type AdapterInput,
   type AdapterRecord,
 } from './adapter-input.js';
+export {
+  recordTabular,
+  type TabularAdapter,
+  type TabularRequest,
+  type TabularRowContext,
+} from './tabular-adapter.js';

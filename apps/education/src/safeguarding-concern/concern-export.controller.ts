@@ -1,13 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import type { ServiceConfig } from '@jigsaw/config';
 import {
-  adapterSource,
   AgencyCaller,
   BatchIngest,
-  inSenderTerms,
-  readAdapterInput,
+  recordTabular,
   type AgencyCallerIdentity,
   type BatchReport,
+  type TabularAdapter,
 } from '@jigsaw/ingest';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import {
@@ -15,6 +14,13 @@ import {
   CONCERN_EXPORT_SENDER_FIELDS,
   concernExportRow,
 } from './concern-export.adapter.js';
+
+const adapter: TabularAdapter = {
+  agency: 'education',
+  fields: CONCERN_EXPORT_FIELDS,
+  senderFields: CONCERN_EXPORT_SENDER_FIELDS,
+  toRow: concernExportRow,
+};
 
 @Controller('v1/adapters/concern-export')
 export class ConcernExportController {
@@ -26,21 +32,18 @@ export class ConcernExportController {
   /** A school's concern export as text/csv or a JSON array; 200 with a report per row once it is read. */
   @Post()
   @HttpCode(200)
-  async receive(
+  receive(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @Query('source') querySource: string | undefined,
     @AgencyCaller() caller: AgencyCallerIdentity | undefined,
   ): Promise<BatchReport> {
-    const now = new Date();
-    const source = adapterSource(caller, querySource, 'education');
-    const input = readAdapterInput(body, contentType, CONCERN_EXPORT_FIELDS);
-    const context = { source, idSecret: this.config.IDENTIFIER_HMAC_SECRET, now };
-    const rows = input.records.map((record) => concernExportRow(record, input.nameOf, context));
-    const report = await this.batch.record(rows, now, caller);
-    return inSenderTerms(report, (field) => {
-      const key = CONCERN_EXPORT_SENDER_FIELDS[field];
-      return key === undefined ? undefined : input.nameOf(key);
+    return recordTabular(this.batch, adapter, {
+      body,
+      contentType,
+      querySource,
+      caller,
+      idSecret: this.config.IDENTIFIER_HMAC_SECRET,
     });
   }
 }

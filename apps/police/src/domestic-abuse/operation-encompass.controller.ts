@@ -1,13 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import type { ServiceConfig } from '@jigsaw/config';
 import {
-  adapterSource,
   AgencyCaller,
   BatchIngest,
-  inSenderTerms,
-  readAdapterInput,
+  recordTabular,
   type AgencyCallerIdentity,
   type BatchReport,
+  type TabularAdapter,
 } from '@jigsaw/ingest';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import {
@@ -15,6 +14,13 @@ import {
   OPERATION_ENCOMPASS_SENDER_FIELDS,
   operationEncompassRow,
 } from './operation-encompass.adapter.js';
+
+const adapter: TabularAdapter = {
+  agency: 'police',
+  fields: OPERATION_ENCOMPASS_FIELDS,
+  senderFields: OPERATION_ENCOMPASS_SENDER_FIELDS,
+  toRow: operationEncompassRow,
+};
 
 @Controller('v1/adapters/operation-encompass')
 export class OperationEncompassController {
@@ -29,21 +35,18 @@ export class OperationEncompassController {
    */
   @Post()
   @HttpCode(200)
-  async receive(
+  receive(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
     @Query('source') querySource: string | undefined,
     @AgencyCaller() caller: AgencyCallerIdentity | undefined,
   ): Promise<BatchReport> {
-    const now = new Date();
-    const source = adapterSource(caller, querySource, 'police');
-    const input = readAdapterInput(body, contentType, OPERATION_ENCOMPASS_FIELDS);
-    const context = { source, idSecret: this.config.IDENTIFIER_HMAC_SECRET, now };
-    const rows = input.records.map((record) => operationEncompassRow(record, input.nameOf, context));
-    const report = await this.batch.record(rows, now, caller);
-    return inSenderTerms(report, (field) => {
-      const key = OPERATION_ENCOMPASS_SENDER_FIELDS[field];
-      return key === undefined ? undefined : input.nameOf(key);
+    return recordTabular(this.batch, adapter, {
+      body,
+      contentType,
+      querySource,
+      caller,
+      idSecret: this.config.IDENTIFIER_HMAC_SECRET,
     });
   }
 }
