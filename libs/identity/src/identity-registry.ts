@@ -56,7 +56,10 @@ export class IdentityRegistry {
     const keys = this.keysOf(agency, subject);
     if (keys.length === 0)
       throw new Error('a subject needs an NHS number, a UPN or a local id to be identified');
-    const existing = await this.find(keys);
+    const linked = await this.linked(keys);
+    const existing = this.preferred(keys, linked);
+    // The usual case, a child already known by every identifier given: one read, nothing written.
+    if (existing && keys.every((k) => linked.has(k.hash))) return existing;
     const childId = existing ?? randomUUID();
     // Concurrent first sightings of one child race here; the first insert wins and both converge on it.
     await this.pool.query(
@@ -67,16 +70,26 @@ export class IdentityRegistry {
     return (await this.find(keys)) ?? childId;
   }
 
-  private async find(keys: readonly IdentifierKey[]): Promise<string | undefined> {
+  /** Which of these keys are linked already, and to whom. */
+  private async linked(keys: readonly IdentifierKey[]): Promise<Map<string, string>> {
     const { rows } = await this.pool.query<{ key_hash: string; hub_child_id: string }>(
       'SELECT key_hash, hub_child_id FROM identity.child_identifiers WHERE key_hash = ANY($1::text[])',
       [keys.map((k) => k.hash)],
     );
+    return new Map(rows.map((r) => [r.key_hash, r.hub_child_id]));
+  }
+
+  /** The child linked to the strongest key: NHS number, then UPN, then local ids, in that order. */
+  private preferred(keys: readonly IdentifierKey[], linked: ReadonlyMap<string, string>): string | undefined {
     for (const key of keys) {
-      const row = rows.find((r) => r.key_hash === key.hash);
-      if (row) return row.hub_child_id;
+      const childId = linked.get(key.hash);
+      if (childId) return childId;
     }
     return undefined;
+  }
+
+  private async find(keys: readonly IdentifierKey[]): Promise<string | undefined> {
+    return this.preferred(keys, await this.linked(keys));
   }
 
   async lookup(kind: 'nhs-number' | 'upn', value: string): Promise<string | undefined> {
