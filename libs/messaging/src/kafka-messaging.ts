@@ -14,6 +14,15 @@ import { PoisonMessageError } from './poison-message.error.js';
 /** Messages per handler call: one transaction each on the consuming side. */
 const CHUNK = 500;
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A createTopics failure only because another service created the same topics first. */
+function isOnlyTopicExists(error: unknown): boolean {
+  const e = error as { type?: string; errors?: { type?: string }[] } | undefined;
+  const types = e?.errors?.map((x) => x.type) ?? [e?.type];
+  return types.length > 0 && types.every((t) => t === 'TOPIC_ALREADY_EXISTS');
+}
+
 export interface KafkaMessagingOptions {
   brokers: string;
   clientId: string;
@@ -86,7 +95,16 @@ class KafkajsConsumer implements MessageConsumer {
 
   async startBatch(handler: BatchHandler): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    // A broker that has only just created a topic may not report it yet; that error is retriable.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+        break;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 40) throw error;
+        await sleep(250);
+      }
+    }
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -161,7 +179,11 @@ export class KafkaMessaging {
     });
   }
 
-  /** Creates missing topics; auto-creation is off on our brokers, so every service declares what it uses. */
+  /**
+   * Creates missing topics and waits until the cluster reports a leader for every partition: on a new
+   * broker, metadata lags creation, and a consumer subscribing in between fails. Auto-creation is off on
+   * our brokers, so every service declares what it uses; two services may race to create the same topic.
+   */
   async ensureTopics(topics: readonly string[], partitions = 6): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -169,10 +191,26 @@ export class KafkaMessaging {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
-        });
+        await admin
+          .createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+          })
+          .catch((error: unknown) => {
+            if (!isOnlyTopicExists(error)) throw error;
+          });
+      }
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const ready = await admin
+          .fetchTopicMetadata({ topics: [...topics] })
+          .then((m) =>
+            m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+          )
+          .catch(() => false);
+        if (ready) return;
+        if (Date.now() > deadline) throw new Error(`topics have no leaders after 60 s: ${topics.join(', ')}`);
+        await sleep(250);
       }
     } finally {
       await admin.disconnect();
