@@ -10,7 +10,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { eventually, getJson, postJson, type JsonResponse } from './support/http.js';
-import { ServiceProcess } from './support/service-process.js';
+import { ServiceProcess, startServices } from './support/service-process.js';
 
 const LEEDS = 'urn:jigsaw:org:council:leeds';
 const TRUST = 'urn:jigsaw:org:health:leeds-teaching-hospitals';
@@ -165,11 +165,11 @@ describe('council and health: a CIN census return and a FHIR Bundle to one chron
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('council-health'),
     };
-    [council, health, view] = await Promise.all([
-      ServiceProcess.start('council', env),
-      ServiceProcess.start('health', env),
-      ServiceProcess.start('safeguarding-view', env),
-    ]);
+    [council, health, view] = (await startServices(env, 'council', 'health', 'safeguarding-view')) as [
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+    ];
   }, 120_000);
 
   afterAll(async () => {

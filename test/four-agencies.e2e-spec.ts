@@ -9,6 +9,7 @@ import {
   createTestDatabase,
   practitionerToken,
   ServiceProcess,
+  startServices,
   testBrokers,
   uniqueTopicPrefix,
   type ServiceName,
@@ -42,8 +43,7 @@ describe("one child's events from all four agencies in one chronology", () => {
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('four'),
     };
-    const names: ServiceName[] = ['council', 'police', 'health', 'education', 'safeguarding-view'];
-    const started = await Promise.all(names.map((name) => ServiceProcess.start(name, env)));
+    const started = await startServices(env, 'council', 'police', 'health', 'education', 'safeguarding-view');
     started.forEach((service) => services.set(service.name, service));
   }, 180_000);
 

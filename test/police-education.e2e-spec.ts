@@ -11,7 +11,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { eventually, getJson, type JsonResponse } from './support/http.js';
-import { ServiceProcess } from './support/service-process.js';
+import { ServiceProcess, startServices } from './support/service-process.js';
 
 interface BatchReport {
   accepted: number;
@@ -105,11 +105,11 @@ describe('police and education: Operation Encompass and school concern exports',
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('police-education'),
     };
-    [police, education, view] = await Promise.all([
-      ServiceProcess.start('police', env),
-      ServiceProcess.start('education', env),
-      ServiceProcess.start('safeguarding-view', env),
-    ]);
+    [police, education, view] = (await startServices(env, 'police', 'education', 'safeguarding-view')) as [
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+    ];
   }, 120_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { eventually, getJson, postJson } from './support/http.js';
-import { ServiceProcess } from './support/service-process.js';
+import { ServiceProcess, startServices } from './support/service-process.js';
 
 interface Chronology {
   childId: string;
@@ -50,10 +50,10 @@ describe('the spine: a police system to the shared chronology', () => {
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('spine'),
     };
-    [police, view] = await Promise.all([
-      ServiceProcess.start('police', env),
-      ServiceProcess.start('safeguarding-view', env),
-    ]);
+    [police, view] = (await startServices(env, 'police', 'safeguarding-view')) as [
+      ServiceProcess,
+      ServiceProcess,
+    ];
   }, 120_000);
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { eventually, getJson, postJson, type JsonResponse } from './support/http.js';
-import { ServiceProcess } from './support/service-process.js';
+import { ServiceProcess, startServices } from './support/service-process.js';
 
 interface Entry {
   id: string;
@@ -172,10 +172,10 @@ describe('who sees what: one child, four practitioners, every read logged', () =
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('who-sees-what'),
     };
-    [police, view] = await Promise.all([
-      ServiceProcess.start('police', env),
-      ServiceProcess.start('safeguarding-view', env),
-    ]);
+    [police, view] = (await startServices(env, 'police', 'safeguarding-view')) as [
+      ServiceProcess,
+      ServiceProcess,
+    ];
     for (const event of [shared, policeOnly, entered, retraction]) {
       const response = await postJson(`${police.url}/v1/events`, event, asPolice);
       expect(response.status).toBe(202);

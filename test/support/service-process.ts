@@ -1,1 +1,1 @@
-export { freePort, ServiceProcess, type ServiceName } from '@jigsaw/testing';
+export { freePort, ServiceProcess, startServices, type ServiceName } from '@jigsaw/testing';

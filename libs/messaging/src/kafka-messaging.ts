@@ -192,8 +192,10 @@ export class KafkaMessaging {
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length > 0) {
         await admin
+          // Not waitForLeaders: kafkajs retries only 'leader not available' there, and a new broker also
+          // answers 'unknown topic' for a while. The poll below waits for both.
           .createTopics({
-            waitForLeaders: true,
+            waitForLeaders: false,
             topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
           })
           .catch((error: unknown) => {

@@ -22,4 +22,4 @@ export {
   type PractitionerClaims,
   type TokenOptions,
 } from './tokens.js';
-export { freePort, ServiceProcess, type ServiceName } from './service-process.js';
+export { freePort, ServiceProcess, startServices, type ServiceName } from './service-process.js';

@@ -76,7 +76,10 @@ export class ServiceProcess {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    throw new Error(`${this.name} did not become ready:\n${this.output.join('').slice(-3000)}`);
+    const output = this.output.join('').slice(-3000);
+    // A service that never became ready must not outlive the test that started it.
+    await this.stop('SIGKILL');
+    throw new Error(`${this.name} did not become ready:\n${output}`);
   }
 
   /** SIGTERM for a clean stop; SIGKILL to test a crash. */
@@ -90,4 +93,19 @@ export class ServiceProcess {
     await this.stop(signal);
     await this.start();
   }
+}
+
+/**
+ * Starts several services side by side. If any fails to become ready, stops those that did before
+ * failing, so no process outlives the test run.
+ */
+export async function startServices(
+  env: Record<string, string>,
+  ...names: ServiceName[]
+): Promise<ServiceProcess[]> {
+  const results = await Promise.allSettled(names.map((name) => ServiceProcess.start(name, env)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) return results.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
+  await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : Promise.resolve())));
+  throw failed.reason;
 }
