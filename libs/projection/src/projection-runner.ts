@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import { withTransaction, type MigrationSet, type Pool } from '@jigsaw/database';
+import type { MigrationSet, Pool } from '@jigsaw/database';
 import type { RecordedEvent, SchemaRegistry } from '@jigsaw/envelope';
 import { PoisonMessageError, type IncomingMessage, type RejectedMessage } from '@jigsaw/messaging';
 import { applyBatch } from './rebuild.js';
-import { eventKeyOf, type Projection } from './projection.js';
+import type { Projection } from './projection.js';
 
 export function appliedEventsMigrations(schema: string): MigrationSet {
   return { component: 'projection', directory: join(repoRoot(), 'libs/projection/migrations'), schema };
@@ -44,10 +44,6 @@ export class ProjectionRunner {
     return value as RecordedEvent;
   }
 
-  async handle(message: IncomingMessage): Promise<void> {
-    await this.apply(this.parse(message));
-  }
-
   /** Applies the valid messages of a chunk in one transaction and returns the poison ones. */
   async handleBatch(messages: readonly IncomingMessage[]): Promise<RejectedMessage[]> {
     const rejected: RejectedMessage[] = [];
@@ -60,28 +56,19 @@ export class ProjectionRunner {
         rejected.push({ message, error });
       }
     }
-    const applied = await applyBatch(this.pool, this.schema, this.projections, events);
-    if (applied > 0) {
-      this.applied += applied;
-      this.lastAppliedAt = new Date();
-    }
+    await this.applyAll(events);
     return rejected;
   }
 
-  /** Applies one event to every projection in one transaction, with its applied mark; false if seen before. */
+  /** Applies one event, with its applied mark, in one transaction; false if it was applied before. */
   async apply(event: RecordedEvent): Promise<boolean> {
-    const applied = await withTransaction(this.pool, async (tx) => {
-      await tx.query(`SET LOCAL search_path TO "${this.schema}", public`);
-      const mark = await tx.query(
-        'INSERT INTO applied_events (event_key) VALUES ($1) ON CONFLICT (event_key) DO NOTHING',
-        [eventKeyOf(event)],
-      );
-      if (mark.rowCount === 0) return false;
-      for (const projection of this.projections) await projection.apply(tx, event);
-      return true;
-    });
-    if (applied) {
-      this.applied++;
+    return (await this.applyAll([event])) > 0;
+  }
+
+  private async applyAll(events: readonly RecordedEvent[]): Promise<number> {
+    const applied = await applyBatch(this.pool, this.schema, this.projections, events);
+    if (applied > 0) {
+      this.applied += applied;
       this.lastAppliedAt = new Date();
     }
     return applied;
