@@ -1,9 +1,10 @@
 // `npm start`: runs the hub. Starts Kafka and PostgreSQL when none are configured, builds, then runs every
 // service as its own process, printing where each listens. Ctrl-C stops them all.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from './build.mjs';
 import { ensureKafka } from './kafka/kafka.mjs';
 import { ensurePostgres } from './postgres.mjs';
 
@@ -21,24 +22,7 @@ const say = (message) => process.stdout.write(`[jigsaw] ${message}\n`);
 
 const [brokers, databaseUrl] = await Promise.all([ensureKafka(), ensurePostgres()]);
 say(`Kafka at ${brokers}; PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
-execFileSync(
-  process.execPath,
-  [
-    join(root, 'node_modules/@swc/cli/bin/swc.js'),
-    'apps',
-    'libs',
-    '--out-dir',
-    'dist',
-    '--config-file',
-    '.swcrc',
-    '--copy-files',
-    '--quiet',
-  ],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
+build();
 
 const children = SERVICES.map(([name, defaultPort]) => {
   const port = process.env[`${name.toUpperCase().replace('-', '_')}_PORT`] ?? String(defaultPort);

@@ -1,5 +1,5 @@
 // `npm run bench`: measures Jigsaw on this machine against raw baselines on the same broker and database,
-// in one run, and writes bench/results/bench.{json,md,svg}. Targets are reported met or not, never asserted.
+// in one run, and writes .data/bench/bench.{json,md,svg}. Targets are reported met or not, never asserted.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
@@ -315,7 +315,7 @@ async function replay(serverUrl: string, sample: string): Promise<number> {
 
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
-  const resultsDir = join(repoRoot(), 'bench/results');
+  const resultsDir = join(repoRoot(), '.data/bench');
   const profileDir = join(resultsDir, 'profiles');
   await rm(profileDir, { recursive: true, force: true });
   await mkdir(profileDir, { recursive: true });
