@@ -16,3 +16,16 @@ export {
   PostgresEventStore,
   type PostgresEventStoreOptions,
 } from './postgres-event-store.js';
+export {
+  chainHash,
+  IntegritySealer,
+  sealIntegrity,
+  verifyIntegrity,
+  type IntegrityProblem,
+  type IntegrityProblemKind,
+  type IntegrityReport,
+  type IntegritySealerOptions,
+  type SealResult,
+  type SealSummary,
+  type VerifyOptions,
+} from './integrity.js';

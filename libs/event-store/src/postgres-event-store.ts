@@ -39,6 +39,27 @@ interface EventRow {
 const SELECT_EVENT =
   'SELECT stream_id, stream_position, transaction_id::text, global_position, payload, content_hash, recorded_at FROM event_store.events';
 
+/**
+ * Inserts a batch at positions $2.., each chained to the one before (migration 010): the only extra work
+ * is one index lookup of the stream's current last event, under the row lock the version claim took.
+ */
+const APPEND_EVENTS = `
+  WITH RECURSIVE input AS (
+    SELECT e, h, ord FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, ord)
+    JOIN unnest($4::text[]) WITH ORDINALITY AS u(h, ord2) ON ord = ord2
+  ), chain AS (
+    SELECT 0::bigint AS ord, NULL::text AS prev_hash,
+      coalesce((SELECT chain_hash FROM event_store.events
+                WHERE stream_id = $1 AND stream_position = $2::bigint - 1), '') AS chain_hash
+    UNION ALL
+    SELECT i.ord, c.chain_hash, event_store.chain_hash(c.chain_hash, event_store.event_digest($1, i.e, i.h, now()))
+    FROM chain c JOIN input i ON i.ord = c.ord + 1
+  )
+  INSERT INTO event_store.events
+    (stream_id, stream_position, source, id, type, payload, content_hash, recorded_at, prev_hash, chain_hash)
+  SELECT $1, $2::bigint + i.ord - 1, i.e->>'source', i.e->>'id', i.e->>'type', i.e, i.h, now(), c.prev_hash, c.chain_hash
+  FROM input i JOIN chain c ON c.ord = i.ord`;
+
 function toStored(row: EventRow): StoredEvent {
   return {
     streamId: row.stream_id,
@@ -81,18 +102,12 @@ export class PostgresEventStore implements EventStore {
       const result = await withTransaction(this.pool, async (client) => {
         const version = await this.claimVersions(client, streamId, events.length, options.expectedVersion);
         const first = version - events.length + 1;
-        await client.query(
-          `INSERT INTO event_store.events (stream_id, stream_position, source, id, type, payload, content_hash)
-           SELECT $1, $2::bigint + ord - 1, e->>'source', e->>'id', e->>'type', e, h
-           FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, ord)
-           JOIN unnest($4::text[]) WITH ORDINALITY AS u(h, ord2) ON ord = ord2`,
-          [
-            streamId,
-            first,
-            JSON.stringify(events),
-            events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
-          ],
-        );
+        await client.query(APPEND_EVENTS, [
+          streamId,
+          first,
+          JSON.stringify(events),
+          events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
+        ]);
         if (this.options.route) await this.writeOutbox(client, events);
         return { version };
       });
