@@ -95,21 +95,34 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       const start = await tail(store);
       const seen: StoredEvent[] = [];
       let reading = true;
+      const ownStreams = Array.from({ length: writers }, (_, w) => streamOf(`writer-${w}`));
+      // Only this test's streams: the xmin horizon is cluster-wide, so a transaction open anywhere on the
+      // server can hold the starting tail back and let earlier tests' events appear after it.
+      const ours = new Set([...shared, ...ownStreams]);
+      let oursSeen = 0;
       const reader = (async () => {
         let after = start;
-        while (reading || (await store.readAll({ after, limit: 1 })).length > 0) {
+        // Once the writers are done, read on until all of it shows (a minute at most), then until empty:
+        // for the same reason, the last commits may stay below the horizon for a while.
+        let deadline = Number.POSITIVE_INFINITY;
+        const waiting = (): boolean => {
+          if (reading) return true;
+          if (deadline === Number.POSITIVE_INFINITY) deadline = Date.now() + 60_000;
+          return oursSeen < writers * perWriter && Date.now() < deadline;
+        };
+        while (waiting() || (await store.readAll({ after, limit: 1 })).length > 0) {
           const batch = await store.readAll({ after, limit: 500 });
           if (batch.length === 0) {
             await new Promise((r) => setTimeout(r, 5));
             continue;
           }
           seen.push(...batch);
+          oursSeen += batch.filter((e) => ours.has(e.streamId)).length;
           after = batch[batch.length - 1]!.globalPosition;
         }
       })();
 
       const written: string[] = [];
-      const ownStreams = Array.from({ length: writers }, (_, w) => streamOf(`writer-${w}`));
       const known = new Map<string, number>();
       await Promise.all(
         Array.from({ length: writers }, async (_, w) => {
@@ -138,9 +151,6 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       reading = false;
       await reader;
 
-      // Only this test's streams: the xmin horizon is cluster-wide, so a transaction open anywhere on the
-      // server can hold the starting tail back and let earlier tests' events appear after it.
-      const ours = new Set([...shared, ...ownStreams]);
       const ids = seen.filter((e) => ours.has(e.streamId)).map((e) => e.event.id);
       expect(ids.length).toBe(writers * perWriter);
       expect(new Set(ids).size).toBe(ids.length);
