@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { contentHash } from '@jigsaw/envelope';
 import {
   agencySystemToken,
   aNhsNumber,
@@ -130,9 +131,14 @@ describe('the spine: a police system to the shared chronology', () => {
       code: 'DUPLICATE_EVENT_CONFLICT',
       errors: [{ field: 'id', reason: 'was already used for different content' }],
     });
-    const stored = await db.pool.query('SELECT payload FROM event_store.events WHERE id = $1', [incident.id]);
+    const stored = await db.pool.query('SELECT payload, content_hash FROM event_store.events WHERE id = $1', [
+      incident.id,
+    ]);
     expect(stored.rows).toHaveLength(1);
-    expect(stored.rows[0]?.payload.data.summary).toBe(incident.data.summary);
+    // The first content, as received: personal data is stored sealed, and hashed as it arrived.
+    expect(stored.rows[0]?.content_hash).toBe(contentHash(incident));
+    expect(stored.rows[0]?.payload.data.summary).toBe('[sealed]');
+    expect(JSON.stringify(stored.rows[0]?.payload)).not.toContain(incident.subject.nhsNumber);
   });
 
   it('answers invalid input with 400 problem+json naming each failing field and why', async () => {

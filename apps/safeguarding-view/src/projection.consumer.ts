@@ -8,14 +8,21 @@ import {
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { AGENCIES, SchemaRegistry } from '@jigsaw/envelope';
-import { agencyTopic, deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
+import { openMessages, PersonalDataVault } from '@jigsaw/erasure';
+import {
+  agencyTopic,
+  deadLetterTopic,
+  hubTopic,
+  KafkaMessaging,
+  type MessageConsumer,
+} from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { chronologyProjection } from './chronology/chronology.projection.js';
 import { VIEW_SCHEMA } from './view-schema.js';
 
 export function viewTopics(prefix: string): string[] {
-  return AGENCIES.map((agency) => agencyTopic(prefix, agency));
+  return [...AGENCIES.map((agency) => agencyTopic(prefix, agency)), hubTopic(prefix)];
 }
 
 /** Consumes every agency topic into the shared read models; offsets commit only after each transaction. */
@@ -23,6 +30,7 @@ export function viewTopics(prefix: string): string[] {
 export class ProjectionConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('projection');
   readonly runner: ProjectionRunner;
+  readonly vault: PersonalDataVault;
   private consumer: MessageConsumer | undefined;
 
   constructor(
@@ -32,6 +40,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     schemas: SchemaRegistry,
   ) {
     this.runner = new ProjectionRunner(pool, VIEW_SCHEMA, [chronologyProjection], schemas);
+    this.vault = new PersonalDataVault(pool, { masterKey: config.ENCRYPTION_MASTER_KEY });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,7 +50,11 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
       topics: viewTopics(prefix),
       deadLetterTopic: deadLetterTopic(prefix),
     });
-    await this.consumer.startBatch((messages) => this.runner.handleBatch(messages));
+    await this.consumer.startBatch(async (messages) => {
+      // Personal data arrives sealed: open it (or mark it erased) before any read model sees it.
+      const opened = await openMessages(this.vault, messages);
+      return [...opened.rejected, ...(await this.runner.handleBatch(opened.messages))];
+    });
     this.logger.log('consuming agency topics');
   }
 

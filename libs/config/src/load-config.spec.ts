@@ -24,4 +24,13 @@ describe('loadConfig', () => {
       /PORT:.*\n.*DATABASE_URL: DATABASE_URL must be a postgres:\/\/ URL/s,
     );
   });
+
+  it('takes a 32-byte base64 master key and refuses anything else, naming the variable', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig(PoliceConfig, { ENCRYPTION_MASTER_KEY: key }).ENCRYPTION_MASTER_KEY).toBe(key);
+    expect(Buffer.from(loadConfig(PoliceConfig, {}).ENCRYPTION_MASTER_KEY, 'base64')).toHaveLength(32);
+    expect(() =>
+      loadConfig(PoliceConfig, { ENCRYPTION_MASTER_KEY: Buffer.alloc(16).toString('base64') }),
+    ).toThrow(/ENCRYPTION_MASTER_KEY: ENCRYPTION_MASTER_KEY must be 32 bytes in base64/);
+  });
 });

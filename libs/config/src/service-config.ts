@@ -5,6 +5,8 @@ export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/jigsaw';
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 /** Lets `npm start` and the tests work unconfigured; any real deployment sets JWT_SECRET or JWT_PUBLIC_KEY. */
 const DEVELOPMENT_JWT_SECRET = 'jigsaw-development-only-jwt-secret-change-me';
+/** base64 of `jigsaw-development-only-master!!`; any real deployment sets ENCRYPTION_MASTER_KEY. */
+const DEVELOPMENT_MASTER_KEY = 'amlnc2F3LWRldmVsb3BtZW50LW9ubHktbWFzdGVyISE=';
 
 /** Settings every Jigsaw service shares; each app extends it with its own port default. */
 export class ServiceConfig {
@@ -53,6 +55,16 @@ export class ServiceConfig {
   @IsString()
   @IsNotEmpty()
   JWT_AUDIENCE = 'jigsaw';
+
+  /**
+   * Wraps each child's data key (libs/erasure), which seals the child's personal data in events: 32 bytes,
+   * base64 (`openssl rand -base64 32`). Losing it loses every child's personal data; keep it out of the database.
+   */
+  @IsString()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, {
+    message: 'ENCRYPTION_MASTER_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)',
+  })
+  ENCRYPTION_MASTER_KEY = DEVELOPMENT_MASTER_KEY;
 
   @IsOptional()
   @IsString()

@@ -11,6 +11,8 @@ export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   PoisonMessage = 'POISON_MESSAGE',
+  /** Sealed personal data that fails its authentication check or whose key cannot be used. */
+  PersonalDataUnreadable = 'PERSONAL_DATA_UNREADABLE',
 }
 
 export interface FieldProblem {

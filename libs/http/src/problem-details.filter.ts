@@ -21,6 +21,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.ChildNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  // The hub's own stored data failed a check: never the caller's fault, and never shown as if readable.
+  [ErrorCode.PersonalDataUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 const TITLE_OF: Record<number, string> = {

@@ -11,6 +11,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AgencySystemGuard, TokenVerifier } from '@jigsaw/auth';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
+import { PersonalDataVault } from '@jigsaw/erasure';
 import { OutboxRelay, PostgresEventStore } from '@jigsaw/event-store';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { agencyTopic, KafkaMessaging } from '@jigsaw/messaging';
@@ -70,6 +71,12 @@ export class AgencyIngestModule {
             }),
         },
         {
+          provide: PersonalDataVault,
+          inject: [PG_POOL, SERVICE_CONFIG],
+          useFactory: (pool: Pool, config: ServiceConfig) =>
+            new PersonalDataVault(pool, { masterKey: config.ENCRYPTION_MASTER_KEY }),
+        },
+        {
           provide: IdentityRegistry,
           inject: [PG_POOL, SERVICE_CONFIG],
           useFactory: (pool: Pool, config: ServiceConfig) =>
@@ -88,7 +95,14 @@ export class AgencyIngestModule {
         RecordEventHandler,
         BatchIngest,
       ],
-      exports: [PostgresEventStore, IdentityRegistry, OutboxRelay, BatchIngest, CqrsModule],
+      exports: [
+        PostgresEventStore,
+        IdentityRegistry,
+        PersonalDataVault,
+        OutboxRelay,
+        BatchIngest,
+        CqrsModule,
+      ],
     };
   }
 }

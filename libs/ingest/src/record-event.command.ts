@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from '@jigsaw/envelope';
+import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
@@ -42,6 +43,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
     private readonly schemas: SchemaRegistry,
     private readonly store: PostgresEventStore,
     private readonly identity: IdentityRegistry,
+    private readonly vault: PersonalDataVault,
   ) {
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
   }
@@ -71,7 +73,8 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
       const history = await this.store.readStream(streamId);
       const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
       try {
-        await this.store.append(streamId, events, {
+        // Personal data is stored sealed with the child's key; the content hash stays the plaintext's.
+        await this.store.append(streamId, await this.vault.sealAll(events, childId), {
           expectedVersion: history.length === 0 ? 'no-stream' : history.length,
           contentHashes: [hash],
         });

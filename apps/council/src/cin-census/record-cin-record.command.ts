@@ -1,6 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
 import { agencyOfSource, contentHash, SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
 import { mergeProblems, validateDto } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
@@ -59,6 +60,7 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
     private readonly schemas: SchemaRegistry,
     private readonly store: PostgresEventStore,
     private readonly identity: IdentityRegistry,
+    private readonly vault: PersonalDataVault,
   ) {}
 
   async execute({ events, now, caller }: RecordCinRecord): Promise<CinRecordOutcome> {
@@ -116,7 +118,7 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
       }
       if (ruleProblems.length > 0) return rejected(ErrorCode.ValidationFailed, ruleProblems);
       try {
-        await this.store.append(streamId, toAppend, {
+        await this.store.append(streamId, await this.vault.sealAll(toAppend, childId), {
           expectedVersion: stored.length === 0 ? 'no-stream' : stored.length,
           contentHashes: fresh.map((i) => hashes[i]!),
         });

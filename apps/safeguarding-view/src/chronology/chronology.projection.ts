@@ -1,5 +1,6 @@
 import type { PoolClient } from '@jigsaw/database';
-import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
+import { agencyOfSource, isHubSource, type RecordedEvent } from '@jigsaw/envelope';
+import { erasePersonalData, isChildErased, type ProtectedEvent } from '@jigsaw/erasure';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
 
 /** When the recorded thing happened: the data's own time where it has one, else the envelope's. */
@@ -13,7 +14,10 @@ export const chronologyProjection: Projection = {
   async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
     await this.applyMany!(tx, [event]);
   },
-  async applyMany(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+  async applyMany(tx: PoolClient, all: readonly RecordedEvent[]): Promise<void> {
+    for (const erased of all.filter(isChildErased)) await eraseChild(tx, erased.data.childId);
+    // The hub's own events are about the records, not entries in them.
+    const events = all.filter((e) => !isHubSource(e.source));
     if (events.length === 0) return;
     await tx.query(
       `INSERT INTO chronology (event_key, child_id, agency, source, type, occurred_at, recorded_at, event)
@@ -33,3 +37,20 @@ export const chronologyProjection: Projection = {
     );
   },
 };
+
+/**
+ * hub.child-erased: the child's personal fields in every stored entry give way to the erased marker. Entries
+ * arriving later come opened already, as erased, since the child's keys are gone.
+ */
+async function eraseChild(tx: PoolClient, childId: string): Promise<void> {
+  const { rows } = await tx.query<{ event_key: string; event: ProtectedEvent }>(
+    'SELECT event_key, event FROM chronology WHERE child_id = $1 FOR UPDATE',
+    [childId],
+  );
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE chronology c SET event = u.event
+     FROM unnest($1::text[], $2::jsonb[]) AS u(event_key, event) WHERE c.event_key = u.event_key`,
+    [rows.map((r) => r.event_key), rows.map((r) => JSON.stringify(erasePersonalData(r.event)))],
+  );
+}
