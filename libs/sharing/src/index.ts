@@ -35,6 +35,7 @@ export {
   type VisibilityLevel,
   type VisibilityReason,
 } from './sharing-policy.js';
+export { episodeOf, RETAINED_EPISODES, sharingEndsAfter, type EpisodeFacts } from './retention.js';
 export { allowFields, pickPaths, type FieldAllowList, type Redaction } from './field-allow-list.js';
 export {
   DOMESTIC_ABUSE_INCIDENT_FIELDS,

@@ -146,7 +146,7 @@ export function redactForViewer(
     withdrawn: state.withdrawn !== undefined,
     restricted: state.restricted !== undefined,
     retracted: state.retracted !== undefined,
-    expired: sharingExpired(event.sharing.until, now),
+    expired: sharingExpired(event.sharing.until, now) || sharingExpired(state.sharingEndsAt, now),
   };
   if (decision.level === 'skeleton') return { ...base, sharing: structuredClone(event.sharing), standing };
 

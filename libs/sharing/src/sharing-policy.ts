@@ -88,6 +88,7 @@ export function decideVisibility(
   if (state.retracted) return hidden('retracted');
   if (state.withdrawn) return hidden('consent-withdrawn');
   if (state.restricted) return hidden('restricted');
-  if (sharingExpired(sharing.until, now)) return hidden('expired');
+  if (sharingExpired(sharing.until, now) || sharingExpired(state.sharingEndsAt, now))
+    return hidden('expired');
   return { visible: true, level: 'full', reason: 'shared' };
 }

@@ -7,6 +7,7 @@ import {
   type RecordedEvent,
 } from '@jigsaw/envelope';
 import { isRecord } from './is-record.js';
+import { episodeOf } from './retention.js';
 
 /** Actions an agency takes on one of its own earlier records. */
 export const RECORD_CONTROL_ACTIONS = [
@@ -91,12 +92,18 @@ export interface SharingState {
   corrected: readonly ControlNote[];
   /** Protective markers in force: the event's own and its child's. */
   markers: readonly string[];
+  /** When a retention rule ends sharing (e.g. 12 months after a child protection plan ended). */
+  sharingEndsAt?: string;
 }
 
 interface LedgerEntry {
   childid: string;
+  source: string;
   type: string;
   ownMarkers: readonly string[];
+  /** The start date of the retained episode (plan, care episode) this event starts or ends. */
+  episodeStart?: string;
+  sharingEndsAt?: string;
   withdrawn?: ControlNote;
   restricted?: ControlNote;
   retracted?: ControlNote;
@@ -222,13 +229,33 @@ function applyInPlace(draft: Draft, event: RecordedEvent): void {
       }
     }
   }
+  const episode = episodeOf(event);
+  if (episode?.sharingEndsAt) endEpisode(draft, event, episode.startDate, episode.sharingEndsAt);
   draft.events.set(selfKey, {
     childid: event.childid,
+    source: event.source,
     type: event.type,
     ownMarkers: event.sharing.markers ?? [],
+    ...(episode ? { episodeStart: episode.startDate } : {}),
+    ...(episode?.sharingEndsAt ? { sharingEndsAt: episode.sharingEndsAt } : {}),
     corrections: {},
     corrected: [],
   });
+}
+
+/** An episode ended: its start event, from the same organisation about the same child, stops being shared too. */
+function endEpisode(draft: Draft, end: RecordedEvent, startDate: string, sharingEndsAt: string): void {
+  const start = episodeOf(end)!.rule.start;
+  for (const [key, entry] of draft.events) {
+    if (
+      entry.type === start &&
+      entry.source === end.source &&
+      entry.childid === end.childid &&
+      entry.episodeStart === startDate
+    ) {
+      draft.events.set(key, { ...entry, sharingEndsAt });
+    }
+  }
 }
 
 function applyToRecord(
@@ -286,7 +313,14 @@ export function sharingStateIn(ledger: SharingLedger, key: string): SharingState
   const entry = ledger.events.get(key);
   if (!entry) return undefined;
   const childMarkers = ledger.markers.get(entry.childid)?.keys() ?? [];
-  const { childid: _childid, type: _type, ownMarkers, ...state } = entry;
+  const {
+    childid: _childid,
+    source: _source,
+    type: _type,
+    ownMarkers,
+    episodeStart: _episodeStart,
+    ...state
+  } = entry;
   return { ...state, markers: [...new Set([...ownMarkers, ...childMarkers])].sort() };
 }
 
