@@ -33,23 +33,37 @@ export class ChildKeys {
     };
   }
 
-  /** The key new events of this child are sealed under: the latest generation, made if there is none usable. */
+  /**
+   * The key new events of this child are sealed under: the latest generation, made if there is none usable.
+   * One round trip for a child new to the hub or already keyed; more only after an erasure or a race.
+   */
   async current(childId: string): Promise<ChildKey & { key: Buffer }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const { rows } = await this.pool.query<KeyRow>(
-        `SELECT child_id::text, generation, master_key_id, wrapped_key FROM keys.child_keys
-         WHERE child_id = $1 ORDER BY generation DESC LIMIT 1`,
-        [childId],
+        `WITH latest AS (
+           SELECT child_id, generation, master_key_id, wrapped_key FROM keys.child_keys
+           WHERE child_id = $1 ORDER BY generation DESC LIMIT 1
+         ), made AS (
+           INSERT INTO keys.child_keys (child_id, generation, master_key_id, wrapped_key)
+           SELECT $1, 1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM latest)
+           ON CONFLICT (child_id, generation) DO NOTHING
+           RETURNING child_id, generation, master_key_id, wrapped_key
+         )
+         SELECT child_id::text, generation, master_key_id, wrapped_key FROM made
+         UNION ALL SELECT child_id::text, generation, master_key_id, wrapped_key FROM latest`,
+        [childId, this.master.id, wrapDataKey(this.master, newDataKey(), childId, 1)],
       );
       const latest = rows[0];
       if (latest?.wrapped_key) return this.toKey(latest) as ChildKey & { key: Buffer };
-      const generation = (latest?.generation ?? 0) + 1;
-      // Two writers racing for a new child both end up with whichever key was stored first.
-      await this.pool.query(
-        `INSERT INTO keys.child_keys (child_id, generation, master_key_id, wrapped_key)
-         VALUES ($1, $2, $3, $4) ON CONFLICT (child_id, generation) DO NOTHING`,
-        [childId, generation, this.master.id, wrapDataKey(this.master, newDataKey(), childId, generation)],
-      );
+      // Erased before (a new generation starts), or another writer made generation 1 just now (look again).
+      if (latest) {
+        const generation = latest.generation + 1;
+        await this.pool.query(
+          `INSERT INTO keys.child_keys (child_id, generation, master_key_id, wrapped_key)
+           VALUES ($1, $2, $3, $4) ON CONFLICT (child_id, generation) DO NOTHING`,
+          [childId, generation, this.master.id, wrapDataKey(this.master, newDataKey(), childId, generation)],
+        );
+      }
     }
     throw new Error(`could not make a data key for child ${childId}: it is being erased as keys are made`);
   }

@@ -79,6 +79,19 @@ describe('personal data vault on PostgreSQL', () => {
     );
   });
 
+  it('gives a new child one key however many processes seal for it at once', async () => {
+    const child = randomUUID();
+    const events = Array.from({ length: 8 }, () => aRecordedEvent({ childid: child }));
+    const sealed = await Promise.all(
+      events.map((event) =>
+        new PersonalDataVault(db.pool, { masterKey: MASTER_KEY }).sealPersonalData(event, child),
+      ),
+    );
+    const keys = await db.pool.query('SELECT generation FROM keys.child_keys WHERE child_id = $1', [child]);
+    expect(keys.rows).toEqual([{ generation: 1 }]);
+    expect(await new PersonalDataVault(db.pool, { masterKey: MASTER_KEY }).openAll(sealed)).toEqual(events);
+  });
+
   it('erases one child: their events read as erased everywhere, the skeleton stays, others are untouched', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const eventsA = await record(a, 3);
