@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { runMigrations, type Pool } from '@jigsaw/database';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { sealIntegrity, verifyIntegrity, type IntegrityProblem } from './integrity.js';
+import { IntegritySealer, sealIntegrity, verifyIntegrity, type IntegrityProblem } from './integrity.js';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from './postgres-event-store.js';
 
 const problem = (streamId: string, kind: IntegrityProblem['kind'], position?: number): IntegrityProblem => ({
@@ -14,6 +14,14 @@ const problem = (streamId: string, kind: IntegrityProblem['kind'], position?: nu
   kind,
   detail: expect.any(String) as unknown as string,
 });
+
+async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('tamper evidence: every change made to the store behind its back is found and named', () => {
   let db: TestDatabase;
@@ -222,6 +230,25 @@ describe('tamper evidence: every change made to the store behind its back is fou
     );
     expect((await verifyIntegrity(pool)).problems).toEqual([problem(stream, 'altered', 4)]);
     expect((await sealIntegrity(pool)).refused).toEqual([stream]);
+  });
+
+  it('seals on its own every interval once started, and stops cleanly', async () => {
+    const seals: number[] = [];
+    const errors: unknown[] = [];
+    const sealer = new IntegritySealer(pool, {
+      intervalMs: 50,
+      onSeal: (result) => seals.push(result.seal?.seal ?? 0),
+      onError: (error) => errors.push(error),
+    });
+    sealer.start();
+    await waitFor(() => seals.length >= 1);
+    await store.append(streams[0]!, [aRecordedEvent()], { expectedVersion: 4 });
+    await waitFor(() => seals.includes(2));
+    await sealer.stop();
+    expect(errors).toEqual([]);
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_store.seals');
+    expect(rows[0]!.n).toBe(2);
+    expect((await verifyIntegrity(pool)).seal).toMatchObject({ seal: 2, streams: 3 });
   });
 
   it('chains correctly under concurrent writers racing on shared streams', async () => {
