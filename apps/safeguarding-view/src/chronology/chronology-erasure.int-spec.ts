@@ -11,6 +11,7 @@ import {
 } from '@jigsaw/envelope';
 import {
   ERASED_MARKER,
+  erasePersonalData,
   isErased,
   OpeningEventStore,
   PersonalDataVault,
@@ -310,6 +311,26 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
       await chronologyProjection.apply(tx, erased!);
     });
     expect(await chronology(REBUILT, c.id)).toEqual(once);
+  });
+
+  it('leaves entries recorded after the erasure (under a new key) alone, even when they arrive first', async () => {
+    const c = aChild();
+    const runner = new ProjectionRunner(db.pool, REBUILT, [chronologyProjection], new SchemaRegistry());
+    const own = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY });
+    await own.sealAll(c.events, c.id);
+    await own.eraseChild(c.id, DPO, 'Decision DPO-2026-119', new Date('2026-11-22T10:00:00Z'));
+    const [before, after] = [
+      { ...c.events[0]!, recordedtime: '2026-11-22T09:59:59.000Z' },
+      { ...c.events[1]!, recordedtime: '2026-11-22T10:00:01.000Z' },
+    ];
+    // The agency topic delivered both before the hub topic delivered the erasure.
+    await runner.apply(before);
+    await runner.apply(after);
+    const [erased] = (await store.readStream(`erasure-${c.id}`)).map((e) => e.event);
+    await runner.apply(erased!);
+    const rows = await chronology(REBUILT, c.id);
+    expect(rows.find((e) => e.id === before.id)).toEqual(erasePersonalData(before));
+    expect(rows.find((e) => e.id === after.id)).toEqual(after);
   });
 });
 

@@ -15,7 +15,8 @@ export const chronologyProjection: Projection = {
     await this.applyMany!(tx, [event]);
   },
   async applyMany(tx: PoolClient, all: readonly RecordedEvent[]): Promise<void> {
-    for (const erased of all.filter(isChildErased)) await eraseChild(tx, erased.data.childId);
+    for (const erased of all.filter(isChildErased))
+      await eraseChild(tx, erased.data.childId, erased.data.erasedAt);
     // The hub's own events are about the records, not entries in them.
     const events = all.filter((e) => !isHubSource(e.source));
     if (events.length === 0) return;
@@ -39,13 +40,14 @@ export const chronologyProjection: Projection = {
 };
 
 /**
- * hub.child-erased: the child's personal fields in every stored entry give way to the erased marker. Entries
- * arriving later come opened already, as erased, since the child's keys are gone.
+ * hub.child-erased: the child's personal fields in every entry recorded until then give way to the erased
+ * marker. Entries of that time arriving later come opened already, as erased, since their keys are gone;
+ * entries recorded after it are under a new key, and stay, whichever topic Kafka delivers first.
  */
-async function eraseChild(tx: PoolClient, childId: string): Promise<void> {
+async function eraseChild(tx: PoolClient, childId: string, erasedAt: string): Promise<void> {
   const { rows } = await tx.query<{ event_key: string; event: ProtectedEvent }>(
-    'SELECT event_key, event FROM chronology WHERE child_id = $1 FOR UPDATE',
-    [childId],
+    'SELECT event_key, event FROM chronology WHERE child_id = $1 AND recorded_at <= $2 FOR UPDATE',
+    [childId, erasedAt],
   );
   if (rows.length === 0) return;
   await tx.query(
