@@ -27,6 +27,7 @@ export {
   type SealedPersonalData,
 } from './personal-data.js';
 export {
+  eraseChild,
   PersonalDataVault,
   type ChildErasure,
   type PersonalDataVaultOptions,

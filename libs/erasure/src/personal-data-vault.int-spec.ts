@@ -8,7 +8,7 @@ import { CHILD_ERASED, erasureStreamOf } from './child-erased.event.js';
 import { OpeningEventStore } from './opening-event-store.js';
 import { PersonalDataUnreadableError } from './personal-data-crypto.js';
 import { ERASED_MARKER, isErased, type ProtectedEvent } from './personal-data.js';
-import { PersonalDataVault } from './personal-data-vault.js';
+import { eraseChild, PersonalDataVault } from './personal-data-vault.js';
 
 const MASTER_KEY = randomBytes(32).toString('base64');
 const DPO = {
@@ -146,7 +146,7 @@ describe('personal data vault on PostgreSQL', () => {
   it('records an erasure once however often it is repeated, and seals later events under a new key', async () => {
     const a = randomUUID();
     await record(a);
-    const first = await vault.eraseChild(a, DPO, 'Decision DPO-2026-115');
+    const first = await eraseChild(db.pool, { masterKey: MASTER_KEY }, a, DPO, 'Decision DPO-2026-115');
     const again = await vault.eraseChild(a, DPO, 'Decision DPO-2026-115');
     expect(again).toEqual({ ...first, destroyedNow: [], recorded: false });
     expect(await store.readStream(erasureStreamOf(a))).toHaveLength(1);

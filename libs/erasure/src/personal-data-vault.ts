@@ -220,3 +220,14 @@ export class PersonalDataVault {
     return { childId, keyGenerations, destroyedNow, eventId: event.id, recorded };
   }
 }
+
+/** `audit erase`: erases one child's personal data (see PersonalDataVault.eraseChild). */
+export function eraseChild(
+  pool: Pool,
+  options: PersonalDataVaultOptions,
+  childId: string,
+  actor: ErasureActor,
+  reason: string,
+): Promise<ChildErasure> {
+  return new PersonalDataVault(pool, options).eraseChild(childId, actor, reason);
+}
