@@ -17,7 +17,6 @@ export {
   type PostgresEventStoreOptions,
 } from './postgres-event-store.js';
 export {
-  chainHash,
   IntegritySealer,
   sealIntegrity,
   verifyIntegrity,
