@@ -57,15 +57,6 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
     }
     const hash = contentHash(envelope);
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.store.findEvent(envelope.source, envelope.id);
-      if (stored) {
-        if (stored.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
-        throw new JigsawError(
-          ErrorCode.DuplicateEventConflict,
-          `an event with id ${envelope.id} was already received from this source with different content`,
-          [{ field: 'id', reason: 'was already used for different content' }],
-        );
-      }
       const childId = await this.identity.resolve(this.catalogue.agency, envelope.subject);
       const streamId = streamIdOf(this.catalogue.agency, childId);
       const history = await this.store.readStream(streamId);
@@ -77,7 +68,19 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
         });
         return { id: envelope.id, status: 'accepted' };
       } catch (error) {
-        // A concurrent write to the same child, or the same event racing in twice: look again.
+        // Resent events are rare, so the store's unique (source, id) finds them, not a read before each write.
+        if (error instanceof DuplicateEventError) {
+          const stored = await this.store.findEvent(envelope.source, envelope.id);
+          if (stored?.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
+          if (stored) {
+            throw new JigsawError(
+              ErrorCode.DuplicateEventConflict,
+              `an event with id ${envelope.id} was already received from this source with different content`,
+              [{ field: 'id', reason: 'was already used for different content' }],
+            );
+          }
+        }
+        // A concurrent write to the same child: look again.
         const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
         if (!retry || attempt >= MAX_ATTEMPTS) throw error;
       }
