@@ -37,7 +37,10 @@ export class PlatformModule {
           provide: PG_POOL,
           useFactory: async (): Promise<Pool> => {
             await ensureDatabase(options.config.DATABASE_URL);
-            const pool = createPool(options.config.DATABASE_URL, { name: options.name });
+            const pool = createPool(options.config.DATABASE_URL, {
+              name: options.name,
+              max: options.config.DATABASE_POOL_MAX,
+            });
             await runMigrations(pool, options.migrations);
             return pool;
           },
