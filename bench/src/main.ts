@@ -22,6 +22,7 @@ import {
 } from '@jigsaw/testing';
 import { chronologyProjection } from '../../apps/safeguarding-view/src/chronology/chronology.projection.js';
 import { viewMigrations } from '../../apps/safeguarding-view/src/view-schema.js';
+import { CpuMeter, pidsMatching } from './cpu.js';
 import { closedLoop, openLoop } from './load.js';
 import { hotspots } from './profile.js';
 import { chart, writeReport, type BenchReport, type Target } from './report.js';
@@ -39,6 +40,19 @@ const SETTINGS = {
 const log = (message: string): void => void process.stdout.write(`[bench] ${message}\n`);
 const results: Record<string, unknown> = {};
 const targets: Target[] = [];
+let meter: CpuMeter | undefined;
+
+/** CPU per unit of work, by process group, in milliseconds. */
+function perUnit(used: Record<string, number>, units: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [name, ms] of Object.entries(used)) {
+    out[name] = round(ms / units, 3);
+    total += ms;
+  }
+  out['total'] = round(total / units, 3);
+  return out;
+}
 
 async function createBenchDatabase(serverUrl: string): Promise<string> {
   const name = `jigsaw_bench_${Date.now()}`;
@@ -103,6 +117,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   );
   let next = 0;
   let failures = 0;
+  meter?.begin();
   const started = Date.now();
   await Promise.all(
     Array.from({ length: SETTINGS.ingestConcurrency }, async () => {
@@ -119,7 +134,9 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   );
   const last = Math.max(...visible.values());
   const perSecond = round((visible.size * 1000) / (last - started));
+  const cpuPerEventMs = meter ? perUnit(meter.end(), events.length) : {};
   results['ingest'] = {
+    cpuPerEventMs,
     events: events.length,
     failures,
     concurrency: SETTINGS.ingestConcurrency,
@@ -127,6 +144,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
     visiblePerSecond: perSecond,
     visible: visible.size,
   };
+  log(`ingest: CPU per event (ms) ${JSON.stringify(cpuPerEventMs)}`);
   log(
     `ingest: ${perSecond} events/s end to end (${visible.size}/${events.length} visible, ${failures} failed)`,
   );
@@ -250,11 +268,13 @@ async function queryLoad(view: ServiceProcess, police: ServiceProcess, pool: Poo
       `chronology at concurrency ${concurrency}: ${round(r.perSecond)} req/s, p99 ${round(r.latencyMs.p99)} ms`,
     );
   }
+  meter?.begin();
   const at200 = await openLoop(read, 200, SETTINGS.querySeconds);
+  const cpuPerReadMs = meter ? perUnit(meter.end(), Math.max(1, at200.requests)) : {};
   const recordedAfter = await accessEvents(pool);
   results['queryChronology'] = {
     ...levels,
-    at200PerSecond: { failures: at200.failures, latencyMs: at200.latencyMs },
+    at200PerSecond: { failures: at200.failures, latencyMs: at200.latencyMs, cpuPerReadMs },
     readsRecorded: recordedAfter - recordedBefore,
     readsServed: reads,
   };
@@ -344,6 +364,20 @@ async function main(): Promise<void> {
     ServiceProcess.start('safeguarding-view', serviceEnv, profiling),
   ]);
   const pool = createPool(databaseUrl, { max: SETTINGS.ingestConcurrency, name: 'bench' });
+  const database = new URL(databaseUrl).pathname.slice(1);
+  meter = new CpuMeter({
+    police: () => (police.pid ? [police.pid] : []),
+    'safeguarding-view': () => (view.pid ? [view.pid] : []),
+    // This run's backends, and the server's own writers (WAL, checkpoints), which every commit costs.
+    postgres: () =>
+      pidsMatching(
+        new RegExp(
+          `^postgres: (?:\\S+: )?(\\S+ ${database} |walwriter|checkpointer|background writer|autovacuum)`,
+        ),
+      ),
+    kafka: () => pidsMatching(/kafka\.Kafka/),
+    'bench client': () => [process.pid],
+  });
   const sample = JSON.stringify({
     ...anIncidentNotification(),
     childid: randomUUID(),
