@@ -98,8 +98,10 @@ export class PostgresEventStore implements EventStore {
     if (typeof expected === 'number' && expected > 0) params.push(expected);
     let version: number | undefined;
     try {
-      const { rows } = await this.pool.query<{ version: string }>(
-        `WITH claim AS (${claim}),
+      // Named, so each connection plans this statement once.
+      const { rows } = await this.pool.query<{ version: string }>({
+        name: `event-store.append.${expected === 'any' ? 'any' : typeof expected === 'number' && expected > 0 ? 'at' : 'new'}`,
+        text: `WITH claim AS (${claim}),
          written AS (
            INSERT INTO event_store.events (stream_id, stream_position, source, id, type, payload, content_hash)
            SELECT $1, claim.version - $2 + ord, e->>'source', e->>'id', e->>'type', e, h
@@ -112,8 +114,8 @@ export class PostgresEventStore implements EventStore {
            FROM written w JOIN unnest($5::text[], $6::text[]) WITH ORDINALITY AS r(topic, message_key, ord)
              ON w.stream_position = (SELECT version FROM claim) - $2 + r.ord)
          SELECT version FROM claim`,
-        params,
-      );
+        values: params,
+      });
       version = rows[0] ? Number(rows[0].version) : undefined;
     } catch (error) {
       if (isUniqueViolation(error, 'events_source_id_unique')) {
@@ -183,10 +185,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `${SELECT_EVENT} WHERE stream_id = $1 ORDER BY stream_position`,
-      [streamId],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'event-store.read-stream',
+      text: `${SELECT_EVENT} WHERE stream_id = $1 ORDER BY stream_position`,
+      values: [streamId],
+    });
     return rows.map(toStored);
   }
 
