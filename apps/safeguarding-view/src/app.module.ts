@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { IsOptional, IsUrl } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
@@ -11,12 +12,18 @@ import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog } from './access/access-log.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
+import { ConsoleController } from './console/console.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
 import { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
   override PORT = 3000;
+
+  /** Where the console finds the audit service's access log (CORS must allow the console's origin). */
+  @IsOptional()
+  @IsUrl({ require_tld: false })
+  CONSOLE_AUDIT_URL?: string;
 }
 
 @Module({})
@@ -38,7 +45,7 @@ export class AppModule {
           topics: [...viewTopics(config.KAFKA_TOPIC_PREFIX), deadLetterTopic(config.KAFKA_TOPIC_PREFIX)],
         }),
       ],
-      controllers: [ChronologyController, FindChildController],
+      controllers: [ChronologyController, FindChildController, ConsoleController],
       providers: [
         {
           provide: IdentityRegistry,
