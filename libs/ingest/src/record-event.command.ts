@@ -57,7 +57,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
     }
     const hash = contentHash(envelope);
     for (let attempt = 1; ; attempt++) {
-      const childId = await this.identity.resolve(this.catalogue.agency, envelope.subject);
+      const childId = await this.identity.resolve(this.catalogue.agency, envelope.subject, envelope.type);
       const streamId = streamIdOf(this.catalogue.agency, childId);
       const history = await this.store.readStream(streamId);
       const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
