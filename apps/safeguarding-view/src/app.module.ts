@@ -14,6 +14,8 @@ import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
 import { ConsoleController } from './console/console.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
+import { hubEventsTopic } from './identity/identity.consumers.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
 import { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
 
@@ -42,8 +44,13 @@ export class AppModule {
             appliedEventsMigrations(VIEW_SCHEMA),
             viewMigrations(VIEW_SCHEMA),
           ],
-          topics: [...viewTopics(config.KAFKA_TOPIC_PREFIX), deadLetterTopic(config.KAFKA_TOPIC_PREFIX)],
+          topics: [
+            ...viewTopics(config.KAFKA_TOPIC_PREFIX),
+            deadLetterTopic(config.KAFKA_TOPIC_PREFIX),
+            hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
+          ],
         }),
+        IdentityModule,
       ],
       controllers: [ChronologyController, FindChildController, ConsoleController],
       providers: [
