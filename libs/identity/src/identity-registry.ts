@@ -302,7 +302,8 @@ export class IdentityRegistry {
   }
 
   /**
-   * Hands evidence not yet turned into possible matches to `raise`, with the other children sharing it,
+   * Hands evidence not yet turned into possible matches to `raise`, with the children that shared it
+   * before (so each pair comes once, the newer sighting against the child already known),
    * and marks it done only once `raise` has resolved. Rows stay locked meanwhile, so several raisers
    * never work on the same evidence; a failure leaves them for the next pass.
    */
@@ -322,7 +323,8 @@ export class IdentityRegistry {
            WHERE NOT checked ORDER BY recorded_at LIMIT $1 FOR UPDATE SKIP LOCKED)
          SELECT c.evidence_hash, c.hub_child_id, c.kind,
                 (SELECT array_agg(p.hub_child_id::text ORDER BY p.hub_child_id) FROM identity.child_evidence p
-                  WHERE p.evidence_hash = c.evidence_hash AND p.hub_child_id <> c.hub_child_id) AS peers
+                  WHERE p.evidence_hash = c.evidence_hash
+                    AND (p.recorded_at, p.hub_child_id) < (c.recorded_at, c.hub_child_id)) AS peers
          FROM claimed c ORDER BY c.recorded_at`,
         [limit],
       );

@@ -169,12 +169,17 @@ describe('identity commands', () => {
     const links = new ChildLinks(db.pool);
     const raiser = new PossibleMatchRaiser(registry, commands, links);
     while ((await raiser.raiseOnce()) > 0);
-    const known = await registry.resolve('health', { nhsNumber: aNhsNumber(), ...person });
-    const incoming = await registry.resolve('education', { upn: aUpn(), ...person });
+    const someone = { ...person, name: { given: 'Bea', family: 'Okafor' } };
+    const known = await registry.resolve('health', { nhsNumber: aNhsNumber(), ...someone });
+    const incoming = await registry.resolve('education', { upn: aUpn(), ...someone });
     expect(await raiser.raiseOnce()).toBeGreaterThan(0);
     const stream = await store.readStream(identityStreamOf(pairStreamChild(known, incoming)));
     expect(stream.map((e) => e.event.type)).toEqual([POSSIBLE_MATCH_RAISED]);
-    expect(stream[0]!.event.data).toMatchObject({ evidence: 'name-birth-date-postcode' });
+    expect(stream[0]!.event.data).toMatchObject({
+      childId: incoming,
+      candidateId: known,
+      evidence: 'name-birth-date-postcode',
+    });
     expect(JSON.stringify(stream)).not.toMatch(/okafor|LS1 4AP|2016-05-04/i);
     // Nothing links until a person confirms: each child is still only itself.
     expect(await links.membersOf(known)).toEqual([known]);
