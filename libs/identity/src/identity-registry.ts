@@ -252,6 +252,16 @@ export class IdentityRegistry {
     return row ? { childId: row.hub_child_id, unborn: row.kind === 'unborn' } : undefined;
   }
 
+  /** Which of these hub child ids the registry has never linked any identifier to. */
+  async unknownOf(childIds: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM unnest($1::uuid[]) AS ids(id)
+       WHERE NOT EXISTS (SELECT 1 FROM identity.child_identifiers c WHERE c.hub_child_id = ids.id)`,
+      [childIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Whether this hub child was registered as an unborn child (by a pregnancy's local id). */
   async isUnborn(childId: string): Promise<boolean> {
     const { rows } = await this.pool.query(

@@ -100,7 +100,9 @@ describe('identity commands', () => {
   });
 
   it('answers a repeated merge with the same link, and a repeated split as no change', async () => {
-    const [a, b] = [randomUUID(), randomUUID()];
+    expect(await refusal(commands.merge(randomUUID(), randomUUID(), decision))).toBe(ErrorCode.ChildNotFound);
+    const a = await registry.resolve('police', { nhsNumber: aNhsNumber() });
+    const b = await registry.resolve('police', { nhsNumber: aNhsNumber() });
     const merged = await commands.merge(a, b, decision);
     expect(await commands.merge(b, a, decision)).toEqual({ linkId: merged.linkId, changed: false });
     expect(await commands.split(merged.linkId, decision)).toEqual({ childId: a, linkedId: b, changed: true });

@@ -102,7 +102,19 @@ export class IdentityCommands {
     return this.onStream(stream, (state) => rejectPossibleMatch(state, { matchId, decision }, now));
   }
 
+  /** Links join children the hub knows: a mistyped id would join nothing to nothing. */
+  private async mustBeKnown(ids: Record<string, string>): Promise<void> {
+    const unknown = new Set(await this.registry.unknownOf(Object.values(ids)));
+    const problems = Object.entries(ids)
+      .filter(([, id]) => unknown.has(id))
+      .map(([field]) => ({ field, reason: 'is not a hub child id the hub knows' }));
+    if (problems.length > 0) {
+      throw new JigsawError(ErrorCode.ChildNotFound, 'no such child is known to the hub', problems);
+    }
+  }
+
   async merge(childId: string, linkedId: string, decision: Decision, now = new Date()) {
+    await this.mustBeKnown({ childId, mergedChildId: linkedId });
     const members = await this.links.membersOf(childId);
     const linkId = `link-${randomUUID()}`;
     return this.onStream(pairStreamChild(childId, linkedId), (state) => {
@@ -133,6 +145,7 @@ export class IdentityCommands {
         { field: 'unbornChildId', reason: 'must be another hub child than childId' },
       ]);
     }
+    await this.mustBeKnown({ childId, unbornChildId: unbornId });
     const [unbornIsUnborn, childIsUnborn] = await Promise.all([
       this.registry.isUnborn(unbornId),
       this.registry.isUnborn(childId),
