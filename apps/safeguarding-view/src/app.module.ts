@@ -17,7 +17,8 @@ import { ChronologyController } from './chronology/chronology.controller.js';
 import { hubEventsTopic } from './identity/identity.consumers.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
-import { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
+import { readModelMigrations } from './read-models.js';
+import { VIEW_SCHEMA } from './view-schema.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
   override PORT = 3000;
@@ -42,7 +43,7 @@ export class AppModule {
             EVENT_STORE_MIGRATIONS,
             IDENTITY_MIGRATIONS,
             appliedEventsMigrations(VIEW_SCHEMA),
-            viewMigrations(VIEW_SCHEMA),
+            ...readModelMigrations(VIEW_SCHEMA),
           ],
           topics: [
             ...viewTopics(config.KAFKA_TOPIC_PREFIX),
