@@ -65,6 +65,11 @@ export async function rebuild(
     onProgress?: (progress: RebuildProgress) => void;
     /** Which of each batch read to apply (all by default); progress counts every event read. */
     select?: (events: readonly RecordedEvent[]) => Promise<readonly RecordedEvent[]>;
+    /**
+     * Asked when a read comes back empty: whether the replay has reached the head it must reach. The
+     * store holds back events behind a transaction still in flight, so an empty read can come early.
+     */
+    reachedHead?: () => Promise<boolean>;
   } = {},
 ): Promise<RebuildProgress> {
   const started = Date.now();
@@ -82,7 +87,11 @@ export async function rebuild(
   };
   for (;;) {
     const batch = await store.readAll({ ...(after ? { after } : {}), limit: options.batchSize ?? 5000 });
-    if (batch.length === 0) break;
+    if (batch.length === 0) {
+      if (!options.reachedHead || (await options.reachedHead())) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
     const read = batch.map((e) => e.event);
     applied += await applyBatch(
       pool,
