@@ -27,9 +27,11 @@ const GLOBAL_OPTIONS = {
 } as const;
 
 function optionsHelp(options: AuditCommand['options'] = {}): string[] {
-  return Object.entries({ ...options, ...GLOBAL_OPTIONS }).map(
-    ([name, o]) => `    --${name}${o.type === 'string' ? ' <value>' : ''}  ${o.description}`,
+  const rows = Object.entries({ ...options, ...GLOBAL_OPTIONS }).map(
+    ([name, o]) => [`--${name}${o.type === 'string' ? ' <value>' : ''}`, o.description] as const,
   );
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return rows.map(([flag, description]) => `    ${flag.padEnd(width)}  ${description}`);
 }
 
 function help(command?: AuditCommand): string {

@@ -271,9 +271,12 @@ export class ReadModelRebuilds {
     const tables = models.flatMap((m) => m.tables.map((t) => t.name));
     const retiredSchema = `${this.liveSchema}_retired_${stamp(this.clock())}`.slice(0, 63);
     if (await this.schemaExists(retiredSchema))
-      throw invalid('schema', 'a swap ran in this same second; try again');
+      throw invalid('schema', 'a swap ran this very moment; try again');
+    // Most of the catching up happens here, so the live consumer is held only for the last few events.
+    await withTransaction(this.pool, (tx) => this.catchUp(tx, schema, models));
     const attempts = options.attempts ?? 5;
     for (let attempt = 1; ; attempt++) {
+      let swapped: Omit<SwapReport, 'rebuildSchemaDropped'> | undefined;
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
@@ -302,10 +305,7 @@ export class ReadModelRebuilds {
           [schema, retiredSchema],
         );
         await client.query('COMMIT');
-        const lockedMs = Date.now() - locked;
-        client.release();
-        const rebuildSchemaDropped = await this.dropLeftovers(schema);
-        return {
+        swapped = {
           schema,
           liveSchema: this.liveSchema,
           retiredSchema,
@@ -313,16 +313,17 @@ export class ReadModelRebuilds {
           tables,
           caughtUp,
           attempts: attempt,
-          lockedMs,
-          rebuildSchemaDropped,
+          lockedMs: Date.now() - locked,
         };
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        client.release();
         // 55P03: the lock timeout passed (a long query, or the consumer mid-batch): back off, try again.
         if ((error as { code?: string }).code !== '55P03' || attempt >= attempts) throw error;
-        await sleep(200 * attempt);
+      } finally {
+        client.release();
       }
+      if (swapped) return { ...swapped, rebuildSchemaDropped: await this.dropLeftovers(schema) };
+      await sleep(200 * attempt);
     }
   }
 
