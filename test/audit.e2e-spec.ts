@@ -33,6 +33,7 @@ interface AsKnownAt {
 }
 interface AccessEntry {
   event: string;
+  at: string;
   service: string;
   view: string;
   purpose: string;
@@ -67,6 +68,8 @@ interface SubjectAccessExport {
 }
 
 const SCHOOL = 'urn:jigsaw:org:education:school-100001';
+/** The view's console, which reads the access log from the audit service in the browser. */
+const CONSOLE = 'http://localhost:3000';
 const LEEDS = 'urn:jigsaw:org:council:leeds';
 const HOSTILE = '<script>alert("sar")</script> & <b>bold</b>';
 const WITHDRAWN_BECAUSE = 'The parent withdrew consent to share this notification with the school.';
@@ -169,6 +172,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       DATABASE_URL: db.url,
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('audit'),
+      CORS_ORIGINS: CONSOLE,
     };
     [police, view, audit] = (await startServices(env, 'police', 'safeguarding-view', 'audit')) as [
       ServiceProcess,
@@ -369,6 +373,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       expect(response.status).toBe(200);
       expect(response.body.childId).toBe(childId);
       const schoolRead = response.body.entries.find((e) => e.viewer.sub === 'dsl-1');
+      expect(schoolRead?.at).toEqual(expect.any(String));
       expect(schoolRead).toMatchObject({
         service: 'safeguarding-view',
         view: 'chronology',
@@ -398,6 +403,33 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
         expect(response.body.errors?.[0]?.field).toBe('role');
       }
       expect((await auditReads()).length).toBe(before);
+    });
+
+    it("lets the console's origin read it from a browser, and no other origin", async () => {
+      const url = `${audit.url}/v1/children/${nhsNumber}/access-log?purpose=audit`;
+      const preflight = await fetch(url, {
+        method: 'OPTIONS',
+        headers: {
+          origin: CONSOLE,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(CONSOLE);
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
+      const read = await fetch(url, { headers: { ...bearer(dpo), origin: CONSOLE } });
+      expect(read.status).toBe(200);
+      expect(read.headers.get('access-control-allow-origin')).toBe(CONSOLE);
+      const elsewhere = await fetch(url, {
+        headers: { ...bearer(dpo), origin: 'https://elsewhere.example' },
+      });
+      expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+      const stranger = await fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://elsewhere.example' },
+      });
+      expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
     });
 
     it('answers a child the hub does not know with 404', async () => {

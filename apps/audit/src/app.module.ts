@@ -1,5 +1,13 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { IsOptional, Matches } from 'class-validator';
 import { TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
@@ -8,15 +16,25 @@ import { AccessLogController } from './access-log/access-log.controller.js';
 import { AsKnownAtController } from './as-known-at/as-known-at.controller.js';
 import { AUDIT, AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from './audit.js';
 import { AuditorGuard } from './auth/auditor.guard.js';
+import { corsFor } from './cors.middleware.js';
 import { OperationsController } from './commands/operations.controller.js';
 import { SubjectAccessController } from './subject-access/subject-access.controller.js';
 
 export class AuditConfig extends ServiceConfig {
   override PORT = 3005;
+
+  /** Browser origins allowed to call the API, comma-separated: the view's console, e.g. http://localhost:3000. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^,\s/]+(,https?:\/\/[^,\s/]+)*$/, {
+    message: 'CORS_ORIGINS must be origins (scheme://host[:port]) separated by commas',
+  })
+  CORS_ORIGINS?: string;
 }
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: AuditConfig) {}
+
   static register(config: AuditConfig = loadConfig(AuditConfig)): DynamicModule {
     return {
       module: AppModule,
@@ -35,5 +53,12 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuditorGuard },
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    const origins = this.config.CORS_ORIGINS?.split(',') ?? [];
+    if (origins.length > 0) {
+      consumer.apply(corsFor(origins)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    }
   }
 }

@@ -8,7 +8,7 @@ export const accessLogCommand: AuditCommand = {
     const log = await context.reads.accessLog(await context.caller(), requiredArg(input, 0, 'ref'));
     const lines = log.entries.map(
       (e) =>
-        `${e.accessedAt} ${e.viewer.sub} (${e.viewer.role}, ${e.viewer.organisation}) ${e.service}:${e.view} for ${e.purpose}: ${e.shown.length} records`,
+        `${e.at} ${e.viewer.sub} (${e.viewer.role}, ${e.viewer.organisation}) ${e.service}:${e.view} for ${e.purpose}: ${e.shown.length} records`,
     );
     return { json: log, text: [...lines, `${log.entries.length} reads of child ${log.childId}`].join('\n') };
   },

@@ -10,7 +10,8 @@ import type { AuditAccessedData } from '../access/audit-accessed.event.js';
 export interface AccessLogEntry {
   /** The access event's key, `<source>#<id>`. */
   event: string;
-  accessedAt: string;
+  /** When the read happened. */
+  at: string;
   recordedAt: string;
   /** The hub component that served the read: `safeguarding-view` or `audit`. */
   service: string;
@@ -32,7 +33,7 @@ export function accessLogOf(accesses: readonly StoredEvent[]): AccessLogEntry[] 
       const data = event.data as AuditAccessedData;
       return {
         event: eventKey(event.source, event.id),
-        accessedAt: data.accessedAt,
+        at: data.accessedAt,
         recordedAt: recordedAt.toISOString(),
         service: HUB_COMPONENT.exec(event.source)?.[1] ?? event.source,
         view: data.view,

@@ -13,7 +13,8 @@ import type { AuditCaller } from '../auth/audit-caller.js';
 
 /** One read that showed a record: who, when, for what, and how much of it. */
 export interface SeenBy {
-  accessedAt: string;
+  /** When the read happened. */
+  at: string;
   service: string;
   view: string;
   purpose: string;
@@ -84,7 +85,7 @@ export function subjectAccessExport(input: {
     for (const shown of read.shown) {
       const seen = seenBy.get(shown.event) ?? [];
       seen.push({
-        accessedAt: read.accessedAt,
+        at: read.at,
         service: read.service,
         view: read.view,
         purpose: read.purpose,

@@ -113,7 +113,7 @@ function seenBy(record: HeldRecord): string {
   return `<h4>Seen by</h4><table><thead><tr><th>When</th><th>Who</th><th>Organisation</th><th>Purpose</th><th>Through</th><th>Shown</th></tr></thead><tbody>${record.seenBy
     .map(
       (s) =>
-        `<tr><td>${escapeHtml(s.accessedAt)}</td><td>${escapeHtml(`${s.viewer.sub} (${s.viewer.role})`)}</td><td>${escapeHtml(s.viewer.organisation)}</td><td>${escapeHtml(s.purpose)}</td><td>${escapeHtml(`${s.service}: ${s.view}`)}</td><td>${escapeHtml(s.level)}</td></tr>`,
+        `<tr><td>${escapeHtml(s.at)}</td><td>${escapeHtml(`${s.viewer.sub} (${s.viewer.role})`)}</td><td>${escapeHtml(s.viewer.organisation)}</td><td>${escapeHtml(s.purpose)}</td><td>${escapeHtml(`${s.service}: ${s.view}`)}</td><td>${escapeHtml(s.level)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
 }
@@ -142,7 +142,7 @@ function accessRow(entry: AccessLogEntry): string {
   const about = entry.asKnownAt
     ? ` as ${entry.asKnownAt.viewer.role} at ${entry.asKnownAt.viewer.organisation} knew it at ${entry.asKnownAt.at}`
     : '';
-  return `<tr><td>${escapeHtml(entry.accessedAt)}</td><td>${escapeHtml(`${entry.viewer.sub} (${entry.viewer.role})`)}</td><td>${escapeHtml(entry.viewer.organisation)}</td><td>${escapeHtml(entry.purpose)}</td><td>${escapeHtml(`${entry.service}: ${entry.view}${about}`)}</td><td>${entry.shown.length === 0 ? 'nothing' : `<ul>${entry.shown.map((s) => `<li><code>${escapeHtml(s.event)}</code> ${escapeHtml(`${s.level}, ${s.lawfulBasis} (${s.regime})`)}</li>`).join('')}</ul>`}</td></tr>`;
+  return `<tr><td>${escapeHtml(entry.at)}</td><td>${escapeHtml(`${entry.viewer.sub} (${entry.viewer.role})`)}</td><td>${escapeHtml(entry.viewer.organisation)}</td><td>${escapeHtml(entry.purpose)}</td><td>${escapeHtml(`${entry.service}: ${entry.view}${about}`)}</td><td>${entry.shown.length === 0 ? 'nothing' : `<ul>${entry.shown.map((s) => `<li><code>${escapeHtml(s.event)}</code> ${escapeHtml(`${s.level}, ${s.lawfulBasis} (${s.regime})`)}</li>`).join('')}</ul>`}</td></tr>`;
 }
 
 const STYLE = `

@@ -22,7 +22,7 @@ const withdrawal = aControl('consent-withdrawn', incident, `Parent withdrew cons
 const incidentKey = `${METROPOLITAN_POLICE}#${incident.id}`;
 const read: AccessLogEntry = {
   event: 'urn:jigsaw:org:hub:safeguarding-view#access-1',
-  accessedAt: '2026-11-21T08:05:00Z',
+  at: '2026-11-21T08:05:00Z',
   recordedAt: '2026-11-21T08:05:00Z',
   service: 'safeguarding-view',
   view: 'chronology',
@@ -74,7 +74,7 @@ describe('subjectAccessExport', () => {
     });
     expect(sar.records[0]!.seenBy).toEqual([
       expect.objectContaining({
-        accessedAt: read.accessedAt,
+        at: read.at,
         purpose: 'safeguarding',
         level: 'full',
         viewer: read.viewer,
