@@ -98,12 +98,13 @@ export const rebuildCommand: AuditCommand = {
   async run(context, input) {
     const progress = context.progress('rebuild');
     const into = stringOption(input, 'into');
+    const size = batchSize(input);
     let report: RebuildReport;
     try {
       report = await context.rebuilds.rebuild({
         models: input.args,
         ...(into ? { into } : {}),
-        ...(batchSize(input) ? { batchSize: batchSize(input)! } : {}),
+        ...(size ? { batchSize: size } : {}),
         onProgress: (p) => progress.update(p),
       });
     } finally {
