@@ -21,7 +21,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { eventually, getJson, postJson } from './support/http.js';
-import { ServiceProcess, startServices } from './support/service-process.js';
+import { freePort, ServiceProcess, startServices } from './support/service-process.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTEFACTS = join(repoRoot(), '.data/test-artifacts/console');
@@ -56,6 +56,7 @@ describe('the console in a real browser', () => {
   let db: TestDatabase;
   let police: ServiceProcess;
   let view: ServiceProcess;
+  let audit: ServiceProcess | undefined;
   let browser: Browser;
   let page: Page;
   const nhsNumber = aNhsNumber();
@@ -76,10 +77,20 @@ describe('the console in a real browser', () => {
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('console'),
     };
-    [police, view] = (await startServices(env, 'police', 'safeguarding-view')) as [
-      ServiceProcess,
-      ServiceProcess,
-    ];
+    // The console reads the access log from the audit service, which must let the console's origin in.
+    const viewPort = await freePort();
+    const [startedPolice, startedAudit] = (await startServices(
+      { ...env, CORS_ORIGINS: `http://127.0.0.1:${viewPort}` },
+      'police',
+      'audit',
+    )) as [ServiceProcess, ServiceProcess];
+    [police, audit] = [startedPolice, startedAudit];
+    view = await ServiceProcess.start(
+      'safeguarding-view',
+      { ...env, CONSOLE_AUDIT_URL: startedAudit.url },
+      [],
+      viewPort,
+    );
     const asPolice = { authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE)}` };
     for (const event of [shared, councilOnly]) {
       expect((await postJson(`${police.url}/v1/events`, event, asPolice)).status).toBe(202);
@@ -118,7 +129,7 @@ describe('the console in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([police?.stop(), view?.stop()]);
+    await Promise.all([police?.stop(), view?.stop(), audit?.stop()]);
     await db?.drop();
   });
 
@@ -177,5 +188,30 @@ describe('the console in a real browser', () => {
         { view: 'chronology', role: 'designated-safeguarding-lead' },
       ]),
     );
+  });
+
+  it('shows a data protection officer who looked at the child, through the audit service', async () => {
+    await tabTo(page, '#sign-out');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await tabTo(page, '#persona');
+    await page.selectOption('#persona', { label: 'Data protection officer, council' });
+    await tabTo(page, '#organisation');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#find:not([hidden])');
+
+    await tabTo(page, '#nav-access-log');
+    await page.keyboard.press('Enter');
+    await tabTo(page, '#access-child');
+    await page.keyboard.type(nhsNumber);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#access-entries table, #alert:not([hidden])');
+    expect((await page.isVisible('#alert')) ? await page.textContent('#alert') : '').toBe('');
+    const log = await page.textContent('#access-entries');
+    expect(log).toContain('console-designated-safeguarding-lead');
+    expect(log).toContain(SCHOOL);
+    expect(log).toContain('chronology');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTEFACTS, '5-access-log.png'), fullPage: true });
   });
 });
