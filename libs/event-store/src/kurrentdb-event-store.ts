@@ -1,4 +1,5 @@
 import {
+  ANY,
   BACKWARDS,
   END,
   KurrentDBClient,
@@ -131,6 +132,42 @@ export class KurrentDbEventStore implements EventStore {
       return { version: Number(own.revision) + 1 };
     } catch (error) {
       throw toAppendError(error, streamId, expectedVersion, events);
+    }
+  }
+
+  /**
+   * Appends to many streams in one atomic append, each at whatever version it has reached: for streams whose
+   * writers never conflict and nobody publishes (the access log), so that concurrent reads share a commit.
+   */
+  async appendToStreams(
+    entries: ReadonlyArray<{ streamId: string; events: readonly RecordedEvent[] }>,
+  ): Promise<void> {
+    if (this.options.route) throw new Error('appendToStreams records no routes: use append');
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const { streamId, events } of entries)
+      byStream.set(streamId, [...(byStream.get(streamId) ?? []), ...events]);
+    const all = [...byStream.values()].flat();
+    if (all.length === 0) return;
+    const repeated = repeatedInBatch(all);
+    if (repeated) throw new DuplicateEventError(repeated.source, repeated.id);
+    const requests: AppendStreamRequest[] = [...byStream].flatMap(
+      ([streamId, events]): AppendStreamRequest[] => [
+        {
+          streamName: streamId,
+          expectedState: ANY,
+          events: events.map((e) => toEventData(e, contentHash(e))),
+        },
+        ...events.map((e): AppendStreamRequest => ({
+          streamName: claimStreamOf(e.source, e.id),
+          expectedState: NO_STREAM,
+          events: [toClaimData(e, { streamId })],
+        })),
+      ],
+    );
+    try {
+      await this.client.multiStreamAppend(requests);
+    } catch (error) {
+      throw toAppendError(error, '', 'any', all);
     }
   }
 
