@@ -1,14 +1,11 @@
 import {
-  ANY,
   BACKWARDS,
   END,
   KurrentDBClient,
-  NO_STREAM,
   START,
   StreamNotFoundError,
   streamNameFilter,
   type AllStreamResolvedEvent,
-  type AppendStreamRequest,
   type ReadPosition,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
@@ -25,6 +22,8 @@ import type {
   Subscription,
 } from './event-store.js';
 import {
+  appendRequests,
+  appendToStreamsRequests,
   claimOf,
   claimStreamOf,
   eventIdOf,
@@ -33,12 +32,9 @@ import {
   OUR_STREAMS_REGEX,
   repeatedInBatch,
   toAppendError,
-  toClaimData,
-  toEventData,
   toGlobalPosition,
   toPosition,
   toStoredEvent,
-  toStreamState,
   type KurrentRecord,
 } from './kurrentdb-mapping.js';
 import { closeSubscription, readBatches, recordsAfter, subscribeAfter } from './kurrentdb-subscription.js';
@@ -102,29 +98,11 @@ export class KurrentDbEventStore implements EventStore {
     const { expectedVersion } = options;
     const route = this.options.route;
     const headers = route ? (this.options.headers?.() ?? {}) : undefined;
-    // Known before the append unless the caller appends at any version.
-    const first =
-      expectedVersion === 'any' ? undefined : expectedVersion === 'no-stream' ? 1 : expectedVersion + 1;
-    const requests: AppendStreamRequest[] = [
-      {
-        streamName: streamId,
-        expectedState: toStreamState(expectedVersion),
-        events: events.map((e, i) =>
-          toEventData(
-            e,
-            options.contentHashes?.[i] ?? contentHash(e),
-            route && headers ? { route: route(e), headers } : undefined,
-          ),
-        ),
-      },
-      ...events.map((e, i): AppendStreamRequest => ({
-        streamName: claimStreamOf(e.source, e.id),
-        expectedState: NO_STREAM,
-        events: [
-          toClaimData(e, first === undefined ? { streamId } : { streamId, streamPosition: first + i }),
-        ],
-      })),
-    ];
+    const requests = appendRequests(streamId, events, {
+      expectedVersion,
+      contentHashes: events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
+      ...(route && headers ? { publication: (e: RecordedEvent) => ({ route: route(e), headers }) } : {}),
+    });
     try {
       const result = await this.client.multiStreamAppend(requests);
       const own = result.responses.find((r) => r.streamName === streamId);
@@ -143,27 +121,11 @@ export class KurrentDbEventStore implements EventStore {
     entries: ReadonlyArray<{ streamId: string; events: readonly RecordedEvent[] }>,
   ): Promise<void> {
     if (this.options.route) throw new Error('appendToStreams records no routes: use append');
-    const byStream = new Map<string, RecordedEvent[]>();
-    for (const { streamId, events } of entries)
-      byStream.set(streamId, [...(byStream.get(streamId) ?? []), ...events]);
-    const all = [...byStream.values()].flat();
+    const all = entries.flatMap((e) => e.events);
     if (all.length === 0) return;
     const repeated = repeatedInBatch(all);
     if (repeated) throw new DuplicateEventError(repeated.source, repeated.id);
-    const requests: AppendStreamRequest[] = [...byStream].flatMap(
-      ([streamId, events]): AppendStreamRequest[] => [
-        {
-          streamName: streamId,
-          expectedState: ANY,
-          events: events.map((e) => toEventData(e, contentHash(e))),
-        },
-        ...events.map((e): AppendStreamRequest => ({
-          streamName: claimStreamOf(e.source, e.id),
-          expectedState: NO_STREAM,
-          events: [toClaimData(e, { streamId })],
-        })),
-      ],
-    );
+    const requests = appendToStreamsRequests(entries);
     try {
       await this.client.multiStreamAppend(requests);
     } catch (error) {

@@ -13,6 +13,8 @@ import { ErrorCode } from '@jigsaw/errors';
 import { aRecordedEvent } from '@jigsaw/testing';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import {
+  appendRequests,
+  appendToStreamsRequests,
   claimOf,
   claimStreamOf,
   comparePositions,
@@ -190,6 +192,65 @@ describe('events in KurrentDB', () => {
     expect(claimOf(toClaimData(event, { streamId: 'police-1' }).data)).toEqual({ streamId: 'police-1' });
     expect(claimOf({ nothing: true })).toBeUndefined();
     expect(claimOf('police-1')).toBeUndefined();
+  });
+});
+
+describe('the multi-stream append of an append', () => {
+  const a = aRecordedEvent();
+  const b = aRecordedEvent();
+
+  it('writes the events at the expected version and claims each (source, id) in a stream that must be new', () => {
+    const requests = appendRequests('police-1', [a, b], { expectedVersion: 3, contentHashes: ['ha', 'hb'] });
+    expect(requests.map((r) => [r.streamName, r.expectedState])).toEqual([
+      ['police-1', 2n],
+      [claimStreamOf(a.source, a.id), NO_STREAM],
+      [claimStreamOf(b.source, b.id), NO_STREAM],
+    ]);
+    expect(requests[0]!.events).toEqual([toEventData(a, 'ha'), toEventData(b, 'hb')]);
+    // Stream positions 4 and 5: the claims say where to find each event.
+    expect(requests.slice(1).map((r) => claimOf(r.events[0]!.data))).toEqual([
+      { streamId: 'police-1', streamPosition: 4 },
+      { streamId: 'police-1', streamPosition: 5 },
+    ]);
+  });
+
+  it('starts a new stream at position 1, and leaves the position out when appending at any version', () => {
+    const fresh = appendRequests('police-2', [a], { expectedVersion: 'no-stream', contentHashes: ['h'] });
+    expect(fresh[0]!.expectedState).toBe(NO_STREAM);
+    expect(claimOf(fresh[1]!.events[0]!.data)).toEqual({ streamId: 'police-2', streamPosition: 1 });
+    const any = appendRequests('police-2', [a], { expectedVersion: 'any', contentHashes: ['h'] });
+    expect(any[0]!.expectedState).toBe(ANY);
+    expect(claimOf(any[1]!.events[0]!.data)).toEqual({ streamId: 'police-2' });
+  });
+
+  it('records where each event is published when the store routes it', () => {
+    const [events] = appendRequests('police-1', [a], {
+      expectedVersion: 'any',
+      contentHashes: ['h'],
+      publication: (e) => ({ route: { topic: 't', key: e.childid }, headers: {} }),
+    });
+    expect(events!.events[0]!.metadata).toMatchObject({ [METADATA.topic]: 't', [METADATA.key]: a.childid });
+  });
+
+  it('appends to several streams at once, each at any version, with every event claimed', () => {
+    const c = aRecordedEvent();
+    const requests = appendToStreamsRequests([
+      { streamId: 'access-1', events: [a] },
+      { streamId: 'access-2', events: [b] },
+      { streamId: 'access-1', events: [c] },
+    ]);
+    const own = requests.filter((r) => r.streamName.startsWith('access-'));
+    expect(own.map((r) => [r.streamName, r.expectedState, r.events.map((e) => e.id)])).toEqual([
+      ['access-1', ANY, [eventIdOf(a.source, a.id), eventIdOf(c.source, c.id)]],
+      ['access-2', ANY, [eventIdOf(b.source, b.id)]],
+    ]);
+    expect(
+      requests
+        .filter((r) => r.expectedState === NO_STREAM)
+        .map((r) => r.streamName)
+        .sort(),
+    ).toEqual([a, b, c].map((e) => claimStreamOf(e.source, e.id)).sort());
+    expect(own[0]!.events[0]!.metadata).toEqual({ [METADATA.contentHash]: contentHash(a) });
   });
 });
 

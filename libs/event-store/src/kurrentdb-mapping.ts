@@ -3,12 +3,13 @@ import {
   ANY,
   NO_STREAM,
   WrongExpectedVersionError,
+  type AppendStreamRequest,
   type AppendStreamState,
   type JSONEventData,
   type JSONType,
   type Position,
 } from '@kurrent/kurrentdb-client';
-import type { RecordedEvent } from '@jigsaw/envelope';
+import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
 import type { OutgoingMessage } from '@jigsaw/messaging';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import type { ExpectedVersion, GlobalPosition, OutboxRoute, StoredEvent } from './event-store.js';
@@ -125,6 +126,51 @@ export function claimOf(data: unknown): Claim | undefined {
   const { streamId, streamPosition } = data as Record<string, unknown>;
   if (typeof streamId !== 'string') return undefined;
   return typeof streamPosition === 'number' ? { streamId, streamPosition } : { streamId };
+}
+
+/**
+ * The multi-stream append of `events` to `streamId`: the events at the expected version, and for each a
+ * claim stream that must not exist yet. The claim knows the event's position unless appended at any version.
+ */
+export function appendRequests(
+  streamId: string,
+  events: readonly RecordedEvent[],
+  options: {
+    expectedVersion: ExpectedVersion;
+    contentHashes: readonly string[];
+    publication?: (event: RecordedEvent) => Publication;
+  },
+): AppendStreamRequest[] {
+  const { expectedVersion, contentHashes, publication } = options;
+  const first =
+    expectedVersion === 'any' ? undefined : expectedVersion === 'no-stream' ? 1 : expectedVersion + 1;
+  return [
+    {
+      streamName: streamId,
+      expectedState: toStreamState(expectedVersion),
+      events: events.map((e, i) => toEventData(e, contentHashes[i] ?? '', publication?.(e))),
+    },
+    ...events.map((e, i): AppendStreamRequest => ({
+      streamName: claimStreamOf(e.source, e.id),
+      expectedState: NO_STREAM,
+      events: [toClaimData(e, first === undefined ? { streamId } : { streamId, streamPosition: first + i })],
+    })),
+  ];
+}
+
+/** One multi-stream append of events to several streams, each at any version, each (source, id) claimed. */
+export function appendToStreamsRequests(
+  entries: ReadonlyArray<{ streamId: string; events: readonly RecordedEvent[] }>,
+): AppendStreamRequest[] {
+  const byStream = new Map<string, RecordedEvent[]>();
+  for (const { streamId, events } of entries)
+    byStream.set(streamId, [...(byStream.get(streamId) ?? []), ...events]);
+  return [...byStream].flatMap(([streamId, events]) =>
+    appendRequests(streamId, events, {
+      expectedVersion: 'any',
+      contentHashes: events.map((e) => contentHash(e)),
+    }),
+  );
 }
 
 /** What this mapping reads of an event the client returns. */
