@@ -1,13 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { IsOptional, IsUrl } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
+import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { deadLetterTopic } from '@jigsaw/messaging';
-import { PG_POOL, PlatformModule, SERVICE_CONFIG } from '@jigsaw/platform';
+import {
+  createEventStore,
+  EVENT_STORE,
+  KURRENTDB_CLIENT,
+  PG_POOL,
+  PlatformModule,
+  SERVICE_CONFIG,
+} from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog } from './access/access-log.js';
 import { ChildRefResolver } from './children/child-ref.js';
@@ -62,10 +70,11 @@ export class AppModule {
         },
         ChildRefResolver,
         {
-          provide: PostgresEventStore,
-          inject: [PG_POOL],
-          // No outbox route: access events stay in the store for the audit service, off the agency topics.
-          useFactory: (pool: Pool) => new PostgresEventStore(pool),
+          provide: EVENT_STORE,
+          inject: [PG_POOL, SERVICE_CONFIG, KURRENTDB_CLIENT],
+          // No route: access events stay in the store for the audit service, off the agency topics.
+          useFactory: (pool: Pool, c: ServiceConfig, kurrentdb: KurrentDBClient | null) =>
+            createEventStore(c, pool, kurrentdb),
         },
         AccessLog,
         // Global: every route but health needs a practitioner token and a purpose it grants.

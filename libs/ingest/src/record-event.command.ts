@@ -2,9 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from '@jigsaw/envelope';
-import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
+import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
+import { EVENT_STORE } from '@jigsaw/platform';
 import type { AgencyCallerIdentity } from './caller.js';
 import { decide } from './decide.js';
 import { EnvelopeDto } from './envelope.dto.js';
@@ -40,7 +41,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
   constructor(
     @Inject(AGENCY_CATALOGUE) private readonly catalogue: AgencyCatalogue,
     private readonly schemas: SchemaRegistry,
-    private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly identity: IdentityRegistry,
   ) {
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import { PostgresEventStore } from '@jigsaw/event-store';
+import { EVENT_STORE, type ConfiguredEventStore } from '@jigsaw/platform';
 import { accessStreamOf } from './record-accessed.event.js';
 
 interface Pending {
@@ -23,7 +23,7 @@ export class AccessLog {
   private readonly pending: Pending[] = [];
   private flushing = false;
 
-  constructor(private readonly store: PostgresEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: ConfiguredEventStore) {}
 
   record(event: RecordedEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {

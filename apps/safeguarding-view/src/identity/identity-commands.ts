@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
+import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import {
   IdentityRegistry,
   RenumberRefusedError,
@@ -52,7 +52,7 @@ const RENUMBER_REFUSALS: Record<RenumberProblem, { field: string; reason: string
 @Injectable()
 export class IdentityCommands {
   constructor(
-    @Inject(IDENTITY_EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(IDENTITY_EVENT_STORE) private readonly store: EventStore,
     private readonly registry: IdentityRegistry,
     private readonly links: ChildLinks,
   ) {}

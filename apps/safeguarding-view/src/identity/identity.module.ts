@@ -1,16 +1,18 @@
 import {
+  Inject,
   Injectable,
   Logger,
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
-import { OutboxRelay, PostgresEventStore } from '@jigsaw/event-store';
+import { KurrentDbPublisher, OutboxRelay } from '@jigsaw/event-store';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { KafkaMessaging } from '@jigsaw/messaging';
-import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
+import { createEventStore, KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ChildLinks } from './child-links.js';
 import { IDENTITY_EVENT_STORE, IdentityCommands } from './identity-commands.js';
 import { hubEventsTopic, IdentityConsumers } from './identity.consumers.js';
@@ -23,14 +25,18 @@ import { PossibleMatchRaiser } from './possible-match.raiser.js';
  */
 @Injectable()
 class IdentityRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    // Set when the store is KurrentDB: it publishes instead of the outbox relay.
+    @Inject(KurrentDbPublisher) private readonly kurrentdb: KurrentDbPublisher | null,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.relay.start();
+    (this.kurrentdb ?? this.relay).start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    await (this.kurrentdb ?? this.relay).stop();
   }
 }
 
@@ -53,12 +59,30 @@ class IdentityRelayLifecycle implements OnApplicationBootstrap, OnApplicationShu
         });
       },
     },
+    {
+      provide: KurrentDbPublisher,
+      inject: [PG_POOL, KafkaMessaging, KURRENTDB_CLIENT],
+      useFactory: (pool: Pool, messaging: KafkaMessaging, kurrentdb: KurrentDBClient | null) => {
+        if (!kurrentdb) return null;
+        const logger = new Logger('kurrentdb-publisher');
+        return new KurrentDbPublisher(kurrentdb, pool, messaging.publisher(), {
+          name: 'identity',
+          streamPrefixes: ['identity-'],
+          onError: (error) => logger.warn(`publisher paused: ${(error as Error).name}`),
+        });
+      },
+    },
     IdentityRelayLifecycle,
     {
       provide: IDENTITY_EVENT_STORE,
-      inject: [PG_POOL, SERVICE_CONFIG, OutboxRelay],
-      useFactory: (pool: Pool, config: ServiceConfig, relay: OutboxRelay) =>
-        new PostgresEventStore(pool, {
+      inject: [PG_POOL, SERVICE_CONFIG, OutboxRelay, KURRENTDB_CLIENT],
+      useFactory: (
+        pool: Pool,
+        config: ServiceConfig,
+        relay: OutboxRelay,
+        kurrentdb: KurrentDBClient | null,
+      ) =>
+        createEventStore(config, pool, kurrentdb, {
           afterAppend: () => relay.wake(),
           // The stream's hub child id: pseudonymous, and the same for every event about one pair.
           route: (event) => ({ topic: hubEventsTopic(config.KAFKA_TOPIC_PREFIX), key: event.childid }),
