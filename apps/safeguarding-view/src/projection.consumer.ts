@@ -9,20 +9,15 @@ import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { AGENCIES, SchemaRegistry } from '@jigsaw/envelope';
 import { openMessages, PersonalDataVault } from '@jigsaw/erasure';
-import {
-  agencyTopic,
-  deadLetterTopic,
-  hubTopic,
-  KafkaMessaging,
-  type MessageConsumer,
-} from '@jigsaw/messaging';
+import { agencyTopic, deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
-import { chronologyProjection } from './chronology/chronology.projection.js';
+import { hubEventsTopic } from './identity/identity.consumers.js';
+import { readModelProjections } from './read-models.js';
 import { VIEW_SCHEMA } from './view-schema.js';
 
 export function viewTopics(prefix: string): string[] {
-  return [...AGENCIES.map((agency) => agencyTopic(prefix, agency)), hubTopic(prefix)];
+  return AGENCIES.map((agency) => agencyTopic(prefix, agency));
 }
 
 /** Consumes every agency topic into the shared read models; offsets commit only after each transaction. */
@@ -39,7 +34,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     private readonly messaging: KafkaMessaging,
     schemas: SchemaRegistry,
   ) {
-    this.runner = new ProjectionRunner(pool, VIEW_SCHEMA, [chronologyProjection], schemas);
+    this.runner = new ProjectionRunner(pool, VIEW_SCHEMA, readModelProjections({ pool }), schemas);
     this.vault = new PersonalDataVault(pool, { masterKey: config.ENCRYPTION_MASTER_KEY });
   }
 
@@ -47,7 +42,8 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     const prefix = this.config.KAFKA_TOPIC_PREFIX;
     this.consumer = this.messaging.consumer({
       groupId: `${prefix}safeguarding-view`,
-      topics: viewTopics(prefix),
+      // hub.events too: a child's erasure reaches every read model there.
+      topics: [...viewTopics(prefix), hubEventsTopic(prefix)],
       deadLetterTopic: deadLetterTopic(prefix),
     });
     await this.consumer.startBatch(async (messages) => {

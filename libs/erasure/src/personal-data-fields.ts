@@ -74,7 +74,14 @@ export const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'health.mental-health-referral-made': ['service'],
   'health.unscheduled-care-attended': ['site.name'],
   'health.was-not-brought': ['service'],
-  'hub.record-accessed': ['viewer.sub', 'viewer.role', 'shown.event'],
+  'hub.record-accessed': ['viewer.sub', 'viewer.role', 'shown.event', 'asKnownAt.viewer.role'],
+  // Identity decisions name children only by hub child id; who decided and why is the record of the link.
+  'hub.child-renumbered': ['decidedBy.sub', 'decidedBy.role', 'reason'],
+  'hub.children-merged': ['decidedBy.sub', 'decidedBy.role', 'reason'],
+  'hub.children-split': ['decidedBy.sub', 'decidedBy.role', 'reason'],
+  'hub.possible-match-confirmed': ['decidedBy.sub', 'decidedBy.role', 'reason'],
+  'hub.possible-match-rejected': ['decidedBy.sub', 'decidedBy.role', 'reason'],
+  'hub.unborn-linked': ['birthEvent', 'decidedBy.sub', 'decidedBy.role', 'reason'],
   'hub.child-erased': ['erasedBy.sub', 'erasedBy.role', 'erasedBy.organisation', 'reason'],
   'police.domestic-abuse-incident-notified': [
     'incidentReference',

@@ -11,6 +11,9 @@ export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   PoisonMessage = 'POISON_MESSAGE',
+  NotFound = 'NOT_FOUND',
+  IdentifierRetired = 'IDENTIFIER_RETIRED',
+  IdentityConflict = 'IDENTITY_CONFLICT',
   /** Sealed personal data that fails its authentication check or whose key cannot be used. */
   PersonalDataUnreadable = 'PERSONAL_DATA_UNREADABLE',
 }

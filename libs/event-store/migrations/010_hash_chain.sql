@@ -18,8 +18,26 @@ RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT encode(sha256(convert_to(prev_hash || E'\n' || digest, 'UTF8')), 'hex')
 $$;
 
+-- The chain hashes of a batch appended to one stream after `prev_hash`: prev_hash first, then each event's.
+CREATE FUNCTION event_store.chain_hashes(
+  prev_hash text, stream_id text, events jsonb, content_hashes text[], recorded_at timestamptz)
+RETURNS text[] LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  hashes text[] := ARRAY[prev_hash];
+BEGIN
+  FOR i IN 1..jsonb_array_length(events) LOOP
+    hashes := hashes || event_store.chain_hash(hashes[i],
+      event_store.event_digest(stream_id, events -> (i - 1), content_hashes[i], recorded_at));
+  END LOOP;
+  RETURN hashes;
+END $$;
+
 -- Nullable so that a row written some other way is still stored, and shows up in the check as unchained.
 ALTER TABLE event_store.events ADD COLUMN prev_hash text, ADD COLUMN chain_hash text;
+
+-- Each stream's head: the chain hash of its last event, moved on by every append together with its version
+-- (the next append chains from it, and goes ahead only if it is unchanged when the row is claimed).
+ALTER TABLE event_store.streams ADD COLUMN head_hash text NOT NULL DEFAULT '';
 
 -- Events already stored are chained as they stand.
 DO $$
@@ -42,6 +60,9 @@ BEGIN
     RETURNING chain_hash INTO prev;
   END LOOP;
 END $$;
+
+UPDATE event_store.streams s SET head_hash = e.chain_hash
+FROM event_store.events e WHERE e.stream_id = s.stream_id AND e.stream_position = s.version;
 
 -- Seals: from time to time the heads of all streams are recorded, and the set of them folded into a digest
 -- chained to the previous seal's. A stream removed whole, or cut back below its sealed head, is then found

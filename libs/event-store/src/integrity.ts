@@ -97,6 +97,7 @@ interface EventCheckRow {
   hash_matches: boolean | null;
   columns_match: boolean;
   stream_version: string | null;
+  stream_head: string | null;
   sealed_version: string | null;
   sealed_hash: string | null;
 }
@@ -122,6 +123,8 @@ interface Row {
 interface StreamFacts {
   streamId: string;
   version: number | undefined;
+  /** The head hash event_store.streams records for it. */
+  head: string | undefined;
   sealedVersion: number | undefined;
   sealedHash: string | undefined;
 }
@@ -133,7 +136,8 @@ const EVENTS_QUERY = `
            event_store.event_digest(e.stream_id, e.payload, e.content_hash, e.recorded_at)) AS hash_matches,
          (e.source IS NOT DISTINCT FROM e.payload->>'source' AND e.id IS NOT DISTINCT FROM e.payload->>'id'
            AND e.type IS NOT DISTINCT FROM e.payload->>'type') AS columns_match,
-         s.version AS stream_version, h.version AS sealed_version, h.head_hash AS sealed_hash
+         s.version AS stream_version, s.head_hash AS stream_head, h.version AS sealed_version,
+         h.head_hash AS sealed_hash
   FROM event_store.events e
   LEFT JOIN event_store.streams s ON s.stream_id = e.stream_id
   LEFT JOIN event_store.sealed_heads h ON h.stream_id = e.stream_id
@@ -315,6 +319,18 @@ function checkStream(facts: StreamFacts, rows: readonly Row[], problems: Problem
     else add('inserted', 'the store never created this stream');
   }
 
+  // The head the stream's record keeps must be its last event's; a seal beyond it already said what is missing.
+  const last = version === undefined ? undefined : byPosition.get(version);
+  if (last && intact.has(last) && facts.head !== undefined && last.chainHash !== facts.head) {
+    if (sealedVersion === undefined || sealedVersion <= version!) {
+      add(
+        'altered',
+        "its chain hash is not the head the stream's record keeps: the stream was rewritten, or cut back and its version wound back",
+        version,
+      );
+    }
+  }
+
   if (sealedVersion !== undefined && sealedHash !== undefined) {
     const atSeal = rows.find((row) => row.position === sealedVersion);
     if (atSeal && intact.has(atSeal) && atSeal.chainHash !== sealedHash) {
@@ -379,6 +395,7 @@ export async function verifyIntegrity(pool: Pool, options: VerifyOptions = {}): 
           facts = {
             streamId: r.stream_id,
             version: optionalNumber(r.stream_version),
+            head: r.stream_head ?? undefined,
             sealedVersion: optionalNumber(r.sealed_version),
             sealedHash: r.sealed_hash ?? undefined,
           };
@@ -498,6 +515,7 @@ interface MovedHeadRow {
   stream_id: string;
   version: string;
   head_hash: string;
+  head_matches: boolean;
   sealed_version: string | null;
   sealed_hash: string | null;
   at_sealed: string | null;
@@ -519,7 +537,8 @@ export async function sealIntegrity(pool: Pool): Promise<SealResult> {
       )
     ).rows[0];
     const { rows } = await client.query<MovedHeadRow>(
-      `SELECT s.stream_id, s.version, e.chain_hash AS head_hash, h.version AS sealed_version,
+      `SELECT s.stream_id, s.version, e.chain_hash AS head_hash, s.head_hash = e.chain_hash AS head_matches,
+              h.version AS sealed_version,
               h.head_hash AS sealed_hash, at_sealed.chain_hash AS at_sealed
        FROM event_store.streams s
        JOIN event_store.events e ON e.stream_id = s.stream_id AND e.stream_position = s.version
@@ -533,8 +552,9 @@ export async function sealIntegrity(pool: Pool): Promise<SealResult> {
     const moved: MovedHeadRow[] = [];
     for (const row of rows) {
       const extends_ =
-        row.sealed_version === null ||
-        (Number(row.version) >= Number(row.sealed_version) && row.at_sealed === row.sealed_hash);
+        row.head_matches &&
+        (row.sealed_version === null ||
+          (Number(row.version) >= Number(row.sealed_version) && row.at_sealed === row.sealed_hash));
       if (extends_) moved.push(row);
       else refused.push(row.stream_id);
     }

@@ -1,12 +1,6 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import {
-  isUniqueViolation,
-  withTransaction,
-  type MigrationSet,
-  type Pool,
-  type PoolClient,
-} from '@jigsaw/database';
+import { isUniqueViolation, type MigrationSet, type Pool } from '@jigsaw/database';
 import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import {
@@ -38,27 +32,6 @@ interface EventRow {
 
 const SELECT_EVENT =
   'SELECT stream_id, stream_position, transaction_id::text, global_position, payload, content_hash, recorded_at FROM event_store.events';
-
-/**
- * Inserts a batch at positions $2.., each chained to the one before (migration 010): the only extra work
- * is one index lookup of the stream's current last event, under the row lock the version claim took.
- */
-const APPEND_EVENTS = `
-  WITH RECURSIVE input AS (
-    SELECT e, h, ord FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, ord)
-    JOIN unnest($4::text[]) WITH ORDINALITY AS u(h, ord2) ON ord = ord2
-  ), chain AS (
-    SELECT 0::bigint AS ord, NULL::text AS prev_hash,
-      coalesce((SELECT chain_hash FROM event_store.events
-                WHERE stream_id = $1 AND stream_position = $2::bigint - 1), '') AS chain_hash
-    UNION ALL
-    SELECT i.ord, c.chain_hash, event_store.chain_hash(c.chain_hash, event_store.event_digest($1, i.e, i.h, now()))
-    FROM chain c JOIN input i ON i.ord = c.ord + 1
-  )
-  INSERT INTO event_store.events
-    (stream_id, stream_position, source, id, type, payload, content_hash, recorded_at, prev_hash, chain_hash)
-  SELECT $1, $2::bigint + i.ord - 1, i.e->>'source', i.e->>'id', i.e->>'type', i.e, i.h, now(), c.prev_hash, c.chain_hash
-  FROM input i JOIN chain c ON c.ord = i.ord`;
 
 function toStored(row: EventRow): StoredEvent {
   return {
@@ -92,32 +65,73 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions = {},
   ) {}
 
+  /**
+   * One statement, so one round trip and one commit: the stream's version is claimed, the events and their
+   * outbox rows are written, or (version conflict, duplicate id) nothing is.
+   */
   async append(
     streamId: string,
     events: readonly RecordedEvent[],
     options: { expectedVersion: ExpectedVersion; contentHashes?: readonly string[] },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    const expected = options.expectedVersion;
+    // The chain is computed from the stream's head as this statement sees it; the claim goes ahead only if
+    // the head is still that one when it holds the row, so a writer that got in between is never forked.
+    const claim =
+      expected === 'any'
+        ? `INSERT INTO event_store.streams (stream_id, version, head_hash) SELECT $1, $2, head FROM chain
+           ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + $2, head_hash = EXCLUDED.head_hash
+           WHERE event_store.streams.head_hash IS NOT DISTINCT FROM (SELECT prev FROM chain) RETURNING version`
+        : expected === 'no-stream' || expected === 0
+          ? `INSERT INTO event_store.streams (stream_id, version, head_hash) SELECT $1, $2, head FROM chain
+             ON CONFLICT (stream_id) DO NOTHING RETURNING version`
+          : `UPDATE event_store.streams SET version = version + $2, head_hash = (SELECT head FROM chain)
+             WHERE stream_id = $1 AND version = $8::bigint
+               AND head_hash IS NOT DISTINCT FROM (SELECT prev FROM chain) RETURNING version`;
+    const routes = this.options.route ? events.map(this.options.route) : [];
+    const params: unknown[] = [
+      streamId,
+      events.length,
+      JSON.stringify(events),
+      events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
+      routes.map((r) => r.topic),
+      routes.map((r) => r.key),
+      JSON.stringify(this.options.headers?.() ?? {}),
+    ];
+    if (typeof expected === 'number' && expected > 0) params.push(expected);
+    let version: number | undefined;
     try {
-      const result = await withTransaction(this.pool, async (client) => {
-        const version = await this.claimVersions(client, streamId, events.length, options.expectedVersion);
-        const first = version - events.length + 1;
-        await client.query({
-          // Named, so each connection plans it once: planning the chained insert costs more than running it.
-          name: 'event-store.append-events',
-          text: APPEND_EVENTS,
-          values: [
-            streamId,
-            first,
-            JSON.stringify(events),
-            events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
-          ],
+      for (let attempt = 1; ; attempt++) {
+        // Named, so each connection plans this statement once.
+        const { rows } = await this.pool.query<{ version: string }>({
+          name: `event-store.append.${expected === 'any' ? 'any' : typeof expected === 'number' && expected > 0 ? 'at' : 'new'}`,
+          text: `WITH chain AS (
+             SELECT hashes[1] AS prev, hashes[$2 + 1] AS head, hashes FROM (
+               SELECT event_store.chain_hashes(
+                 coalesce((SELECT head_hash FROM event_store.streams WHERE stream_id = $1), ''),
+                 $1, $3::jsonb, $4::text[], now()) AS hashes) AS c),
+           claim AS (${claim}),
+           written AS (
+             INSERT INTO event_store.events
+               (stream_id, stream_position, source, id, type, payload, content_hash, recorded_at, prev_hash, chain_hash)
+             SELECT $1, claim.version - $2 + ord, e->>'source', e->>'id', e->>'type', e, h, now(),
+                    chain.hashes[ord], chain.hashes[ord + 1]
+             FROM claim, chain, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, ord)
+             JOIN unnest($4::text[]) WITH ORDINALITY AS u(h, ord2) ON ord = ord2
+             RETURNING stream_position, payload),
+           routed AS (
+             INSERT INTO event_store.outbox (topic, message_key, payload, headers)
+             SELECT r.topic, r.message_key, w.payload, $7::jsonb
+             FROM written w JOIN unnest($5::text[], $6::text[]) WITH ORDINALITY AS r(topic, message_key, ord)
+               ON w.stream_position = (SELECT version FROM claim) - $2 + r.ord)
+           SELECT version FROM claim`,
+          values: params,
         });
-        if (this.options.route) await this.writeOutbox(client, events);
-        return { version };
-      });
-      if (this.options.route) this.options.afterAppend?.();
-      return result;
+        version = rows[0] ? Number(rows[0].version) : undefined;
+        // At any version, the only way to lose the claim is another writer moving the head meanwhile: go again.
+        if (version !== undefined || expected !== 'any' || attempt >= 20) break;
+      }
     } catch (error) {
       if (isUniqueViolation(error, 'events_source_id_unique')) {
         const detail = (error as { detail?: string }).detail ?? '';
@@ -126,59 +140,100 @@ export class PostgresEventStore implements EventStore {
       }
       throw error;
     }
-  }
-
-  private async writeOutbox(client: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    const route = this.options.route!;
-    const headers = JSON.stringify(this.options.headers?.() ?? {});
-    const routes = events.map(route);
-    await client.query(
-      `INSERT INTO event_store.outbox (topic, message_key, payload, headers)
-       SELECT t, k, p, $4::jsonb FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(t, k, p)`,
-      [routes.map((r) => r.topic), routes.map((r) => r.key), events.map((e) => JSON.stringify(e)), headers],
-    );
-  }
-
-  /** Moves the stream's version on by `count`, or throws if it is not what the caller expected. */
-  private async claimVersions(
-    client: PoolClient,
-    streamId: string,
-    count: number,
-    expected: ExpectedVersion,
-  ): Promise<number> {
-    let result;
-    if (expected === 'any') {
-      result = await client.query<{ version: string }>(
-        `INSERT INTO event_store.streams (stream_id, version) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + $2 RETURNING version`,
-        [streamId, count],
+    if (version === undefined) {
+      const actual = await this.pool.query<{ version: string }>(
+        'SELECT version FROM event_store.streams WHERE stream_id = $1',
+        [streamId],
       );
-    } else if (expected === 'no-stream' || expected === 0) {
-      result = await client.query<{ version: string }>(
-        `INSERT INTO event_store.streams (stream_id, version) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
-        [streamId, count],
-      );
-    } else {
-      result = await client.query<{ version: string }>(
-        `UPDATE event_store.streams SET version = version + $2 WHERE stream_id = $1 AND version = $3 RETURNING version`,
-        [streamId, count, expected],
-      );
+      throw new StreamVersionConflictError(streamId, String(expected), Number(actual.rows[0]?.version ?? 0));
     }
-    const row = result.rows[0];
-    if (row) return Number(row.version);
-    const actual = await client.query<{ version: string }>(
-      'SELECT version FROM event_store.streams WHERE stream_id = $1',
-      [streamId],
-    );
-    throw new StreamVersionConflictError(streamId, String(expected), Number(actual.rows[0]?.version ?? 0));
+    if (routes.length > 0) this.options.afterAppend?.();
+    return { version };
+  }
+
+  /**
+   * Appends to many streams in one statement, each at whatever version it has reached: for streams whose
+   * writers never conflict and nobody publishes (the access log), so that concurrent reads share a commit.
+   */
+  async appendToStreams(
+    entries: ReadonlyArray<{ streamId: string; events: readonly RecordedEvent[] }>,
+  ): Promise<void> {
+    if (this.options.route) throw new Error('appendToStreams writes no outbox rows: use append');
+    const counts = new Map<string, number>();
+    const rows: { streamId: string; ord: number; event: RecordedEvent }[] = [];
+    for (const { streamId, events } of entries) {
+      for (const event of events) {
+        const ord = (counts.get(streamId) ?? 0) + 1;
+        counts.set(streamId, ord);
+        rows.push({ streamId, ord, event });
+      }
+    }
+    if (rows.length === 0) return;
+    let pending = [...counts.keys()];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const waiting = new Set(pending);
+      const batch = rows.filter((r) => waiting.has(r.streamId));
+      let claimed: string[];
+      try {
+        const result = await this.pool.query<{ stream_id: string }>(
+          `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(stream_id, n)),
+           input AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::jsonb[], $6::text[]) AS e(stream_id, ord, p, h)),
+           chain AS (
+             SELECT w.stream_id, w.n, c.hashes[1] AS prev, c.hashes[w.n + 1] AS head, c.hashes
+             FROM wanted w, LATERAL (SELECT event_store.chain_hashes(
+               coalesce((SELECT head_hash FROM event_store.streams s WHERE s.stream_id = w.stream_id), ''),
+               w.stream_id,
+               (SELECT jsonb_agg(i.p ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
+               (SELECT array_agg(i.h ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
+               now()) AS hashes) AS c),
+           claim AS (
+             INSERT INTO event_store.streams (stream_id, version, head_hash) SELECT stream_id, n, head FROM chain
+             ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + EXCLUDED.version,
+               head_hash = EXCLUDED.head_hash
+             WHERE event_store.streams.head_hash IS NOT DISTINCT FROM
+               (SELECT prev FROM chain WHERE chain.stream_id = EXCLUDED.stream_id)
+             RETURNING stream_id, version),
+           written AS (
+             INSERT INTO event_store.events
+               (stream_id, stream_position, source, id, type, payload, content_hash, recorded_at, prev_hash, chain_hash)
+             SELECT e.stream_id, claim.version - chain.n + e.ord, e.p->>'source', e.p->>'id', e.p->>'type', e.p, e.h,
+                    now(), chain.hashes[e.ord], chain.hashes[e.ord + 1]
+             FROM input e JOIN claim USING (stream_id) JOIN chain USING (stream_id))
+           SELECT stream_id FROM claim`,
+          [
+            pending,
+            pending.map((id) => counts.get(id)!),
+            batch.map((r) => r.streamId),
+            batch.map((r) => r.ord),
+            batch.map((r) => JSON.stringify(r.event)),
+            batch.map((r) => contentHash(r.event)),
+          ],
+        );
+        claimed = result.rows.map((r) => r.stream_id);
+      } catch (error) {
+        if (isUniqueViolation(error, 'events_source_id_unique')) {
+          const detail = (error as { detail?: string }).detail ?? '';
+          const duplicate =
+            batch.find((r) => detail.includes(`(${r.event.source}, ${r.event.id})`)) ?? batch[0]!;
+          throw new DuplicateEventError(duplicate.event.source, duplicate.event.id);
+        }
+        throw error;
+      }
+      // A stream whose head another writer moved meanwhile was left alone: append to it again.
+      const done = new Set(claimed);
+      pending = pending.filter((id) => !done.has(id));
+      if (pending.length > 0 && attempt >= 20) {
+        throw new Error(`could not append to ${pending.length} streams: their heads kept moving`);
+      }
+    }
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `${SELECT_EVENT} WHERE stream_id = $1 ORDER BY stream_position`,
-      [streamId],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'event-store.read-stream',
+      text: `${SELECT_EVENT} WHERE stream_id = $1 ORDER BY stream_position`,
+      values: [streamId],
+    });
     return rows.map(toStored);
   }
 

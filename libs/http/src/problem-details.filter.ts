@@ -21,6 +21,9 @@ const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.ChildNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.IdentifierRetired]: HttpStatus.GONE,
+  [ErrorCode.IdentityConflict]: HttpStatus.CONFLICT,
   // The hub's own stored data failed a check: never the caller's fault, and never shown as if readable.
   [ErrorCode.PersonalDataUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
@@ -31,6 +34,7 @@ const TITLE_OF: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',

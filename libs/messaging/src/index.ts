@@ -9,4 +9,4 @@ export type {
   RejectedMessage,
 } from './messaging.js';
 export { PoisonMessageError } from './poison-message.error.js';
-export { agencyTopic, deadLetterTopic, hubTopic } from './topics.js';
+export { agencyTopic, deadLetterTopic } from './topics.js';

@@ -7,8 +7,3 @@ export function agencyTopic(prefix: string, agency: Agency): string {
 export function deadLetterTopic(prefix: string): string {
   return `${prefix}dead-letter`;
 }
-
-/** The hub's own events every read model follows (erasures; identity links). */
-export function hubTopic(prefix: string): string {
-  return `${prefix}hub.events`;
-}
