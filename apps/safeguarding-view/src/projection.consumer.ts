@@ -8,16 +8,16 @@ import {
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { AGENCIES, SchemaRegistry } from '@jigsaw/envelope';
-import { openMessages, PersonalDataVault } from '@jigsaw/erasure';
+import { erasureTopic, openMessages, PersonalDataVault } from '@jigsaw/erasure';
 import { agencyTopic, deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
-import { hubEventsTopic } from './identity/identity.consumers.js';
 import { readModelProjections } from './read-models.js';
 import { VIEW_SCHEMA } from './view-schema.js';
 
 export function viewTopics(prefix: string): string[] {
-  return AGENCIES.map((agency) => agencyTopic(prefix, agency));
+  // And erasures: a child's reaches every read model.
+  return [...AGENCIES.map((agency) => agencyTopic(prefix, agency)), erasureTopic(prefix)];
 }
 
 /** Consumes every agency topic into the shared read models; offsets commit only after each transaction. */
@@ -42,8 +42,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     const prefix = this.config.KAFKA_TOPIC_PREFIX;
     this.consumer = this.messaging.consumer({
       groupId: `${prefix}safeguarding-view`,
-      // hub.events too: a child's erasure reaches every read model there.
-      topics: [...viewTopics(prefix), hubEventsTopic(prefix)],
+      topics: viewTopics(prefix),
       deadLetterTopic: deadLetterTopic(prefix),
     });
     await this.consumer.startBatch(async (messages) => {

@@ -20,6 +20,14 @@ export interface ChildErasedData {
   reason: string;
 }
 
+/**
+ * The topic erasures are published on, keyed by hub child id. Its own, so that only the read models' consumer
+ * takes them: the identity consumer on hub.events shares that schema's applied-event marks.
+ */
+export function erasureTopic(prefix: string): string {
+  return `${prefix}hub.erasures`;
+}
+
 export function erasureStreamOf(childId: string): string {
   return `erasure-${childId}`;
 }

@@ -4,6 +4,7 @@ export {
   childErasedEventId,
   ERASURE_SOURCE,
   erasureStreamOf,
+  erasureTopic,
   isChildErased,
   type ChildErasedData,
   type ErasureActor,

@@ -18,8 +18,8 @@ import {
 export interface PersonalDataVaultOptions {
   /** ENCRYPTION_MASTER_KEY: 32 bytes, base64. */
   masterKey: string;
-  /** Where hub.child-erased is published (`<prefix>hub.events`); without it, it is only stored. */
-  hubTopic?: string;
+  /** Where hub.child-erased is published (`erasureTopic(prefix)`); without it, it is only stored. */
+  erasureTopic?: string;
   /**
    * How long a usable key is trusted from memory. A key destroyed by another process is still used here
    * for at most this long (the consumer forgets at once on hub.child-erased). Default one minute.
@@ -93,10 +93,10 @@ export class PersonalDataVault {
     this.ttl = options.cacheTtlMs ?? 60_000;
     this.sealing = new KeyCache(options.maxCachedKeys ?? 10_000);
     this.opening = new KeyCache(options.maxCachedKeys ?? 10_000);
-    const { hubTopic } = options;
+    const topic = options.erasureTopic;
     this.erasures = new PostgresEventStore(
       pool,
-      hubTopic ? { route: (event) => ({ topic: hubTopic, key: event.childid }) } : {},
+      topic ? { route: (event) => ({ topic, key: event.childid }) } : {},
     );
   }
 

@@ -12,6 +12,7 @@ import {
 import {
   ERASED_MARKER,
   erasePersonalData,
+  erasureTopic,
   isErased,
   OpeningEventStore,
   PersonalDataVault,
@@ -36,7 +37,6 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { hubEventsTopic } from '../identity/identity.consumers.js';
 import { ProjectionConsumer, viewTopics } from '../projection.consumer.js';
 import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
 import { chronologyProjection } from './chronology.projection.js';
@@ -124,7 +124,7 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
       ]),
     ]);
     messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'erasure-test' });
-    await messaging.ensureTopics([...viewTopics(prefix), hubEventsTopic(prefix), deadLetterTopic(prefix)]);
+    await messaging.ensureTopics([...viewTopics(prefix), deadLetterTopic(prefix)]);
     const config = loadConfig(ServiceConfig, {
       KAFKA_TOPIC_PREFIX: prefix,
       ENCRYPTION_MASTER_KEY: MASTER_KEY,
@@ -147,7 +147,7 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
       afterAppend: () => relay.wake(),
     });
     // As ingest does: sealed with the child's key just before the append, the hash over the plaintext.
-    vault = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY, hubTopic: hubEventsTopic(prefix) });
+    vault = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY, erasureTopic: erasureTopic(prefix) });
     for (const child of [a, b]) {
       for (const event of child.events) {
         await store.append(
@@ -247,12 +247,12 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
 
     // Kafka, read raw: never a word of either child in clear; the erased child's messages no longer open.
     const raw = await readTopics(
-      [agencyTopic(prefix, 'police'), agencyTopic(prefix, 'education'), hubEventsTopic(prefix)],
+      [agencyTopic(prefix, 'police'), agencyTopic(prefix, 'education'), erasureTopic(prefix)],
       5,
     );
     const rawText = raw.map((m) => m.value).join('\n');
     for (const secret of [...a.secrets, ...b.secrets]) expect(rawText).not.toContain(secret);
-    const erasedMessage = raw.find((m) => m.topic === hubEventsTopic(prefix));
+    const erasedMessage = raw.find((m) => m.topic === erasureTopic(prefix));
     expect(erasedMessage?.key).toBe(a.id);
     expect(JSON.parse(erasedMessage!.value)).toMatchObject({
       type: 'hub.child-erased',
@@ -260,7 +260,7 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
     });
     const opener = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY });
     const opened = await opener.openAll(
-      raw.filter((m) => m.topic !== hubEventsTopic(prefix)).map((m) => JSON.parse(m.value) as ProtectedEvent),
+      raw.filter((m) => m.topic !== erasureTopic(prefix)).map((m) => JSON.parse(m.value) as ProtectedEvent),
     );
     expect(opened.filter((e) => e.childid === a.id).every(isErased)).toBe(true);
     expect(byKey(opened.filter((e) => e.childid === b.id))).toEqual(byKey(b.events));
