@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
+import type { Agency } from '@jigsaw/envelope';
+import type { Queryable } from './child-history.js';
+import type {
+  Acknowledger,
+  EscalationOutcome,
+  NewNotification,
+  NotificationDetails,
+  NotificationKind,
+  NotificationRecord,
+  Route,
+} from './notification.js';
+
+/** The schema the notifications' read models live in, live or rebuilt. */
+export const NOTIFICATIONS_SCHEMA = Symbol('NOTIFICATIONS_SCHEMA');
+
+/** Runs `work` in one transaction with the read models' schema first on the search path. */
+export function inSchema<T>(pool: Pool, schema: string, work: (tx: PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(pool, async (tx) => {
+    await tx.query(`SET LOCAL search_path TO "${schema}", public`);
+    return work(tx);
+  });
+}
+
+export interface NotificationRow {
+  id: string;
+  dedupe_key: string;
+  kind: NotificationKind;
+  child_id: string;
+  trigger_event_key: string;
+  recipient_organisation: string;
+  recipient_agency: Agency;
+  route: Route;
+  details: NotificationDetails;
+  escalation_of: string | null;
+  due_at: Date | null;
+  created_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: Acknowledger | null;
+  escalated_at: Date | null;
+  escalation_outcome: EscalationOutcome | null;
+}
+
+export function recordOf(row: NotificationRow): NotificationRecord {
+  return {
+    id: row.id,
+    dedupeKey: row.dedupe_key,
+    kind: row.kind,
+    childId: row.child_id,
+    triggerEventKey: row.trigger_event_key,
+    recipient: { organisation: row.recipient_organisation, agency: row.recipient_agency },
+    route: row.route,
+    details: row.details,
+    createdAt: row.created_at,
+    ...(row.escalation_of ? { escalationOf: row.escalation_of } : {}),
+    ...(row.due_at ? { dueAt: row.due_at } : {}),
+    ...(row.acknowledged_at ? { acknowledgedAt: row.acknowledged_at } : {}),
+    ...(row.acknowledged_by ? { acknowledgedBy: row.acknowledged_by } : {}),
+    ...(row.escalated_at ? { escalatedAt: row.escalated_at } : {}),
+    ...(row.escalation_outcome ? { escalationOutcome: row.escalation_outcome } : {}),
+  };
+}
+
+/**
+ * Stores new notifications, each with its webhook delivery when its organisation has a webhook: one
+ * transaction, so a notification is never stored without its delivery or delivered without being stored.
+ * A notification already stored under the same dedupe key is left as it was. Returns those stored now.
+ */
+export async function storeNotifications(
+  tx: Queryable,
+  notifications: readonly NewNotification[],
+  now: Date,
+  hasWebhook: (organisation: string) => boolean,
+): Promise<NotificationRecord[]> {
+  const stored: NotificationRecord[] = [];
+  for (const n of notifications) {
+    const { rows } = await tx.query<NotificationRow>(
+      `INSERT INTO notifications (id, dedupe_key, kind, child_id, trigger_event_key, recipient_organisation,
+         recipient_agency, route, details, escalation_of, due_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING *`,
+      [
+        randomUUID(),
+        n.dedupeKey,
+        n.kind,
+        n.childId,
+        n.triggerEventKey,
+        n.recipient.organisation,
+        n.recipient.agency,
+        n.route,
+        JSON.stringify(n.details),
+        n.escalationOf ?? null,
+        n.dueAt ?? null,
+        now,
+      ],
+    );
+    const row = rows[0];
+    if (!row) continue;
+    if (hasWebhook(row.recipient_organisation)) {
+      await tx.query(
+        `INSERT INTO notification_deliveries (id, notification_id, organisation, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $4)`,
+        [randomUUID(), row.id, row.recipient_organisation, now],
+      );
+    }
+    stored.push(recordOf(row));
+  }
+  return stored;
+}
+
+export async function findNotification(db: Queryable, id: string): Promise<NotificationRecord | undefined> {
+  const { rows } = await db.query<NotificationRow>('SELECT * FROM notifications WHERE id = $1', [id]);
+  return rows[0] ? recordOf(rows[0]) : undefined;
+}
