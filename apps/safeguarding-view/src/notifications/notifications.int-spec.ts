@@ -9,7 +9,9 @@ import { chronologyProjection } from '../chronology/chronology.projection.js';
 import { viewMigrations } from '../view-schema.js';
 import { ChildHistoryReader } from './child-history.js';
 import { SettableClock } from './clock.js';
+import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
+import { NotificationScheduler } from './notification-scheduler.js';
 import { NotificationInbox } from './notification-inbox.js';
 import { inSchema, type NotificationRow } from './notification-store.js';
 import { NOTIFICATION_DEFAULTS, type NotificationSettings } from './notifications.config.js';
@@ -72,6 +74,7 @@ describe('notifications on PostgreSQL', () => {
   let projection: NotificationsProjection;
   let runner: ProjectionRunner;
   let escalator: Escalator;
+  let scheduler: NotificationScheduler;
   let inbox: NotificationInbox;
   let store: PostgresEventStore;
 
@@ -84,6 +87,11 @@ describe('notifications on PostgreSQL', () => {
     projection = new NotificationsProjection(settings, clock, children);
     runner = new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry());
     escalator = new Escalator(db.pool, SCHEMA, settings, clock, children);
+    scheduler = new NotificationScheduler(
+      settings,
+      escalator,
+      new DeliveryDispatcher(db.pool, SCHEMA, settings, clock, children),
+    );
     store = new PostgresEventStore(db.pool);
     inbox = new NotificationInbox(db.pool, SCHEMA, clock, children, new AccessLog(store));
   });
@@ -232,12 +240,12 @@ describe('notifications on PostgreSQL', () => {
     it('escalates at Monday 08:30, not before, to the force and the council, once', async () => {
       const { child, id } = await raise();
       clock.set('2026-11-23T08:29:59Z');
-      await escalator.escalateOverdue();
+      await scheduler.tick();
       expect(await notificationsOf(child)).toHaveLength(1);
 
       clock.set('2026-11-23T08:30:00Z');
-      await escalator.escalateOverdue();
-      await escalator.escalateOverdue();
+      expect((await scheduler.tick()).escalated).toBeGreaterThanOrEqual(1);
+      expect((await scheduler.tick()).escalated).toBe(0);
       const rows = await notificationsOf(child);
       expect(rows.map((r) => [r.kind, r.recipient_organisation, r.route, r.escalation_of])).toEqual([
         ['operation-encompass', HILLSIDE, 'school-roll', null],
