@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
 import type { Agency } from '@jigsaw/envelope';
 import type { Queryable } from './child-history.js';
@@ -11,6 +11,21 @@ import type {
   NotificationRecord,
   Route,
 } from './notification.js';
+
+/** Names notification and delivery ids (RFC 9562 name-based UUIDs, version 5). */
+const ID_NAMESPACE = Buffer.from('6c3f1d0e8b7a4f2e9d5c1a0b3e7f9a21', 'hex');
+
+/**
+ * The same name always gives the same id: a notification raised again (a replay, a rebuilt schema) has
+ * the id it had, and so does its delivery, whose id receivers drop repeats by.
+ */
+export function nameBasedId(name: string): string {
+  const hash = createHash('sha1').update(ID_NAMESPACE).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** The schema the notifications' read models live in, live or rebuilt. */
 export const NOTIFICATIONS_SCHEMA = Symbol('NOTIFICATIONS_SCHEMA');
@@ -82,7 +97,7 @@ export async function storeNotifications(
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING *`,
       [
-        randomUUID(),
+        nameBasedId(`notification|${n.dedupeKey}`),
         n.dedupeKey,
         n.kind,
         n.childId,
@@ -102,7 +117,12 @@ export async function storeNotifications(
       await tx.query(
         `INSERT INTO notification_deliveries (id, notification_id, organisation, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $4)`,
-        [randomUUID(), row.id, row.recipient_organisation, now],
+        [
+          nameBasedId(`delivery|${row.id}|${row.recipient_organisation}`),
+          row.id,
+          row.recipient_organisation,
+          now,
+        ],
       );
     }
     stored.push(recordOf(row));

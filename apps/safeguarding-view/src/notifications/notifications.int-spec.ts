@@ -32,6 +32,7 @@ import {
 } from './testing/notification-events.factory.js';
 
 const SCHEMA = 'view_notifications';
+const REPLAYED = 'view_notifications_replayed';
 const secret = 'a-webhook-secret-of-at-least-32-characters';
 
 const settings: NotificationSettings = {
@@ -81,8 +82,7 @@ describe('notifications on PostgreSQL', () => {
   beforeAll(async () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
-      appliedEventsMigrations(SCHEMA),
-      viewMigrations(SCHEMA),
+      ...[SCHEMA, REPLAYED].flatMap((schema) => [appliedEventsMigrations(schema), viewMigrations(schema)]),
     ]);
     projection = new NotificationsProjection(settings, clock, children);
     runner = new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry());
@@ -190,6 +190,35 @@ describe('notifications on PostgreSQL', () => {
         details: { school: { urn: '123456', name: 'Hillside Primary School' } },
       });
       expect(await deliveriesOf(row!.id)).toEqual([{ organisation: HILLSIDE, status: 'pending' }]);
+    });
+
+    it('raises the same notification and delivery, under the same ids, when history is replayed', async () => {
+      const child = aChild();
+      const events = [
+        recorded(aPupilOnRoll(child, { onRollFrom: '2021-09-01' }), child, '2026-09-01T10:00:00Z'),
+        recorded(anIncident(child, { occurredAt: '2026-11-20T22:40:00Z' }), child, clock.now()),
+      ];
+      const replay = new ProjectionRunner(
+        db.pool,
+        REPLAYED,
+        [chronologyProjection, projection],
+        new SchemaRegistry(),
+      );
+      for (const event of events) {
+        await runner.apply(event);
+        await replay.apply(event);
+      }
+      const idsIn = async (schema: string) =>
+        (
+          await db.pool.query<{ id: string; delivery: string }>(
+            `SELECT n.id, d.id AS delivery FROM "${schema}".notifications n
+             JOIN "${schema}".notification_deliveries d ON d.notification_id = n.id WHERE n.child_id = $1`,
+            [child.childid],
+          )
+        ).rows;
+      const live = await idsIn(SCHEMA);
+      expect(live).toHaveLength(1);
+      expect(await idsIn(REPLAYED)).toEqual(live);
     });
 
     it("addresses the school a force names by URN once any child's roll has taught the hub who it is", async () => {
