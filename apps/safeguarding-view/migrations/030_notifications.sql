@@ -27,10 +27,12 @@ CREATE INDEX notifications_by_trigger ON notifications (trigger_event_key);
 
 -- The outbox of webhook deliveries, written with the notification. A delivery is claimed for one attempt
 -- by a lease: a process that dies mid-attempt leaves the lease to run out, and another attempt follows.
+-- A recall follows a delivered notification whose event its owner retracts, withdraws or restricts.
 CREATE TABLE notification_deliveries (
   id uuid PRIMARY KEY,
   notification_id uuid NOT NULL,
   organisation text NOT NULL,
+  kind text NOT NULL DEFAULT 'notification' CHECK (kind IN ('notification', 'recall')),
   status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
   attempts int NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL,
@@ -38,7 +40,7 @@ CREATE TABLE notification_deliveries (
   created_at timestamptz NOT NULL,
   finished_at timestamptz,
   last_error text,
-  UNIQUE (notification_id, organisation)
+  UNIQUE (notification_id, organisation, kind)
 );
 CREATE INDEX notification_deliveries_due ON notification_deliveries (next_attempt_at) WHERE status = 'pending';
 

@@ -22,6 +22,7 @@ import { WebhookReceiver } from './testing/webhook-receiver.js';
 import { verifySignature } from './webhook-signature.js';
 
 const SCHEMA = 'view_deliveries';
+type Created = Extract<DeliveryBody, { notification: unknown }>;
 const secret = 'the-hillside-webhook-secret-0123456789';
 const BASE_MS = 10_000;
 
@@ -127,7 +128,7 @@ describe('webhook delivery', () => {
       'jigsaw-notification-id': notification,
     });
     expect(verifySignature(secret, sent!.headers, sent!.body, clock.now())).toBe(true);
-    const body = JSON.parse(sent!.body) as DeliveryBody;
+    const body = JSON.parse(sent!.body) as Created;
     expect(body).toMatchObject({
       type: 'notification.created',
       deliveryId: id,
@@ -152,7 +153,7 @@ describe('webhook delivery', () => {
       audience: [{ agency: 'education', roles: ['designated-safeguarding-lead', 'agency-system'] }],
     });
     await dispatcher.dispatchDue();
-    const body = JSON.parse(sentFor(id)[0]!.body) as DeliveryBody;
+    const body = JSON.parse(sentFor(id)[0]!.body) as Created;
     expect(body.notification.event?.data).toMatchObject({ childPresent: true });
     expect(body.notification.event?.data).not.toHaveProperty('narrative');
   });
@@ -237,8 +238,8 @@ describe('webhook delivery', () => {
     ]);
   });
 
-  it('cancels, sending nothing, when the force retracts the incident before delivery', async () => {
-    const { delivery: id, incident, child } = await raise();
+  it('cancels, sending nothing and recalling nothing, when the force retracts the incident before delivery', async () => {
+    const { delivery: id, notification, incident, child } = await raise();
     await runner.apply(recorded(aRetraction(incident, child), child, clock.now()));
     await dispatcher.dispatchDue();
     expect(sentFor(id)).toEqual([]);
@@ -246,6 +247,33 @@ describe('webhook delivery', () => {
     expect((await attempts(id)).map((a) => [a.outcome, a.error])).toEqual([
       ['cancelled', 'the event is no longer shared with them'],
     ]);
+    const recalls = await db.pool.query(
+      `SELECT 1 FROM "${SCHEMA}".notification_deliveries WHERE notification_id = $1 AND kind = 'recall'`,
+      [notification],
+    );
+    expect(recalls.rowCount).toBe(0);
+  });
+
+  it('recalls a delivered notification when the force retracts the incident, signed like any delivery', async () => {
+    const { delivery: id, notification, incident, child } = await raise();
+    await dispatcher.dispatchDue();
+    expect(await delivery(id)).toMatchObject({ status: 'delivered' });
+
+    await runner.apply(recorded(aRetraction(incident, child), child, clock.now()));
+    await runner.apply(recorded(aRetraction(incident, child), child, clock.now()));
+    await dispatcher.dispatchDue();
+    const about = receiver.received.filter((r) => r.headers['jigsaw-notification-id'] === notification);
+    expect(about).toHaveLength(2);
+    const recall = about[1]!;
+    expect(recall.headers['webhook-id']).not.toBe(id);
+    expect(verifySignature(secret, recall.headers, recall.body, clock.now())).toBe(true);
+    expect(JSON.parse(recall.body)).toEqual({
+      type: 'notification.recalled',
+      deliveryId: recall.headers['webhook-id'],
+      notificationId: notification,
+      reason: 'retracted',
+    });
+    expect(await delivery(recall.headers['webhook-id']!)).toMatchObject({ status: 'delivered', attempts: 1 });
   });
 
   it('waits twice as long after each failure, up to the cap', () => {

@@ -9,16 +9,27 @@ import { parseWebhooks, type NotificationSettings, type Webhook } from './notifi
 import { signedHeaders } from './webhook-signature.js';
 
 /** What a webhook receives. */
-export interface DeliveryBody {
-  type: 'notification.created' | 'notification.escalated';
-  deliveryId: string;
-  notification: NotificationView;
-}
+export type DeliveryBody =
+  | {
+      type: 'notification.created' | 'notification.escalated';
+      deliveryId: string;
+      notification: NotificationView;
+    }
+  | {
+      type: 'notification.recalled';
+      deliveryId: string;
+      /** The notification to take back: its event's owner retracted it, withdrew consent, or restricted it. */
+      notificationId: string;
+      reason: RecallReason;
+    };
+
+export type RecallReason = 'retracted' | 'consent-withdrawn' | 'restricted';
 
 interface Claimed {
   id: string;
   notification_id: string;
   organisation: string;
+  kind: 'notification' | 'recall';
   attempts: number;
 }
 
@@ -79,7 +90,7 @@ export class DeliveryDispatcher {
            ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
          UPDATE notification_deliveries d SET attempts = d.attempts + 1, lease_until = $3
          FROM due WHERE d.id = due.id
-         RETURNING d.id, d.notification_id, d.organisation, d.attempts`,
+         RETURNING d.id, d.notification_id, d.organisation, d.kind, d.attempts`,
         [now, limit, leaseUntil],
       );
       if (rows.length === 0) return [];
@@ -117,6 +128,26 @@ export class DeliveryDispatcher {
       const record = await findNotification(tx, delivery.notification_id);
       if (!record) return undefined;
       const history = await this.children.read(tx, record.childId);
+      if (delivery.kind === 'recall') {
+        const trigger = history.find(record.triggerEventKey);
+        const state = trigger ? history.stateOf(trigger) : undefined;
+        const reason: RecallReason | undefined = state?.retracted
+          ? 'retracted'
+          : state?.withdrawn
+            ? 'consent-withdrawn'
+            : state?.restricted
+              ? 'restricted'
+              : undefined;
+        // A restriction lifted before the recall went out leaves nothing to take back.
+        if (!reason) return undefined;
+        const recall: DeliveryBody = {
+          type: 'notification.recalled',
+          deliveryId: delivery.id,
+          notificationId: record.id,
+          reason,
+        };
+        return JSON.stringify(recall);
+      }
       const notification = notificationForSystem(record, history, now);
       if (!notification) return undefined;
       const payload: DeliveryBody = {
@@ -126,7 +157,13 @@ export class DeliveryDispatcher {
       };
       return JSON.stringify(payload);
     });
-    if (body === undefined) return { outcome: 'cancelled', error: 'the event is no longer shared with them' };
+    if (body === undefined) {
+      return {
+        outcome: 'cancelled',
+        error:
+          delivery.kind === 'recall' ? 'the event stands again' : 'the event is no longer shared with them',
+      };
+    }
     const response = await fetch(webhook.url, {
       method: 'POST',
       headers: {

@@ -130,6 +130,40 @@ export async function storeNotifications(
   return stored;
 }
 
+/**
+ * Queues a recall to every organisation that may have received a notification about `triggerEventKey`
+ * by webhook (delivered, or attempted), other than the event's owner. A delivery never attempted needs
+ * no recall: the dispatcher cancels it when it finds the event no longer shared. Returns how many.
+ */
+export async function queueRecalls(
+  tx: Queryable,
+  triggerEventKey: string,
+  owner: string,
+  now: Date,
+): Promise<number> {
+  const { rows } = await tx.query<{ notification_id: string; organisation: string }>(
+    `SELECT d.notification_id, d.organisation FROM notification_deliveries d
+     JOIN notifications n ON n.id = d.notification_id
+     WHERE n.trigger_event_key = $1 AND d.kind = 'notification' AND d.organisation <> $2
+       AND (d.status = 'delivered' OR d.attempts > 0)`,
+    [triggerEventKey, owner],
+  );
+  for (const row of rows) {
+    await tx.query(
+      `INSERT INTO notification_deliveries (id, notification_id, organisation, kind, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, 'recall', $4, $4)
+       ON CONFLICT (notification_id, organisation, kind) DO NOTHING`,
+      [
+        nameBasedId(`recall|${row.notification_id}|${row.organisation}`),
+        row.notification_id,
+        row.organisation,
+        now,
+      ],
+    );
+  }
+  return rows.length;
+}
+
 export async function findNotification(db: Queryable, id: string): Promise<NotificationRecord | undefined> {
   const { rows } = await db.query<NotificationRow>('SELECT * FROM notifications WHERE id = $1', [id]);
   return rows[0] ? recordOf(rows[0]) : undefined;

@@ -3,12 +3,17 @@ import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
-import { KEY_ADULT_REGISTERED, PUPIL_ON_ROLL, UNSCHEDULED_CARE_ATTENDED } from '@jigsaw/sharing';
+import {
+  isControlEvent,
+  KEY_ADULT_REGISTERED,
+  PUPIL_ON_ROLL,
+  UNSCHEDULED_CARE_ATTENDED,
+} from '@jigsaw/sharing';
 import { ChildHistoryReader, type Queryable } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
 import { CP_IS_TYPES, decideCpIs } from './cp-is.rules.js';
 import type { NewNotification } from './notification.js';
-import { storeNotifications } from './notification-store.js';
+import { queueRecalls, storeNotifications } from './notification-store.js';
 import { parseWebhooks, type NotificationSettings } from './notifications.config.js';
 import {
   decideEncompass,
@@ -19,6 +24,15 @@ import {
 import { SchoolCalendar } from './school-calendar.js';
 
 const DAY_MS = 86_400_000;
+
+/** Control actions after which a notification about the record must be taken back. */
+const RECALLING_ACTIONS = ['record-retracted', 'consent-withdrawn', 'record-restricted'];
+
+function isRecalling(event: RecordedEvent): boolean {
+  return (
+    isControlEvent(event.type) && RECALLING_ACTIONS.includes(event.type.slice(event.type.indexOf('.') + 1))
+  );
+}
 
 /** Types that may raise a notification, or change whom one goes to. */
 const RELEVANT: ReadonlySet<string> = new Set([
@@ -57,6 +71,7 @@ export class NotificationsProjection implements Projection {
   }
 
   async applyMany(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+    await this.recall(tx, events.filter(isRecalling));
     const relevant = events.filter((e) => RELEVANT.has(e.type));
     if (relevant.length === 0) return;
     await this.learnSchools(tx, relevant);
@@ -100,6 +115,19 @@ export class NotificationsProjection implements Projection {
       await storeNotifications(tx, decided, now, (organisation) =>
         this.webhookOrganisations.has(organisation),
       );
+    }
+  }
+
+  /**
+   * An owner took a record back: recipients who may have had a notification about it by webhook are
+   * told. The inbox needs nothing: it cuts each notification at read time, and shows none about it now.
+   */
+  private async recall(tx: Queryable, controls: readonly RecordedEvent[]): Promise<void> {
+    for (const control of controls) {
+      const target = (control.data as { targetEventId?: unknown }).targetEventId;
+      if (typeof target !== 'string') continue;
+      const key = eventKeyOf({ source: control.source, id: target });
+      await queueRecalls(tx, key, control.source, this.clock.now());
     }
   }
 
