@@ -8,7 +8,7 @@ export interface ReceivedDelivery {
 }
 
 /** How the receiver answers the nth request (1-based) carrying a webhook-id. */
-export type Answer = (webhookId: string, nth: number) => number | 'hang';
+export type Answer = (webhookId: string, nth: number, body: string) => number | 'hang';
 
 /** A local HTTP server standing in for an organisation's system: records every request it is sent. */
 export class WebhookReceiver {
@@ -24,7 +24,7 @@ export class WebhookReceiver {
       void readBody(request).then((body) => {
         const id = String(request.headers['webhook-id'] ?? '');
         const nth = this.received.filter((r) => r.headers['webhook-id'] === id).length + 1;
-        const answer = this.answer(id, nth);
+        const answer = this.answer(id, nth, body);
         const headers = Object.fromEntries(
           Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
         );
