@@ -78,14 +78,37 @@ export interface Queryable {
 @Injectable()
 export class ChildHistoryReader {
   async read(db: Queryable, childId: string, extra: readonly RecordedEvent[] = []): Promise<ChildHistory> {
-    const members = await this.membersOf(childId);
-    const { rows } = await db.query<{ event: RecordedEvent }>(
-      'SELECT event FROM chronology WHERE child_id = ANY($1::uuid[])',
-      [members],
+    return (await this.readMany(db, [childId], extra)).get(childId)!;
+  }
+
+  /** Several children's histories in one query, by child id. */
+  async readMany(
+    db: Queryable,
+    childIds: readonly string[],
+    extra: readonly RecordedEvent[] = [],
+  ): Promise<Map<string, ChildHistory>> {
+    const membersOf = new Map<string, string[]>();
+    for (const childId of new Set(childIds)) membersOf.set(childId, await this.membersOf(childId));
+    const all = [...new Set([...membersOf.values()].flat())];
+    const { rows } = await db.query<{ child_id: string; event: RecordedEvent }>(
+      'SELECT child_id, event FROM chronology WHERE child_id = ANY($1::uuid[])',
+      [all],
     );
+    const byChild = new Map<string, RecordedEvent[]>();
     // Events of the batch being applied may not be in the chronology yet, whatever the projections' order.
-    const mine = extra.filter((e) => members.includes(e.childid));
-    return new ChildHistory([...rows.map((r) => r.event), ...mine]);
+    for (const { child_id, event } of [
+      ...rows,
+      ...extra.map((event) => ({ child_id: event.childid, event })),
+    ]) {
+      const list = byChild.get(child_id);
+      if (list) list.push(event);
+      else byChild.set(child_id, [event]);
+    }
+    const histories = new Map<string, ChildHistory>();
+    for (const [childId, members] of membersOf) {
+      histories.set(childId, new ChildHistory(members.flatMap((m) => byChild.get(m) ?? [])));
+    }
+    return histories;
   }
 
   /**

@@ -89,13 +89,12 @@ export class NotificationInbox {
       const found: NotificationView[] = [];
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const rows = await this.rows(tx, viewer.organisation, query, now, after);
+        const unread = rows.map((r) => r.child_id).filter((id) => !histories.has(id));
+        for (const [childId, history] of await this.children.readMany(tx, unread))
+          histories.set(childId, history);
         for (const row of rows) {
           const record = recordOf(row);
-          let history = histories.get(record.childId);
-          if (!history) {
-            history = await this.children.read(tx, record.childId);
-            histories.set(record.childId, history);
-          }
+          const history = histories.get(record.childId)!;
           after = { createdAt: row.created_at, id: row.id };
           const seen = notificationFor(viewer, record, history, now);
           if (!seen) continue;
@@ -107,11 +106,17 @@ export class NotificationInbox {
       }
       return { notifications: found, more: true };
     });
-    for (const [childId, shown] of shownByChild) {
-      await this.accessLog.record(
-        recordAccessed({ id: `access-${randomUUID()}`, now, viewer, view: 'notifications', childId }, shown),
-      );
-    }
+    // Each child's read on its own stream: recorded side by side, all before the page leaves.
+    await Promise.all(
+      [...shownByChild].map(([childId, shown]) =>
+        this.accessLog.record(
+          recordAccessed(
+            { id: `access-${randomUUID()}`, now, viewer, view: 'notifications', childId },
+            shown,
+          ),
+        ),
+      ),
+    );
     return {
       notifications,
       ...(more && after ? { nextCursor: encodeCursor(after) } : {}),

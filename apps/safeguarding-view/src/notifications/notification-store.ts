@@ -88,46 +88,45 @@ export async function storeNotifications(
   now: Date,
   hasWebhook: (organisation: string) => boolean,
 ): Promise<NotificationRecord[]> {
-  const stored: NotificationRecord[] = [];
-  for (const n of notifications) {
-    const { rows } = await tx.query<NotificationRow>(
-      `INSERT INTO notifications (id, dedupe_key, kind, child_id, trigger_event_key, recipient_organisation,
-         recipient_agency, route, details, escalation_of, due_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING *`,
+  const unique = [...new Map(notifications.map((n) => [n.dedupeKey, n])).values()];
+  if (unique.length === 0) return [];
+  const { rows } = await tx.query<NotificationRow>(
+    `INSERT INTO notifications (id, dedupe_key, kind, child_id, trigger_event_key, recipient_organisation,
+       recipient_agency, route, details, escalation_of, due_at, created_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+       $8::text[], $9::jsonb[], $10::uuid[], $11::timestamptz[], $12::timestamptz[])
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING *`,
+    [
+      unique.map((n) => nameBasedId(`notification|${n.dedupeKey}`)),
+      unique.map((n) => n.dedupeKey),
+      unique.map((n) => n.kind),
+      unique.map((n) => n.childId),
+      unique.map((n) => n.triggerEventKey),
+      unique.map((n) => n.recipient.organisation),
+      unique.map((n) => n.recipient.agency),
+      unique.map((n) => n.route),
+      unique.map((n) => JSON.stringify(n.details)),
+      unique.map((n) => n.escalationOf ?? null),
+      unique.map((n) => n.dueAt ?? null),
+      unique.map(() => now),
+    ],
+  );
+  const delivered = rows.filter((row) => hasWebhook(row.recipient_organisation));
+  if (delivered.length > 0) {
+    await tx.query(
+      `INSERT INTO notification_deliveries (id, notification_id, organisation, next_attempt_at, created_at)
+       SELECT id, notification_id, organisation, $4, $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[])
+         AS d(id, notification_id, organisation)`,
       [
-        nameBasedId(`notification|${n.dedupeKey}`),
-        n.dedupeKey,
-        n.kind,
-        n.childId,
-        n.triggerEventKey,
-        n.recipient.organisation,
-        n.recipient.agency,
-        n.route,
-        JSON.stringify(n.details),
-        n.escalationOf ?? null,
-        n.dueAt ?? null,
+        delivered.map((row) => nameBasedId(`delivery|${row.id}|${row.recipient_organisation}`)),
+        delivered.map((row) => row.id),
+        delivered.map((row) => row.recipient_organisation),
         now,
       ],
     );
-    const row = rows[0];
-    if (!row) continue;
-    if (hasWebhook(row.recipient_organisation)) {
-      await tx.query(
-        `INSERT INTO notification_deliveries (id, notification_id, organisation, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $4)`,
-        [
-          nameBasedId(`delivery|${row.id}|${row.recipient_organisation}`),
-          row.id,
-          row.recipient_organisation,
-          now,
-        ],
-      );
-    }
-    stored.push(recordOf(row));
   }
-  return stored;
+  return rows.map(recordOf);
 }
 
 /**

@@ -85,9 +85,14 @@ export class NotificationsProjection implements Projection {
     );
     const now = this.clock.now();
     const notBefore = new Date(now.getTime() - this.maxAgeMs);
+    const histories = await this.children.readMany(
+      tx,
+      triggers.map((e) => e.childid),
+      events,
+    );
+    const decided: NewNotification[] = [];
     for (const event of triggers) {
-      const history = await this.children.read(tx, event.childid, events);
-      let decided: NewNotification[];
+      const history = histories.get(event.childid)!;
       try {
         if (event.type === DOMESTIC_ABUSE_INCIDENT_NOTIFIED) {
           const schoolByUrn = await this.schoolDirectory(tx, event);
@@ -97,25 +102,24 @@ export class NotificationsProjection implements Projection {
             notBefore,
             schoolByUrn,
           });
-          decided = notification ? [notification] : [];
+          if (notification) decided.push(notification);
         } else {
-          decided = decideCpIs(history, now, {
-            notBefore,
-            // An attendance is matched on its own; a new status is matched against every attendance.
-            ...(event.type === UNSCHEDULED_CARE_ATTENDED
-              ? { attendanceKeys: new Set([eventKeyOf(event)]) }
-              : {}),
-          });
+          decided.push(
+            ...decideCpIs(history, now, {
+              notBefore,
+              // An attendance is matched on its own; a new status is matched against every attendance.
+              ...(event.type === UNSCHEDULED_CARE_ATTENDED
+                ? { attendanceKeys: new Set([eventKeyOf(event)]) }
+                : {}),
+            }),
+          );
         }
       } catch (error) {
         // A deadline beyond any school day is a configuration fault; never block the projection on it.
         this.logger.error(`no notification for ${eventKeyOf(event)}: ${(error as Error).message}`);
-        continue;
       }
-      await storeNotifications(tx, decided, now, (organisation) =>
-        this.webhookOrganisations.has(organisation),
-      );
     }
+    await storeNotifications(tx, decided, now, (organisation) => this.webhookOrganisations.has(organisation));
   }
 
   /**
