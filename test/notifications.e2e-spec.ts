@@ -250,7 +250,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       status: 404,
       contentType: expect.stringContaining('application/problem+json'),
     });
-    expect(missing.body).toMatchObject({ code: 'NOTIFICATION_NOT_FOUND', errors: [{ field: 'id' }] });
+    expect(missing.body).toMatchObject({ code: 'NOT_FOUND', errors: [{ field: 'id' }] });
     const badFilter = await getJson(`${view.url}/v1/notifications?purpose=safeguarding&status=unread`, asDsl);
     expect(badFilter).toMatchObject({
       status: 400,

@@ -8,7 +8,6 @@ export enum ErrorCode {
   DuplicateEventConflict = 'DUPLICATE_EVENT_CONFLICT',
   UnknownEventType = 'UNKNOWN_EVENT_TYPE',
   ChildNotFound = 'CHILD_NOT_FOUND',
-  NotificationNotFound = 'NOTIFICATION_NOT_FOUND',
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   PoisonMessage = 'POISON_MESSAGE',

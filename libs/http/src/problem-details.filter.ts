@@ -19,7 +19,6 @@ const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.StreamVersionConflict]: HttpStatus.CONFLICT,
   [ErrorCode.DuplicateEventConflict]: HttpStatus.CONFLICT,
   [ErrorCode.ChildNotFound]: HttpStatus.NOT_FOUND,
-  [ErrorCode.NotificationNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,

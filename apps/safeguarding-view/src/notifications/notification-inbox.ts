@@ -60,7 +60,7 @@ function decodeCursor(cursor: string): Cursor {
 }
 
 function notFound(): JigsawError {
-  return new JigsawError(ErrorCode.NotificationNotFound, 'no such notification for this organisation', [
+  return new JigsawError(ErrorCode.NotFound, 'no such notification for this organisation', [
     { field: 'id', reason: 'names no notification this practitioner may see' },
   ]);
 }

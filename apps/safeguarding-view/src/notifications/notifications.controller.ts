@@ -188,7 +188,7 @@ export class NotificationsController {
   @ApiResponse({
     status: 404,
     description: 'No notification with that id that this practitioner may see.',
-    example: problem(404, 'NOTIFICATION_NOT_FOUND', 'id', 'names no notification this practitioner may see'),
+    example: problem(404, 'NOT_FOUND', 'id', 'names no notification this practitioner may see'),
   })
   @ApiResponse({ status: 401, description: 'No valid bearer token.' })
   async acknowledge(

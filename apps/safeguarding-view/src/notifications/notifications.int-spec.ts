@@ -142,6 +142,37 @@ describe('notifications on PostgreSQL', () => {
       expect(await deliveriesOf(rows[0]!.id)).toEqual([]);
     });
 
+    it('follows identity links: a plan under one hub id and an attendance under another, linked as one child', async () => {
+      const attending = aChild();
+      const onPlan: TestChild = { ...aChild(), nhsNumber: attending.nhsNumber };
+      await runner.apply(recorded(aPlanStarted(onPlan, { startDate: '2026-06-02' }), onPlan, clock.now()));
+      const unlinked = recorded(
+        anAttendance(attending, { arrivedAt: '2026-11-20T22:10:00Z' }),
+        attending,
+        clock.now(),
+      );
+      await runner.apply(unlinked);
+      expect(await notificationsOf(attending)).toEqual([]);
+
+      await db.pool.query(
+        `INSERT INTO "${SCHEMA}".child_members (child_id, canonical_id) VALUES ($1, $1), ($2, $1)`,
+        [onPlan.childid, attending.childid],
+      );
+      const linked = recorded(
+        anAttendance(attending, { arrivedAt: '2026-11-20T22:20:00Z' }),
+        attending,
+        clock.now(),
+      );
+      await runner.apply(linked);
+      expect(await notificationsOf(attending)).toEqual([
+        expect.objectContaining({
+          kind: 'cp-is',
+          recipient_organisation: LEEDS,
+          trigger_event_key: eventKeyOf(linked),
+        }),
+      ]);
+    });
+
     it('never misses a match when the attendance and the plan are applied side by side', async () => {
       const pairs = Array.from({ length: 12 }, () => {
         const child = aChild();
@@ -384,10 +415,10 @@ describe('notifications on PostgreSQL', () => {
       expect(await listed(teacher)).toBe(false);
       expect(await listed(socialWorker)).toBe(false);
       await expect(inbox.acknowledge(teacher, row!.id)).rejects.toMatchObject({
-        code: 'NOTIFICATION_NOT_FOUND',
+        code: 'NOT_FOUND',
       });
       await expect(inbox.acknowledge(socialWorker, row!.id)).rejects.toMatchObject({
-        code: 'NOTIFICATION_NOT_FOUND',
+        code: 'NOT_FOUND',
       });
       await expect(inbox.acknowledge(dsl, 'not-a-uuid')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
       await expect(inbox.page(dsl, { limit: 5, cursor: 'nonsense' })).rejects.toMatchObject({

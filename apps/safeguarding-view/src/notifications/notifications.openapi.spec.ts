@@ -37,7 +37,7 @@ describe('the notifications API description', () => {
     });
     expect(example(list, '400')).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(example(acknowledge, '200')).toMatchObject({ repeated: false });
-    expect(example(acknowledge, '404')).toMatchObject({ code: 'NOTIFICATION_NOT_FOUND' });
+    expect(example(acknowledge, '404')).toMatchObject({ code: 'NOT_FOUND' });
     expect(list?.parameters?.map((p) => ('name' in p ? p.name : undefined)).sort()).toEqual([
       'cursor',
       'kind',
