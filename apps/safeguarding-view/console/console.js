@@ -356,12 +356,23 @@ async function loadChronology(more) {
 
 // --- Notifications ----------------------------------------------------------------------------------
 
+const KIND_NAMES = {
+  'operation-encompass': 'Operation Encompass: domestic abuse incident',
+  'cp-is': 'CP-IS: unscheduled care attendance',
+  escalation: 'Escalation: not acknowledged in time',
+};
+
+/** The purpose to read under: the one chosen on the find form, else the first the token grants. */
+function currentPurpose() {
+  return $('purpose').value || (state.claims?.purposes ?? [])[0] || 'safeguarding';
+}
+
 async function loadInbox() {
   const inbox = $('inbox');
   try {
     say('Loading notifications…');
-    const page = await api('/v1/notifications');
-    const items = page.notifications ?? page.items ?? [];
+    const page = await api(`/v1/notifications?${new URLSearchParams({ purpose: currentPurpose() })}`);
+    const items = page.notifications ?? [];
     say('');
     if (items.length === 0) {
       inbox.replaceChildren(el('p', { text: 'No notifications for your organisation.' }));
@@ -393,41 +404,47 @@ async function loadInbox() {
   }
 }
 
+const londonTime = (iso) =>
+  new Date(iso).toLocaleString('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/London',
+  });
+
 function notificationRow(n) {
-  const acknowledged = Boolean(n.acknowledgedAt ?? n.acknowledgement);
-  const due = n.dueBy ?? n.deadline ?? n.dueAt;
-  const what = n.title ?? label(n.kind ?? 'notification');
+  const acknowledged = Boolean(n.acknowledgement);
+  const what = KIND_NAMES[n.kind] ?? label(n.kind ?? 'notification');
+  const summary =
+    n.event?.data?.summary ?? (n.event ? label(n.event.type.split('.').slice(1).join(' ')) : '');
+  const known = n.child?.asKnownToYou;
+  const about = known?.name
+    ? `${known.name.given ?? ''} ${known.name.family ?? ''}`.trim()
+    : (n.child?.hubChildId ?? n.childId);
   const button = acknowledged
-    ? el('span', { text: 'Acknowledged' })
+    ? el('span', { text: `Acknowledged ${londonTime(n.acknowledgement.at)}` })
     : el(
         'button',
-        { type: 'button', class: 'secondary', 'data-id': n.id, 'aria-label': `Acknowledge: ${what}` },
+        { type: 'button', class: 'secondary', 'aria-label': `Acknowledge: ${what}` },
         'Acknowledge',
       );
   if (!acknowledged) button.addEventListener('click', () => void acknowledge(n.id));
   return el(
     'tr',
-    {},
-    el('td', {}, el('strong', { text: what }), n.summary ? el('p', { text: n.summary }) : undefined),
-    el('td', { text: n.childId ?? '' }),
-    el('td', {
-      text: due
-        ? new Date(due).toLocaleString('en-GB', {
-            dateStyle: 'medium',
-            timeStyle: 'short',
-            timeZone: 'Europe/London',
-          })
-        : '',
-    }),
-    el('td', { text: label(n.status ?? (acknowledged ? 'acknowledged' : 'new')) }),
+    { 'data-notification': n.id, 'data-agency': n.event?.agency },
+    el('td', {}, el('strong', { text: what }), summary ? el('p', { text: summary }) : undefined),
+    el('td', { text: about ?? '' }),
+    el('td', { text: n.dueAt ? londonTime(n.dueAt) : 'No deadline' }),
+    el('td', { text: label(n.status ?? 'open') }),
     el('td', {}, button),
   );
 }
 
 async function acknowledge(id) {
   try {
-    await api(`/v1/notifications/${encodeURIComponent(id)}/acknowledgement`, { method: 'POST', body: {} });
-    say('Notification acknowledged.');
+    await api(
+      `/v1/notifications/${encodeURIComponent(id)}/acknowledgement?${new URLSearchParams({ purpose: currentPurpose() })}`,
+      { method: 'POST', body: {} },
+    );
     await loadInbox();
     say('Notification acknowledged.');
     $('notifications-title').focus();
