@@ -37,6 +37,10 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
+import { ChildHistoryReader } from '../notifications/child-history.js';
+import { systemClock } from '../notifications/clock.js';
+import { NOTIFICATION_DEFAULTS } from '../notifications/notifications.config.js';
+import { NotificationsProjection } from '../notifications/notifications.projection.js';
 import { ProjectionConsumer, viewTopics } from '../projection.consumer.js';
 import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
 import { chronologyProjection } from './chronology.projection.js';
@@ -129,7 +133,12 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
       KAFKA_TOPIC_PREFIX: prefix,
       ENCRYPTION_MASTER_KEY: MASTER_KEY,
     });
-    view = new ProjectionConsumer(db.pool, config, messaging, new SchemaRegistry());
+    const notifications = new NotificationsProjection(
+      { ...NOTIFICATION_DEFAULTS },
+      systemClock,
+      new ChildHistoryReader(),
+    );
+    view = new ProjectionConsumer(db.pool, config, messaging, new SchemaRegistry(), notifications);
     await view.onApplicationBootstrap();
     deadLetters = messaging.consumer({ groupId: `${prefix}dlq-reader`, topics: [deadLetterTopic(prefix)] });
     await deadLetters.start((message) => {
