@@ -92,6 +92,21 @@ describe('tamper evidence: every change made to the store behind its back is fou
     ]);
   });
 
+  it('names a last event altered and rehashed, by the head its stream record keeps', async () => {
+    await sql(
+      `UPDATE event_store.events SET payload = jsonb_set(payload, '{data,summary}', '"Nothing happened."')
+       WHERE stream_id = $1 AND stream_position = 4`,
+      [streams[0]],
+    );
+    await sql(
+      `UPDATE event_store.events
+       SET chain_hash = event_store.chain_hash(prev_hash, event_store.event_digest(stream_id, payload, content_hash, recorded_at))
+       WHERE stream_id = $1 AND stream_position = 4`,
+      [streams[0]],
+    );
+    expect((await verifyIntegrity(pool)).problems).toEqual([problem(streams[0]!, 'altered', 4)]);
+  });
+
   it('names an event deleted from the middle of a stream', async () => {
     await sql('DELETE FROM event_store.events WHERE stream_id = $1 AND stream_position = 2', [streams[0]]);
     expect((await verifyIntegrity(pool)).problems).toEqual([problem(streams[0]!, 'removed', 2)]);

@@ -12,6 +12,7 @@ import type { Pool, PoolClient } from '@jigsaw/database';
  * - an event whose link names an event at another position was moved (reordered);
  * - an event beyond its stream's version, without a chain hash, in a stream the store never created, or
  *   branching off an event that already has a successor, was inserted.
+ * - the head hash event_store.streams keeps must be the chain hash of the stream's last event.
  * Seals (`sealIntegrity`) record every stream's head now and then, folded into a digest chained to the
  * previous seal's, so a stream deleted whole (with its row in event_store.streams) is still found.
  *
