@@ -266,6 +266,23 @@ describe('tamper evidence: every change made to the store behind its back is fou
     expect((await verifyIntegrity(pool)).seal).toMatchObject({ seal: 2, streams: 3 });
   });
 
+  it("chains the access log's appends to many streams at once, however they race", async () => {
+    const logs = [`access-${randomUUID()}`, `access-${randomUUID()}`, streams[0]!];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        store.appendToStreams(
+          logs.map((streamId, j) => ({
+            streamId,
+            events: Array.from({ length: 1 + ((i + j) % 2) }, () => aRecordedEvent()),
+          })),
+        ),
+      ),
+    );
+    const report = await verifyIntegrity(pool);
+    expect(report).toMatchObject({ ok: true, streamsChecked: 5, problems: [] });
+    expect(report.eventsChecked).toBe(12 + 6 * 3 + 9);
+  });
+
   it('chains correctly under concurrent writers racing on shared streams', async () => {
     const shared = [`police-shared-${randomUUID()}`, `police-shared-${randomUUID()}`];
     const versions = new Map<string, number>();

@@ -106,11 +106,16 @@ export class PostgresEventStore implements EventStore {
         // Named, so each connection plans this statement once.
         const { rows } = await this.pool.query<{ version: string }>({
           name: `event-store.append.${expected === 'any' ? 'any' : typeof expected === 'number' && expected > 0 ? 'at' : 'new'}`,
-          text: `WITH chain AS (
-             SELECT hashes[1] AS prev, hashes[$2 + 1] AS head, hashes FROM (
-               SELECT event_store.chain_hashes(
-                 coalesce((SELECT head_hash FROM event_store.streams WHERE stream_id = $1), ''),
-                 $1, $3::jsonb, $4::text[], now()) AS hashes) AS c),
+          // The fold is materialised, so the hashes are computed once however many columns read them.
+          text: `WITH fold AS MATERIALIZED (
+             SELECT CASE WHEN $2 = 1
+               -- One event, the usual append: the same hash as the fold, without the function call.
+               THEN ARRAY[head.prev, event_store.chain_hash(head.prev,
+                 event_store.event_digest($1, $3::jsonb -> 0, ($4::text[])[1], now()))]
+               ELSE event_store.chain_hashes(head.prev, $1, $3::jsonb, $4::text[], now()) END AS hashes
+             FROM (SELECT coalesce((SELECT head_hash FROM event_store.streams WHERE stream_id = $1), '') AS prev
+                   OFFSET 0) AS head),
+           chain AS (SELECT hashes[1] AS prev, hashes[$2 + 1] AS head, hashes FROM fold),
            claim AS (${claim}),
            written AS (
              INSERT INTO event_store.events
@@ -185,7 +190,7 @@ export class PostgresEventStore implements EventStore {
                w.stream_id,
                (SELECT jsonb_agg(i.p ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
                (SELECT array_agg(i.h ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
-               now()) AS hashes) AS c),
+               now()) AS hashes OFFSET 0) AS c),
            claim AS (
              INSERT INTO event_store.streams (stream_id, version, head_hash) SELECT stream_id, n, head FROM chain
              ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + EXCLUDED.version,
