@@ -1,7 +1,7 @@
 import type { Pool } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { DuplicateEventError, PostgresEventStore } from '@jigsaw/event-store';
+import { DuplicateEventError, PostgresEventStore, type EventStore } from '@jigsaw/event-store';
 import { childErased, erasureStreamOf, isChildErased, type ErasureActor } from './child-erased.event.js';
 import { ChildKeys } from './child-keys.js';
 import { masterKeyFrom, PersonalDataUnreadableError } from './personal-data-crypto.js';
@@ -20,6 +20,11 @@ export interface PersonalDataVaultOptions {
   masterKey: string;
   /** Where hub.child-erased is published (`erasureTopic(prefix)`); without it, it is only stored. */
   erasureTopic?: string;
+  /**
+   * The store hub.child-erased is recorded in, routed to the erasure topic (the configured store, e.g. on
+   * KurrentDB). By default the PostgreSQL store over `pool`, with its outbox routed to `erasureTopic`.
+   */
+  store?: EventStore;
   /**
    * How long a usable key is trusted from memory. A key destroyed by another process is still used here
    * for at most this long (the consumer forgets at once on hub.child-erased). Default one minute.
@@ -86,7 +91,7 @@ export class PersonalDataVault {
   private readonly sealing: KeyCache<{ kid: string; key: Buffer }>;
   /** By kid; `undefined` value: destroyed, remembered for good. */
   private readonly opening: KeyCache<Buffer | null>;
-  private readonly erasures: PostgresEventStore;
+  private readonly erasures: EventStore;
 
   constructor(pool: Pool, options: PersonalDataVaultOptions) {
     this.keys = new ChildKeys(pool, masterKeyFrom(options.masterKey));
@@ -94,10 +99,9 @@ export class PersonalDataVault {
     this.sealing = new KeyCache(options.maxCachedKeys ?? 10_000);
     this.opening = new KeyCache(options.maxCachedKeys ?? 10_000);
     const topic = options.erasureTopic;
-    this.erasures = new PostgresEventStore(
-      pool,
-      topic ? { route: (event) => ({ topic, key: event.childid }) } : {},
-    );
+    this.erasures =
+      options.store ??
+      new PostgresEventStore(pool, topic ? { route: (event) => ({ topic, key: event.childid }) } : {});
   }
 
   /** The event as ingest stores it: its personal fields encrypted under the child's current key. */
