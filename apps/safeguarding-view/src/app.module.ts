@@ -13,6 +13,8 @@ import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
+import { ChildViewController } from './view/child-view.controller.js';
+import { ChildViewService } from './view/child-view.service.js';
 import { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
@@ -38,7 +40,7 @@ export class AppModule {
           topics: [...viewTopics(config.KAFKA_TOPIC_PREFIX), deadLetterTopic(config.KAFKA_TOPIC_PREFIX)],
         }),
       ],
-      controllers: [ChronologyController, FindChildController],
+      controllers: [ChronologyController, FindChildController, ChildViewController],
       providers: [
         {
           provide: IdentityRegistry,
@@ -53,6 +55,7 @@ export class AppModule {
           useFactory: (pool: Pool) => new PostgresEventStore(pool),
         },
         AccessLog,
+        ChildViewService,
         // Global: every route but health needs a practitioner token and a purpose it grants.
         TokenVerifier,
         { provide: APP_GUARD, useClass: PractitionerGuard },
