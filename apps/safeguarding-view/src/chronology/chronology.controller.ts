@@ -63,7 +63,8 @@ export class ChronologyController {
     const request = pageRequestOf(query);
     const childId = await this.children.resolve(ref);
     const now = new Date();
-    const members = await this.membersOf(childId);
+    // Every hub child id linked into this child: merged records read as one child's.
+    const members = await this.children.membersOf(childId);
     const page = await readChronologyPage(this.pool, VIEW_SCHEMA, members, viewer, request, now);
     await this.accessLog.record(
       recordAccessed(
@@ -77,10 +78,5 @@ export class ChronologyController {
       entries: page.entries,
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
-  }
-
-  /** The hub child ids linked into this child; ChildLinks.membersOf once identity links are in. */
-  private membersOf(childId: string): Promise<string[]> {
-    return Promise.resolve([childId]);
   }
 }

@@ -24,7 +24,8 @@ export class ChildViewService {
 
   async read(ref: string, viewer: Viewer, now: Date = new Date()): Promise<ChildView> {
     const childId = await this.children.resolve(ref);
-    const rows = await readChildRows(this.pool, VIEW_SCHEMA, await this.membersOf(childId));
+    // Every hub child id linked into this child: merged records read as one child's.
+    const rows = await readChildRows(this.pool, VIEW_SCHEMA, await this.children.membersOf(childId));
     const { view, shown } = childViewFor(viewer, childId, rows, now);
     await this.accessLog.record(
       recordAccessed(
@@ -33,10 +34,5 @@ export class ChildViewService {
       ),
     );
     return view;
-  }
-
-  /** The hub child ids linked into this child; ChildLinks.membersOf once identity links are in. */
-  private membersOf(childId: string): Promise<string[]> {
-    return Promise.resolve([childId]);
   }
 }
