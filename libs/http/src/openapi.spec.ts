@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Body, Controller, Get, HttpCode, Module, Post, type INestApplication } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Module,
+  Post,
+  SetMetadata,
+  type INestApplication,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { HealthController, Readiness, READINESS_CHECKS } from './health.controller.js';
@@ -14,6 +23,16 @@ class LaterController {
   }
 }
 
+/** Marked public as @jigsaw/auth's Public() does it. */
+@Controller('console')
+class OpenPages {
+  @SetMetadata('jigsaw:public', true)
+  @Get()
+  page(): string {
+    return '<html></html>';
+  }
+}
+
 @Controller('v1/events')
 class EventsRoute {
   @Post()
@@ -24,7 +43,7 @@ class EventsRoute {
 }
 
 @Module({
-  controllers: [HealthController, LaterController, EventsRoute],
+  controllers: [HealthController, LaterController, OpenPages, EventsRoute],
   providers: [{ provide: READINESS_CHECKS, useValue: [] }, Readiness],
 })
 class SomeServiceModule {}
@@ -47,12 +66,21 @@ describe('the OpenAPI document', () => {
       operationsOf(view)
         .map(({ method, path }) => `${method} ${path}`)
         .sort(),
-    ).toEqual(['get /health/live', 'get /health/ready', 'get /v1/notifications', 'post /v1/events']);
+    ).toEqual([
+      'get /console',
+      'get /health/live',
+      'get /health/ready',
+      'get /v1/notifications',
+      'post /v1/events',
+    ]);
   });
 
-  it('opens the health checks, and asks a bearer token with problem+json refusals everywhere else', () => {
+  it('opens the health checks and public routes, and asks a bearer token with problem+json refusals everywhere else', () => {
     for (const { path, operation } of operationsOf(view)) {
-      if (path.startsWith('/health/')) {
+      if (path === '/console') {
+        expect(operation.security).toEqual([]);
+        expect(operation.responses).not.toHaveProperty('401');
+      } else if (path.startsWith('/health/')) {
         expect(operation.security).toEqual([]);
         expect(operation.responses['200']).toMatchObject({
           content: { 'application/json': { example: expect.anything() } },

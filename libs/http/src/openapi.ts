@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import {
   DocumentBuilder,
   SwaggerModule,
@@ -16,6 +17,8 @@ export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
 
 const AGENCIES = ['council', 'police', 'health', 'education'] as const;
+/** @jigsaw/auth's IS_PUBLIC: auth builds on this lib, so it cannot be imported here. */
+const PUBLIC_METADATA = 'jigsaw:public';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 type Method = (typeof METHODS)[number];
 
@@ -122,17 +125,41 @@ function describeEventIngest(operation: OperationObject, agency: string): void {
   });
 }
 
+/** The operation ids (`Controller_method`, swagger's default) of the routes marked public. */
+function publicOperations(app: INestApplication): Set<string> {
+  const ids = new Set<string>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null;
+      if (!controller) continue;
+      const open = Reflect.getMetadata(PUBLIC_METADATA, controller) === true;
+      const prototype = controller.prototype as Record<string, unknown>;
+      for (const key of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[key];
+        if (key === 'constructor' || typeof handler !== 'function') continue;
+        if (open || Reflect.getMetadata(PUBLIC_METADATA, handler) === true)
+          ids.add(`${controller.name}_${key}`);
+      }
+    }
+  }
+  return ids;
+}
+
 /**
- * What every service's document says whatever its controllers declare: health checks are open, every
- * other route needs a bearer token and answers 401 and 403 as problem+json.
+ * What every service's document says whatever its controllers declare: health checks and routes marked
+ * public are open, every other route needs a bearer token and answers 401 and 403 as problem+json.
  */
-function completeDocument(document: OpenAPIObject, service: string): void {
+function completeDocument(document: OpenAPIObject, service: string, open: ReadonlySet<string>): void {
   const agency = AGENCIES.find((a) => a === service);
   for (const { path, method, operation } of operationsOf(document)) {
     const health = HEALTH_EXAMPLES[path];
     if (health) {
       operation.security = [];
       operation.responses = { ...operation.responses, '200': health };
+      continue;
+    }
+    if (operation.operationId && open.has(operation.operationId)) {
+      operation.security = [];
       continue;
     }
     operation.security ??= [{ bearer: [] }];
@@ -160,7 +187,7 @@ export function createOpenApiDocument(app: INestApplication, service: string): O
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  completeDocument(document, service);
+  completeDocument(document, service, publicOperations(app));
   return document;
 }
 
