@@ -26,6 +26,13 @@ class LaterController {
 /** Marked public as @jigsaw/auth's Public() does it. */
 @Controller('console')
 class OpenPages {
+  private readonly config: { flag: boolean } | undefined = undefined;
+
+  /** A getter that fails on the bare prototype, as a controller's may. */
+  get flagged(): boolean {
+    return this.config!.flag;
+  }
+
   @SetMetadata('jigsaw:public', true)
   @Get()
   page(): string {

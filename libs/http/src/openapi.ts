@@ -133,9 +133,10 @@ function publicOperations(app: INestApplication): Set<string> {
       const controller = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null;
       if (!controller) continue;
       const open = Reflect.getMetadata(PUBLIC_METADATA, controller) === true;
-      const prototype = controller.prototype as Record<string, unknown>;
+      const prototype = controller.prototype as object;
       for (const key of Object.getOwnPropertyNames(prototype)) {
-        const handler = prototype[key];
+        // Read the descriptor, never the property: a getter would run against the bare prototype.
+        const handler: unknown = Object.getOwnPropertyDescriptor(prototype, key)?.value;
         if (key === 'constructor' || typeof handler !== 'function') continue;
         if (open || Reflect.getMetadata(PUBLIC_METADATA, handler) === true)
           ids.add(`${controller.name}_${key}`);
