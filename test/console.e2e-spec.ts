@@ -182,6 +182,11 @@ describe('the console in a real browser', () => {
     expect(timeline).not.toContain('Strategy discussion');
     expect(await page.content()).not.toContain('Police-only narrative');
     expect(await page.locator('#timeline li[data-agency="police"]').count()).toBe(1);
+    // The shared view, as the school may see it: its own roll, and the incident counted.
+    const view = await page.textContent('#view');
+    expect(view).toContain('On a school roll');
+    expect(view).toMatch(/Domestic abuse incidents\s*1/);
+    expect(view).not.toContain('CP-IS');
     // Focus moved to the result, for screen reader and keyboard users.
     expect(await page.evaluate('document.activeElement?.id')).toBe('child-title');
     expect(await axeViolations(page)).toEqual([]);

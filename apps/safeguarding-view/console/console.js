@@ -212,32 +212,74 @@ function agencyTag(agency) {
   });
 }
 
+const STATUS_NAMES = {
+  childProtectionPlan: 'Child protection plan',
+  lookedAfter: 'Looked after',
+  childInNeed: 'Child in need',
+  familyHelp: 'Family help',
+  schoolOnRoll: 'On a school roll',
+  electiveHomeEducation: 'Electively home educated',
+  missing: 'Missing',
+};
+const COUNT_NAMES = {
+  emergencyAttendances: 'Emergency attendances',
+  domesticAbuseIncidents: 'Domestic abuse incidents',
+  missingEpisodes: 'Missing episodes',
+  exclusions: 'Suspensions and exclusions',
+};
+const londonDate = (iso) =>
+  new Date(iso).toLocaleDateString('en-GB', { dateStyle: 'medium', timeZone: 'Europe/London' });
+
+function contactLine(contact) {
+  if (!contact) return '';
+  return [contact.name, contact.role, contact.team, contact.phone, contact.email].filter(Boolean).join(', ');
+}
+
+function statusText(status) {
+  const parts = [status.current ? 'Yes' : 'Ended'];
+  if (status.since) parts.push(`since ${londonDate(status.since)}`);
+  if (status.ended) parts.push(`ended ${londonDate(status.ended)}`);
+  const details = describe(status.details);
+  if (details) parts.push(details);
+  return parts.join(', ');
+}
+
 function renderView(view) {
   const container = $('view');
   container.replaceChildren();
   if (!view) return;
-  for (const flag of view.flags ?? []) {
+  const cpis = view.cpis;
+  if (cpis?.flagged) {
+    const on = [
+      cpis.childProtectionPlan?.current && 'on a child protection plan',
+      cpis.lookedAfter?.current && 'looked after',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     container.append(
       el(
         'div',
-        { class: 'flag', role: 'note' },
-        el('strong', { text: flag.title ?? label(flag.kind) }),
-        el('p', { text: describe(flag.detail ?? flag) }),
+        { class: 'flag', role: 'note', 'aria-label': 'CP-IS flag' },
+        el('strong', {
+          text: `CP-IS: this child is ${on || 'known to children’s services (within the last 12 months)'}`,
+        }),
+        el('p', {
+          text: `Call ${cpis.council?.organisation ?? 'the council'}: ${contactLine(cpis.council?.contact) || 'no contact given'}`,
+        }),
       ),
     );
   }
-  const statuses = view.statuses ?? {};
-  const statusItems = Object.entries(statuses).filter(([, v]) => v);
+  const statuses = Object.entries(view.statuses ?? {}).filter(([, s]) => s && (s.current || s.ended));
   container.append(
-    el('h3', { text: 'Current status' }),
-    statusItems.length === 0
-      ? el('p', { text: 'Nothing you may see shows a current status.' })
+    el('h3', { text: 'Status' }),
+    statuses.length === 0
+      ? el('p', { text: 'Nothing you may see shows a status.' })
       : el(
           'dl',
           {},
-          statusItems.flatMap(([name, value]) => [
-            el('dt', { text: label(name) }),
-            el('dd', { text: value === true ? 'Yes' : describe(value) }),
+          statuses.flatMap(([name, s]) => [
+            el('dt', { text: STATUS_NAMES[name] ?? label(name) }),
+            el('dd', { text: statusText(s) }),
           ]),
         ),
   );
@@ -254,27 +296,28 @@ function renderView(view) {
               'li',
               { 'data-agency': a.agency },
               agencyTag(a.agency),
-              ' ',
-              describe({ organisation: a.organisation, ...(a.leadPractitioner ?? {}) }),
+              ` ${a.organisation} (${a.records} record${a.records === 1 ? '' : 's'})`,
+              a.leadPractitioner ? el('br') : undefined,
+              a.leadPractitioner ? `Contact: ${contactLine(a.leadPractitioner)}` : undefined,
             ),
           ),
         ),
   );
-  const counts = view.counts ?? view.last12Months;
+  const counts = view.counts;
   if (counts) {
     container.append(
-      el('h3', { text: 'In the last 12 months' }),
+      el('h3', { text: `In the last 12 months (since ${londonDate(counts.since)})` }),
       el(
         'dl',
         {},
-        Object.entries(counts).flatMap(([name, n]) => [
-          el('dt', { text: label(name) }),
-          el('dd', { text: String(n) }),
+        Object.entries(COUNT_NAMES).flatMap(([key, name]) => [
+          el('dt', { text: name }),
+          el('dd', { text: String(counts[key] ?? 0) }),
         ]),
       ),
     );
   }
-  const signals = view.signals ?? view.riskSignals ?? [];
+  const signals = view.signals ?? [];
   container.append(
     el('h3', { text: 'Risk signals' }),
     signals.length === 0
@@ -282,15 +325,7 @@ function renderView(view) {
       : el(
           'ul',
           {},
-          signals.map((s) =>
-            el(
-              'li',
-              {},
-              el('strong', { text: s.title ?? label(s.kind ?? s.signal ?? 'signal') }),
-              ' ',
-              s.explanation ?? '',
-            ),
-          ),
+          signals.map((s) => el('li', {}, el('strong', { text: label(s.code) }), `: ${s.explanation}`)),
         ),
   );
 }

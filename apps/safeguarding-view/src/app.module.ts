@@ -33,6 +33,8 @@ import {
 import { NotificationsController, notificationProviders } from './notifications/notifications.providers.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
 import { readModelMigrations } from './read-models.js';
+import { ChildViewController } from './view/child-view.controller.js';
+import { ChildViewService } from './view/child-view.service.js';
 import { VIEW_SCHEMA } from './view-schema.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
@@ -78,7 +80,13 @@ export class AppModule {
         }),
         IdentityModule,
       ],
-      controllers: [ChronologyController, FindChildController, ConsoleController, NotificationsController],
+      controllers: [
+        ChronologyController,
+        FindChildController,
+        ConsoleController,
+        ChildViewController,
+        NotificationsController,
+      ],
       providers: [
         {
           provide: IdentityRegistry,
@@ -94,6 +102,7 @@ export class AppModule {
             createEventStore(c, pool, kurrentdb),
         },
         AccessLog,
+        ChildViewService,
         // Global: every route but health needs a practitioner token and a purpose it grants.
         TokenVerifier,
         { provide: APP_GUARD, useClass: PractitionerGuard },

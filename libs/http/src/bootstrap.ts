@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { setupOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { createValidationPipe } from './validation.js';
 
@@ -27,6 +28,7 @@ export async function bootstrapService(
     bufferLogs: true,
   });
   configureHttp(app);
+  setupOpenApi(app, name);
   await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   process.stdout.write(
