@@ -8,7 +8,9 @@ import {
   type PoolClient,
 } from '@jigsaw/database';
 import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
+import { traceContextOf, Traced } from '@jigsaw/telemetry';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
+import { appendAttributes, appendLabels, appendSeconds } from './event-store.telemetry.js';
 import {
   START,
   type AppendResult,
@@ -71,6 +73,11 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions = {},
   ) {}
 
+  @Traced('event-store append', {
+    attributes: appendAttributes,
+    histogram: appendSeconds,
+    labels: appendLabels,
+  })
   async append(
     streamId: string,
     events: readonly RecordedEvent[],
@@ -112,10 +119,18 @@ export class PostgresEventStore implements EventStore {
     const route = this.options.route!;
     const headers = JSON.stringify(this.options.headers?.() ?? {});
     const routes = events.map(route);
+    const trace = traceContextOf();
     await client.query(
-      `INSERT INTO event_store.outbox (topic, message_key, payload, headers)
-       SELECT t, k, p, $4::jsonb FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(t, k, p)`,
-      [routes.map((r) => r.topic), routes.map((r) => r.key), events.map((e) => JSON.stringify(e)), headers],
+      `INSERT INTO event_store.outbox (topic, message_key, payload, headers, traceparent, tracestate)
+       SELECT t, k, p, $4::jsonb, $5::text, $6::text FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(t, k, p)`,
+      [
+        routes.map((r) => r.topic),
+        routes.map((r) => r.key),
+        events.map((e) => JSON.stringify(e)),
+        headers,
+        trace.traceparent ?? null,
+        trace.tracestate ?? null,
+      ],
     );
   }
 

@@ -5,6 +5,7 @@ import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from
 import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
+import { Traced } from '@jigsaw/telemetry';
 import type { AgencyCallerIdentity } from './caller.js';
 import { decide } from './decide.js';
 import { EnvelopeDto } from './envelope.dto.js';
@@ -46,6 +47,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
   }
 
+  @Traced('command RecordEvent')
   async execute({ body, now, caller }: RecordEvent): Promise<RecordEventResult> {
     const { envelope, definition } = await this.validate(body);
     if (caller && caller.organisation !== envelope.source) {

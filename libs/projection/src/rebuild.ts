@@ -19,7 +19,17 @@ export async function applyBatch(
   projections: readonly Projection[],
   events: readonly RecordedEvent[],
 ): Promise<number> {
-  if (events.length === 0) return 0;
+  return (await applyFresh(pool, schema, projections, events)).length;
+}
+
+/** As applyBatch, returning the events applied now (not those applied before). */
+export async function applyFresh(
+  pool: Pool,
+  schema: string,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<RecordedEvent[]> {
+  if (events.length === 0) return [];
   return withTransaction(pool, async (tx) => {
     await tx.query(`SET LOCAL search_path TO "${schema}", public`);
     const keys = events.map(eventKeyOf);
@@ -35,7 +45,7 @@ export async function applyBatch(
       if (projection.applyMany) await projection.applyMany(tx, toApply);
       else for (const event of toApply) await projection.apply(tx, event);
     }
-    return toApply.length;
+    return toApply;
   });
 }
 
