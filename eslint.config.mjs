@@ -44,4 +44,20 @@ export default tseslint.config(
       },
     },
   },
+  {
+    files: ['apps/*/console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        URLSearchParams: 'readonly',
+        Node: 'readonly',
+        atob: 'readonly',
+      },
+    },
+  },
 );

@@ -24,12 +24,27 @@ const [brokers, databaseUrl] = await Promise.all([ensureKafka(), ensurePostgres(
 say(`Kafka at ${brokers}; PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
 build();
 
+const portOf = (name, defaultPort) =>
+  process.env[`${name.toUpperCase().replace('-', '_')}_PORT`] ?? String(defaultPort);
+// The console (served by the view) reads the access log from the audit service, which lets its origin in.
+const viewPort = portOf('safeguarding-view', 3000);
+const auditPort = portOf('audit', 3005);
+const WIRING = {
+  'safeguarding-view': {
+    CONSOLE_AUDIT_URL: process.env.CONSOLE_AUDIT_URL ?? `http://127.0.0.1:${auditPort}`,
+  },
+  audit: {
+    CORS_ORIGINS: process.env.CORS_ORIGINS ?? `http://localhost:${viewPort},http://127.0.0.1:${viewPort}`,
+  },
+};
+
 const children = SERVICES.map(([name, defaultPort]) => {
-  const port = process.env[`${name.toUpperCase().replace('-', '_')}_PORT`] ?? String(defaultPort);
+  const port = portOf(name, defaultPort);
   const child = spawn(process.execPath, [join(root, `dist/apps/${name}/src/main.js`)], {
     cwd: root,
     env: {
       ...process.env,
+      ...WIRING[name],
       PORT: port,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: brokers,

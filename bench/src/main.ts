@@ -22,6 +22,7 @@ import {
 } from '@jigsaw/testing';
 import { chronologyProjection } from '../../apps/safeguarding-view/src/chronology/chronology.projection.js';
 import { viewMigrations } from '../../apps/safeguarding-view/src/view-schema.js';
+import { CpuMeter, pidsMatching } from './cpu.js';
 import { closedLoop, openLoop } from './load.js';
 import { hotspots } from './profile.js';
 import { chart, writeReport, type BenchReport, type Target } from './report.js';
@@ -39,6 +40,19 @@ const SETTINGS = {
 const log = (message: string): void => void process.stdout.write(`[bench] ${message}\n`);
 const results: Record<string, unknown> = {};
 const targets: Target[] = [];
+let meter: CpuMeter | undefined;
+
+/** CPU per unit of work, by process group, in milliseconds. */
+function perUnit(used: Record<string, number>, units: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [name, ms] of Object.entries(used)) {
+    out[name] = round(ms / units, 3);
+    total += ms;
+  }
+  out['total'] = round(total / units, 3);
+  return out;
+}
 
 async function createBenchDatabase(serverUrl: string): Promise<string> {
   const name = `jigsaw_bench_${Date.now()}`;
@@ -103,6 +117,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   );
   let next = 0;
   let failures = 0;
+  meter?.begin();
   const started = Date.now();
   await Promise.all(
     Array.from({ length: SETTINGS.ingestConcurrency }, async () => {
@@ -119,7 +134,9 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   );
   const last = Math.max(...visible.values());
   const perSecond = round((visible.size * 1000) / (last - started));
+  const cpuPerEventMs = meter ? perUnit(meter.end(), events.length) : {};
   results['ingest'] = {
+    cpuPerEventMs,
     events: events.length,
     failures,
     concurrency: SETTINGS.ingestConcurrency,
@@ -127,6 +144,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
     visiblePerSecond: perSecond,
     visible: visible.size,
   };
+  log(`ingest: CPU per event (ms) ${JSON.stringify(cpuPerEventMs)}`);
   log(
     `ingest: ${perSecond} events/s end to end (${visible.size}/${events.length} visible, ${failures} failed)`,
   );
@@ -213,10 +231,19 @@ async function postgresBaseline(pool: Pool, sample: string): Promise<number> {
   return perSecond;
 }
 
-async function queryLoad(view: ServiceProcess, police: ServiceProcess, pool: Pool): Promise<number> {
+/** A child with twenty records, visible in the view, and a social worker's token to read them with. */
+async function aChildToRead(
+  police: ServiceProcess,
+  pool: Pool,
+): Promise<{ nhsNumber: string; token: string }> {
   const nhsNumber = aNhsNumber();
-  for (let i = 0; i < 20; i++) await post(police, anIncidentNotification({ nhsNumber }));
-  await visibleTimes(pool, []);
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const event = anIncidentNotification({ nhsNumber });
+    ids.push(event.id);
+    await post(police, event);
+  }
+  await visibleTimes(pool, ids);
   const token = practitionerToken(
     {
       sub: 'bench-social-worker',
@@ -227,7 +254,11 @@ async function queryLoad(view: ServiceProcess, police: ServiceProcess, pool: Poo
     },
     { ttlSeconds: 4 * 3600 },
   );
-  const url = `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`;
+  return { nhsNumber, token };
+}
+
+/** One query endpoint at increasing concurrency, then at 200 requests a second; every read is recorded. */
+async function queryLoad(name: string, url: string, token: string, pool: Pool): Promise<number | undefined> {
   let reads = 0;
   const read = async (): Promise<boolean> => {
     const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
@@ -235,7 +266,13 @@ async function queryLoad(view: ServiceProcess, police: ServiceProcess, pool: Poo
     if (response.status === 200) reads++;
     return response.status === 200;
   };
-  for (let i = 0; i < 20 && !(await read()); i++) await new Promise((r) => setTimeout(r, 250));
+  let ready = false;
+  for (let i = 0; i < 20 && !(ready = await read()); i++) await new Promise((r) => setTimeout(r, 250));
+  if (!ready) {
+    log(`${name}: the endpoint does not answer 200; skipped`);
+    results[`query ${name}`] = { skipped: 'the endpoint does not answer 200' };
+    return undefined;
+  }
   const recordedBefore = await accessEvents(pool);
   reads = 0;
   const levels: Record<string, unknown> = {};
@@ -247,18 +284,21 @@ async function queryLoad(view: ServiceProcess, police: ServiceProcess, pool: Poo
       latencyMs: r.latencyMs,
     };
     log(
-      `chronology at concurrency ${concurrency}: ${round(r.perSecond)} req/s, p99 ${round(r.latencyMs.p99)} ms`,
+      `${name} at concurrency ${concurrency}: ${round(r.perSecond)} req/s, p99 ${round(r.latencyMs.p99)} ms`,
     );
   }
+  meter?.begin();
   const at200 = await openLoop(read, 200, SETTINGS.querySeconds);
+  const cpuPerReadMs = meter ? perUnit(meter.end(), Math.max(1, at200.requests)) : {};
   const recordedAfter = await accessEvents(pool);
-  results['queryChronology'] = {
+  results[`query ${name}`] = {
     ...levels,
-    at200PerSecond: { failures: at200.failures, latencyMs: at200.latencyMs },
+    at200PerSecond: { failures: at200.failures, latencyMs: at200.latencyMs, cpuPerReadMs },
     readsRecorded: recordedAfter - recordedBefore,
     readsServed: reads,
   };
-  log(`chronology at 200 req/s: p50 ${round(at200.latencyMs.p50)} ms, p99 ${round(at200.latencyMs.p99)} ms`);
+  log(`${name} at 200 req/s: p50 ${round(at200.latencyMs.p50)} ms, p99 ${round(at200.latencyMs.p99)} ms`);
+  log(`${name}: CPU per read (ms) ${JSON.stringify(cpuPerReadMs)}`);
   return at200.latencyMs.p99;
 }
 
@@ -344,6 +384,20 @@ async function main(): Promise<void> {
     ServiceProcess.start('safeguarding-view', serviceEnv, profiling),
   ]);
   const pool = createPool(databaseUrl, { max: SETTINGS.ingestConcurrency, name: 'bench' });
+  const database = new URL(databaseUrl).pathname.slice(1);
+  meter = new CpuMeter({
+    police: () => (police.pid ? [police.pid] : []),
+    'safeguarding-view': () => (view.pid ? [view.pid] : []),
+    // This run's backends, and the server's own writers (WAL, checkpoints), which every commit costs.
+    postgres: () =>
+      pidsMatching(
+        new RegExp(
+          `^postgres: (?:\\S+: )?(\\S+ ${database} |walwriter|checkpointer|background writer|autovacuum)`,
+        ),
+      ),
+    kafka: () => pidsMatching(/kafka\.Kafka/),
+    'bench client': () => [process.pid],
+  });
   const sample = JSON.stringify({
     ...anIncidentNotification(),
     childid: randomUUID(),
@@ -358,7 +412,17 @@ async function main(): Promise<void> {
       ofKafkaBaseline: round(ingest / kafka, 3),
       ofPostgresBaseline: round(ingest / postgres, 3),
     };
-    const queryP99 = await queryLoad(view, police, pool);
+    const reader = await aChildToRead(police, pool);
+    const childUrl = `${view.url}/v1/children/${reader.nhsNumber}`;
+    const viewP99 = await queryLoad(
+      'child view',
+      `${childUrl}/view?purpose=safeguarding`,
+      reader.token,
+      pool,
+    );
+    const queryP99 =
+      (await queryLoad('chronology', `${childUrl}/chronology?purpose=safeguarding`, reader.token, pool)) ??
+      NaN;
     results['peakMemoryMb'] = {
       police: await peakRssMb(police.pid),
       'safeguarding-view': await peakRssMb(view.pid),
@@ -380,10 +444,10 @@ async function main(): Promise<void> {
         met: visibilityP99 < 1000,
       },
       {
-        name: 'chronology p99 at 200 req/s',
+        name: 'child view p99 at 200 req/s',
         target: '< 25 ms',
-        measured: `${round(queryP99)} ms`,
-        met: queryP99 < 25,
+        measured: viewP99 === undefined ? 'not measured (no view endpoint)' : `${round(viewP99)} ms`,
+        met: viewP99 !== undefined && viewP99 < 25,
       },
       {
         name: 'replay',
@@ -412,6 +476,7 @@ async function main(): Promise<void> {
       [
         ['visibility p50', visibility.visibilityMs.p50],
         ['visibility p99', visibility.visibilityMs.p99],
+        ['child view p99 @200/s', round(viewP99 ?? 0)],
         ['chronology p99 @200/s', round(queryP99)],
       ],
     );

@@ -1,22 +1,40 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { IsOptional, IsUrl } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
+import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { deadLetterTopic } from '@jigsaw/messaging';
-import { PG_POOL, PlatformModule, SERVICE_CONFIG } from '@jigsaw/platform';
+import {
+  createEventStore,
+  EVENT_STORE,
+  KURRENTDB_CLIENT,
+  PG_POOL,
+  PlatformModule,
+  SERVICE_CONFIG,
+} from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog } from './access/access-log.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
+import { ConsoleController } from './console/console.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
+import { hubEventsTopic } from './identity/identity.consumers.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
-import { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
+import { readModelMigrations } from './read-models.js';
+import { VIEW_SCHEMA } from './view-schema.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
   override PORT = 3000;
+
+  /** Where the console finds the audit service's access log (CORS must allow the console's origin). */
+  @IsOptional()
+  @IsUrl({ require_tld: false })
+  CONSOLE_AUDIT_URL?: string;
 }
 
 @Module({})
@@ -33,12 +51,17 @@ export class AppModule {
             EVENT_STORE_MIGRATIONS,
             IDENTITY_MIGRATIONS,
             appliedEventsMigrations(VIEW_SCHEMA),
-            viewMigrations(VIEW_SCHEMA),
+            ...readModelMigrations(VIEW_SCHEMA),
           ],
-          topics: [...viewTopics(config.KAFKA_TOPIC_PREFIX), deadLetterTopic(config.KAFKA_TOPIC_PREFIX)],
+          topics: [
+            ...viewTopics(config.KAFKA_TOPIC_PREFIX),
+            deadLetterTopic(config.KAFKA_TOPIC_PREFIX),
+            hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
+          ],
         }),
+        IdentityModule,
       ],
-      controllers: [ChronologyController, FindChildController],
+      controllers: [ChronologyController, FindChildController, ConsoleController],
       providers: [
         {
           provide: IdentityRegistry,
@@ -47,10 +70,11 @@ export class AppModule {
         },
         ChildRefResolver,
         {
-          provide: PostgresEventStore,
-          inject: [PG_POOL],
-          // No outbox route: access events stay in the store for the audit service, off the agency topics.
-          useFactory: (pool: Pool) => new PostgresEventStore(pool),
+          provide: EVENT_STORE,
+          inject: [PG_POOL, SERVICE_CONFIG, KURRENTDB_CLIENT],
+          // No route: access events stay in the store for the audit service, off the agency topics.
+          useFactory: (pool: Pool, c: ServiceConfig, kurrentdb: KurrentDBClient | null) =>
+            createEventStore(c, pool, kurrentdb),
         },
         AccessLog,
         // Global: every route but health needs a practitioner token and a purpose it grants.

@@ -11,7 +11,7 @@ import { AGENCIES, SchemaRegistry } from '@jigsaw/envelope';
 import { agencyTopic, deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
-import { chronologyProjection } from './chronology/chronology.projection.js';
+import { readModelProjections } from './read-models.js';
 import { VIEW_SCHEMA } from './view-schema.js';
 
 export function viewTopics(prefix: string): string[] {
@@ -31,7 +31,7 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     private readonly messaging: KafkaMessaging,
     schemas: SchemaRegistry,
   ) {
-    this.runner = new ProjectionRunner(pool, VIEW_SCHEMA, [chronologyProjection], schemas);
+    this.runner = new ProjectionRunner(pool, VIEW_SCHEMA, readModelProjections({ pool }), schemas);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,5 +1,5 @@
 export { AgencySystemGuard, type AgencySystemIdentity } from './agency-system.guard.js';
-export { isPublic } from './authenticate.js';
+export { authenticate, isPublic } from './authenticate.js';
 export { CurrentViewer, PractitionerGuard } from './practitioner.guard.js';
 export {
   principalFromClaims,

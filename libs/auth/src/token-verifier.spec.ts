@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { ServiceConfig } from '@jigsaw/config';
 import { ErrorCode } from '@jigsaw/errors';
@@ -49,6 +49,22 @@ describe('TokenVerifier', () => {
     const error = await refusal(practitionerToken(dsl, { ttlSeconds: -60 }));
     expect(error.message).toBe('the bearer token has expired');
     expect(error.challenge).toContain('error="invalid_token"');
+  });
+
+  it('remembers a verified token only until it expires', async () => {
+    const token = practitionerToken(dsl, { ttlSeconds: 60 });
+    const fresh = new TokenVerifier(settings);
+    const first = await fresh.verify(token);
+    await expect(fresh.verify(token)).resolves.toBe(first);
+    jest.useFakeTimers({
+      now: Date.now() + 120_000,
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
+    try {
+      expect((await refusal(token, fresh)).message).toBe('the bearer token has expired');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses a token without an expiry', async () => {

@@ -50,10 +50,17 @@ export function bearerTokenOf(header: string | string[] | undefined): string {
  * else HS256 with the shared secret (development and tests). Issuer, audience and expiry are required;
  * the algorithm is pinned, so a token cannot pick a weaker one (`none`, or HS256 keyed with the public key).
  */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 @Injectable()
 export class TokenVerifier implements OnModuleInit {
   private readonly key: Promise<CryptoKey | Uint8Array>;
   private readonly algorithm: 'RS256' | 'HS256';
+  /**
+   * Tokens already verified, until they expire: a signature check costs more than the read it guards, and
+   * a practitioner's client sends the same token with every request.
+   */
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
   constructor(@Inject(SERVICE_CONFIG) private readonly settings: TokenSettings) {
     const pem = settings.JWT_PUBLIC_KEY?.replaceAll('\\n', '\n');
@@ -76,6 +83,11 @@ export class TokenVerifier implements OnModuleInit {
   }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAtMs > Date.now()) return known.principal;
+      this.verified.delete(token);
+    }
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, await this.key, {
@@ -94,6 +106,16 @@ export class TokenVerifier implements OnModuleInit {
     }
     const principal = principalFromClaims(payload);
     if ('invalid' in principal) throw invalidToken(`has a wrong or missing ${principal.invalid} claim`);
+    this.remember(token, principal, payload.exp! * 1000);
     return principal;
+  }
+
+  private remember(token: string, principal: Principal, expiresAtMs: number): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      // Oldest first: a Map iterates in insertion order.
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, { principal: Object.freeze(principal), expiresAtMs });
   }
 }

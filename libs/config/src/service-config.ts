@@ -1,5 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/jigsaw';
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
@@ -18,6 +29,13 @@ export class ServiceConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = DEFAULT_DATABASE_URL;
 
+  /** Connections per service; ingest and reads wait on the database, so more than cores pays. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_MAX = 10;
+
   @IsString()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
   KAFKA_BROKERS = DEFAULT_KAFKA_BROKERS;
@@ -26,6 +44,18 @@ export class ServiceConfig {
   @IsString()
   @Matches(/^[a-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold only a-z, 0-9, ".", "_" and "-"' })
   KAFKA_TOPIC_PREFIX = 'jigsaw.';
+
+  /** Where events are stored: PostgreSQL (with an outbox) or KurrentDB 25.1+ (followed by a catch-up subscription). */
+  @IsIn(['postgres', 'kurrentdb'], { message: 'EVENT_STORE must be postgres or kurrentdb' })
+  EVENT_STORE: 'postgres' | 'kurrentdb' = 'postgres';
+
+  /** The KurrentDB connection string, e.g. `kurrentdb://127.0.0.1:2113?tls=false`; needed with EVENT_STORE=kurrentdb. */
+  @ValidateIf((c: ServiceConfig) => c.EVENT_STORE === 'kurrentdb' || c.KURRENTDB_URL !== undefined)
+  @IsNotEmpty({ message: 'KURRENTDB_URL is needed when EVENT_STORE is kurrentdb' })
+  @Matches(/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/\S+$/, {
+    message: 'KURRENTDB_URL must be a kurrentdb:// connection string',
+  })
+  KURRENTDB_URL?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

@@ -41,6 +41,8 @@ export const ROLES = [
   'mash-officer',
   'auditor',
   'data-protection-officer',
+  /** A member of a child safeguarding practice review panel: reviews what each agency knew, and when. */
+  'review-panel',
   'agency-system',
 ] as const;
 export type Role = (typeof ROLES)[number];

@@ -11,6 +11,9 @@ export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   PoisonMessage = 'POISON_MESSAGE',
+  NotFound = 'NOT_FOUND',
+  IdentifierRetired = 'IDENTIFIER_RETIRED',
+  IdentityConflict = 'IDENTITY_CONFLICT',
 }
 
 export interface FieldProblem {

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import { histogram } from '@jigsaw/telemetry';
+import { histogram, traceContextOf } from '@jigsaw/telemetry';
 
 /**
  * What kind of stream, from its id: `police` for `police-<hub child id>`, `access` for `access-<…>`.
@@ -29,4 +29,32 @@ export function appendAttributes(streamId: string, events: readonly RecordedEven
     'jigsaw.event.type': [...new Set(events.map((e) => e.type))].join(','),
     'jigsaw.event.count': events.length,
   };
+}
+
+type Entries = ReadonlyArray<{ streamId: string; events: readonly RecordedEvent[] }>;
+
+/** One kind for a multi-stream append (the access log's group commit), or `mixed`. */
+function kindOf(entries: Entries): string {
+  const kinds = new Set(entries.map((e) => streamCategoryOf(e.streamId)));
+  return kinds.size === 1 ? [...kinds][0]! : 'mixed';
+}
+
+export function appendToStreamsLabels(entries: Entries): { stream: string } {
+  return { stream: kindOf(entries) };
+}
+
+export function appendToStreamsAttributes(entries: Entries): Attributes {
+  const events = entries.flatMap((e) => e.events);
+  return {
+    'jigsaw.stream.kind': kindOf(entries),
+    'jigsaw.stream.count': entries.length,
+    'jigsaw.event.type': [...new Set(events.map((e) => e.type))].join(','),
+    'jigsaw.event.count': events.length,
+  };
+}
+
+/** The active (append) span's W3C context for the outbox row: `[traceparent, tracestate]`, null when off. */
+export function outboxTraceContext(): { traceparent: string | null; tracestate: string | null } {
+  const { traceparent, tracestate } = traceContextOf();
+  return { traceparent: traceparent ?? null, tracestate: tracestate ?? null };
 }

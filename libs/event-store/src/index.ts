@@ -10,6 +10,17 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from './event-store.js';
+export {
+  connectKurrentDb,
+  KurrentDbEventStore,
+  kurrentDbAnswers,
+  type KurrentDbEventStoreOptions,
+} from './kurrentdb-event-store.js';
+export {
+  KURRENTDB_PUBLISHER_MIGRATIONS,
+  KurrentDbPublisher,
+  type KurrentDbPublisherOptions,
+} from './kurrentdb-publisher.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export {
   EVENT_STORE_MIGRATIONS,

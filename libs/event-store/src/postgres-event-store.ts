@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import {
-  isUniqueViolation,
-  withTransaction,
-  type MigrationSet,
-  type Pool,
-  type PoolClient,
-} from '@jigsaw/database';
+import { isUniqueViolation, type MigrationSet, type Pool } from '@jigsaw/database';
 import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
-import { traceContextOf, Traced } from '@jigsaw/telemetry';
+import { Traced } from '@jigsaw/telemetry';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
-import { appendAttributes, appendLabels, appendSeconds } from './event-store.telemetry.js';
+import {
+  appendAttributes,
+  appendLabels,
+  appendSeconds,
+  appendToStreamsAttributes,
+  appendToStreamsLabels,
+  outboxTraceContext,
+} from './event-store.telemetry.js';
 import {
   START,
   type AppendResult,
@@ -73,6 +74,10 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions = {},
   ) {}
 
+  /**
+   * One statement, so one round trip and one commit: the stream's version is claimed, the events and their
+   * outbox rows are written, or (version conflict, duplicate id) nothing is.
+   */
   @Traced('event-store append', {
     attributes: appendAttributes,
     histogram: appendSeconds,
@@ -84,27 +89,52 @@ export class PostgresEventStore implements EventStore {
     options: { expectedVersion: ExpectedVersion; contentHashes?: readonly string[] },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    const expected = options.expectedVersion;
+    const claim =
+      expected === 'any'
+        ? `INSERT INTO event_store.streams (stream_id, version) VALUES ($1, $2)
+           ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + $2 RETURNING version`
+        : expected === 'no-stream' || expected === 0
+          ? `INSERT INTO event_store.streams (stream_id, version) VALUES ($1, $2)
+             ON CONFLICT (stream_id) DO NOTHING RETURNING version`
+          : `UPDATE event_store.streams SET version = version + $2
+             WHERE stream_id = $1 AND version = $10::bigint RETURNING version`;
+    const routes = this.options.route ? events.map(this.options.route) : [];
+    const trace = outboxTraceContext();
+    const params: unknown[] = [
+      streamId,
+      events.length,
+      JSON.stringify(events),
+      events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
+      routes.map((r) => r.topic),
+      routes.map((r) => r.key),
+      JSON.stringify(this.options.headers?.() ?? {}),
+      // The append span's W3C trace context, for the relay to continue (null while tracing is off).
+      trace.traceparent,
+      trace.tracestate,
+    ];
+    if (typeof expected === 'number' && expected > 0) params.push(expected);
+    let version: number | undefined;
     try {
-      const result = await withTransaction(this.pool, async (client) => {
-        const version = await this.claimVersions(client, streamId, events.length, options.expectedVersion);
-        const first = version - events.length + 1;
-        await client.query(
-          `INSERT INTO event_store.events (stream_id, stream_position, source, id, type, payload, content_hash)
-           SELECT $1, $2::bigint + ord - 1, e->>'source', e->>'id', e->>'type', e, h
-           FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, ord)
-           JOIN unnest($4::text[]) WITH ORDINALITY AS u(h, ord2) ON ord = ord2`,
-          [
-            streamId,
-            first,
-            JSON.stringify(events),
-            events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
-          ],
-        );
-        if (this.options.route) await this.writeOutbox(client, events);
-        return { version };
+      // Named, so each connection plans this statement once.
+      const { rows } = await this.pool.query<{ version: string }>({
+        name: `event-store.append.${expected === 'any' ? 'any' : typeof expected === 'number' && expected > 0 ? 'at' : 'new'}`,
+        text: `WITH claim AS (${claim}),
+         written AS (
+           INSERT INTO event_store.events (stream_id, stream_position, source, id, type, payload, content_hash)
+           SELECT $1, claim.version - $2 + ord, e->>'source', e->>'id', e->>'type', e, h
+           FROM claim, jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, ord)
+           JOIN unnest($4::text[]) WITH ORDINALITY AS u(h, ord2) ON ord = ord2
+           RETURNING stream_position, payload),
+         routed AS (
+           INSERT INTO event_store.outbox (topic, message_key, payload, headers, traceparent, tracestate)
+           SELECT r.topic, r.message_key, w.payload, $7::jsonb, $8::text, $9::text
+           FROM written w JOIN unnest($5::text[], $6::text[]) WITH ORDINALITY AS r(topic, message_key, ord)
+             ON w.stream_position = (SELECT version FROM claim) - $2 + r.ord)
+         SELECT version FROM claim`,
+        values: params,
       });
-      if (this.options.route) this.options.afterAppend?.();
-      return result;
+      version = rows[0] ? Number(rows[0].version) : undefined;
     } catch (error) {
       if (isUniqueViolation(error, 'events_source_id_unique')) {
         const detail = (error as { detail?: string }).detail ?? '';
@@ -113,67 +143,76 @@ export class PostgresEventStore implements EventStore {
       }
       throw error;
     }
-  }
-
-  private async writeOutbox(client: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    const route = this.options.route!;
-    const headers = JSON.stringify(this.options.headers?.() ?? {});
-    const routes = events.map(route);
-    const trace = traceContextOf();
-    await client.query(
-      `INSERT INTO event_store.outbox (topic, message_key, payload, headers, traceparent, tracestate)
-       SELECT t, k, p, $4::jsonb, $5::text, $6::text FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(t, k, p)`,
-      [
-        routes.map((r) => r.topic),
-        routes.map((r) => r.key),
-        events.map((e) => JSON.stringify(e)),
-        headers,
-        trace.traceparent ?? null,
-        trace.tracestate ?? null,
-      ],
-    );
-  }
-
-  /** Moves the stream's version on by `count`, or throws if it is not what the caller expected. */
-  private async claimVersions(
-    client: PoolClient,
-    streamId: string,
-    count: number,
-    expected: ExpectedVersion,
-  ): Promise<number> {
-    let result;
-    if (expected === 'any') {
-      result = await client.query<{ version: string }>(
-        `INSERT INTO event_store.streams (stream_id, version) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + $2 RETURNING version`,
-        [streamId, count],
+    if (version === undefined) {
+      const actual = await this.pool.query<{ version: string }>(
+        'SELECT version FROM event_store.streams WHERE stream_id = $1',
+        [streamId],
       );
-    } else if (expected === 'no-stream' || expected === 0) {
-      result = await client.query<{ version: string }>(
-        `INSERT INTO event_store.streams (stream_id, version) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
-        [streamId, count],
-      );
-    } else {
-      result = await client.query<{ version: string }>(
-        `UPDATE event_store.streams SET version = version + $2 WHERE stream_id = $1 AND version = $3 RETURNING version`,
-        [streamId, count, expected],
-      );
+      throw new StreamVersionConflictError(streamId, String(expected), Number(actual.rows[0]?.version ?? 0));
     }
-    const row = result.rows[0];
-    if (row) return Number(row.version);
-    const actual = await client.query<{ version: string }>(
-      'SELECT version FROM event_store.streams WHERE stream_id = $1',
-      [streamId],
-    );
-    throw new StreamVersionConflictError(streamId, String(expected), Number(actual.rows[0]?.version ?? 0));
+    if (routes.length > 0) this.options.afterAppend?.();
+    return { version };
+  }
+
+  /**
+   * Appends to many streams in one statement, each at whatever version it has reached: for streams whose
+   * writers never conflict and nobody publishes (the access log), so that concurrent reads share a commit.
+   */
+  @Traced('event-store append', {
+    attributes: appendToStreamsAttributes,
+    histogram: appendSeconds,
+    labels: appendToStreamsLabels,
+  })
+  async appendToStreams(
+    entries: ReadonlyArray<{ streamId: string; events: readonly RecordedEvent[] }>,
+  ): Promise<void> {
+    if (this.options.route) throw new Error('appendToStreams writes no outbox rows: use append');
+    const counts = new Map<string, number>();
+    const rows: { streamId: string; ord: number; event: RecordedEvent }[] = [];
+    for (const { streamId, events } of entries) {
+      for (const event of events) {
+        const ord = (counts.get(streamId) ?? 0) + 1;
+        counts.set(streamId, ord);
+        rows.push({ streamId, ord, event });
+      }
+    }
+    if (rows.length === 0) return;
+    try {
+      await this.pool.query(
+        `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(stream_id, n)),
+         claim AS (
+           INSERT INTO event_store.streams (stream_id, version) SELECT stream_id, n FROM wanted
+           ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + EXCLUDED.version
+           RETURNING stream_id, version)
+         INSERT INTO event_store.events (stream_id, stream_position, source, id, type, payload, content_hash)
+         SELECT e.stream_id, claim.version - wanted.n + e.ord, e.p->>'source', e.p->>'id', e.p->>'type', e.p, e.h
+         FROM unnest($3::text[], $4::bigint[], $5::jsonb[], $6::text[]) AS e(stream_id, ord, p, h)
+         JOIN claim USING (stream_id) JOIN wanted USING (stream_id)`,
+        [
+          [...counts.keys()],
+          [...counts.values()],
+          rows.map((r) => r.streamId),
+          rows.map((r) => r.ord),
+          rows.map((r) => JSON.stringify(r.event)),
+          rows.map((r) => contentHash(r.event)),
+        ],
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'events_source_id_unique')) {
+        const detail = (error as { detail?: string }).detail ?? '';
+        const duplicate = rows.find((r) => detail.includes(`(${r.event.source}, ${r.event.id})`)) ?? rows[0]!;
+        throw new DuplicateEventError(duplicate.event.source, duplicate.event.id);
+      }
+      throw error;
+    }
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
-      `${SELECT_EVENT} WHERE stream_id = $1 ORDER BY stream_position`,
-      [streamId],
-    );
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'event-store.read-stream',
+      text: `${SELECT_EVENT} WHERE stream_id = $1 ORDER BY stream_position`,
+      values: [streamId],
+    });
     return rows.map(toStored);
   }
 

@@ -21,6 +21,9 @@ const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.ChildNotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.IdentifierRetired]: HttpStatus.GONE,
+  [ErrorCode.IdentityConflict]: HttpStatus.CONFLICT,
 };
 
 const TITLE_OF: Record<number, string> = {
@@ -29,6 +32,7 @@ const TITLE_OF: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',

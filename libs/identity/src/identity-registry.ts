@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import type { MigrationSet, Pool } from '@jigsaw/database';
+import { withTransaction, type MigrationSet, type Pool } from '@jigsaw/database';
+import { evidenceOf, type EvidenceSubject } from './evidence.js';
 import { isValidNhsNumber } from './nhs-number.js';
 import { isValidUpn } from './upn.js';
 
@@ -10,9 +11,16 @@ export const IDENTITY_MIGRATIONS: MigrationSet = {
   directory: join(repoRoot(), 'libs/identity/migrations'),
 };
 
-export type IdentifierKind = 'nhs-number' | 'upn' | 'local';
+export type IdentifierKind = 'nhs-number' | 'upn' | 'local' | 'unborn';
+export type EvidenceKind = 'name-birth-date-postcode' | 'identifier-conflict';
 
-export interface ChildIdentifiers {
+/**
+ * Event types whose subject is an unborn child, recorded against the mother's NHS number with the
+ * pregnancy as a local id. The mother's NHS number is not the child's, so it links nothing.
+ */
+export const UNBORN_SUBJECT_TYPES: ReadonlySet<string> = new Set(['health.pre-birth-concern-raised']);
+
+export interface ChildIdentifiers extends EvidenceSubject {
   nhsNumber?: string;
   upn?: string;
   localIds?: { system: string; value: string }[];
@@ -23,9 +31,40 @@ interface IdentifierKey {
   hash: string;
 }
 
+interface LinkedKey {
+  childId: string;
+  kind: IdentifierKind;
+}
+
+/** How a lookup by an identifier ends: the child, and whether the identifier was retired (renumbering). */
+export interface IdentifierLookup {
+  childId: string;
+  retired: boolean;
+}
+
+/** One piece of evidence still to be turned into possible matches, with the other children sharing it. */
+export interface UncheckedEvidence {
+  evidenceHash: string;
+  childId: string;
+  kind: EvidenceKind;
+  peers: string[];
+}
+
+export type RenumberProblem =
+  'previous-not-this-child' | 'new-number-belongs-to-another-child' | 'new-number-retired' | 'same-number';
+
+export class RenumberRefusedError extends Error {
+  constructor(readonly problem: RenumberProblem) {
+    super(`renumbering refused: ${problem}`);
+    this.name = 'RenumberRefusedError';
+  }
+}
+
 /**
  * Links what each agency calls a child to one pseudonymous hub child id. Exact links only: a valid NHS
- * number first, then a UPN, then the agency's own id within that agency.
+ * number first, then a UPN, then the agency's own id within that agency. Weaker evidence (name, date of
+ * birth and postcode), and identifiers of two children named together, are kept as keyed hashes for
+ * possible matches that a person confirms or rejects; they never link anything here.
  */
 export class IdentityRegistry {
   constructor(
@@ -33,8 +72,12 @@ export class IdentityRegistry {
     private readonly secret: string,
   ) {}
 
-  private hash(kind: IdentifierKind, value: string): string {
+  private hash(kind: string, value: string): string {
     return createHmac('sha256', this.secret).update(`${kind}:${value}`).digest('hex');
+  }
+
+  private localHash(agency: string, id: { system: string; value: string }): string {
+    return this.hash('local', `${agency}|${id.system}|${id.value}`);
   }
 
   /** The keys of a subject in precedence order; invalid identifiers link nothing. */
@@ -45,54 +88,271 @@ export class IdentityRegistry {
     }
     if (subject.upn && isValidUpn(subject.upn))
       keys.push({ kind: 'upn', hash: this.hash('upn', subject.upn) });
-    for (const id of subject.localIds ?? []) {
-      keys.push({ kind: 'local', hash: this.hash('local', `${agency}|${id.system}|${id.value}`) });
-    }
+    for (const id of subject.localIds ?? []) keys.push({ kind: 'local', hash: this.localHash(agency, id) });
     return keys;
   }
 
-  /** The hub child id for these identifiers, registering a new child when none is linked yet. */
-  async resolve(agency: string, subject: ChildIdentifiers): Promise<string> {
+  private evidenceHash(subject: EvidenceSubject): string | undefined {
+    const evidence = evidenceOf(subject);
+    return evidence === undefined ? undefined : this.hash('evidence', evidence);
+  }
+
+  private conflictHash(key: IdentifierKey): string {
+    return this.hash('conflict', key.hash);
+  }
+
+  /**
+   * The hub child id for these identifiers, registering a new child when none is linked yet. `eventType`
+   * tells an unborn child's first record (see UNBORN_SUBJECT_TYPES) from the mother's own.
+   */
+  async resolve(agency: string, subject: ChildIdentifiers, eventType?: string): Promise<string> {
     const keys = this.keysOf(agency, subject);
     if (keys.length === 0)
       throw new Error('a subject needs an NHS number, a UPN or a local id to be identified');
-    const linked = await this.linked(keys);
-    const existing = this.preferred(keys, linked);
+    const unborn = eventType !== undefined && UNBORN_SUBJECT_TYPES.has(eventType);
+    const evidence = unborn ? undefined : this.evidenceHash(subject);
+    const evidenceHashes = [...(evidence ? [evidence] : []), ...keys.map((k) => this.conflictHash(k))];
+    let { linked, owners } = await this.read(keys, evidenceHashes);
+    // A record naming a known pregnancy is about the unborn child, whatever NHS number (the mother's) it carries.
+    const unbornChild = [...linked.values()].find((l) => l.kind === 'unborn')?.childId;
+    if (unbornChild) return unbornChild;
+    if (unborn) return this.registerUnborn(keys, linked);
+    let childId = this.preferred(keys, linked);
     // The usual case, a child already known by every identifier given: one read, nothing written.
-    if (existing && keys.every((k) => linked.has(k.hash))) return existing;
-    const childId = existing ?? randomUUID();
-    // Concurrent first sightings of one child race here; the first insert wins and both converge on it.
+    if (!childId || !keys.every((k) => linked.has(k.hash))) {
+      const candidate = childId ?? randomUUID();
+      // Concurrent first sightings of one child race here; the first insert wins and both converge on it.
+      await this.insertKeys(keys, candidate);
+      ({ linked, owners } = await this.read(keys, evidenceHashes));
+      childId = this.preferred(keys, linked) ?? candidate;
+    }
+    await this.noteEvidence(childId, keys, linked, owners, evidence);
+    return childId;
+  }
+
+  private async insertKeys(keys: readonly IdentifierKey[], childId: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO identity.child_identifiers (key_hash, kind, hub_child_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (key_hash) DO NOTHING`,
       [keys.map((k) => k.hash), keys.map((k) => k.kind), keys.map(() => childId)],
     );
-    return (await this.find(keys)) ?? childId;
   }
 
-  /** Which of these keys are linked already, and to whom. */
-  private async linked(keys: readonly IdentifierKey[]): Promise<Map<string, string>> {
-    const { rows } = await this.pool.query<{ key_hash: string; hub_child_id: string }>(
-      'SELECT key_hash, hub_child_id FROM identity.child_identifiers WHERE key_hash = ANY($1::text[])',
-      [keys.map((k) => k.hash)],
+  /** An unborn child is known by its pregnancy's local ids alone: never by the mother's NHS number. */
+  private async registerUnborn(
+    keys: readonly IdentifierKey[],
+    linked: ReadonlyMap<string, LinkedKey>,
+  ): Promise<string> {
+    const pregnancy = keys.filter((k) => k.kind === 'local').map((k) => ({ ...k, kind: 'unborn' as const }));
+    if (pregnancy.length === 0) throw new Error('an unborn child needs a local id for the pregnancy');
+    const known = pregnancy.map((k) => linked.get(k.hash)?.childId).find((id) => id !== undefined);
+    const candidate = known ?? randomUUID();
+    await this.insertKeys(pregnancy, candidate);
+    const { linked: after } = await this.read(pregnancy, []);
+    return this.preferred(pregnancy, after) ?? candidate;
+  }
+
+  /**
+   * Records the evidence this sighting gives for possible matches: the name, date of birth and postcode,
+   * and any identifier already linked to another child than the one these identifiers resolved to.
+   */
+  private async noteEvidence(
+    childId: string,
+    keys: readonly IdentifierKey[],
+    linked: ReadonlyMap<string, LinkedKey>,
+    owners: ReadonlyMap<string, ReadonlySet<string>>,
+    evidence: string | undefined,
+  ): Promise<void> {
+    const rows: { hash: string; childId: string; kind: EvidenceKind }[] = [];
+    const want = (hash: string, child: string, kind: EvidenceKind): void => {
+      if (!owners.get(hash)?.has(child)) rows.push({ hash, childId: child, kind });
+    };
+    if (evidence) want(evidence, childId, 'name-birth-date-postcode');
+    for (const key of keys) {
+      const other = linked.get(key.hash)?.childId;
+      if (other === undefined || other === childId) continue;
+      const conflict = this.conflictHash(key);
+      want(conflict, childId, 'identifier-conflict');
+      want(conflict, other, 'identifier-conflict');
+    }
+    if (rows.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO identity.child_evidence (evidence_hash, hub_child_id, kind)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.hash), rows.map((r) => r.childId), rows.map((r) => r.kind)],
     );
-    return new Map(rows.map((r) => [r.key_hash, r.hub_child_id]));
+  }
+
+  /** Which of these keys are linked already, and to whom; and which children hold each piece of evidence. */
+  private async read(
+    keys: readonly IdentifierKey[],
+    evidenceHashes: readonly string[],
+  ): Promise<{ linked: Map<string, LinkedKey>; owners: Map<string, Set<string>> }> {
+    const { rows } = await this.pool.query<{
+      key_hash: string;
+      hub_child_id: string;
+      kind: IdentifierKind;
+      evidence: boolean;
+    }>(
+      `SELECT key_hash, hub_child_id, kind, false AS evidence FROM identity.child_identifiers
+        WHERE key_hash = ANY($1::text[])
+       UNION ALL
+       SELECT evidence_hash, hub_child_id, NULL, true FROM identity.child_evidence
+        WHERE evidence_hash = ANY($2::text[])`,
+      [keys.map((k) => k.hash), evidenceHashes],
+    );
+    const linked = new Map<string, LinkedKey>();
+    const owners = new Map<string, Set<string>>();
+    for (const row of rows) {
+      if (!row.evidence) linked.set(row.key_hash, { childId: row.hub_child_id, kind: row.kind });
+      else owners.set(row.key_hash, (owners.get(row.key_hash) ?? new Set()).add(row.hub_child_id));
+    }
+    return { linked, owners };
   }
 
   /** The child linked to the strongest key: NHS number, then UPN, then local ids, in that order. */
-  private preferred(keys: readonly IdentifierKey[], linked: ReadonlyMap<string, string>): string | undefined {
+  private preferred(
+    keys: readonly IdentifierKey[],
+    linked: ReadonlyMap<string, LinkedKey>,
+  ): string | undefined {
     for (const key of keys) {
-      const childId = linked.get(key.hash);
-      if (childId) return childId;
+      const found = linked.get(key.hash);
+      if (found) return found.childId;
     }
     return undefined;
   }
 
-  private async find(keys: readonly IdentifierKey[]): Promise<string | undefined> {
-    return this.preferred(keys, await this.linked(keys));
+  /** The child an NHS number or UPN names, for practitioners; a retired number still says whose it was. */
+  async lookupStatus(kind: 'nhs-number' | 'upn', value: string): Promise<IdentifierLookup | undefined> {
+    const { rows } = await this.pool.query<{ hub_child_id: string; retired: boolean }>(
+      `SELECT hub_child_id, retired_at IS NOT NULL AS retired FROM identity.child_identifiers
+       WHERE key_hash = $1 AND kind = $2`,
+      [this.hash(kind, value), kind],
+    );
+    const row = rows[0];
+    return row ? { childId: row.hub_child_id, retired: row.retired } : undefined;
   }
 
+  /** The child an NHS number or UPN names; a retired NHS number names nobody. */
   async lookup(kind: 'nhs-number' | 'upn', value: string): Promise<string | undefined> {
-    return this.find([{ kind, hash: this.hash(kind, value) }]);
+    const found = await this.lookupStatus(kind, value);
+    return found && !found.retired ? found.childId : undefined;
+  }
+
+  /** The child an agency's own id names, and whether that child is still unborn (a pregnancy's id). */
+  async lookupLocal(
+    agency: string,
+    id: { system: string; value: string },
+  ): Promise<{ childId: string; unborn: boolean } | undefined> {
+    const { rows } = await this.pool.query<{ hub_child_id: string; kind: IdentifierKind }>(
+      'SELECT hub_child_id, kind FROM identity.child_identifiers WHERE key_hash = $1',
+      [this.localHash(agency, id)],
+    );
+    const row = rows[0];
+    return row ? { childId: row.hub_child_id, unborn: row.kind === 'unborn' } : undefined;
+  }
+
+  /** Which of these hub child ids the registry has never linked any identifier to. */
+  async unknownOf(childIds: readonly string[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM unnest($1::uuid[]) AS ids(id)
+       WHERE NOT EXISTS (SELECT 1 FROM identity.child_identifiers c WHERE c.hub_child_id = ids.id)`,
+      [childIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Whether this hub child was registered as an unborn child (by a pregnancy's local id). */
+  async isUnborn(childId: string): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      "SELECT 1 FROM identity.child_identifiers WHERE hub_child_id = $1 AND kind = 'unborn' LIMIT 1",
+      [childId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Renumbering (a new NHS number on adoption): links `next` to `childId` and retires `previous`, in one
+   * transaction. `members` are the hub ids linked into the same child: `previous` must be one of theirs,
+   * and `next` may already be (after a merge) but never another child's. Safe to repeat: true when it
+   * changed something.
+   */
+  async renumber(
+    childId: string,
+    members: readonly string[],
+    previous: string,
+    next: string,
+  ): Promise<boolean> {
+    if (previous === next) throw new RenumberRefusedError('same-number');
+    const prev = this.hash('nhs-number', previous);
+    const nextHash = this.hash('nhs-number', next);
+    return withTransaction(this.pool, async (tx) => {
+      const ours = (id: string | undefined): boolean => id !== undefined && members.includes(id);
+      const claimed = await tx.query<{ key_hash: string }>(
+        `INSERT INTO identity.child_identifiers (key_hash, kind, hub_child_id) VALUES ($1, 'nhs-number', $2)
+         ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash`,
+        [nextHash, childId],
+      );
+      const { rows } = await tx.query<{ key_hash: string; hub_child_id: string; retired: boolean }>(
+        `SELECT key_hash, hub_child_id, retired_at IS NOT NULL AS retired FROM identity.child_identifiers
+         WHERE key_hash = ANY($1::text[]) FOR UPDATE`,
+        [[prev, nextHash]],
+      );
+      const before = rows.find((r) => r.key_hash === prev);
+      const after = rows.find((r) => r.key_hash === nextHash);
+      if (!ours(before?.hub_child_id)) throw new RenumberRefusedError('previous-not-this-child');
+      if (!ours(after?.hub_child_id)) throw new RenumberRefusedError('new-number-belongs-to-another-child');
+      if (after?.retired) throw new RenumberRefusedError('new-number-retired');
+      const retired = await tx.query(
+        'UPDATE identity.child_identifiers SET retired_at = now() WHERE key_hash = $1 AND retired_at IS NULL',
+        [prev],
+      );
+      return claimed.rowCount === 1 || retired.rowCount === 1;
+    });
+  }
+
+  /**
+   * Hands evidence not yet turned into possible matches to `raise`, with the children that shared it
+   * before (so each pair comes once, the newer sighting against the child already known),
+   * and marks it done only once `raise` has resolved. Rows stay locked meanwhile, so several raisers
+   * never work on the same evidence; a failure leaves them for the next pass.
+   */
+  async raiseUnchecked(
+    limit: number,
+    raise: (evidence: readonly UncheckedEvidence[]) => Promise<void>,
+  ): Promise<number> {
+    return withTransaction(this.pool, async (tx) => {
+      const { rows } = await tx.query<{
+        evidence_hash: string;
+        hub_child_id: string;
+        kind: EvidenceKind;
+        peers: string[] | null;
+      }>(
+        `WITH claimed AS (
+           SELECT evidence_hash, hub_child_id, kind, recorded_at FROM identity.child_evidence
+           WHERE NOT checked ORDER BY recorded_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         SELECT c.evidence_hash, c.hub_child_id, c.kind,
+                (SELECT array_agg(p.hub_child_id::text ORDER BY p.hub_child_id) FROM identity.child_evidence p
+                  WHERE p.evidence_hash = c.evidence_hash
+                    AND (p.recorded_at, p.hub_child_id) < (c.recorded_at, c.hub_child_id)) AS peers
+         FROM claimed c ORDER BY c.recorded_at`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      await raise(
+        rows.map((r) => ({
+          evidenceHash: r.evidence_hash,
+          childId: r.hub_child_id,
+          kind: r.kind,
+          peers: r.peers ?? [],
+        })),
+      );
+      await tx.query(
+        `UPDATE identity.child_evidence SET checked = true
+         WHERE (evidence_hash, hub_child_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))`,
+        [rows.map((r) => r.evidence_hash), rows.map((r) => r.hub_child_id)],
+      );
+      return rows.length;
+    });
   }
 }

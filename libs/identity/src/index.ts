@@ -11,7 +11,24 @@ export {
 export {
   IDENTITY_MIGRATIONS,
   IdentityRegistry,
+  RenumberRefusedError,
+  UNBORN_SUBJECT_TYPES,
   type ChildIdentifiers,
+  type EvidenceKind,
   type IdentifierKind,
+  type IdentifierLookup,
+  type RenumberProblem,
+  type UncheckedEvidence,
 } from './identity-registry.js';
+export { evidenceOf, normaliseName, normalisePostcode, type EvidenceSubject } from './evidence.js';
+export {
+  canonicalOf,
+  componentOf,
+  evolveLinks,
+  NO_LINKS,
+  type ChildLink,
+  type LinkChange,
+  type LinkKind,
+  type LinkState,
+} from './child-links.js';
 export { IsNhsNumber, IsUpn } from './identifier.validators.js';

@@ -1,4 +1,5 @@
 import {
+  Inject,
   Injectable,
   Logger,
   Module,
@@ -8,13 +9,14 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { AgencySystemGuard, TokenVerifier } from '@jigsaw/auth';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
-import { OutboxRelay, PostgresEventStore } from '@jigsaw/event-store';
+import { KurrentDbPublisher, OutboxRelay } from '@jigsaw/event-store';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { agencyTopic, KafkaMessaging } from '@jigsaw/messaging';
-import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
+import { createEventStore, EVENT_STORE, KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { BatchIngest } from './batch.js';
 import { controlEventTypes } from './control-events.js';
 import { EventsController } from './events.controller.js';
@@ -26,14 +28,18 @@ import { AGENCY_CATALOGUE } from './tokens.js';
 class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('outbox-relay');
 
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    // Set when the store is KurrentDB: it publishes instead of the outbox relay.
+    @Inject(KurrentDbPublisher) private readonly kurrentdb: KurrentDbPublisher | null,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.relay.start();
+    (this.kurrentdb ?? this.relay).start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    await (this.kurrentdb ?? this.relay).stop();
   }
 
   static create(pool: Pool, messaging: KafkaMessaging, logger: Logger): OutboxRelay {
@@ -58,10 +64,15 @@ export class AgencyIngestModule {
           useValue: { ...catalogue, types: [...catalogue.types, ...controlEventTypes(catalogue.agency)] },
         },
         {
-          provide: PostgresEventStore,
-          inject: [PG_POOL, SERVICE_CONFIG, OutboxRelay],
-          useFactory: (pool: Pool, config: ServiceConfig, relay: OutboxRelay) =>
-            new PostgresEventStore(pool, {
+          provide: EVENT_STORE,
+          inject: [PG_POOL, SERVICE_CONFIG, OutboxRelay, KURRENTDB_CLIENT],
+          useFactory: (
+            pool: Pool,
+            config: ServiceConfig,
+            relay: OutboxRelay,
+            kurrentdb: KurrentDBClient | null,
+          ) =>
+            createEventStore(config, pool, kurrentdb, {
               afterAppend: () => relay.wake(),
               route: (event) => ({
                 topic: agencyTopic(config.KAFKA_TOPIC_PREFIX, catalogue.agency),
@@ -81,6 +92,20 @@ export class AgencyIngestModule {
           useFactory: (pool: Pool, messaging: KafkaMessaging) =>
             RelayLifecycle.create(pool, messaging, new Logger('outbox-relay')),
         },
+        {
+          provide: KurrentDbPublisher,
+          inject: [PG_POOL, KafkaMessaging, KURRENTDB_CLIENT],
+          useFactory: (pool: Pool, messaging: KafkaMessaging, kurrentdb: KurrentDBClient | null) => {
+            if (!kurrentdb) return null;
+            const logger = new Logger('kurrentdb-publisher');
+            // This agency's streams only: agencies sharing one KurrentDB each publish their own.
+            return new KurrentDbPublisher(kurrentdb, pool, messaging.publisher(), {
+              name: catalogue.agency,
+              streamPrefixes: [`${catalogue.agency}-`],
+              onError: (error) => logger.warn(`publisher paused: ${(error as Error).message}`),
+            });
+          },
+        },
         RelayLifecycle,
         // Global: every agency route, including adapters added later, needs an agency system token.
         TokenVerifier,
@@ -88,7 +113,7 @@ export class AgencyIngestModule {
         RecordEventHandler,
         BatchIngest,
       ],
-      exports: [PostgresEventStore, IdentityRegistry, OutboxRelay, BatchIngest, CqrsModule],
+      exports: [EVENT_STORE, IdentityRegistry, OutboxRelay, BatchIngest, CqrsModule],
     };
   }
 }

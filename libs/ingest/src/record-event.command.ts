@@ -2,9 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from '@jigsaw/envelope';
-import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
+import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
+import { EVENT_STORE } from '@jigsaw/platform';
 import { Traced } from '@jigsaw/telemetry';
 import type { AgencyCallerIdentity } from './caller.js';
 import { decide } from './decide.js';
@@ -41,7 +42,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
   constructor(
     @Inject(AGENCY_CATALOGUE) private readonly catalogue: AgencyCatalogue,
     private readonly schemas: SchemaRegistry,
-    private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly identity: IdentityRegistry,
   ) {
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
@@ -59,16 +60,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
     }
     const hash = contentHash(envelope);
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.store.findEvent(envelope.source, envelope.id);
-      if (stored) {
-        if (stored.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
-        throw new JigsawError(
-          ErrorCode.DuplicateEventConflict,
-          `an event with id ${envelope.id} was already received from this source with different content`,
-          [{ field: 'id', reason: 'was already used for different content' }],
-        );
-      }
-      const childId = await this.identity.resolve(this.catalogue.agency, envelope.subject);
+      const childId = await this.identity.resolve(this.catalogue.agency, envelope.subject, envelope.type);
       const streamId = streamIdOf(this.catalogue.agency, childId);
       const history = await this.store.readStream(streamId);
       const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
@@ -79,7 +71,19 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
         });
         return { id: envelope.id, status: 'accepted' };
       } catch (error) {
-        // A concurrent write to the same child, or the same event racing in twice: look again.
+        // Resent events are rare, so the store's unique (source, id) finds them, not a read before each write.
+        if (error instanceof DuplicateEventError) {
+          const stored = await this.store.findEvent(envelope.source, envelope.id);
+          if (stored?.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
+          if (stored) {
+            throw new JigsawError(
+              ErrorCode.DuplicateEventConflict,
+              `an event with id ${envelope.id} was already received from this source with different content`,
+              [{ field: 'id', reason: 'was already used for different content' }],
+            );
+          }
+        }
+        // A concurrent write to the same child: look again.
         const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
         if (!retry || attempt >= MAX_ATTEMPTS) throw error;
       }

@@ -1,2 +1,3 @@
+export { createEventStore, type ConfiguredEventStore, type EventStoreWiring } from './event-store.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
-export { PG_POOL, SERVICE_CONFIG } from './tokens.js';
+export { EVENT_STORE, KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from './tokens.js';

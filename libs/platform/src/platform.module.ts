@@ -1,10 +1,12 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
 import { createPool, ensureDatabase, runMigrations, type MigrationSet, type Pool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
+import { connectKurrentDb, KURRENTDB_PUBLISHER_MIGRATIONS, kurrentDbAnswers } from '@jigsaw/event-store';
 import { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from '@jigsaw/http';
 import { KafkaMessaging } from '@jigsaw/messaging';
-import { PG_POOL, SERVICE_CONFIG } from './tokens.js';
+import { KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from './tokens.js';
 
 export interface PlatformOptions {
   name: string;
@@ -16,10 +18,14 @@ export interface PlatformOptions {
 
 @Injectable()
 class PoolCloser implements OnApplicationShutdown {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(KURRENTDB_CLIENT) private readonly kurrentdb: KurrentDBClient | null,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.pool.end();
+    await this.kurrentdb?.dispose();
   }
 }
 
@@ -37,8 +43,16 @@ export class PlatformModule {
           provide: PG_POOL,
           useFactory: async (): Promise<Pool> => {
             await ensureDatabase(options.config.DATABASE_URL);
-            const pool = createPool(options.config.DATABASE_URL, { name: options.name });
-            await runMigrations(pool, options.migrations);
+            const pool = createPool(options.config.DATABASE_URL, {
+              name: options.name,
+              max: options.config.DATABASE_POOL_MAX,
+            });
+            const kurrentdb = options.config.EVENT_STORE === 'kurrentdb';
+            // On KurrentDB, PostgreSQL keeps the checkpoints of the publishers that replace the outbox.
+            await runMigrations(pool, [
+              ...options.migrations,
+              ...(kurrentdb ? [KURRENTDB_PUBLISHER_MIGRATIONS] : []),
+            ]);
             return pool;
           },
         },
@@ -53,19 +67,31 @@ export class PlatformModule {
             return messaging;
           },
         },
+        {
+          provide: KURRENTDB_CLIENT,
+          useFactory: (): KurrentDBClient | null =>
+            options.config.EVENT_STORE === 'kurrentdb'
+              ? connectKurrentDb(options.config.KURRENTDB_URL!)
+              : null,
+        },
         { provide: SchemaRegistry, useFactory: () => new SchemaRegistry() },
         {
           provide: READINESS_CHECKS,
-          inject: [PG_POOL, KafkaMessaging],
-          useFactory: (pool: Pool, messaging: KafkaMessaging): ReadinessCheck[] => [
+          inject: [PG_POOL, KafkaMessaging, KURRENTDB_CLIENT],
+          useFactory: (
+            pool: Pool,
+            messaging: KafkaMessaging,
+            kurrentdb: KurrentDBClient | null,
+          ): ReadinessCheck[] => [
             { name: 'database', check: async () => (await pool.query('SELECT 1')).rowCount === 1 },
             { name: 'kafka', check: () => messaging.ping() },
+            ...(kurrentdb ? [{ name: 'kurrentdb', check: () => kurrentDbAnswers(kurrentdb) }] : []),
           ],
         },
         Readiness,
         PoolCloser,
       ],
-      exports: [SERVICE_CONFIG, PG_POOL, KafkaMessaging, SchemaRegistry, READINESS_CHECKS],
+      exports: [SERVICE_CONFIG, PG_POOL, KURRENTDB_CLIENT, KafkaMessaging, SchemaRegistry, READINESS_CHECKS],
     };
   }
 }

@@ -1,10 +1,13 @@
-import { withTransaction, type Pool } from '@jigsaw/database';
+import { withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import type { EventStore, GlobalPosition } from '@jigsaw/event-store';
 import { eventKeyOf, type Projection } from './projection.js';
 
 export interface RebuildProgress {
+  /** Events read from the store. */
   events: number;
+  /** Of those, applied to the read models (not selected out, not applied before). */
+  applied: number;
   elapsedMs: number;
   perSecond: number;
 }
@@ -30,23 +33,44 @@ export async function applyFresh(
   events: readonly RecordedEvent[],
 ): Promise<RecordedEvent[]> {
   if (events.length === 0) return [];
-  return withTransaction(pool, async (tx) => {
-    await tx.query(`SET LOCAL search_path TO "${schema}", public`);
-    const keys = events.map(eventKeyOf);
-    const { rows } = await tx.query<{ event_key: string }>(
-      `INSERT INTO applied_events (event_key) SELECT unnest($1::text[])
-       ON CONFLICT (event_key) DO NOTHING RETURNING event_key`,
-      [keys],
-    );
-    // Each fresh key once: a batch may carry the same event twice (redelivery), and it must apply once.
-    const fresh = new Set(rows.map((r) => r.event_key));
-    const toApply = events.filter((e) => fresh.delete(eventKeyOf(e)));
-    for (const projection of projections) {
-      if (projection.applyMany) await projection.applyMany(tx, toApply);
-      else for (const event of toApply) await projection.apply(tx, event);
-    }
-    return toApply;
-  });
+  return withTransaction(pool, (tx) => applyFreshEvents(tx, schema, projections, events));
+}
+
+/**
+ * The same inside a transaction the caller holds, e.g. to catch a rebuilt schema up under a lock on the
+ * live one. Leaves `schema` first on the transaction's search path.
+ */
+export async function applyEvents(
+  tx: PoolClient,
+  schema: string,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<number> {
+  return (await applyFreshEvents(tx, schema, projections, events)).length;
+}
+
+async function applyFreshEvents(
+  tx: PoolClient,
+  schema: string,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<RecordedEvent[]> {
+  if (events.length === 0) return [];
+  await tx.query(`SET LOCAL search_path TO "${schema}", public`);
+  const keys = events.map(eventKeyOf);
+  const { rows } = await tx.query<{ event_key: string }>(
+    `INSERT INTO applied_events (event_key) SELECT unnest($1::text[])
+     ON CONFLICT (event_key) DO NOTHING RETURNING event_key`,
+    [keys],
+  );
+  // Each fresh key once: a batch may carry the same event twice (redelivery), and it must apply once.
+  const fresh = new Set(rows.map((r) => r.event_key));
+  const toApply = events.filter((e) => fresh.delete(eventKeyOf(e)));
+  for (const projection of projections) {
+    if (projection.applyMany) await projection.applyMany(tx, toApply);
+    else for (const event of toApply) await projection.apply(tx, event);
+  }
+  return toApply;
 }
 
 /** Replays the whole store, in its global order, into the read models of `schema`. */
@@ -55,23 +79,44 @@ export async function rebuild(
   store: EventStore,
   schema: string,
   projections: readonly Projection[],
-  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+  options: {
+    batchSize?: number;
+    onProgress?: (progress: RebuildProgress) => void;
+    /** Which of each batch read to apply (all by default); progress counts every event read. */
+    select?: (events: readonly RecordedEvent[]) => Promise<readonly RecordedEvent[]>;
+    /**
+     * Asked when a read comes back empty: whether the replay has reached the head it must reach. The
+     * store holds back events behind a transaction still in flight, so an empty read can come early.
+     */
+    reachedHead?: () => Promise<boolean>;
+  } = {},
 ): Promise<RebuildProgress> {
   const started = Date.now();
   let after: GlobalPosition | undefined;
   let events = 0;
+  let applied = 0;
   const progress = (): RebuildProgress => {
     const elapsedMs = Date.now() - started;
-    return { events, elapsedMs, perSecond: elapsedMs > 0 ? Math.round((events * 1000) / elapsedMs) : 0 };
+    return {
+      events,
+      applied,
+      elapsedMs,
+      perSecond: elapsedMs > 0 ? Math.round((events * 1000) / elapsedMs) : 0,
+    };
   };
   for (;;) {
     const batch = await store.readAll({ ...(after ? { after } : {}), limit: options.batchSize ?? 5000 });
-    if (batch.length === 0) break;
-    await applyBatch(
+    if (batch.length === 0) {
+      if (!options.reachedHead || (await options.reachedHead())) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    const read = batch.map((e) => e.event);
+    applied += await applyBatch(
       pool,
       schema,
       projections,
-      batch.map((e) => e.event),
+      options.select ? await options.select(read) : read,
     );
     events += batch.length;
     after = batch[batch.length - 1]!.globalPosition;

@@ -1,4 +1,4 @@
-export { isAuditViewer, type Viewer } from './viewer.js';
+export { AUDIT_ROLES, isAuditViewer, type AuditRole, type Viewer } from './viewer.js';
 export {
   CONTROL_EVENT_TYPES,
   EMPTY_SHARING_LEDGER,

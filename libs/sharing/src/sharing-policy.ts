@@ -27,6 +27,7 @@ export const CLEARANCE: Readonly<Record<Role, { default: Clearance; named: Clear
   'agency-system': { default: 'standard', named: 'sensitive' },
   auditor: { default: 'none', named: 'none' },
   'data-protection-officer': { default: 'none', named: 'none' },
+  'review-panel': { default: 'none', named: 'none' },
 };
 
 /** Names the rule that decided; it goes into the access log. */

@@ -10,9 +10,15 @@ export interface Viewer {
   userId: string;
 }
 
-const AUDIT_ROLES: readonly Role[] = ['auditor', 'data-protection-officer'];
+/** Roles that audit: skeletons only through the view; history, access logs and exports through apps/audit. */
+export const AUDIT_ROLES = [
+  'auditor',
+  'data-protection-officer',
+  'review-panel',
+] as const satisfies readonly Role[];
+export type AuditRole = (typeof AUDIT_ROLES)[number];
 
 /** Auditors reviewing access see skeletons of everything, and nothing more. */
 export function isAuditViewer(viewer: Viewer): boolean {
-  return viewer.purpose === 'audit' && AUDIT_ROLES.includes(viewer.role);
+  return viewer.purpose === 'audit' && (AUDIT_ROLES as readonly Role[]).includes(viewer.role);
 }

@@ -34,8 +34,10 @@ export class ServiceProcess {
     name: ServiceName,
     env: Record<string, string>,
     nodeArgs: readonly string[] = [],
+    /** A port chosen beforehand (from `freePort`), when other services must be told it first. */
+    port?: number,
   ): Promise<ServiceProcess> {
-    const service = new ServiceProcess(name, await freePort(), env, nodeArgs);
+    const service = new ServiceProcess(name, port ?? (await freePort()), env, nodeArgs);
     await service.start();
     return service;
   }

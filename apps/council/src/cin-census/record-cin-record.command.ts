@@ -1,7 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
 import { agencyOfSource, contentHash, SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
-import { DuplicateEventError, PostgresEventStore, StreamVersionConflictError } from '@jigsaw/event-store';
+import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
 import {
@@ -11,6 +12,7 @@ import {
   type AgencyCallerIdentity,
   type EventTypeDefinition,
 } from '@jigsaw/ingest';
+import { EVENT_STORE } from '@jigsaw/platform';
 import { councilCatalogue } from '../council.catalogue.js';
 import { inRecordTerms, type PlannedEvent } from './cin-census.record.js';
 
@@ -57,7 +59,7 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
 
   constructor(
     private readonly schemas: SchemaRegistry,
-    private readonly store: PostgresEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly identity: IdentityRegistry,
   ) {}
 

@@ -5,17 +5,20 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
+import { ChildLinks } from '../identity/child-links.js';
+import { retiredNumber } from './child-ref.js';
 import { recordAccessed, type ChildLookup } from '../access/record-accessed.event.js';
 
 /**
  * Finds a child's hub id by NHS number or UPN. Finding a child is itself a read, so it is logged;
- * a search that finds nobody reveals nothing and has no child to log it against.
+ * a search that finds nobody (or only a retired number) reveals nothing and has no child to log it against.
  */
 @Controller('v1/children')
 export class FindChildController {
   constructor(
     private readonly identity: IdentityRegistry,
     private readonly accessLog: AccessLog,
+    private readonly links: ChildLinks,
   ) {}
 
   @Get()
@@ -25,9 +28,12 @@ export class FindChildController {
     @CurrentViewer() viewer: Viewer,
   ): Promise<{ childId: string }> {
     const { kind, value } = this.identifierOf(nhsNumber, upn);
-    const childId = await this.identity.lookup(kind, value);
-    if (!childId)
+    const found = await this.identity.lookupStatus(kind, value);
+    if (!found)
       throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
+    if (found.retired) throw retiredNumber();
+    // The child as it is now: records merged into another answer with the child they joined.
+    const childId = await this.links.canonicalOf(found.childId);
     const lookup: ChildLookup = kind;
     await this.accessLog.record(
       recordAccessed(

@@ -31,8 +31,8 @@ export class ChronologyController {
     const childId = await this.children.resolve(ref);
     const { rows } = await this.pool.query<{ occurred_at: Date; recorded_at: Date; event: RecordedEvent }>(
       `SELECT occurred_at, recorded_at, event FROM "${VIEW_SCHEMA}".chronology
-       WHERE child_id = $1 ORDER BY occurred_at, event_key`,
-      [childId],
+       WHERE child_id = ANY($1::uuid[]) ORDER BY occurred_at, event_key`,
+      [await this.children.membersOf(childId)],
     );
     const now = new Date();
     const { entries, shown } = chronologyFor(

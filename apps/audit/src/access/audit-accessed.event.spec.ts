@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { SchemaRegistry } from '@jigsaw/envelope';
+import { auditAccessed, AUDIT_SOURCE } from './audit-accessed.event.js';
+
+const registry = new SchemaRegistry();
+const childId = randomUUID();
+const caller = {
+  sub: 'panel-2',
+  agency: 'council',
+  organisation: 'urn:jigsaw:org:council:leeds',
+  role: 'review-panel',
+} as const;
+
+describe('auditAccessed', () => {
+  it.each(['as-known-at', 'access-log', 'subject-access-export'] as const)(
+    'records a %s read as a valid hub.record-accessed event',
+    (view) => {
+      const event = auditAccessed(
+        {
+          id: `audit-${randomUUID()}`,
+          now: new Date('2026-11-23T10:00:00Z'),
+          caller,
+          view,
+          childId,
+          lookup: 'hub-child-id',
+          ...(view === 'as-known-at'
+            ? {
+                asKnownAt: {
+                  at: '2026-11-21T08:00:00.000Z',
+                  viewer: {
+                    organisation: 'urn:jigsaw:org:education:school-100001',
+                    agency: 'education',
+                    role: 'designated-safeguarding-lead',
+                    purpose: 'safeguarding',
+                  },
+                },
+              }
+            : {}),
+        },
+        [
+          {
+            event: 'urn:jigsaw:org:police:met#oe-1',
+            level: 'full',
+            reason: 'audit',
+            lawfulBasis: 'legal-obligation',
+            regime: 'dpa-2018-part-3',
+          },
+        ],
+      );
+      expect(registry.validateEnvelope(event)).toEqual([]);
+      expect(event).toMatchObject({
+        source: AUDIT_SOURCE,
+        childid: childId,
+        data: { view, purpose: 'audit' },
+      });
+      expect(event.sharing.audience).toEqual([
+        { agency: 'council', roles: ['auditor', 'data-protection-officer', 'review-panel'] },
+      ]);
+    },
+  );
+});

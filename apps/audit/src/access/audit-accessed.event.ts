@@ -1,0 +1,99 @@
+import {
+  dataschemaFor,
+  hubSource,
+  type Agency,
+  type LawfulBasis,
+  type Purpose,
+  type RecordedEvent,
+  type Regime,
+  type Role,
+} from '@jigsaw/envelope';
+import { AUDIT_ROLES, type VisibilityLevel } from '@jigsaw/sharing';
+import {
+  HUB_CHILD_ID_SYSTEM,
+  RECORD_ACCESSED,
+  type ChildLookup,
+  type RecordAccessedData,
+} from '../../../safeguarding-view/src/access/record-accessed.event.js';
+import type { AuditCaller } from '../auth/audit-caller.js';
+
+export const AUDIT_SOURCE = hubSource('audit');
+
+export type AuditView = 'as-known-at' | 'access-log' | 'subject-access-export';
+
+/** One record shown to the auditor; `audit` is the rule: an auditing role read it through this service. */
+export interface AuditShownRecord {
+  event: string;
+  level: VisibilityLevel;
+  reason: 'owner' | 'shared' | 'audit-skeleton' | 'audit';
+  lawfulBasis: LawfulBasis;
+  regime: Regime;
+}
+
+/** `data` of hub.record-accessed as the audit service writes it (schemas/hub/record-accessed/v1.json). */
+export interface AuditAccessedData extends Omit<RecordAccessedData, 'view' | 'shown'> {
+  view: RecordAccessedData['view'] | AuditView;
+  shown: AuditShownRecord[];
+  asKnownAt?: {
+    at: string;
+    viewer: { organisation: string; agency: Agency; role: Role; purpose: Purpose };
+  };
+}
+
+/**
+ * The access record of one audit read, in the same access stream and shape as the view's reads, so the
+ * access log shows who audited the child too. Shared with the reader's own agency's auditing roles.
+ */
+export function auditAccessed(
+  read: {
+    id: string;
+    now: Date;
+    caller: AuditCaller;
+    view: AuditView;
+    childId: string;
+    lookup: ChildLookup;
+    asKnownAt?: AuditAccessedData['asKnownAt'];
+  },
+  shown: AuditShownRecord[],
+): RecordedEvent<typeof RECORD_ACCESSED, AuditAccessedData> {
+  const { id, now, caller, view, childId, lookup, asKnownAt } = read;
+  const at = now.toISOString();
+  return {
+    specversion: '1.0',
+    id,
+    source: AUDIT_SOURCE,
+    type: RECORD_ACCESSED,
+    time: at,
+    dataschema: dataschemaFor(RECORD_ACCESSED, 1),
+    datacontenttype: 'application/json',
+    subject: { localIds: [{ system: HUB_CHILD_ID_SYSTEM, value: childId }] },
+    sharing: {
+      basis: { lawfulBasis: 'legal-obligation', regime: 'uk-gdpr', specialCategory: false },
+      consent: {
+        status: 'not-applicable',
+        reason: "The hub must account for every read of a child's records (UK GDPR Art 5(2); DPA 2018 s62)",
+      },
+      purposes: ['audit'],
+      audience: [{ agency: caller.agency, roles: [...AUDIT_ROLES] }],
+      sensitivity: 'restricted',
+      decidedBy: { role: 'hub', organisation: AUDIT_SOURCE },
+    },
+    data: {
+      view,
+      childId,
+      lookup,
+      viewer: {
+        sub: caller.sub,
+        organisation: caller.organisation,
+        agency: caller.agency,
+        role: caller.role,
+      },
+      purpose: 'audit',
+      accessedAt: at,
+      shown,
+      ...(asKnownAt ? { asKnownAt } : {}),
+    },
+    childid: childId,
+    recordedtime: at,
+  };
+}

@@ -1,0 +1,64 @@
+import {
+  Inject,
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { IsOptional, Matches } from 'class-validator';
+import { TokenVerifier } from '@jigsaw/auth';
+import { loadConfig, ServiceConfig } from '@jigsaw/config';
+import type { Pool } from '@jigsaw/database';
+import { PG_POOL, PlatformModule, SERVICE_CONFIG } from '@jigsaw/platform';
+import { AccessLogController } from './access-log/access-log.controller.js';
+import { AsKnownAtController } from './as-known-at/as-known-at.controller.js';
+import { AUDIT, AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from './audit.js';
+import { AuditorGuard } from './auth/auditor.guard.js';
+import { corsFor } from './cors.middleware.js';
+import { OperationsController } from './commands/operations.controller.js';
+import { SubjectAccessController } from './subject-access/subject-access.controller.js';
+
+export class AuditConfig extends ServiceConfig {
+  override PORT = 3005;
+
+  /** Browser origins allowed to call the API, comma-separated: the view's console, e.g. http://localhost:3000. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^,\s/]+(,https?:\/\/[^,\s/]+)*$/, {
+    message: 'CORS_ORIGINS must be origins (scheme://host[:port]) separated by commas',
+  })
+  CORS_ORIGINS?: string;
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: AuditConfig) {}
+
+  static register(config: AuditConfig = loadConfig(AuditConfig)): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ name: 'audit', config, migrations: AUDIT_SERVICE_MIGRATIONS, topics: [] }),
+      ],
+      controllers: [AsKnownAtController, AccessLogController, SubjectAccessController, OperationsController],
+      providers: [
+        {
+          provide: AUDIT,
+          inject: [PG_POOL, SERVICE_CONFIG],
+          useFactory: (pool: Pool, c: ServiceConfig): Audit => createAudit(pool, c.IDENTIFIER_HMAC_SECRET),
+        },
+        // Global: every route but health needs a token with an auditing role and the audit purpose.
+        TokenVerifier,
+        { provide: APP_GUARD, useClass: AuditorGuard },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    const origins = this.config.CORS_ORIGINS?.split(',') ?? [];
+    if (origins.length > 0) {
+      consumer.apply(corsFor(origins)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { repoRoot } from '@jigsaw/config';
+import type { MigrationSet, Pool } from '@jigsaw/database';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
+import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
+import { AccessLog } from '../../safeguarding-view/src/access/access-log.js';
+import { ChildRefResolver } from '../../safeguarding-view/src/children/child-ref.js';
+import { ChildLinks } from '../../safeguarding-view/src/identity/child-links.js';
+import { AuditReads } from './audit-reads.js';
+import { ChildHistory } from './history/child-history.js';
+import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
+
+export const AUDIT_MIGRATIONS: MigrationSet = {
+  component: 'audit',
+  directory: join(repoRoot(), 'apps/audit/migrations'),
+};
+
+/** What the audit service and CLI need in the database: the store it reads and its own bookkeeping. */
+export const AUDIT_SERVICE_MIGRATIONS: readonly MigrationSet[] = [
+  EVENT_STORE_MIGRATIONS,
+  IDENTITY_MIGRATIONS,
+  AUDIT_MIGRATIONS,
+];
+
+/** The audit service's parts, built once over one pool: for the API's providers and for the CLI. */
+export interface Audit {
+  store: PostgresEventStore;
+  reads: AuditReads;
+  rebuilds: ReadModelRebuilds;
+}
+
+export function createAudit(pool: Pool, identifierSecret: string): Audit {
+  // No outbox route: access events stay in the store, off the agency topics, as the view's do.
+  const store = new PostgresEventStore(pool);
+  const children = new ChildRefResolver(new IdentityRegistry(pool, identifierSecret), new ChildLinks(pool));
+  return {
+    store,
+    reads: new AuditReads(children, new ChildHistory(store), new AccessLog(store)),
+    rebuilds: new ReadModelRebuilds(pool, store),
+  };
+}
+
+/** The injection token of the Audit parts in the API. */
+export const AUDIT = Symbol('AUDIT');

@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * Lets the listed browser origins (the view's console) call the audit API with a bearer token. Tokens
+ * travel in the Authorization header, never cookies, so credentials are not allowed; other origins get
+ * no CORS headers and the browser keeps the answer from them.
+ */
+export function corsFor(origins: readonly string[]) {
+  const allowed = new Set(origins);
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const origin = request.headers.origin;
+    if (origin === undefined || !allowed.has(origin)) {
+      next();
+      return;
+    }
+    response.setHeader('Access-Control-Allow-Origin', origin);
+    response.setHeader('Vary', 'Origin');
+    if (request.method !== 'OPTIONS') {
+      next();
+      return;
+    }
+    response.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+    response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept');
+    response.setHeader('Access-Control-Max-Age', '600');
+    response.status(204).end();
+  };
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from '@jigsaw/database';
+import { PG_POOL } from '@jigsaw/platform';
+import { VIEW_SCHEMA } from '../view-schema.js';
+
+/**
+ * Which hub child ids are one child now. Read models store rows under each event's own hub child id and
+ * query with `child_id = ANY(membersOf(id))`, so merges and splits rewrite nothing.
+ */
+@Injectable()
+export class ChildLinks {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** Every hub child id linked into the same child, itself included; `[childId]` when unlinked. */
+  async membersOf(childId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ child_id: string }>(
+      `SELECT m.child_id::text FROM "${VIEW_SCHEMA}".child_members m
+       WHERE m.canonical_id = (SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = $1)
+       ORDER BY m.child_id`,
+      [childId],
+    );
+    return rows.length > 0 ? rows.map((r) => r.child_id) : [childId];
+  }
+
+  /** The id the child answers to: the surviving record of a merge, the baby of an unborn link. */
+  async canonicalOf(childId: string): Promise<string> {
+    const { rows } = await this.pool.query<{ canonical_id: string }>(
+      `SELECT canonical_id::text FROM "${VIEW_SCHEMA}".child_members WHERE child_id = $1`,
+      [childId],
+    );
+    return rows[0]?.canonical_id ?? childId;
+  }
+}

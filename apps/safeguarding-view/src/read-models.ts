@@ -1,0 +1,85 @@
+import type { MigrationSet, Pool, PoolClient } from '@jigsaw/database';
+import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
+import type { Projection } from '@jigsaw/projection';
+import { chronologyProjection } from './chronology/chronology.projection.js';
+import { viewMigrations } from './view-schema.js';
+
+/** A table a read model owns, with the key its rows are compared by after a rebuild. */
+export interface ReadModelTable {
+  name: string;
+  key: readonly string[];
+  /** Columns that differ by nature between two builds (e.g. when a row was projected). */
+  ignore?: readonly string[];
+}
+
+export interface ReadModelContext {
+  pool: Pool;
+}
+
+/**
+ * One read model of the safeguarding view: everything the live consumer and the audit service's rebuild
+ * need to build it, compare two builds of it, and swap one for the other. Adding a read model is one entry
+ * in VIEW_READ_MODELS.
+ */
+export interface ReadModel {
+  name: string;
+  /** Migrations that create its tables with `schema` first on the search path; sets shared by models apply once. */
+  migrations: (schema: string) => MigrationSet[];
+  projections: (context: ReadModelContext) => Projection[];
+  /** The events it is built from; live consumption and replay both apply only these. */
+  consumes: (event: RecordedEvent) => boolean;
+  /** Every table it writes, moved together when a rebuild is swapped in. Views over them are not supported. */
+  tables: readonly ReadModelTable[];
+}
+
+/** Records the agencies publish: what the view consumes from the agency topics. */
+export function isAgencyRecord(event: RecordedEvent): boolean {
+  return agencyOfSource(event.source) !== undefined;
+}
+
+export const VIEW_READ_MODELS: readonly ReadModel[] = [
+  {
+    name: 'chronology',
+    migrations: (schema) => [viewMigrations(schema)],
+    projections: () => [chronologyProjection],
+    consumes: isAgencyRecord,
+    tables: [{ name: 'chronology', key: ['event_key'], ignore: ['projected_at'] }],
+  },
+];
+
+/** A projection that sees only the events its read model consumes, whichever feed it sits on. */
+function consuming(projection: Projection, consumes: (event: RecordedEvent) => boolean): Projection {
+  return {
+    name: projection.name,
+    apply: async (tx: PoolClient, event: RecordedEvent) => {
+      if (consumes(event)) await projection.apply(tx, event);
+    },
+    applyMany: async (tx: PoolClient, events: readonly RecordedEvent[]) => {
+      const mine = events.filter(consumes);
+      if (projection.applyMany) await projection.applyMany(tx, mine);
+      else for (const event of mine) await projection.apply(tx, event);
+    },
+  };
+}
+
+/** The projections of these read models, each filtered to what it consumes: for live consumption and replay. */
+export function readModelProjections(
+  context: ReadModelContext,
+  models: readonly ReadModel[] = VIEW_READ_MODELS,
+): Projection[] {
+  return models.flatMap((model) =>
+    model.projections(context).map((projection) => consuming(projection, model.consumes)),
+  );
+}
+
+/** The migrations that build these read models in `schema`, each set once. */
+export function readModelMigrations(
+  schema: string,
+  models: readonly ReadModel[] = VIEW_READ_MODELS,
+): MigrationSet[] {
+  const sets = new Map<string, MigrationSet>();
+  for (const set of models.flatMap((model) => model.migrations(schema))) {
+    sets.set(`${set.component}|${set.directory}|${set.schema ?? ''}`, set);
+  }
+  return [...sets.values()];
+}
