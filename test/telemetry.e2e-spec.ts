@@ -29,6 +29,7 @@ interface Span {
   name: string;
   kind: string;
   attributes: Record<string, unknown>;
+  links: { traceId: string; spanId: string }[];
 }
 
 interface Envelope {
@@ -322,9 +323,18 @@ describe('telemetry across the four agencies and the view', () => {
       parentSpanId: readTraceparent!.parentId,
       attributes: { 'http.route': '/v1/children', 'http.response.status_code': 200 },
     });
-    const access = read.find((s) => s.name === 'event-store append')!;
-    expect(access.parentSpanId).toBe(server.spanId);
-    expect(access.attributes).toMatchObject({
+    // The read waits in its trace until its access record is durable...
+    const record = read.find((s) => s.name === 'access record')!;
+    expect(record.parentSpanId).toBe(server.spanId);
+    expect(record.attributes).toMatchObject({ 'jigsaw.event.type': 'hub.record-accessed' });
+    // ...which a group commit, in a trace of its own, writes for every read waiting with it.
+    const commit = spans.find(
+      (s) => s.name === 'access log commit' && s.links.some((l) => l.spanId === record.spanId),
+    )!;
+    expect(commit).toBeDefined();
+    const append = spans.find((s) => s.parentSpanId === commit.spanId)!;
+    expect(append).toMatchObject({ name: 'event-store append', traceId: commit.traceId });
+    expect(append.attributes).toMatchObject({
       'jigsaw.stream.kind': 'access',
       'jigsaw.event.type': 'hub.record-accessed',
     });
@@ -332,12 +342,8 @@ describe('telemetry across the four agencies and the view', () => {
     const chronology = spans.filter((s) => s.name === 'GET /v1/children/:ref/chronology');
     expect(chronology.length).toBeGreaterThan(0);
     for (const span of chronology) {
-      expect(
-        spans.some(
-          (s) =>
-            s.parentSpanId === span.spanId && s.attributes['jigsaw.event.type'] === 'hub.record-accessed',
-        ),
-      ).toBe(span.attributes['http.response.status_code'] === 200);
+      const recorded = spans.some((s) => s.parentSpanId === span.spanId && s.name === 'access record');
+      expect(recorded).toBe(span.attributes['http.response.status_code'] === 200);
     }
   });
 

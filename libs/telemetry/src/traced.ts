@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
 } from '@opentelemetry/api';
 import type { Histogram } from 'prom-client';
@@ -13,6 +15,8 @@ import type { MetricLabel } from './metrics.js';
 import { tracer, tracingEnabled } from './tracing.js';
 
 const CODE = /^[A-Z][A-Z0-9_]{1,60}$/;
+/** What `inSpan` hands its function while tracing is off: a span that records nothing. */
+const OFF: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * A bounded name for how an operation ended: `ok`, an error's stable code in lower case
@@ -40,6 +44,8 @@ export interface SpanOptions {
   attributes?: Attributes;
   /** The parent; the active context by default. */
   parent?: Context;
+  /** Spans this one works for without being their child, e.g. the reads a group commit records. */
+  links?: Link[];
 }
 
 /**
@@ -51,12 +57,14 @@ export async function inSpan<T>(
   options: SpanOptions,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
+  if (!tracingEnabled()) return fn(OFF);
   const parent = options.parent ?? context.active();
   const span = tracer().startSpan(
     name,
     {
       kind: options.kind ?? SpanKind.INTERNAL,
       ...(options.attributes ? { attributes: options.attributes } : {}),
+      ...(options.links ? { links: options.links } : {}),
     },
     parent,
   );
