@@ -10,7 +10,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '@jigsaw/config';
 import {
   agencySystemToken,
-  aNhsNumber,
   anIncidentNotification,
   aPoliceSharingDecision,
   createTestDatabase,
@@ -20,12 +19,17 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
+import {
+  aChild,
+  aPupilOnRoll,
+  HILLSIDE,
+} from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
 import { eventually, getJson, postJson } from './support/http.js';
 import { freePort, ServiceProcess, startServices } from './support/service-process.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTEFACTS = join(repoRoot(), '.data/test-artifacts/console');
-const SCHOOL = 'urn:jigsaw:org:education:school-100001';
+const SCHOOL = HILLSIDE;
 
 interface AxeResult {
   violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
@@ -55,11 +59,13 @@ async function tabTo(page: Page, selector: string, most = 25): Promise<void> {
 describe('the console in a real browser', () => {
   let db: TestDatabase;
   let police: ServiceProcess;
+  let education: ServiceProcess;
   let view: ServiceProcess;
   let audit: ServiceProcess | undefined;
   let browser: Browser;
   let page: Page;
-  const nhsNumber = aNhsNumber();
+  const child = aChild();
+  const nhsNumber = child.nhsNumber;
   const shared = anIncidentNotification({
     nhsNumber,
     summary: 'Police attended a domestic abuse incident at home last night; the child was present.',
@@ -79,17 +85,30 @@ describe('the console in a real browser', () => {
     };
     // The console reads the access log from the audit service, which must let the console's origin in.
     const viewPort = await freePort();
-    const [startedPolice, startedAudit] = (await startServices(
+    const [startedPolice, startedEducation, startedAudit] = (await startServices(
       { ...env, CORS_ORIGINS: `http://127.0.0.1:${viewPort}` },
       'police',
+      'education',
       'audit',
-    )) as [ServiceProcess, ServiceProcess];
-    [police, audit] = [startedPolice, startedAudit];
+    )) as [ServiceProcess, ServiceProcess, ServiceProcess];
+    [police, education, audit] = [startedPolice, startedEducation, startedAudit];
     view = await ServiceProcess.start(
       'safeguarding-view',
       { ...env, CONSOLE_AUDIT_URL: startedAudit.url },
       [],
       viewPort,
+    );
+    // The child is on the school's roll first, so the incident is routed to the school.
+    const asSchool = { authorization: `Bearer ${agencySystemToken(HILLSIDE)}` };
+    const roll = aPupilOnRoll(child, { onRollFrom: '2021-09-01' });
+    expect((await postJson(`${education.url}/v1/events`, roll, asSchool)).status).toBe(202);
+    await eventually(
+      async () =>
+        (await db.pool.query(`SELECT 1 FROM view.chronology WHERE event->>'id' = $1`, [roll.id])).rowCount
+          ? true
+          : undefined,
+      30_000,
+      'the roll in the view',
     );
     const asPolice = { authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE)}` };
     for (const event of [shared, councilOnly]) {
@@ -112,7 +131,7 @@ describe('the console in a real browser', () => {
           `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`,
           asSocialWorker,
         );
-        if (r.status !== 200 || r.body.entries.length !== 2) {
+        if (r.status !== 200 || r.body.entries.length !== 3) {
           lastSeen = JSON.stringify(r.body).slice(0, 500);
           return undefined;
         }
@@ -129,7 +148,7 @@ describe('the console in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([police?.stop(), view?.stop(), audit?.stop()]);
+    await Promise.all([police?.stop(), education?.stop(), view?.stop(), audit?.stop()]);
     await db?.drop();
   });
 
@@ -162,7 +181,12 @@ describe('the console in a real browser', () => {
     // The council-only record and the police narrative stay out of the school's view.
     expect(timeline).not.toContain('Strategy discussion');
     expect(await page.content()).not.toContain('Police-only narrative');
-    expect(await page.locator('#timeline li').count()).toBe(1);
+    expect(await page.locator('#timeline li[data-agency="police"]').count()).toBe(1);
+    // The shared view, as the school may see it: its own roll, and the incident counted.
+    const view = await page.textContent('#view');
+    expect(view).toContain('On a school roll');
+    expect(view).toMatch(/Domestic abuse incidents\s*1/);
+    expect(view).not.toContain('CP-IS');
     // Focus moved to the result, for screen reader and keyboard users.
     expect(await page.evaluate('document.activeElement?.id')).toBe('child-title');
     expect(await axeViolations(page)).toEqual([]);
@@ -175,6 +199,36 @@ describe('the console in a real browser', () => {
     await page.waitForSelector('#alert:not([hidden])');
     expect(await page.textContent('#alert')).toContain('nhsNumber: fails the NHS number check digit');
     await page.screenshot({ path: join(ARTEFACTS, '3-problem.png'), fullPage: true });
+  });
+
+  it('works the school’s notifications inbox and acknowledges the Operation Encompass notification', async () => {
+    await tabTo(page, 'nav a[data-section="notifications"]');
+    await page.keyboard.press('Enter');
+    const row = page.locator('#inbox tr[data-notification]');
+    await eventually(
+      async () => {
+        if ((await row.count()) > 0) return true;
+        await page.keyboard.press('Enter'); // reopen the inbox until the notification has been raised
+        return undefined;
+      },
+      30_000,
+      'the notification in the inbox',
+    );
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Operation Encompass');
+    expect(await row.textContent()).toContain('Open');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTEFACTS, '4-inbox.png'), fullPage: true });
+
+    await tabTo(page, '#inbox button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#inbox tr[data-notification] >> text=Acknowledged');
+    expect(await page.textContent('#status')).toContain('acknowledged');
+    const { rows } = await db.pool.query<{ by: string }>(
+      `SELECT acknowledged_by->>'sub' AS by FROM view.notifications WHERE acknowledged_at IS NOT NULL`,
+    );
+    expect(rows).toEqual([{ by: 'console-designated-safeguarding-lead' }]);
+    await page.screenshot({ path: join(ARTEFACTS, '4b-acknowledged.png'), fullPage: true });
   });
 
   it('records each look in the access log', async () => {

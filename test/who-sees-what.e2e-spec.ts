@@ -85,6 +85,7 @@ const FULL_ENTRY = [
   'recordedAt',
   'sharing',
   'source',
+  'summary',
   'time',
   'type',
 ];

@@ -212,32 +212,74 @@ function agencyTag(agency) {
   });
 }
 
+const STATUS_NAMES = {
+  childProtectionPlan: 'Child protection plan',
+  lookedAfter: 'Looked after',
+  childInNeed: 'Child in need',
+  familyHelp: 'Family help',
+  schoolOnRoll: 'On a school roll',
+  electiveHomeEducation: 'Electively home educated',
+  missing: 'Missing',
+};
+const COUNT_NAMES = {
+  emergencyAttendances: 'Emergency attendances',
+  domesticAbuseIncidents: 'Domestic abuse incidents',
+  missingEpisodes: 'Missing episodes',
+  exclusions: 'Suspensions and exclusions',
+};
+const londonDate = (iso) =>
+  new Date(iso).toLocaleDateString('en-GB', { dateStyle: 'medium', timeZone: 'Europe/London' });
+
+function contactLine(contact) {
+  if (!contact) return '';
+  return [contact.name, contact.role, contact.team, contact.phone, contact.email].filter(Boolean).join(', ');
+}
+
+function statusText(status) {
+  const parts = [status.current ? 'Yes' : 'Ended'];
+  if (status.since) parts.push(`since ${londonDate(status.since)}`);
+  if (status.ended) parts.push(`ended ${londonDate(status.ended)}`);
+  const details = describe(status.details);
+  if (details) parts.push(details);
+  return parts.join(', ');
+}
+
 function renderView(view) {
   const container = $('view');
   container.replaceChildren();
   if (!view) return;
-  for (const flag of view.flags ?? []) {
+  const cpis = view.cpis;
+  if (cpis?.flagged) {
+    const on = [
+      cpis.childProtectionPlan?.current && 'on a child protection plan',
+      cpis.lookedAfter?.current && 'looked after',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     container.append(
       el(
         'div',
-        { class: 'flag', role: 'note' },
-        el('strong', { text: flag.title ?? label(flag.kind) }),
-        el('p', { text: describe(flag.detail ?? flag) }),
+        { class: 'flag', role: 'note', 'aria-label': 'CP-IS flag' },
+        el('strong', {
+          text: `CP-IS: this child is ${on || 'known to children’s services (within the last 12 months)'}`,
+        }),
+        el('p', {
+          text: `Call ${cpis.council?.organisation ?? 'the council'}: ${contactLine(cpis.council?.contact) || 'no contact given'}`,
+        }),
       ),
     );
   }
-  const statuses = view.statuses ?? {};
-  const statusItems = Object.entries(statuses).filter(([, v]) => v);
+  const statuses = Object.entries(view.statuses ?? {}).filter(([, s]) => s && (s.current || s.ended));
   container.append(
-    el('h3', { text: 'Current status' }),
-    statusItems.length === 0
-      ? el('p', { text: 'Nothing you may see shows a current status.' })
+    el('h3', { text: 'Status' }),
+    statuses.length === 0
+      ? el('p', { text: 'Nothing you may see shows a status.' })
       : el(
           'dl',
           {},
-          statusItems.flatMap(([name, value]) => [
-            el('dt', { text: label(name) }),
-            el('dd', { text: value === true ? 'Yes' : describe(value) }),
+          statuses.flatMap(([name, s]) => [
+            el('dt', { text: STATUS_NAMES[name] ?? label(name) }),
+            el('dd', { text: statusText(s) }),
           ]),
         ),
   );
@@ -254,27 +296,28 @@ function renderView(view) {
               'li',
               { 'data-agency': a.agency },
               agencyTag(a.agency),
-              ' ',
-              describe({ organisation: a.organisation, ...(a.leadPractitioner ?? {}) }),
+              ` ${a.organisation} (${a.records} record${a.records === 1 ? '' : 's'})`,
+              a.leadPractitioner ? el('br') : undefined,
+              a.leadPractitioner ? `Contact: ${contactLine(a.leadPractitioner)}` : undefined,
             ),
           ),
         ),
   );
-  const counts = view.counts ?? view.last12Months;
+  const counts = view.counts;
   if (counts) {
     container.append(
-      el('h3', { text: 'In the last 12 months' }),
+      el('h3', { text: `In the last 12 months (since ${londonDate(counts.since)})` }),
       el(
         'dl',
         {},
-        Object.entries(counts).flatMap(([name, n]) => [
-          el('dt', { text: label(name) }),
-          el('dd', { text: String(n) }),
+        Object.entries(COUNT_NAMES).flatMap(([key, name]) => [
+          el('dt', { text: name }),
+          el('dd', { text: String(counts[key] ?? 0) }),
         ]),
       ),
     );
   }
-  const signals = view.signals ?? view.riskSignals ?? [];
+  const signals = view.signals ?? [];
   container.append(
     el('h3', { text: 'Risk signals' }),
     signals.length === 0
@@ -282,15 +325,7 @@ function renderView(view) {
       : el(
           'ul',
           {},
-          signals.map((s) =>
-            el(
-              'li',
-              {},
-              el('strong', { text: s.title ?? label(s.kind ?? s.signal ?? 'signal') }),
-              ' ',
-              s.explanation ?? '',
-            ),
-          ),
+          signals.map((s) => el('li', {}, el('strong', { text: label(s.code) }), `: ${s.explanation}`)),
         ),
   );
 }
@@ -356,12 +391,23 @@ async function loadChronology(more) {
 
 // --- Notifications ----------------------------------------------------------------------------------
 
+const KIND_NAMES = {
+  'operation-encompass': 'Operation Encompass: domestic abuse incident',
+  'cp-is': 'CP-IS: unscheduled care attendance',
+  escalation: 'Escalation: not acknowledged in time',
+};
+
+/** The purpose to read under: the one chosen on the find form, else the first the token grants. */
+function currentPurpose() {
+  return $('purpose').value || (state.claims?.purposes ?? [])[0] || 'safeguarding';
+}
+
 async function loadInbox() {
   const inbox = $('inbox');
   try {
     say('Loading notifications…');
-    const page = await api('/v1/notifications');
-    const items = page.notifications ?? page.items ?? [];
+    const page = await api(`/v1/notifications?${new URLSearchParams({ purpose: currentPurpose() })}`);
+    const items = page.notifications ?? [];
     say('');
     if (items.length === 0) {
       inbox.replaceChildren(el('p', { text: 'No notifications for your organisation.' }));
@@ -393,41 +439,47 @@ async function loadInbox() {
   }
 }
 
+const londonTime = (iso) =>
+  new Date(iso).toLocaleString('en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/London',
+  });
+
 function notificationRow(n) {
-  const acknowledged = Boolean(n.acknowledgedAt ?? n.acknowledgement);
-  const due = n.dueBy ?? n.deadline ?? n.dueAt;
-  const what = n.title ?? label(n.kind ?? 'notification');
+  const acknowledged = Boolean(n.acknowledgement);
+  const what = KIND_NAMES[n.kind] ?? label(n.kind ?? 'notification');
+  const summary =
+    n.event?.data?.summary ?? (n.event ? label(n.event.type.split('.').slice(1).join(' ')) : '');
+  const known = n.child?.asKnownToYou;
+  const about = known?.name
+    ? `${known.name.given ?? ''} ${known.name.family ?? ''}`.trim()
+    : (n.child?.hubChildId ?? n.childId);
   const button = acknowledged
-    ? el('span', { text: 'Acknowledged' })
+    ? el('span', { text: `Acknowledged ${londonTime(n.acknowledgement.at)}` })
     : el(
         'button',
-        { type: 'button', class: 'secondary', 'data-id': n.id, 'aria-label': `Acknowledge: ${what}` },
+        { type: 'button', class: 'secondary', 'aria-label': `Acknowledge: ${what}` },
         'Acknowledge',
       );
   if (!acknowledged) button.addEventListener('click', () => void acknowledge(n.id));
   return el(
     'tr',
-    {},
-    el('td', {}, el('strong', { text: what }), n.summary ? el('p', { text: n.summary }) : undefined),
-    el('td', { text: n.childId ?? '' }),
-    el('td', {
-      text: due
-        ? new Date(due).toLocaleString('en-GB', {
-            dateStyle: 'medium',
-            timeStyle: 'short',
-            timeZone: 'Europe/London',
-          })
-        : '',
-    }),
-    el('td', { text: label(n.status ?? (acknowledged ? 'acknowledged' : 'new')) }),
+    { 'data-notification': n.id, 'data-agency': n.event?.agency },
+    el('td', {}, el('strong', { text: what }), summary ? el('p', { text: summary }) : undefined),
+    el('td', { text: about ?? '' }),
+    el('td', { text: n.dueAt ? londonTime(n.dueAt) : 'No deadline' }),
+    el('td', { text: label(n.status ?? 'open') }),
     el('td', {}, button),
   );
 }
 
 async function acknowledge(id) {
   try {
-    await api(`/v1/notifications/${encodeURIComponent(id)}/acknowledgement`, { method: 'POST', body: {} });
-    say('Notification acknowledged.');
+    await api(
+      `/v1/notifications/${encodeURIComponent(id)}/acknowledgement?${new URLSearchParams({ purpose: currentPurpose() })}`,
+      { method: 'POST', body: {} },
+    );
     await loadInbox();
     say('Notification acknowledged.');
     $('notifications-title').focus();

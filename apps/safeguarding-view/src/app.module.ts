@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
-import { IsOptional, IsUrl } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsUrl, Min } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
@@ -24,8 +25,16 @@ import { ConsoleController } from './console/console.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { hubEventsTopic } from './identity/identity.consumers.js';
 import { IdentityModule } from './identity/identity.module.js';
+import {
+  IsSchoolHolidays,
+  IsWebhookList,
+  NOTIFICATION_DEFAULTS as N,
+} from './notifications/notifications.config.js';
+import { NotificationsController, notificationProviders } from './notifications/notifications.providers.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
 import { readModelMigrations } from './read-models.js';
+import { ChildViewController } from './view/child-view.controller.js';
+import { ChildViewService } from './view/child-view.service.js';
 import { VIEW_SCHEMA } from './view-schema.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
@@ -35,6 +44,16 @@ export class SafeguardingViewConfig extends ServiceConfig {
   @IsOptional()
   @IsUrl({ require_tld: false })
   CONSOLE_AUDIT_URL?: string;
+
+  // Notifications (README, Notifications).
+  @IsSchoolHolidays() SCHOOL_HOLIDAYS = N.SCHOOL_HOLIDAYS;
+  @IsWebhookList() NOTIFICATION_WEBHOOKS = N.NOTIFICATION_WEBHOOKS;
+  @Type(() => Number) @IsInt() @Min(10) NOTIFICATION_TICK_MS = N.NOTIFICATION_TICK_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_RETRY_BASE_MS = N.NOTIFICATION_RETRY_BASE_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_RETRY_MAX_MS = N.NOTIFICATION_RETRY_MAX_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_MAX_ATTEMPTS = N.NOTIFICATION_MAX_ATTEMPTS;
+  @Type(() => Number) @IsInt() @Min(100) NOTIFICATION_HTTP_TIMEOUT_MS = N.NOTIFICATION_HTTP_TIMEOUT_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_MAX_AGE_DAYS = N.NOTIFICATION_MAX_AGE_DAYS;
 }
 
 @Module({})
@@ -61,7 +80,13 @@ export class AppModule {
         }),
         IdentityModule,
       ],
-      controllers: [ChronologyController, FindChildController, ConsoleController],
+      controllers: [
+        ChronologyController,
+        FindChildController,
+        ConsoleController,
+        ChildViewController,
+        NotificationsController,
+      ],
       providers: [
         {
           provide: IdentityRegistry,
@@ -77,10 +102,12 @@ export class AppModule {
             createEventStore(c, pool, kurrentdb),
         },
         AccessLog,
+        ChildViewService,
         // Global: every route but health needs a practitioner token and a purpose it grants.
         TokenVerifier,
         { provide: APP_GUARD, useClass: PractitionerGuard },
         ProjectionConsumer,
+        ...notificationProviders,
       ],
     };
   }

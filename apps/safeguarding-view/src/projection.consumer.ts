@@ -11,6 +11,7 @@ import { AGENCIES, SchemaRegistry } from '@jigsaw/envelope';
 import { agencyTopic, deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
+import { NotificationsProjection } from './notifications/notifications.projection.js';
 import { readModelProjections } from './read-models.js';
 import { VIEW_SCHEMA } from './view-schema.js';
 
@@ -30,8 +31,16 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly messaging: KafkaMessaging,
     schemas: SchemaRegistry,
+    notifications: NotificationsProjection,
   ) {
-    this.runner = new ProjectionRunner(pool, VIEW_SCHEMA, readModelProjections({ pool }), schemas);
+    // Notifications react to the read models' events rather than being one: acknowledgements, escalations
+    // and deliveries are not rebuilt from history, so they are not in VIEW_READ_MODELS.
+    this.runner = new ProjectionRunner(
+      pool,
+      VIEW_SCHEMA,
+      [...readModelProjections({ pool }), notifications],
+      schemas,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -11,6 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
 import { PinoLoggerService, startTelemetry, stopTelemetry } from '@jigsaw/telemetry';
 import { httpTelemetry, metricsRoute } from './http-telemetry.js';
+import { setupOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { createValidationPipe } from './validation.js';
 
@@ -57,6 +58,7 @@ export async function bootstrapService(
     { bodyParser: false, logger: new PinoLoggerService(logger) },
   );
   configureHttp(app);
+  setupOpenApi(app, name);
   await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   logger.info({ context: 'http' }, `listening on http://127.0.0.1:${address.port}`);

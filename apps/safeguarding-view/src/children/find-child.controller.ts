@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentViewer } from '@jigsaw/auth';
+import { PURPOSES } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import type { Viewer } from '@jigsaw/sharing';
@@ -8,11 +10,16 @@ import { AccessLog } from '../access/access-log.js';
 import { ChildLinks } from '../identity/child-links.js';
 import { retiredNumber } from './child-ref.js';
 import { recordAccessed, type ChildLookup } from '../access/record-accessed.event.js';
+import { FIND_CHILD_EXAMPLE } from '../openapi/examples.js';
+import { ApiProblems } from '../openapi/problems.js';
+import { FIND_CHILD_SCHEMA } from '../openapi/schemas.js';
 
 /**
  * Finds a child's hub id by NHS number or UPN. Finding a child is itself a read, so it is logged;
  * a search that finds nobody (or only a retired number) reveals nothing and has no child to log it against.
  */
+@ApiTags('children')
+@ApiBearerAuth()
 @Controller('v1/children')
 export class FindChildController {
   constructor(
@@ -22,6 +29,19 @@ export class FindChildController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: "Find a child's hub id by NHS number or UPN",
+    description: 'Give exactly one identifier. Finding a child is a read, and is recorded in the access log.',
+  })
+  @ApiQuery({
+    name: 'purpose',
+    schema: { type: 'string', enum: [...PURPOSES], example: 'safeguarding' },
+    description: 'Why you are reading; your token must grant it.',
+  })
+  @ApiQuery({ name: 'nhsNumber', required: false, type: String, example: '9434765919' })
+  @ApiQuery({ name: 'upn', required: false, type: String, example: 'B801200005001' })
+  @ApiOkResponse({ description: 'The hub child id.', schema: FIND_CHILD_SCHEMA, example: FIND_CHILD_EXAMPLE })
+  @ApiProblems('/v1/children', 400, 401, 403, 404)
   async find(
     @Query('nhsNumber') nhsNumber: unknown,
     @Query('upn') upn: unknown,

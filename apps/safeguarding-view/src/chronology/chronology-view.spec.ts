@@ -99,4 +99,37 @@ describe('chronologyFor', () => {
   it('shows nothing, and logs nothing shown, to a purpose the records were not shared for', () => {
     expect(chronologyFor(viewer({ purpose: 'health-care' }), rows, now)).toEqual({ entries: [], shown: [] });
   });
+
+  it("sums each entry up from the viewer's own cut: the school reads the summary, never the narrative", () => {
+    const { entries } = chronologyFor(viewer({}), rows, now);
+    expect(entries[0]?.summary).toBe(
+      'Domestic abuse incident: Police attended a domestic abuse incident at home; the child was present.',
+    );
+    const skeletons = chronologyFor(
+      viewer({
+        agency: 'council',
+        organisation: 'urn:jigsaw:org:council:leeds',
+        role: 'auditor',
+        purpose: 'audit',
+      }),
+      rows,
+      now,
+    ).entries;
+    expect(skeletons.map((e) => e.summary)).toEqual([
+      'Domestic abuse incident',
+      'Domestic abuse incident',
+      'Domestic abuse incident',
+    ]);
+  });
+
+  it('applies control events given apart from the page: a retraction on a later page still hides its record', () => {
+    const page = [row(incident, 50), row(retracted, 30)];
+    expect(chronologyFor(viewer({}), page, now).entries.map((e) => e.id)).toEqual([
+      incident.id,
+      retracted.id,
+    ]);
+    expect(chronologyFor(viewer({}), page, now, [row(retraction, 20)]).entries.map((e) => e.id)).toEqual([
+      incident.id,
+    ]);
+  });
 });

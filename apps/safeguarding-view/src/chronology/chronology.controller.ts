@@ -1,19 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentViewer } from '@jigsaw/auth';
 import type { Pool } from '@jigsaw/database';
-import type { RecordedEvent } from '@jigsaw/envelope';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
-import { recordAccessed, type ChildLookup } from '../access/record-accessed.event.js';
+import { recordAccessed } from '../access/record-accessed.event.js';
 import { ChildRefResolver } from '../children/child-ref.js';
+import { CHRONOLOGY_EXAMPLES } from '../openapi/examples.js';
+import { ApiProblems } from '../openapi/problems.js';
+import { CHRONOLOGY_PAGE_SCHEMA } from '../openapi/schemas.js';
 import { VIEW_SCHEMA } from '../view-schema.js';
-import { chronologyFor, type ChronologyEntry } from './chronology-view.js';
+import { readChronologyPage } from './chronology-page.js';
+import { ChronologyQueryDto, MAX_LIMIT, pageRequestOf } from './chronology-query.js';
+import type { ChronologyEntry } from './chronology-view.js';
+import { lookupOf } from './chronology.reads.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export interface ChronologyResponse {
+  childId: string;
+  purpose: string;
+  entries: ChronologyEntry[];
+  nextCursor?: string;
+}
 
 /** Every route here sits behind PractitionerGuard (APP_GUARD), which also checks `?purpose=`. */
+@ApiTags('children')
+@ApiBearerAuth()
 @Controller('v1/children')
 export class ChronologyController {
   constructor(
@@ -24,29 +37,46 @@ export class ChronologyController {
 
   /** The child's multi-agency chronology as this viewer may see it for this purpose; the read is logged first. */
   @Get(':ref/chronology')
+  @ApiOperation({
+    summary: "The child's multi-agency chronology, a page at a time",
+    description:
+      'Entries in the order they happened, each saying which agency, when, and a one-line summary, cut to ' +
+      `what you may see for this purpose. Pages of \`limit\` entries (at most ${MAX_LIMIT}); pass the answer's ` +
+      '`nextCursor` as `cursor` for the next. Filters by agency, event type and dates. Each page read is ' +
+      'recorded in the access log, with exactly the entries it showed, before the answer leaves.',
+  })
+  @ApiParam({
+    name: 'ref',
+    description: 'The child: an NHS number or a hub child id.',
+    example: '9434765919',
+  })
+  @ApiOkResponse({
+    description: 'One page of entries.',
+    content: { 'application/json': { schema: CHRONOLOGY_PAGE_SCHEMA, examples: CHRONOLOGY_EXAMPLES } },
+  })
+  @ApiProblems('/v1/children/9434765919/chronology', 400, 401, 403, 404)
   async chronology(
     @Param('ref') ref: string,
+    @Query() query: ChronologyQueryDto,
     @CurrentViewer() viewer: Viewer,
-  ): Promise<{ childId: string; purpose: string; entries: ChronologyEntry[] }> {
+  ): Promise<ChronologyResponse> {
+    const request = pageRequestOf(query);
     const childId = await this.children.resolve(ref);
-    const { rows } = await this.pool.query<{ occurred_at: Date; recorded_at: Date; event: RecordedEvent }>(
-      `SELECT occurred_at, recorded_at, event FROM "${VIEW_SCHEMA}".chronology
-       WHERE child_id = ANY($1::uuid[]) ORDER BY occurred_at, event_key`,
-      [await this.children.membersOf(childId)],
-    );
     const now = new Date();
-    const { entries, shown } = chronologyFor(
-      viewer,
-      rows.map((row) => ({ occurredAt: row.occurred_at, recordedAt: row.recorded_at, event: row.event })),
-      now,
-    );
-    const lookup: ChildLookup = UUID.test(ref) ? 'hub-child-id' : 'nhs-number';
+    // Every hub child id linked into this child: merged records read as one child's.
+    const members = await this.children.membersOf(childId);
+    const page = await readChronologyPage(this.pool, VIEW_SCHEMA, members, viewer, request, now);
     await this.accessLog.record(
       recordAccessed(
-        { id: `access-${randomUUID()}`, now, viewer, view: 'chronology', childId, lookup },
-        shown,
+        { id: `access-${randomUUID()}`, now, viewer, view: 'chronology', childId, lookup: lookupOf(ref) },
+        page.shown,
       ),
     );
-    return { childId, purpose: viewer.purpose, entries };
+    return {
+      childId,
+      purpose: viewer.purpose,
+      entries: page.entries,
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
   }
 }

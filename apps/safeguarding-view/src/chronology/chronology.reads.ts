@@ -1,0 +1,105 @@
+import type { Pool } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
+import { CONTROL_EVENT_TYPES, SHARING_DECLINED_ACTION } from '@jigsaw/sharing';
+import type { ChildLookup } from '../access/record-accessed.event.js';
+import type { ChronologyRow } from './chronology-view.js';
+import type { ChronologyCursor, ChronologyPageRequest } from './chronology-query.js';
+
+interface Row {
+  occurred_at: Date;
+  recorded_at: Date;
+  event: RecordedEvent;
+}
+
+/** A row with its place in the chronology's order, for the next page's cursor. */
+export interface PositionedRow extends ChronologyRow {
+  position: ChronologyCursor;
+}
+
+/** Control events shape other records; the ledger needs every one of them for the child. */
+const CONTROL_TYPES = [...CONTROL_EVENT_TYPES];
+/** Control events that are entries in their own right (decisions not to share) are not among these. */
+const NOT_ENTRIES = CONTROL_EVENT_TYPES.filter((type) => !type.endsWith(`.${SHARING_DECLINED_ACTION}`));
+
+const toRow = (row: Row): ChronologyRow => ({
+  occurredAt: row.occurred_at,
+  recordedAt: row.recorded_at,
+  event: row.event,
+});
+
+/**
+ * Every event recorded under any of `members` (the hub child ids linked into one child), in the
+ * chronology's order: one indexed read (chronology_by_child).
+ */
+export async function readChildRows(
+  pool: Pool,
+  schema: string,
+  members: readonly string[],
+): Promise<ChronologyRow[]> {
+  const { rows } = await pool.query<Row>(
+    `SELECT occurred_at, recorded_at, event FROM "${schema}".chronology
+     WHERE child_id = ANY($1::uuid[]) ORDER BY occurred_at, event_key`,
+    [members],
+  );
+  return rows.map(toRow);
+}
+
+/** The child's control events (corrections, retractions, restrictions, markers), whatever page is read. */
+export async function readControlRows(
+  pool: Pool,
+  schema: string,
+  members: readonly string[],
+): Promise<ChronologyRow[]> {
+  const { rows } = await pool.query<Row>(
+    `SELECT occurred_at, recorded_at, event FROM "${schema}".chronology
+     WHERE child_id = ANY($1::uuid[]) AND type = ANY($2::text[])`,
+    [members, CONTROL_TYPES],
+  );
+  return rows.map(toRow);
+}
+
+/**
+ * Up to `fetch` entry rows after `after`, in order, with the page's filters applied in SQL. Only the
+ * clauses in use are written, so the row comparison can bound the index scan.
+ */
+export async function readEntryRows(
+  pool: Pool,
+  schema: string,
+  members: readonly string[],
+  request: Omit<ChronologyPageRequest, 'limit'>,
+  fetch: number,
+): Promise<PositionedRow[]> {
+  const params: unknown[] = [members, NOT_ENTRIES];
+  const where = ['child_id = ANY($1::uuid[])', 'type <> ALL($2::text[])'];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (request.after) {
+    where.push(
+      `(occurred_at, event_key) > (${param(request.after.at)}::timestamptz, ${param(request.after.key)}::text)`,
+    );
+  }
+  if (request.agencies) where.push(`agency = ANY(${param(request.agencies)}::text[])`);
+  if (request.types) where.push(`type = ANY(${param(request.types)}::text[])`);
+  if (request.from) where.push(`occurred_at >= ${param(request.from)}::timestamptz`);
+  if (request.to)
+    where.push(`occurred_at ${request.to.inclusive ? '<=' : '<'} ${param(request.to.at)}::timestamptz`);
+  const { rows } = await pool.query<Row & { position_at: string; event_key: string }>(
+    `SELECT occurred_at, recorded_at, event, event_key,
+            to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at
+     FROM "${schema}".chronology
+     WHERE ${where.join(' AND ')}
+     ORDER BY occurred_at, event_key
+     LIMIT ${param(fetch)}`,
+    params,
+  );
+  return rows.map((row) => ({ ...toRow(row), position: { at: row.position_at, key: row.event_key } }));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** How the request named the child, for the access log (never the identifier itself). */
+export function lookupOf(ref: string): ChildLookup {
+  return UUID.test(ref) ? 'hub-child-id' : 'nhs-number';
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
+import { eventKeyOf } from '@jigsaw/projection';
+import {
+  eventKey,
+  foldSharingLedger,
+  sharingStateIn,
+  type SharingLedger,
+  type SharingState,
+} from '@jigsaw/sharing';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Everything the hub holds about one child, in the order it recorded it, with where each record's sharing stands. */
+export class ChildHistory {
+  readonly events: readonly RecordedEvent[];
+  readonly ledger: SharingLedger;
+  private readonly byKey: ReadonlyMap<string, RecordedEvent>;
+
+  constructor(events: readonly RecordedEvent[]) {
+    // Recorded order, as the chronology folds its ledger: a control event applies only to a record already seen.
+    const unique = new Map(events.map((e) => [eventKeyOf(e), e]));
+    this.events = [...unique.values()].sort(
+      (a, b) =>
+        Date.parse(a.recordedtime) - Date.parse(b.recordedtime) || eventKeyOf(a).localeCompare(eventKeyOf(b)),
+    );
+    this.ledger = foldSharingLedger(this.events);
+    this.byKey = unique;
+  }
+
+  /** By `eventKeyOf` (`<source>|<id>`), the key read models store. */
+  find(key: string): RecordedEvent | undefined {
+    return this.byKey.get(key);
+  }
+
+  stateOf(event: RecordedEvent): SharingState | undefined {
+    return sharingStateIn(this.ledger, eventKey(event.source, event.id));
+  }
+
+  /**
+   * The record's data with its corrections applied, or undefined when it no longer stands: retracted as
+   * entered in error, consent withdrawn, or restricted. Notifications never act on such a record.
+   */
+  standingData(event: RecordedEvent): Record<string, unknown> | undefined {
+    const state = this.stateOf(event);
+    if (!state || state.retracted || state.withdrawn || state.restricted) return undefined;
+    return { ...(isRecord(event.data) ? event.data : {}), ...state.corrections };
+  }
+
+  /** Standing records of these types, with their effective data, in recorded order. */
+  standing(...types: string[]): { event: RecordedEvent; data: Record<string, unknown> }[] {
+    return this.events.flatMap((event) => {
+      if (!types.includes(event.type)) return [];
+      const data = this.standingData(event);
+      return data ? [{ event, data }] : [];
+    });
+  }
+
+  /** The latest record an organisation itself made about the child: how it knows the child. */
+  latestBy(organisation: string): RecordedEvent | undefined {
+    return this.events.findLast((e) => e.source === organisation);
+  }
+}
+
+/** Anything that runs SQL: a pool or a client inside a transaction. */
+export interface Queryable {
+  query: PoolClient['query'];
+}
+
+/**
+ * Reads a child's history from the chronology read model, which holds every shared event whole. All
+ * per-child reads of notifications go through here, so that following identity links is one change.
+ * Runs with the read models' schema first on the search path.
+ */
+@Injectable()
+export class ChildHistoryReader {
+  async read(db: Queryable, childId: string, extra: readonly RecordedEvent[] = []): Promise<ChildHistory> {
+    return (await this.readMany(db, [childId], extra)).get(childId)!;
+  }
+
+  /** Several children's histories in one query, by child id. */
+  async readMany(
+    db: Queryable,
+    childIds: readonly string[],
+    extra: readonly RecordedEvent[] = [],
+  ): Promise<Map<string, ChildHistory>> {
+    const membersOf = new Map<string, string[]>();
+    for (const childId of new Set(childIds)) membersOf.set(childId, await this.membersOf(db, childId));
+    const all = [...new Set([...membersOf.values()].flat())];
+    const { rows } = await db.query<{ child_id: string; event: RecordedEvent }>(
+      'SELECT child_id, event FROM chronology WHERE child_id = ANY($1::uuid[])',
+      [all],
+    );
+    const byChild = new Map<string, RecordedEvent[]>();
+    // Events of the batch being applied may not be in the chronology yet, whatever the projections' order.
+    for (const { child_id, event } of [
+      ...rows,
+      ...extra.map((event) => ({ child_id: event.childid, event })),
+    ]) {
+      const list = byChild.get(child_id);
+      if (list) list.push(event);
+      else byChild.set(child_id, [event]);
+    }
+    const histories = new Map<string, ChildHistory>();
+    for (const [childId, members] of membersOf) {
+      histories.set(childId, new ChildHistory(members.flatMap((m) => byChild.get(m) ?? [])));
+    }
+    return histories;
+  }
+
+  /**
+   * Serialises notification decisions per child until the transaction ends: a plan and an attendance
+   * applied side by side must not each miss the other. Locks in one sorted order, so never deadlocks.
+   */
+  async lock(tx: Queryable, childIds: readonly string[]): Promise<void> {
+    const members = new Set<string>();
+    for (const childId of new Set(childIds))
+      for (const m of await this.membersOf(tx, childId)) members.add(m);
+    const sorted = [...members].sort();
+    if (sorted.length === 0) return;
+    // unnest yields the array's order, and the lock is taken row by row as it goes.
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('jigsaw.notifications:' || id, 0))
+       FROM unnest($1::text[]) AS t(id)`,
+      [sorted],
+    );
+  }
+
+  /**
+   * The hub child ids linked into the same child as this one, itself included: ChildLinks.membersOf's
+   * question, asked on the caller's connection. ChildLinks reads through the pool, and from inside a
+   * transaction that takes a second connection per child, which under load can starve the pool.
+   */
+  private async membersOf(db: Queryable, childId: string): Promise<string[]> {
+    const { rows } = await db.query<{ child_id: string }>(
+      `SELECT m.child_id::text FROM child_members m
+       WHERE m.canonical_id = (SELECT canonical_id FROM child_members WHERE child_id = $1)
+       ORDER BY m.child_id`,
+      [childId],
+    );
+    return rows.length > 0 ? rows.map((r) => r.child_id) : [childId];
+  }
+}

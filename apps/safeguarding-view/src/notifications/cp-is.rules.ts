@@ -1,0 +1,150 @@
+import type { RecordedEvent } from '@jigsaw/envelope';
+import { eventKeyOf } from '@jigsaw/projection';
+import {
+  CHILD_PROTECTION_PLAN_ENDED,
+  CHILD_PROTECTION_PLAN_STARTED,
+  LOOKED_AFTER_ENDED,
+  LOOKED_AFTER_STARTED,
+  UNSCHEDULED_CARE_ATTENDED,
+} from '@jigsaw/sharing';
+import type { ChildHistory } from './child-history.js';
+import type { CareStatusSummary, NewNotification } from './notification.js';
+import { mayReceive, recipientOf } from './recipients.js';
+import { isIsoDate, londonDateOf } from './school-calendar.js';
+
+export const CARE_STATUS_TYPES = [
+  CHILD_PROTECTION_PLAN_STARTED,
+  CHILD_PROTECTION_PLAN_ENDED,
+  LOOKED_AFTER_STARTED,
+  LOOKED_AFTER_ENDED,
+] as const;
+
+/** Events that can complete a CP-IS match, whichever of the two the hub hears of first. */
+export const CP_IS_TYPES: ReadonlySet<string> = new Set([UNSCHEDULED_CARE_ATTENDED, ...CARE_STATUS_TYPES]);
+
+/** CP-IS keeps flagging a child for 12 months after the plan or period of care ends (DOMAIN.md). */
+export const MONTHS_SHOWN_AFTER_END = 12;
+
+/** A plan or period of care as the council recorded it, keyed by council, kind and start date. */
+export interface CareStatus {
+  kind: CareStatusSummary['kind'];
+  council: string;
+  startDate: string;
+  endDate?: string;
+  contact?: CareStatusSummary['contact'];
+  /** `<source>|<id>` of the records it comes from. */
+  events: string[];
+}
+
+const KIND_OF: Record<(typeof CARE_STATUS_TYPES)[number], CareStatus['kind']> = {
+  [CHILD_PROTECTION_PLAN_STARTED]: 'child-protection-plan',
+  [CHILD_PROTECTION_PLAN_ENDED]: 'child-protection-plan',
+  [LOOKED_AFTER_STARTED]: 'looked-after',
+  [LOOKED_AFTER_ENDED]: 'looked-after',
+};
+
+const dateIn = (data: Record<string, unknown>, field: string): string | undefined => {
+  const value = data[field];
+  return typeof value === 'string' && isIsoDate(value) ? value : undefined;
+};
+
+function contactIn(data: Record<string, unknown>): CareStatus['contact'] {
+  const c = data['contact'] as Record<string, unknown> | undefined;
+  if (typeof c !== 'object' || c === null) return undefined;
+  const { team, phone, outOfHoursPhone } = c;
+  if (typeof team !== 'string' || typeof phone !== 'string' || typeof outOfHoursPhone !== 'string') {
+    return undefined;
+  }
+  return { team, phone, outOfHoursPhone };
+}
+
+/** Plans and periods of care that still stand (not retracted, corrections applied). */
+export function careStatuses(history: ChildHistory): CareStatus[] {
+  const statuses = new Map<string, CareStatus>();
+  for (const { event, data } of history.standing(...CARE_STATUS_TYPES)) {
+    const kind = KIND_OF[event.type as keyof typeof KIND_OF];
+    const startDate = dateIn(data, 'startDate');
+    if (!startDate) continue;
+    const key = `${event.source}|${kind}|${startDate}`;
+    const status = statuses.get(key) ?? { kind, council: event.source, startDate, events: [] };
+    status.events.push(eventKeyOf(event));
+    if (event.type === CHILD_PROTECTION_PLAN_STARTED) status.contact = contactIn(data) ?? status.contact;
+    if (event.type === CHILD_PROTECTION_PLAN_ENDED || event.type === LOOKED_AFTER_ENDED) {
+      const endDate = dateIn(data, 'endDate');
+      if (endDate) status.endDate = endDate;
+    }
+    statuses.set(key, status);
+  }
+  return [...statuses.values()];
+}
+
+function addYear(date: string): string {
+  // 29 February plus a year: compared as text, `YYYY-02-29` still sorts between the 28th and 1 March.
+  return `${String(Number(date.slice(0, 4)) + MONTHS_SHOWN_AFTER_END / 12).padStart(4, '0')}${date.slice(4)}`;
+}
+
+/** How a status stood on a London date: in force, ended within the months CP-IS keeps showing it, or neither. */
+export function standingOn(status: CareStatus, date: string): 'in-force' | 'recently-ended' | undefined {
+  if (date < status.startDate) return undefined;
+  if (!status.endDate || date <= status.endDate) return 'in-force';
+  return date <= addYear(status.endDate) ? 'recently-ended' : undefined;
+}
+
+/** When the child arrived, from the attendance's own time, else the envelope's. */
+export function arrivedAtOf(event: RecordedEvent, data: Record<string, unknown>): Date | undefined {
+  const value = typeof data['arrivedAt'] === 'string' ? data['arrivedAt'] : event.time;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
+/**
+ * CP-IS: every standing unscheduled care attendance by a child who was, on the day, on a child protection
+ * plan or looked after (or had been within 12 months) becomes a notification to each council that recorded
+ * such a status, when that council may see the attendance. Deciding from the whole history makes the
+ * answer the same whichever of the attendance and the status the hub heard of first.
+ */
+export function decideCpIs(
+  history: ChildHistory,
+  now: Date,
+  options: { notBefore: Date; attendanceKeys?: ReadonlySet<string> },
+): NewNotification[] {
+  const statuses = careStatuses(history);
+  if (statuses.length === 0) return [];
+  const notifications: NewNotification[] = [];
+  for (const { event, data } of history.standing(UNSCHEDULED_CARE_ATTENDED)) {
+    const key = eventKeyOf(event);
+    if (options.attendanceKeys && !options.attendanceKeys.has(key)) continue;
+    const arrivedAt = arrivedAtOf(event, data);
+    if (!arrivedAt || arrivedAt < options.notBefore) continue;
+    const day = londonDateOf(arrivedAt);
+    const byCouncil = new Map<string, { status: CareStatus; standing: 'in-force' | 'recently-ended' }[]>();
+    for (const status of statuses) {
+      const standing = standingOn(status, day);
+      if (!standing) continue;
+      byCouncil.set(status.council, [...(byCouncil.get(status.council) ?? []), { status, standing }]);
+    }
+    for (const [council, matched] of [...byCouncil].sort(([a], [b]) => a.localeCompare(b))) {
+      const recipient = recipientOf(council);
+      if (!recipient || !mayReceive(recipient, event, history, now)) continue;
+      notifications.push({
+        dedupeKey: `cp-is|${key}|${council}`,
+        kind: 'cp-is',
+        childId: event.childid,
+        triggerEventKey: key,
+        recipient,
+        route: 'responsible-council',
+        details: {
+          careStatuses: matched.map(({ status, standing }) => ({
+            kind: status.kind,
+            startDate: status.startDate,
+            ...(status.endDate ? { endDate: status.endDate } : {}),
+            inForce: standing === 'in-force',
+            ...(status.contact ? { contact: status.contact } : {}),
+          })),
+          statusEvents: matched.flatMap(({ status }) => status.events),
+        },
+      });
+    }
+  }
+  return notifications;
+}

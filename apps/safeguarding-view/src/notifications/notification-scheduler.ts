@@ -1,0 +1,55 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { SERVICE_CONFIG } from '@jigsaw/platform';
+import { DeliveryDispatcher } from './delivery-dispatcher.js';
+import { Escalator } from './escalator.js';
+import type { NotificationSettings } from './notifications.config.js';
+
+/**
+ * The notifications' clockwork: each tick escalates what fell due and attempts the deliveries due. The
+ * service ticks every NOTIFICATION_TICK_MS; tests call `tick()` with the clock where they want it.
+ */
+@Injectable()
+export class NotificationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('notification-scheduler');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly settings: NotificationSettings,
+    private readonly escalator: Escalator,
+    private readonly dispatcher: DeliveryDispatcher,
+  ) {}
+
+  /** One round: escalations first, so that an escalation's deliveries go out in the same round. */
+  async tick(): Promise<{ escalated: number; attempted: number }> {
+    const escalated = await this.escalator.escalateOverdue();
+    const attempted = await this.dispatcher.dispatchDue();
+    return { escalated, attempted };
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .catch((error: unknown) => this.logger.error(`tick failed: ${(error as Error).message}`))
+        .finally(() => this.schedule());
+    }, this.settings.NOTIFICATION_TICK_MS);
+  }
+}

@@ -1,0 +1,166 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { PoolClient } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
+import { SERVICE_CONFIG } from '@jigsaw/platform';
+import { eventKeyOf, type Projection } from '@jigsaw/projection';
+import {
+  isControlEvent,
+  KEY_ADULT_REGISTERED,
+  PUPIL_ON_ROLL,
+  UNSCHEDULED_CARE_ATTENDED,
+} from '@jigsaw/sharing';
+import { ChildHistoryReader, type Queryable } from './child-history.js';
+import { CLOCK, type Clock } from './clock.js';
+import { CP_IS_TYPES, decideCpIs } from './cp-is.rules.js';
+import type { NewNotification } from './notification.js';
+import { queueRecalls, storeNotifications } from './notification-store.js';
+import { parseWebhooks, type NotificationSettings } from './notifications.config.js';
+import {
+  decideEncompass,
+  DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
+  EDUCATION_PLACEMENT_TYPES,
+  type KnownSchool,
+} from './operation-encompass.rules.js';
+import { SchoolCalendar } from './school-calendar.js';
+
+const DAY_MS = 86_400_000;
+
+/** Control actions after which a notification about the record must be taken back. */
+const RECALLING_ACTIONS = ['record-retracted', 'consent-withdrawn', 'record-restricted'];
+
+function isRecalling(event: RecordedEvent): boolean {
+  return (
+    isControlEvent(event.type) && RECALLING_ACTIONS.includes(event.type.slice(event.type.indexOf('.') + 1))
+  );
+}
+
+/** Types that may raise a notification, or change whom one goes to. */
+const RELEVANT: ReadonlySet<string> = new Set([
+  ...CP_IS_TYPES,
+  DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
+  ...EDUCATION_PLACEMENT_TYPES,
+]);
+
+/**
+ * Raises CP-IS and Operation Encompass notifications from the events the view consumes, inside the
+ * projection runner's transaction: a notification and its webhook delivery commit with the event's
+ * applied mark, or not at all, so a crash can neither lose one nor, on redelivery, raise it twice.
+ */
+@Injectable()
+export class NotificationsProjection implements Projection {
+  readonly name = 'notifications';
+  private readonly logger = new Logger('notifications');
+  private readonly calendar: SchoolCalendar;
+  private readonly webhookOrganisations: ReadonlySet<string>;
+  private readonly maxAgeMs: number;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) settings: NotificationSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly children: ChildHistoryReader,
+  ) {
+    this.calendar = SchoolCalendar.fromConfig(settings.SCHOOL_HOLIDAYS);
+    this.webhookOrganisations = new Set(
+      parseWebhooks(settings.NOTIFICATION_WEBHOOKS).map((w) => w.organisation),
+    );
+    this.maxAgeMs = settings.NOTIFICATION_MAX_AGE_DAYS * DAY_MS;
+  }
+
+  apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
+    return this.applyMany(tx, [event]);
+  }
+
+  async applyMany(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+    await this.recall(tx, events.filter(isRecalling));
+    const relevant = events.filter((e) => RELEVANT.has(e.type));
+    if (relevant.length === 0) return;
+    await this.learnSchools(tx, relevant);
+    const triggers = relevant.filter(
+      (e) => CP_IS_TYPES.has(e.type) || e.type === DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
+    );
+    if (triggers.length === 0) return;
+    await this.children.lock(
+      tx,
+      triggers.map((e) => e.childid),
+    );
+    const now = this.clock.now();
+    const notBefore = new Date(now.getTime() - this.maxAgeMs);
+    const histories = await this.children.readMany(
+      tx,
+      triggers.map((e) => e.childid),
+      events,
+    );
+    const decided: NewNotification[] = [];
+    for (const event of triggers) {
+      const history = histories.get(event.childid)!;
+      try {
+        if (event.type === DOMESTIC_ABUSE_INCIDENT_NOTIFIED) {
+          const schoolByUrn = await this.schoolDirectory(tx, event);
+          const notification = decideEncompass(event, history, {
+            now,
+            calendar: this.calendar,
+            notBefore,
+            schoolByUrn,
+          });
+          if (notification) decided.push(notification);
+        } else {
+          decided.push(
+            ...decideCpIs(history, now, {
+              notBefore,
+              // An attendance is matched on its own; a new status is matched against every attendance.
+              ...(event.type === UNSCHEDULED_CARE_ATTENDED
+                ? { attendanceKeys: new Set([eventKeyOf(event)]) }
+                : {}),
+            }),
+          );
+        }
+      } catch (error) {
+        // A deadline beyond any school day is a configuration fault; never block the projection on it.
+        this.logger.error(`no notification for ${eventKeyOf(event)}: ${(error as Error).message}`);
+      }
+    }
+    await storeNotifications(tx, decided, now, (organisation) => this.webhookOrganisations.has(organisation));
+  }
+
+  /**
+   * An owner took a record back: recipients who may have had a notification about it by webhook are
+   * told. The inbox needs nothing: it cuts each notification at read time, and shows none about it now.
+   */
+  private async recall(tx: Queryable, controls: readonly RecordedEvent[]): Promise<void> {
+    for (const control of controls) {
+      const target = (control.data as { targetEventId?: unknown }).targetEventId;
+      if (typeof target !== 'string') continue;
+      const key = eventKeyOf({ source: control.source, id: target });
+      await queueRecalls(tx, key, control.source, this.clock.now());
+    }
+  }
+
+  /** Remembers which organisation each school URN is, so a force's school URN can be addressed. */
+  private async learnSchools(tx: Queryable, events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type !== PUPIL_ON_ROLL && event.type !== KEY_ADULT_REGISTERED) continue;
+      const school = (event.data as { school?: { urn?: unknown; name?: unknown } }).school;
+      if (typeof school?.urn !== 'string' || typeof school.name !== 'string') continue;
+      await tx.query(
+        `INSERT INTO notification_schools (urn, organisation, name, seen_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (urn) DO UPDATE SET organisation = EXCLUDED.organisation, name = EXCLUDED.name,
+           seen_at = EXCLUDED.seen_at
+         WHERE notification_schools.seen_at <= EXCLUDED.seen_at`,
+        [school.urn, event.source, school.name, event.recordedtime],
+      );
+    }
+  }
+
+  private async schoolDirectory(
+    tx: Queryable,
+    incident: RecordedEvent,
+  ): Promise<(urn: string) => KnownSchool | undefined> {
+    const urn = (incident.data as { schoolUrn?: unknown }).schoolUrn;
+    if (typeof urn !== 'string') return () => undefined;
+    const { rows } = await tx.query<KnownSchool>(
+      'SELECT urn, organisation, name FROM notification_schools WHERE urn = $1',
+      [urn],
+    );
+    return (wanted) => rows.find((r) => r.urn === wanted);
+  }
+}

@@ -1,0 +1,25 @@
+import type { Provider } from '@nestjs/common';
+import { VIEW_SCHEMA } from '../view-schema.js';
+import { ChildHistoryReader } from './child-history.js';
+import { CLOCK, systemClock } from './clock.js';
+import { DeliveryDispatcher } from './delivery-dispatcher.js';
+import { Escalator } from './escalator.js';
+import { NotificationInbox } from './notification-inbox.js';
+import { NotificationScheduler } from './notification-scheduler.js';
+import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
+import { NotificationsProjection } from './notifications.projection.js';
+
+export { NotificationsController } from './notifications.controller.js';
+export { NotificationsProjection } from './notifications.projection.js';
+
+/** What the view registers for notifications; the controller is NotificationsController. */
+export const notificationProviders: Provider[] = [
+  { provide: CLOCK, useValue: systemClock },
+  { provide: NOTIFICATIONS_SCHEMA, useValue: VIEW_SCHEMA },
+  ChildHistoryReader,
+  NotificationsProjection,
+  Escalator,
+  DeliveryDispatcher,
+  NotificationScheduler,
+  NotificationInbox,
+];

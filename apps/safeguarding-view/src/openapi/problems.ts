@@ -1,0 +1,85 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger';
+
+/** RFC 7807, as ProblemDetailsFilter writes it. */
+export const PROBLEM_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'instance'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', description: 'A stable error code (libs/errors ErrorCode).' },
+    errors: {
+      type: 'array',
+      description: 'Each field (or query parameter) that failed, and why.',
+      items: {
+        type: 'object',
+        required: ['field', 'reason'],
+        properties: { field: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+  },
+};
+
+type ProblemStatus = 400 | 401 | 403 | 404;
+
+const DESCRIPTIONS: Record<ProblemStatus, string> = {
+  400: 'A parameter is missing or invalid; `errors` names each one and why.',
+  401: 'No bearer token, or one that is expired, forged or for another audience.',
+  403: "The token is not a practitoner's, or does not grant the purpose asked for.",
+  404: 'No child with that reference is known to the hub.',
+};
+
+const EXAMPLES: Record<ProblemStatus, (path: string) => Record<string, unknown>> = {
+  400: (path) => ({
+    type: 'urn:jigsaw:problem:validation-failed',
+    title: 'Bad Request',
+    status: 400,
+    detail: 'invalid input: limit',
+    instance: path,
+    code: 'VALIDATION_FAILED',
+    errors: [{ field: 'limit', reason: 'must not be greater than 200' }],
+  }),
+  401: (path) => ({
+    type: 'urn:jigsaw:problem:unauthenticated',
+    title: 'Unauthorized',
+    status: 401,
+    detail: 'the bearer token has expired',
+    instance: path,
+    code: 'UNAUTHENTICATED',
+  }),
+  403: (path) => ({
+    type: 'urn:jigsaw:problem:forbidden',
+    title: 'Forbidden',
+    status: 403,
+    detail: 'the token does not grant this purpose',
+    instance: path,
+    code: 'FORBIDDEN',
+    errors: [{ field: 'purpose', reason: 'is not among the purposes granted to this sign-in' }],
+  }),
+  404: (path) => ({
+    type: 'urn:jigsaw:problem:child-not-found',
+    title: 'Not Found',
+    status: 404,
+    detail: 'no child with that NHS number is known to the hub',
+    instance: path,
+    code: 'CHILD_NOT_FOUND',
+  }),
+};
+
+/** The problem+json answers a route gives, each with an example; `path` is an example request path. */
+export function ApiProblems(path: string, ...statuses: ProblemStatus[]): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status],
+        content: { 'application/problem+json': { schema: PROBLEM_SCHEMA, example: EXAMPLES[status](path) } },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,562 @@
+import type { Agency, Purpose } from '@jigsaw/envelope';
+import {
+  CHILD_IN_NEED_PLAN_ENDED,
+  CHILD_IN_NEED_PLAN_STARTED,
+  CHILD_PROTECTION_PLAN_ENDED,
+  CHILD_PROTECTION_PLAN_STARTED,
+  eventKey,
+  FAMILY_HELP_EPISODE_CLOSED,
+  FAMILY_HELP_EPISODE_OPENED,
+  LOOKED_AFTER_ENDED,
+  LOOKED_AFTER_STARTED,
+  type Viewer,
+} from '@jigsaw/sharing';
+import type { ShownRecord } from '../access/record-accessed.event.js';
+import { ledgerOf, visibleRecords, type ChronologyRow } from '../chronology/chronology-view.js';
+import { TYPE_LABELS } from '../chronology/entry-summary.js';
+import { isViewEventType, VIEW_EVENT_TYPES, type ViewEventType } from './view-event-types.js';
+
+/** Whom to call: the fields an agency's record gave, as the viewer's cut kept them. */
+export interface ContactDetails {
+  name?: string;
+  role?: string;
+  team?: string;
+  phone?: string;
+  outOfHoursPhone?: string;
+  email?: string;
+}
+
+/**
+ * One status, on what this viewer may see: absence of a record the viewer may not see reads as
+ * `current: false`, so "not current" never means "known not to be".
+ */
+export interface ViewStatus {
+  current: boolean;
+  /** Start of the current episode, or of the last one. */
+  since?: string;
+  /** End of the last episode, when none is current. */
+  ended?: string;
+  /** The organisation whose record it is. */
+  organisation?: string;
+  /** The record's own details the viewer's cut kept (a plan's category, a school's name...). */
+  details?: Record<string, unknown>;
+}
+
+export interface ChildStatuses {
+  childProtectionPlan: ViewStatus;
+  lookedAfter: ViewStatus;
+  childInNeed: ViewStatus;
+  familyHelp: ViewStatus;
+  schoolOnRoll: ViewStatus;
+  electiveHomeEducation: ViewStatus;
+  missing: ViewStatus;
+}
+
+export interface AgencyInvolvement {
+  agency: Agency;
+  organisation: string;
+  /** How many of its records this viewer may see. */
+  records: number;
+  firstEventAt: string;
+  lastEventAt: string;
+  /** The organisation's lead practitioner (or key adult, or officer in the case), from its latest record saying so. */
+  leadPractitioner?: ContactDetails & { from: string; since: string };
+}
+
+export interface ViewCounts {
+  /** The twelve months counted: from `since` up to the view's `asAt`. */
+  since: string;
+  /** Unscheduled care: emergency department, minor injury unit, urgent treatment centre, maternity. */
+  emergencyAttendances: number;
+  domesticAbuseIncidents: number;
+  missingEpisodes: number;
+  /** Suspensions and permanent exclusions. */
+  exclusions: number;
+}
+
+export const SIGNAL_CODES = ['multi-agency-concerns', 'emergency-attendance-on-plan'] as const;
+export type SignalCode = (typeof SIGNAL_CODES)[number];
+
+/** A record a signal rests on; every one is in the viewer's own chronology. */
+export interface SignalEvidence {
+  id: string;
+  source: string;
+  agency: Agency;
+  type: string;
+  at: string;
+}
+
+export interface RiskSignal {
+  code: SignalCode;
+  explanation: string;
+  evidence: SignalEvidence[];
+}
+
+/** CP-IS, as a clinician sees it: the child is on a plan or looked after, and whom at the council to call. */
+export interface CpisFlag {
+  flagged: boolean;
+  /** Current, or ended within the last twelve months. */
+  childProtectionPlan?: ViewStatus;
+  lookedAfter?: ViewStatus;
+  council?: { organisation: string; contact?: ContactDetails };
+}
+
+export interface ChildView {
+  childId: string;
+  purpose: Purpose;
+  asAt: string;
+  statuses: ChildStatuses;
+  agencies: AgencyInvolvement[];
+  counts: ViewCounts;
+  signals: RiskSignal[];
+  /** For health viewers only. */
+  cpis?: CpisFlag;
+}
+
+/** Two agencies or more raising concerns within this many days is a signal. */
+export const CONCERN_WINDOW_DAYS = 90;
+export const SEVERAL_AGENCIES = 2;
+
+const DAY_MS = 24 * 3600_000;
+
+/** A visible record as the view folds it: only the viewer's cut of the data, and when it happened. */
+interface Fact {
+  id: string;
+  source: string;
+  agency: Agency;
+  type: ViewEventType;
+  at: Date;
+  data: Readonly<Record<string, unknown>>;
+}
+
+const isRecordValue = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function valueAt(data: Readonly<Record<string, unknown>>, path: string): unknown {
+  let value: unknown = data;
+  for (const segment of path.split('.')) value = isRecordValue(value) ? value[segment] : undefined;
+  return value;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+
+function timeOf(value: unknown): Date | undefined {
+  const s = text(value);
+  if (!s) return undefined;
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
+const day = (date: Date): string => date.toISOString().slice(0, 10);
+
+/** Keeps only the given fields that the cut holds. */
+function pick(data: Readonly<Record<string, unknown>>, fields: readonly string[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const field of fields) if (data[field] !== undefined) result[field] = data[field];
+  return result;
+}
+
+function withDetails(status: ViewStatus, details: Record<string, unknown>): ViewStatus {
+  return Object.keys(details).length > 0 ? { ...status, details } : status;
+}
+
+function contactFrom(value: unknown, emailField: string, role?: string): ContactDetails | undefined {
+  if (!isRecordValue(value)) return undefined;
+  const contact: ContactDetails = {};
+  for (const field of ['name', 'role', 'team', 'phone', 'outOfHoursPhone'] as const) {
+    const v = text(value[field]);
+    if (v) contact[field] = v;
+  }
+  const email = text(value[emailField]);
+  if (email) contact.email = email;
+  if (role && !contact.role) contact.role = role;
+  return Object.keys(contact).length > 0 ? contact : undefined;
+}
+
+/** The contact a record gives for its organisation, ranked: a named lead beats a team line. */
+function contactOf(fact: Fact): { contact: ContactDetails; rank: number } | undefined {
+  const { type, data } = fact;
+  switch (type) {
+    case 'council.lead-practitioner-assigned': {
+      const contact = contactFrom(data, 'secureEmail');
+      return contact && { contact, rank: 3 };
+    }
+    case 'council.child-protection-plan-started': {
+      const contact = contactFrom(data['contact'], 'email');
+      return contact && { contact, rank: 1 };
+    }
+    case 'education.key-adult-registered': {
+      const contact = contactFrom(data['keyAdult'], 'secureEmail');
+      return contact && { contact, rank: 3 };
+    }
+    case 'education.pupil-on-roll': {
+      const contact = contactFrom(data['dsl'], 'secureEmail', 'designated-safeguarding-lead');
+      return contact && { contact, rank: 2 };
+    }
+    case 'police.domestic-abuse-incident-notified':
+    case 'police.missing-episode-started':
+    case 'police.missing-episode-ended':
+    case 'police.exploitation-concern-raised': {
+      const contact = contactFrom(data['contact'], 'email');
+      return contact && { contact, rank: 2 };
+    }
+    case 'council.referral-received':
+    case 'council.referral-decided':
+    case 'council.assessment-started':
+    case 'council.assessment-completed':
+    case 'council.child-in-need-plan-started':
+    case 'council.child-in-need-plan-ended':
+    case 'council.child-protection-plan-ended':
+    case 'council.looked-after-started':
+    case 'council.looked-after-ended':
+    case 'council.family-help-episode-opened':
+    case 'council.family-help-episode-closed':
+    case 'health.unscheduled-care-attended':
+    case 'health.was-not-brought':
+    case 'health.practitioner-concern-raised':
+    case 'health.pre-birth-concern-raised':
+    case 'health.birth-linked':
+    case 'health.mental-health-referral-made':
+    case 'education.safeguarding-concern-recorded':
+    case 'education.attendance-concern-raised':
+    case 'education.suspension-recorded':
+    case 'education.permanent-exclusion-recorded':
+    case 'education.child-missing-education-reported':
+    case 'education.elective-home-education-notified':
+      return undefined;
+    default: {
+      const _exhaustive: never = type;
+      return _exhaustive;
+    }
+  }
+}
+
+/** An episode of a plan, period of care or support, named (as the CIN census does) by its start date. */
+interface Episode {
+  organisation: string;
+  start: string;
+  end?: string;
+  startFact?: Fact;
+  endFact?: Fact;
+}
+
+/** Pairs starts and ends of one kind by organisation and start date; corrections are already in the cut. */
+function episodesOf(facts: readonly Fact[], startType: ViewEventType, endType: ViewEventType): Episode[] {
+  const open = new Map<string, Episode>();
+  const closed: Episode[] = [];
+  for (const fact of facts) {
+    if (fact.type !== startType && fact.type !== endType) continue;
+    const start = text(fact.data['startDate'])?.slice(0, 10) ?? day(fact.at);
+    const key = `${fact.source}|${start}`;
+    if (fact.type === startType) {
+      open.set(key, { organisation: fact.source, start, startFact: fact });
+      continue;
+    }
+    const end = text(fact.data['endDate'])?.slice(0, 10) ?? day(fact.at);
+    const episode = open.get(key);
+    open.delete(key);
+    // An end whose start the viewer may not see still says that an episode ended.
+    closed.push({ ...(episode ?? { organisation: fact.source, start }), end, endFact: fact });
+  }
+  return [...closed, ...open.values()];
+}
+
+const latest = <T>(items: readonly T[], at: (item: T) => string): T | undefined =>
+  items.reduce<T | undefined>(
+    (best, item) => (best === undefined || at(item) > at(best) ? item : best),
+    undefined,
+  );
+
+function episodeStatus(
+  episodes: readonly Episode[],
+  details: (episode: Episode) => Record<string, unknown>,
+): ViewStatus {
+  const current = latest(
+    episodes.filter((e) => e.end === undefined),
+    (e) => e.start,
+  );
+  if (current) {
+    return withDetails(
+      { current: true, since: current.start, organisation: current.organisation },
+      details(current),
+    );
+  }
+  const last = latest(episodes, (e) => e.end ?? '');
+  if (!last) return { current: false };
+  return withDetails(
+    { current: false, since: last.start, ended: last.end!, organisation: last.organisation },
+    details(last),
+  );
+}
+
+function schoolStatuses(
+  facts: readonly Fact[],
+): Pick<ChildStatuses, 'schoolOnRoll' | 'electiveHomeEducation'> {
+  let roll: ViewStatus = { current: false };
+  let home: ViewStatus = { current: false };
+  for (const fact of facts) {
+    const date = day(fact.at);
+    if (fact.type === 'education.pupil-on-roll') {
+      roll = withDetails(
+        { current: true, since: date, organisation: fact.source },
+        pick(fact.data, ['school', 'yearGroup']),
+      );
+      if (home.current) home = { ...home, current: false, ended: date };
+    } else if (fact.type === 'education.elective-home-education-notified') {
+      home = withDetails(
+        { current: true, since: date, organisation: fact.source },
+        pick(fact.data, ['notifiedOn', 'school']),
+      );
+      if (roll.current) roll = { ...roll, current: false, ended: date };
+    } else if (fact.type === 'education.permanent-exclusion-recorded') {
+      // Off that school's roll; another school's roll stands.
+      if (roll.current && roll.organisation === fact.source) roll = { ...roll, current: false, ended: date };
+    }
+  }
+  return { schoolOnRoll: roll, electiveHomeEducation: home };
+}
+
+/**
+ * Missing now when the latest report of going missing is later than the latest report of being found.
+ * Found is found, whichever episode it closed: no reference (which not every viewer sees) is needed.
+ */
+function missingStatus(facts: readonly Fact[]): ViewStatus {
+  const started = latest(
+    facts.filter((f) => f.type === 'police.missing-episode-started'),
+    (f) => f.at.toISOString(),
+  );
+  if (!started) return { current: false };
+  const found = latest(
+    facts.filter((f) => f.type === 'police.missing-episode-ended'),
+    (f) => f.at.toISOString(),
+  );
+  const since = text(started.data['missingSince']) ?? started.at.toISOString();
+  const details = pick(started.data, ['riskLevel', 'missingFrom', 'episodeReference']);
+  if (found && found.at.getTime() >= started.at.getTime()) {
+    const ended = text(found.data['foundAt']) ?? found.at.toISOString();
+    return withDetails({ current: false, since, ended, organisation: started.source }, details);
+  }
+  return withDetails({ current: true, since, organisation: started.source }, details);
+}
+
+function agenciesOf(facts: readonly Fact[]): AgencyInvolvement[] {
+  const byOrganisation = new Map<string, Fact[]>();
+  for (const fact of facts)
+    byOrganisation.set(fact.source, [...(byOrganisation.get(fact.source) ?? []), fact]);
+  const involvement: AgencyInvolvement[] = [];
+  for (const [organisation, own] of byOrganisation) {
+    let best: { contact: ContactDetails; rank: number; fact: Fact } | undefined;
+    for (const fact of own) {
+      const found = contactOf(fact);
+      if (
+        found &&
+        (!best || found.rank > best.rank || (found.rank === best.rank && fact.at >= best.fact.at))
+      ) {
+        best = { ...found, fact };
+      }
+    }
+    involvement.push({
+      agency: own[0]!.agency,
+      organisation,
+      records: own.length,
+      firstEventAt: own[0]!.at.toISOString(),
+      lastEventAt: own.at(-1)!.at.toISOString(),
+      ...(best
+        ? { leadPractitioner: { ...best.contact, from: best.fact.type, since: day(best.fact.at) } }
+        : {}),
+    });
+  }
+  const order = (a: Agency): number => ['council', 'police', 'health', 'education'].indexOf(a);
+  return involvement.sort(
+    (a, b) => order(a.agency) - order(b.agency) || a.organisation.localeCompare(b.organisation),
+  );
+}
+
+const evidenceOf = (fact: Fact): SignalEvidence => ({
+  id: fact.id,
+  source: fact.source,
+  agency: fact.agency,
+  type: fact.type,
+  at: fact.at.toISOString(),
+});
+
+const labelOf = (type: string): string => (TYPE_LABELS[type] ?? type).toLowerCase();
+
+/** The latest window of CONCERN_WINDOW_DAYS in which the most agencies raised concerns, if several did. */
+function multiAgencyConcerns(recent: readonly Fact[]): RiskSignal | undefined {
+  const concerns = recent.filter((f) => VIEW_EVENT_TYPES[f.type].concern);
+  let best: Fact[] = [];
+  let bestAgencies = 0;
+  for (const end of concerns) {
+    const from = end.at.getTime() - CONCERN_WINDOW_DAYS * DAY_MS;
+    const window = concerns.filter((f) => f.at.getTime() >= from && f.at.getTime() <= end.at.getTime());
+    const agencies = new Set(window.map((f) => f.agency)).size;
+    if (agencies >= bestAgencies) {
+      best = window;
+      bestAgencies = agencies;
+    }
+  }
+  if (bestAgencies < SEVERAL_AGENCIES) return undefined;
+  const byAgency = new Map<Agency, Set<string>>();
+  for (const fact of best)
+    byAgency.set(fact.agency, (byAgency.get(fact.agency) ?? new Set()).add(labelOf(fact.type)));
+  const what = [...byAgency].map(([agency, labels]) => `${agency} (${[...labels].join(', ')})`).join('; ');
+  return {
+    code: 'multi-agency-concerns',
+    explanation:
+      `${bestAgencies} agencies raised concerns within ${CONCERN_WINDOW_DAYS} days ` +
+      `(${day(best[0]!.at)} to ${day(best.at(-1)!.at)}): ${what}.`,
+    evidence: best.map(evidenceOf),
+  };
+}
+
+function attendancesOnPlan(recent: readonly Fact[], plans: readonly Episode[]): RiskSignal | undefined {
+  const hits: { attendance: Fact; plan: Episode }[] = [];
+  for (const attendance of recent) {
+    if (attendance.type !== 'health.unscheduled-care-attended') continue;
+    const t = attendance.at.getTime();
+    const plan = plans.find(
+      (p) => Date.parse(p.start) <= t && (p.end === undefined || t < Date.parse(p.end) + DAY_MS),
+    );
+    if (plan) hits.push({ attendance, plan });
+  }
+  if (hits.length === 0) return undefined;
+  const what = hits.map(({ attendance, plan }) => {
+    const setting = text(attendance.data['setting']);
+    const period = plan.end ? `from ${plan.start} to ${plan.end}` : `since ${plan.start}`;
+    return `${setting ? `${setting} ` : ''}on ${day(attendance.at)} (plan ${period})`;
+  });
+  const planFacts = [...new Set(hits.flatMap(({ plan }) => [plan.startFact, plan.endFact]))].filter(
+    (f): f is Fact => f !== undefined,
+  );
+  return {
+    code: 'emergency-attendance-on-plan',
+    explanation:
+      `${hits.length === 1 ? 'An unscheduled care attendance' : `${hits.length} unscheduled care attendances`} ` +
+      `while on a child protection plan: ${what.join('; ')}.`,
+    evidence: [...hits.map(({ attendance }) => attendance), ...planFacts]
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map(evidenceOf),
+  };
+}
+
+function withoutDetails({ details: _details, ...status }: ViewStatus): ViewStatus {
+  return status;
+}
+
+function cpisOf(
+  statuses: ChildStatuses,
+  plans: readonly Episode[],
+  agencies: readonly AgencyInvolvement[],
+  since: Date,
+): CpisFlag {
+  const recent = (status: ViewStatus): ViewStatus | undefined =>
+    status.current || (status.ended !== undefined && Date.parse(status.ended) >= since.getTime())
+      ? status
+      : undefined;
+  const plan = recent(statuses.childProtectionPlan);
+  const lookedAfter = recent(statuses.lookedAfter);
+  // The council responsible: the one whose plan or care is current, else the latest that ended.
+  const responsible = [plan, lookedAfter].find((s) => s?.current) ?? plan ?? lookedAfter;
+  const organisation = responsible?.organisation;
+  const cpContact = latest(
+    plans.filter((p) => p.organisation === organisation && p.startFact),
+    (p) => p.start,
+  )?.startFact?.data['contact'];
+  const contact =
+    contactFrom(cpContact, 'email') ??
+    (() => {
+      const lead = agencies.find((a) => a.organisation === organisation)?.leadPractitioner;
+      if (!lead) return undefined;
+      const { from: _from, since: _since, ...details } = lead;
+      return details;
+    })();
+  return {
+    flagged: statuses.childProtectionPlan.current || statuses.lookedAfter.current,
+    ...(plan ? { childProtectionPlan: withoutDetails(plan) } : {}),
+    ...(lookedAfter ? { lookedAfter } : {}),
+    ...(organisation ? { council: { organisation, ...(contact ? { contact } : {}) } } : {}),
+  };
+}
+
+/**
+ * The child's view for one viewer: statuses, agencies involved, twelve-month counts, risk signals and,
+ * for health, the CP-IS flag, all folded from the records the sharing policy lets this viewer see in
+ * full for this purpose, through the viewer's own cut of each (so a field the viewer may not see never
+ * shapes the answer). Skeletons (auditors) carry no data and shape nothing. `shown` is every record
+ * the answer rests on, for the access log.
+ */
+export function childViewFor(
+  viewer: Viewer,
+  childId: string,
+  rows: readonly ChronologyRow[],
+  now: Date,
+): { view: ChildView; shown: ShownRecord[] } {
+  const visible = visibleRecords(viewer, rows, ledgerOf(rows), now).filter(
+    (v) => v.cut.level === 'full' && v.cut.agency !== undefined && isViewEventType(v.cut.type),
+  );
+  const facts: Fact[] = visible
+    .map(({ row, cut }): Fact => {
+      const type = cut.type as ViewEventType;
+      const data = cut.data ?? {};
+      const paths: readonly string[] = VIEW_EVENT_TYPES[type].at;
+      const at =
+        paths.map((path) => timeOf(valueAt(data, path))).find((d) => d !== undefined) ?? row.occurredAt;
+      return { id: cut.id, source: cut.source, agency: cut.agency!, type, at, data };
+    })
+    .sort(
+      (a, b) =>
+        a.at.getTime() - b.at.getTime() || eventKey(a.source, a.id).localeCompare(eventKey(b.source, b.id)),
+    );
+
+  const plans = episodesOf(facts, CHILD_PROTECTION_PLAN_STARTED, CHILD_PROTECTION_PLAN_ENDED);
+  const care = episodesOf(facts, LOOKED_AFTER_STARTED, LOOKED_AFTER_ENDED);
+  const statuses: ChildStatuses = {
+    childProtectionPlan: episodeStatus(plans, (e) => ({
+      ...pick(e.startFact?.data ?? {}, ['category', 'contact']),
+      ...(e.endFact && text(e.endFact.data['latestCategory'])
+        ? { category: e.endFact.data['latestCategory'] }
+        : {}),
+    })),
+    lookedAfter: episodeStatus(care, (e) => pick(e.startFact?.data ?? {}, ['legalStatus'])),
+    childInNeed: episodeStatus(
+      episodesOf(facts, CHILD_IN_NEED_PLAN_STARTED, CHILD_IN_NEED_PLAN_ENDED),
+      () => ({}),
+    ),
+    familyHelp: episodeStatus(
+      episodesOf(facts, FAMILY_HELP_EPISODE_OPENED, FAMILY_HELP_EPISODE_CLOSED),
+      () => ({}),
+    ),
+    ...schoolStatuses(facts),
+    missing: missingStatus(facts),
+  };
+
+  const since = new Date(now);
+  since.setUTCFullYear(since.getUTCFullYear() - 1);
+  const recent = facts.filter((f) => f.at.getTime() >= since.getTime() && f.at.getTime() <= now.getTime());
+  const count = (...types: ViewEventType[]): number => recent.filter((f) => types.includes(f.type)).length;
+  const counts: ViewCounts = {
+    since: since.toISOString(),
+    emergencyAttendances: count('health.unscheduled-care-attended'),
+    domesticAbuseIncidents: count('police.domestic-abuse-incident-notified'),
+    missingEpisodes: count('police.missing-episode-started'),
+    exclusions: count('education.suspension-recorded', 'education.permanent-exclusion-recorded'),
+  };
+
+  const agencies = agenciesOf(facts);
+  const signals = [multiAgencyConcerns(recent), attendancesOnPlan(recent, plans)].filter(
+    (s): s is RiskSignal => s !== undefined,
+  );
+  const view: ChildView = {
+    childId,
+    purpose: viewer.purpose,
+    asAt: now.toISOString(),
+    statuses,
+    agencies,
+    counts,
+    signals,
+    ...(viewer.agency === 'health' ? { cpis: cpisOf(statuses, plans, agencies, since) } : {}),
+  };
+  return { view, shown: visible.map((v) => v.shown) };
+}
