@@ -1,13 +1,7 @@
 import type { Pool, PoolClient } from '@jigsaw/database';
 import type { Publisher } from '@jigsaw/messaging';
-
-interface OutboxRow {
-  id: string;
-  topic: string;
-  message_key: string;
-  payload: unknown;
-  headers: Record<string, string>;
-}
+import { registerGauge } from '@jigsaw/telemetry';
+import { relayed, relaySpans, type OutboxRow } from './outbox-relay.telemetry.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -32,7 +26,12 @@ export class OutboxRelay {
     private readonly pool: Pool,
     private readonly publisher: Publisher,
     private readonly options: OutboxRelayOptions = {},
-  ) {}
+  ) {
+    registerGauge('jigsaw_outbox_backlog', 'Outbox rows not yet published to Kafka', () => this.backlog());
+    registerGauge('jigsaw_outbox_oldest_age_seconds', 'Age of the oldest unpublished outbox row', () =>
+      this.oldestAgeSeconds(),
+    );
+  }
 
   /** Looks at the outbox now rather than at the next poll (the store calls it after each append). */
   wake(): void {
@@ -53,6 +52,13 @@ export class OutboxRelay {
   async backlog(): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.outbox');
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async oldestAgeSeconds(): Promise<number> {
+    const { rows } = await this.pool.query<{ age: number | null }>(
+      'SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM event_store.outbox',
+    );
+    return Math.max(0, rows[0]?.age ?? 0);
   }
 
   private async loop(): Promise<void> {
@@ -108,25 +114,34 @@ export class OutboxRelay {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
-        `SELECT id, topic, message_key, payload, headers FROM event_store.outbox
-         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, topic, message_key, payload, headers, traceparent, tracestate, created_at
+         FROM event_store.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 500],
       );
       if (rows.length > 0) {
-        await this.publisher.publish(
-          rows.map((r) => ({
-            topic: r.topic,
-            key: r.message_key,
-            value: JSON.stringify(r.payload),
-            headers: r.headers,
-          })),
-        );
-        await client.query('DELETE FROM event_store.outbox WHERE id = ANY($1::bigint[])', [
-          rows.map((r) => r.id),
-        ]);
+        // Each message's span continues its append's trace, and its traceparent travels on in the headers.
+        const spans = relaySpans(rows);
+        try {
+          await this.publisher.publish(
+            rows.map((r, i) => ({
+              topic: r.topic,
+              key: r.message_key,
+              value: JSON.stringify(r.payload),
+              headers: { ...r.headers, ...spans.headers(i) },
+            })),
+          );
+          await client.query('DELETE FROM event_store.outbox WHERE id = ANY($1::bigint[])', [
+            rows.map((r) => r.id),
+          ]);
+        } catch (error) {
+          spans.end(error);
+          throw error;
+        }
+        spans.end();
       }
       await client.query('COMMIT');
       this.published += rows.length;
+      relayed(rows);
       return rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

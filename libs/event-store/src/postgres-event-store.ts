@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import { isUniqueViolation, type MigrationSet, type Pool } from '@jigsaw/database';
 import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
+import { Traced } from '@jigsaw/telemetry';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
+import {
+  appendAttributes,
+  appendLabels,
+  appendSeconds,
+  appendToStreamsAttributes,
+  appendToStreamsLabels,
+  outboxTraceContext,
+} from './event-store.telemetry.js';
 import {
   START,
   type AppendResult,
@@ -69,6 +78,11 @@ export class PostgresEventStore implements EventStore {
    * One statement, so one round trip and one commit: the stream's version is claimed, the events and their
    * outbox rows are written, or (version conflict, duplicate id) nothing is.
    */
+  @Traced('event-store append', {
+    attributes: appendAttributes,
+    histogram: appendSeconds,
+    labels: appendLabels,
+  })
   async append(
     streamId: string,
     events: readonly RecordedEvent[],
@@ -87,9 +101,10 @@ export class PostgresEventStore implements EventStore {
           ? `INSERT INTO event_store.streams (stream_id, version, head_hash) SELECT $1, $2, head FROM chain
              ON CONFLICT (stream_id) DO NOTHING RETURNING version`
           : `UPDATE event_store.streams SET version = version + $2, head_hash = (SELECT head FROM chain)
-             WHERE stream_id = $1 AND version = $8::bigint
+             WHERE stream_id = $1 AND version = $10::bigint
                AND head_hash IS NOT DISTINCT FROM (SELECT prev FROM chain) RETURNING version`;
     const routes = this.options.route ? events.map(this.options.route) : [];
+    const trace = outboxTraceContext();
     const params: unknown[] = [
       streamId,
       events.length,
@@ -98,6 +113,9 @@ export class PostgresEventStore implements EventStore {
       routes.map((r) => r.topic),
       routes.map((r) => r.key),
       JSON.stringify(this.options.headers?.() ?? {}),
+      // The append span's W3C trace context, for the relay to continue (null while tracing is off).
+      trace.traceparent,
+      trace.tracestate,
     ];
     if (typeof expected === 'number' && expected > 0) params.push(expected);
     let version: number | undefined;
@@ -126,8 +144,8 @@ export class PostgresEventStore implements EventStore {
              JOIN unnest($4::text[]) WITH ORDINALITY AS u(h, ord2) ON ord = ord2
              RETURNING stream_position, payload),
            routed AS (
-             INSERT INTO event_store.outbox (topic, message_key, payload, headers)
-             SELECT r.topic, r.message_key, w.payload, $7::jsonb
+             INSERT INTO event_store.outbox (topic, message_key, payload, headers, traceparent, tracestate)
+             SELECT r.topic, r.message_key, w.payload, $7::jsonb, $8::text, $9::text
              FROM written w JOIN unnest($5::text[], $6::text[]) WITH ORDINALITY AS r(topic, message_key, ord)
                ON w.stream_position = (SELECT version FROM claim) - $2 + r.ord)
            SELECT version FROM claim`,
@@ -160,6 +178,11 @@ export class PostgresEventStore implements EventStore {
    * Appends to many streams in one statement, each at whatever version it has reached: for streams whose
    * writers never conflict and nobody publishes (the access log), so that concurrent reads share a commit.
    */
+  @Traced('event-store append', {
+    attributes: appendToStreamsAttributes,
+    histogram: appendSeconds,
+    labels: appendToStreamsLabels,
+  })
   async appendToStreams(
     entries: ReadonlyArray<{ streamId: string; events: readonly RecordedEvent[] }>,
   ): Promise<void> {

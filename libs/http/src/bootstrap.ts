@@ -1,38 +1,66 @@
-import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import {
+  Injectable,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type OnApplicationShutdown,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express } from 'express';
+import { PinoLoggerService, startTelemetry, stopTelemetry } from '@jigsaw/telemetry';
+import { httpTelemetry, metricsRoute } from './http-telemetry.js';
 import { setupOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT = '1mb';
 
-/** Applies what every Jigsaw HTTP service shares: body limit, validation, problem+json errors. */
+/** Applies what every Jigsaw HTTP service shares: body limit, validation, problem+json errors, telemetry. */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   express.useBodyParser('text', { type: 'text/csv', limit: BODY_LIMIT });
   express.disable('x-powered-by');
+  // Before Nest's routes and guards, since scrapers hold no tokens; before the request telemetry, so
+  // that scrapes are neither traced nor counted.
+  const server: Express = express.getHttpAdapter().getInstance();
+  server.get('/metrics', metricsRoute());
+  express.use(httpTelemetry());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
 }
+
+@Injectable()
+class TelemetryShutdown implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await stopTelemetry();
+  }
+}
+
+@Module({ providers: [TelemetryShutdown] })
+class TelemetryLifecycleModule {}
+
+@Module({})
+class JigsawService {}
 
 export async function bootstrapService(
   name: string,
   module: Type | DynamicModule,
   port: number,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  // Before NestJS, so that its first line is already JSON and every span has a provider.
+  const logger = startTelemetry(name);
+  const app = await NestFactory.create<NestExpressApplication>(
+    { module: JigsawService, imports: [module, TelemetryLifecycleModule] },
+    { bodyParser: false, logger: new PinoLoggerService(logger) },
+  );
   configureHttp(app);
   setupOpenApi(app, name);
   await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  process.stdout.write(
-    `${JSON.stringify({ level: 'info', service: name, msg: `listening on http://127.0.0.1:${address.port}` })}\n`,
-  );
+  logger.info({ context: 'http' }, `listening on http://127.0.0.1:${address.port}`);
   return app;
 }

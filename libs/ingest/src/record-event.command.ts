@@ -7,6 +7,7 @@ import { DuplicateEventError, StreamVersionConflictError, type EventStore } from
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE } from '@jigsaw/platform';
+import { Traced } from '@jigsaw/telemetry';
 import type { AgencyCallerIdentity } from './caller.js';
 import { decide } from './decide.js';
 import { EnvelopeDto } from './envelope.dto.js';
@@ -49,6 +50,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
   }
 
+  @Traced('command RecordEvent')
   async execute({ body, now, caller }: RecordEvent): Promise<RecordEventResult> {
     const { envelope, definition } = await this.validate(body);
     if (caller && caller.organisation !== envelope.source) {

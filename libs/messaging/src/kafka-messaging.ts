@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { JigsawError } from '@jigsaw/errors';
+import { injectTraceContext } from '@jigsaw/telemetry';
 import type {
   BatchHandler,
   IncomingMessage,
@@ -9,6 +10,7 @@ import type {
   Publisher,
   RejectedMessage,
 } from './messaging.js';
+import { deadLettered, kafkaLogCreator, reportLag } from './messaging.telemetry.js';
 import { PoisonMessageError } from './poison-message.error.js';
 
 /** Messages per handler call: one transaction each on the consuming side. */
@@ -57,7 +59,12 @@ class KafkajsPublisher implements Publisher {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, list]) => ({
         topic,
-        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })),
+        // A message without trace context carries the active one (none while tracing is off).
+        messages: list.map((m) => ({
+          key: m.key,
+          value: m.value,
+          headers: m.headers?.['traceparent'] ? m.headers : injectTraceContext({ ...m.headers }),
+        })),
       })),
     });
   }
@@ -69,13 +76,33 @@ class KafkajsPublisher implements Publisher {
 }
 
 class KafkajsConsumer implements MessageConsumer {
-  lag = 0;
+  /** Lag per `topic` then partition, as of each partition's last fetch. */
+  private readonly lags = new Map<string, Map<number, number>>();
+  private unreport: (() => void) | undefined;
 
   constructor(
     private readonly consumer: Consumer,
+    private readonly group: string,
     private readonly topics: readonly string[],
     private readonly deadLetter: { topic: string; publisher: Publisher } | undefined,
   ) {}
+
+  get lag(): number {
+    let sum = 0;
+    for (const partitions of this.lags.values()) for (const lag of partitions.values()) sum += lag;
+    return sum;
+  }
+
+  private lagByTopic(): Map<string, number> {
+    const byTopic = new Map<string, number>();
+    for (const [topic, partitions] of this.lags) {
+      byTopic.set(
+        topic,
+        [...partitions.values()].reduce((a, b) => a + b, 0),
+      );
+    }
+    return byTopic;
+  }
 
   /** Each message handled on its own: a poison message is dead-lettered, any other error redelivers. */
   start(handler: MessageHandler): Promise<void> {
@@ -94,6 +121,7 @@ class KafkajsConsumer implements MessageConsumer {
   }
 
   async startBatch(handler: BatchHandler): Promise<void> {
+    this.unreport ??= reportLag({ group: this.group, lagByTopic: () => this.lagByTopic() });
     await this.consumer.connect();
     // A broker that has only just created a topic may not report it yet; that error is retriable.
     for (let attempt = 1; ; attempt++) {
@@ -133,7 +161,9 @@ class KafkajsConsumer implements MessageConsumer {
           ]);
           const high = BigInt(batch.highWatermark);
           const next = BigInt(last) + 1n;
-          this.lag = Number(high > next ? high - next : 0n);
+          const partitions = this.lags.get(batch.topic) ?? new Map<number, number>();
+          partitions.set(batch.partition, Number(high > next ? high - next : 0n));
+          this.lags.set(batch.topic, partitions);
           await payload.heartbeat();
         }
       },
@@ -158,9 +188,11 @@ class KafkajsConsumer implements MessageConsumer {
         },
       },
     ]);
+    deadLettered.inc({ code: error.code });
   }
 
   async stop(): Promise<void> {
+    this.unreport?.();
     await this.consumer.disconnect();
     await this.deadLetter?.publisher.close();
   }
@@ -175,6 +207,7 @@ export class KafkaMessaging {
       clientId: options.clientId,
       brokers: options.brokers.split(','),
       logLevel: logLevel.ERROR,
+      logCreator: kafkaLogCreator,
       retry: { initialRetryTime: 300, retries: 8 },
     });
   }
@@ -261,6 +294,6 @@ export class KafkaMessaging {
     const deadLetter = options.deadLetterTopic
       ? { topic: options.deadLetterTopic, publisher: this.publisher() }
       : undefined;
-    return new KafkajsConsumer(consumer, options.topics, deadLetter);
+    return new KafkajsConsumer(consumer, options.groupId, options.topics, deadLetter);
   }
 }

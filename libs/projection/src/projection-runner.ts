@@ -3,7 +3,8 @@ import { repoRoot } from '@jigsaw/config';
 import type { MigrationSet, Pool } from '@jigsaw/database';
 import type { RecordedEvent, SchemaRegistry } from '@jigsaw/envelope';
 import { PoisonMessageError, type IncomingMessage, type RejectedMessage } from '@jigsaw/messaging';
-import { applyBatch } from './rebuild.js';
+import { observeVisible, projectionSpans } from './projection.telemetry.js';
+import { applyFresh } from './rebuild.js';
 import type { Projection } from './projection.js';
 
 export function appliedEventsMigrations(schema: string): MigrationSet {
@@ -48,15 +49,17 @@ export class ProjectionRunner {
   async handleBatch(messages: readonly IncomingMessage[]): Promise<RejectedMessage[]> {
     const rejected: RejectedMessage[] = [];
     const events: RecordedEvent[] = [];
+    const sources: IncomingMessage[] = [];
     for (const message of messages) {
       try {
         events.push(this.parse(message));
+        sources.push(message);
       } catch (error) {
         if (!(error instanceof PoisonMessageError)) throw error;
         rejected.push({ message, error });
       }
     }
-    await this.applyAll(events);
+    await this.applyAll(events, sources);
     return rejected;
   }
 
@@ -65,12 +68,29 @@ export class ProjectionRunner {
     return (await this.applyAll([event])) > 0;
   }
 
-  private async applyAll(events: readonly RecordedEvent[]): Promise<number> {
-    const applied = await applyBatch(this.pool, this.schema, this.projections, events);
-    if (applied > 0) {
-      this.applied += applied;
+  private async applyAll(
+    events: readonly RecordedEvent[],
+    messages: readonly IncomingMessage[] = [],
+  ): Promise<number> {
+    const spans = projectionSpans(
+      this.schema,
+      events,
+      messages.map((m) => m.headers),
+      messages.map((m) => m.topic),
+    );
+    let fresh: RecordedEvent[];
+    try {
+      fresh = await applyFresh(this.pool, this.schema, this.projections, events);
+    } catch (error) {
+      spans.end([], error);
+      throw error;
+    }
+    spans.end(fresh);
+    observeVisible(fresh);
+    if (fresh.length > 0) {
+      this.applied += fresh.length;
       this.lastAppliedAt = new Date();
     }
-    return applied;
+    return fresh.length;
   }
 }

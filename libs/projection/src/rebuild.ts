@@ -22,8 +22,18 @@ export async function applyBatch(
   projections: readonly Projection[],
   events: readonly RecordedEvent[],
 ): Promise<number> {
-  if (events.length === 0) return 0;
-  return withTransaction(pool, (tx) => applyEvents(tx, schema, projections, events));
+  return (await applyFresh(pool, schema, projections, events)).length;
+}
+
+/** As applyBatch, returning the events applied now (not those applied before). */
+export async function applyFresh(
+  pool: Pool,
+  schema: string,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<RecordedEvent[]> {
+  if (events.length === 0) return [];
+  return withTransaction(pool, (tx) => applyFreshEvents(tx, schema, projections, events));
 }
 
 /**
@@ -36,7 +46,16 @@ export async function applyEvents(
   projections: readonly Projection[],
   events: readonly RecordedEvent[],
 ): Promise<number> {
-  if (events.length === 0) return 0;
+  return (await applyFreshEvents(tx, schema, projections, events)).length;
+}
+
+async function applyFreshEvents(
+  tx: PoolClient,
+  schema: string,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<RecordedEvent[]> {
+  if (events.length === 0) return [];
   await tx.query(`SET LOCAL search_path TO "${schema}", public`);
   const keys = events.map(eventKeyOf);
   const { rows } = await tx.query<{ event_key: string }>(
@@ -51,7 +70,7 @@ export async function applyEvents(
     if (projection.applyMany) await projection.applyMany(tx, toApply);
     else for (const event of toApply) await projection.apply(tx, event);
   }
-  return toApply.length;
+  return toApply;
 }
 
 /** Replays the whole store, in its global order, into the read models of `schema`. */

@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ROOT_CONTEXT, type Link } from '@opentelemetry/api';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { EVENT_STORE, type ConfiguredEventStore } from '@jigsaw/platform';
+import { inSpan } from '@jigsaw/telemetry';
 import { accessStreamOf } from './record-accessed.event.js';
 
 interface Pending {
   event: RecordedEvent;
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** The read's `access record` span, which the group commit links to. */
+  link: Link;
 }
 
 const MOST_PER_COMMIT = 500;
@@ -26,9 +30,12 @@ export class AccessLog {
   constructor(@Inject(EVENT_STORE) private readonly store: ConfiguredEventStore) {}
 
   record(event: RecordedEvent): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
-      if (!this.flushing) void this.flush();
+    // In the read's trace until its record is durable; the shared commit is a trace of its own, linked.
+    return inSpan('access record', { attributes: { 'jigsaw.event.type': event.type } }, (span) => {
+      return new Promise<void>((resolve, reject) => {
+        this.pending.push({ event, resolve, reject, link: { context: span.spanContext() } });
+        if (!this.flushing) void this.flush();
+      });
     });
   }
 
@@ -38,8 +45,10 @@ export class AccessLog {
       const batch = this.pending.splice(0, MOST_PER_COMMIT);
       try {
         // Reads of one child never conflict with each other, so no expected version.
-        await this.store.appendToStreams(
-          batch.map(({ event }) => ({ streamId: accessStreamOf(event.childid), events: [event] })),
+        await inSpan('access log commit', { parent: ROOT_CONTEXT, links: batch.map((p) => p.link) }, () =>
+          this.store.appendToStreams(
+            batch.map(({ event }) => ({ streamId: accessStreamOf(event.childid), events: [event] })),
+          ),
         );
         for (const { resolve } of batch) resolve();
       } catch (error) {
