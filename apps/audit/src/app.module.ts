@@ -47,7 +47,7 @@ export class AppModule implements NestModule {
           provide: AUDIT,
           inject: [PG_POOL, SERVICE_CONFIG],
           useFactory: (pool: Pool, c: ServiceConfig): Audit =>
-            createAudit(pool, c.IDENTIFIER_HMAC_SECRET, c.ENCRYPTION_MASTER_KEY),
+            createAudit(pool, c.IDENTIFIER_HMAC_SECRET, c.ENCRYPTION_MASTER_KEY, c.KAFKA_TOPIC_PREFIX),
         },
         // Global: every route but health needs a token with an auditing role and the audit purpose.
         TokenVerifier,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import type { MigrationSet, Pool } from '@jigsaw/database';
-import { OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
+import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { AccessLog } from '../../safeguarding-view/src/access/access-log.js';
@@ -32,10 +32,19 @@ export interface Audit {
   rebuilds: ReadModelRebuilds;
 }
 
-export function createAudit(pool: Pool, identifierSecret: string, masterKey: string): Audit {
+export function createAudit(
+  pool: Pool,
+  identifierSecret: string,
+  masterKey: string,
+  /** With a topic prefix, erasures are published for the live read models; without, only stored. */
+  topicPrefix?: string,
+): Audit {
   // No outbox route: access events stay in the store, off the agency topics, as the view's do.
   const store = new PostgresEventStore(pool);
-  const vault = new PersonalDataVault(pool, { masterKey });
+  const vault = new PersonalDataVault(pool, {
+    masterKey,
+    ...(topicPrefix === undefined ? {} : { erasureTopic: erasureTopic(topicPrefix) }),
+  });
   // Records come back with their personal data opened, or marked erased: as the live view holds them.
   const records = new OpeningEventStore(store, vault);
   const children = new ChildRefResolver(new IdentityRegistry(pool, identifierSecret), new ChildLinks(pool));

@@ -127,7 +127,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const pool = createPool(config.DATABASE_URL, { name: 'audit-cli', max: 4 });
   try {
     await runMigrations(pool, AUDIT_SERVICE_MIGRATIONS);
-    const audit = createAudit(pool, config.IDENTIFIER_HMAC_SECRET, config.ENCRYPTION_MASTER_KEY);
+    const audit = createAudit(
+      pool,
+      config.IDENTIFIER_HMAC_SECRET,
+      config.ENCRYPTION_MASTER_KEY,
+      config.KAFKA_TOPIC_PREFIX,
+    );
     let caller: Promise<AuditCaller> | undefined;
     const signIn = async (): Promise<AuditCaller> => {
       const bearer = token ?? process.env['JIGSAW_TOKEN'];
@@ -144,6 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
         store: audit.store,
         rebuilds: audit.rebuilds,
         reads: audit.reads,
+        vault: audit.vault,
         caller: () => (caller ??= signIn()),
         progress: (label) => progressTo(process.stderr, label),
       },

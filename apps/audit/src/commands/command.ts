@@ -1,6 +1,7 @@
 import type { Pool } from '@jigsaw/database';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
 import type { EventStore } from '@jigsaw/event-store';
+import type { PersonalDataVault } from '@jigsaw/erasure';
 import type { AuditRole } from '@jigsaw/sharing';
 import type { AuditReads } from '../audit-reads.js';
 import type { AuditCaller } from '../auth/audit-caller.js';
@@ -36,6 +37,8 @@ export interface CommandContext {
   store: EventStore;
   rebuilds: ReadModelRebuilds;
   reads: AuditReads;
+  /** Opens and erases personal data. */
+  vault: PersonalDataVault;
   /** The signed-in auditor: the API's caller, or the CLI's `--token`. */
   caller(): Promise<AuditCaller>;
   progress(label: string): ProgressSink;

@@ -8,6 +8,7 @@ import {
   rebuildsCommand,
   swapCommand,
 } from '../rebuild/rebuild.commands.js';
+import { eraseCommand, verifyCommand } from '../integrity/integrity.commands.js';
 import { subjectAccessExportCommand } from '../subject-access/subject-access.command.js';
 import type { AuditCommand } from './command.js';
 
@@ -22,6 +23,8 @@ export const AUDIT_COMMANDS: readonly AuditCommand[] = [
   asKnownAtCommand,
   accessLogCommand,
   subjectAccessExportCommand,
+  verifyCommand,
+  eraseCommand,
 ];
 
 export function commandNamed(name: string): AuditCommand | undefined {

@@ -63,6 +63,7 @@ export class OperationsController {
         store: this.audit.store,
         rebuilds: this.audit.rebuilds,
         reads: this.audit.reads,
+        vault: this.audit.vault,
         caller: () => Promise.resolve(caller),
         progress: () => SILENT,
       },
