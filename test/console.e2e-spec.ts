@@ -220,6 +220,10 @@ describe('the console in a real browser', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTEFACTS, '4-inbox.png'), fullPage: true });
 
+    // The deadline is still ahead: /metrics counts it as due, by kind only.
+    const metrics = async (): Promise<string> => (await fetch(`${view.url}/metrics`)).text();
+    expect(await metrics()).toMatch(/^jigsaw_notifications_due\{type="operation-encompass"\} 1$/m);
+
     await tabTo(page, '#inbox button');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#inbox tr[data-notification] >> text=Acknowledged');
@@ -228,6 +232,8 @@ describe('the console in a real browser', () => {
       `SELECT acknowledged_by->>'sub' AS by FROM view.notifications WHERE acknowledged_at IS NOT NULL`,
     );
     expect(rows).toEqual([{ by: 'console-designated-safeguarding-lead' }]);
+    expect(await metrics()).not.toMatch(/^jigsaw_notifications_due\{type="operation-encompass"\} 1$/m);
+    expect(await metrics()).not.toContain(nhsNumber);
     await page.screenshot({ path: join(ARTEFACTS, '4b-acknowledged.png'), fullPage: true });
   });
 

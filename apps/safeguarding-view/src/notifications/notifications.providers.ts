@@ -5,6 +5,7 @@ import { CLOCK, systemClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
 import { NotificationInbox } from './notification-inbox.js';
+import { NotificationMetrics } from './notification-metrics.js';
 import { NotificationScheduler } from './notification-scheduler.js';
 import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
 import { NotificationsProjection } from './notifications.projection.js';
@@ -22,4 +23,5 @@ export const notificationProviders: Provider[] = [
   DeliveryDispatcher,
   NotificationScheduler,
   NotificationInbox,
+  NotificationMetrics,
 ];
