@@ -1,16 +1,24 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { inputHygiene, verifyRawBody } from './input-hygiene.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT = '1mb';
 
-/** Applies what every Jigsaw HTTP service shares: body limit, validation, problem+json errors. */
+/** Applies what every Jigsaw HTTP service shares: body limit, input hygiene, validation, problem+json errors. */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  express.useBodyParser('text', { type: 'text/csv', limit: BODY_LIMIT });
+  // Nest's types reserve `verify` for its raw-body option (off here); it passes it to the parser as given.
+  const verify = { verify: verifyRawBody } as object;
+  express.useBodyParser('json', {
+    limit: BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    ...verify,
+  });
+  express.useBodyParser('text', { type: 'text/csv', limit: BODY_LIMIT, ...verify });
+  express.use(inputHygiene);
   express.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
