@@ -1,15 +1,22 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@jigsaw/config';
 import { inputHygiene, verifyRawBody } from './input-hygiene.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { rateLimit, RateLimitConfig } from './rate-limit.js';
+import { securityHeaders } from './security-headers.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT = '1mb';
 
-/** Applies what every Jigsaw HTTP service shares: body limit, input hygiene, validation, problem+json errors. */
-export function configureHttp(app: INestApplication): void {
+/**
+ * Applies what every Jigsaw HTTP service shares: security headers, rate limits, body limit, input
+ * hygiene, validation, problem+json errors.
+ */
+export function configureHttp(app: INestApplication, limits = loadConfig(RateLimitConfig)): void {
   const express = app as NestExpressApplication;
+  express.use(...securityHeaders(), rateLimit(limits));
   // Nest's types reserve `verify` for its raw-body option (off here); it passes it to the parser as given.
   const verify = { verify: verifyRawBody } as object;
   express.useBodyParser('json', {
