@@ -54,6 +54,13 @@ describe('verifyRawBody', () => {
     });
   });
 
+  it('refuses any character set but UTF-8 with 415', () => {
+    expect(() => verifyRawBody(asJson, {}, json('{}'), 'utf-16le')).toThrow(
+      expect.objectContaining({ status: 415, type: 'charset.unsupported' }),
+    );
+    expect(problemOf(() => verifyRawBody(asJson, {}, json('{}'), 'utf-8'))).toBe('accepted');
+  });
+
   it.each([
     ['an overlong slash', [0xc0, 0xaf]],
     ['a stray continuation byte', [0x80]],
@@ -98,6 +105,22 @@ describe('text hygiene', () => {
       { field: 'subject.name.given', reason: 'must not contain a control character (U+0000)' },
       { field: 'data.items[1]', reason: 'must not contain a bidirectional control character (U+202E)' },
       { field: 'data.k\u0001', reason: 'has a name that must not contain a control character (U+0001)' },
+    ]);
+  });
+
+  it('refuses the names of JavaScript object internals as keys', () => {
+    const body = JSON.parse(
+      '{"subject":{"__proto__":{"a":1}},"data":{"constructor":{"prototype":{}}}}',
+    ) as unknown;
+    expect(jsonTextProblems(body)).toEqual([
+      {
+        field: 'subject.__proto__',
+        reason: 'is a name no record may use (it names a JavaScript object internal)',
+      },
+      {
+        field: 'data.constructor',
+        reason: 'is a name no record may use (it names a JavaScript object internal)',
+      },
     ]);
   });
 

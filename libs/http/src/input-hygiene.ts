@@ -41,7 +41,14 @@ export function jsonDepth(raw: Buffer, stopAbove = Infinity): number {
  * characters and stored as if it had been sent that way; one nested without end would exhaust the stack
  * of whatever walks it.
  */
-export function verifyRawBody(_req: unknown, _res: unknown, raw: Buffer): void {
+export function verifyRawBody(_req: unknown, _res: unknown, raw: Buffer, encoding?: string): void {
+  // JSON between systems is UTF-8 (RFC 8259 section 8.1); the parser would also take UTF-16 and UTF-32.
+  if (encoding !== undefined && encoding.toLowerCase() !== 'utf-8') {
+    throw Object.assign(new Error(`unsupported charset ${encoding}`), {
+      status: 415,
+      type: 'charset.unsupported',
+    });
+  }
   if (!isUtf8(raw)) throw bodyError('is not valid UTF-8');
   const media = String((_req as Request).headers?.['content-type'] ?? '').toLowerCase();
   if (media.includes('json') && jsonDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
@@ -75,6 +82,9 @@ export function textProblem(text: string): string | undefined {
   return found ? `must not contain ${describe(found[0])}` : undefined;
 }
 
+/** Names that reach JavaScript's object internals when a library copies or validates the object. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Every string (and key) of a parsed JSON value that holds a forbidden character, by its dotted path. */
 export function jsonTextProblems(value: unknown, path = '', found: FieldProblem[] = []): FieldProblem[] {
   if (found.length >= 20) return found;
@@ -86,8 +96,11 @@ export function jsonTextProblems(value: unknown, path = '', found: FieldProblem[
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
       const field = path ? `${path}.${key}` : key;
-      const keyProblem = textProblem(key);
-      if (keyProblem) found.push({ field: field, reason: `has a name that ${keyProblem}` });
+      const textual = textProblem(key);
+      const keyProblem = RESERVED_KEYS.has(key)
+        ? 'is a name no record may use (it names a JavaScript object internal)'
+        : textual && `has a name that ${textual}`;
+      if (keyProblem) found.push({ field, reason: keyProblem });
       else jsonTextProblems(item, field, found);
     }
   }
