@@ -9,6 +9,11 @@
 //   stopKafka({ log }?)          -> Promise<void>
 //   isKafkaReachable(brokers?, { timeoutMs }?) -> Promise<boolean>
 //
+// A second broker beside the default one (e.g. one that tests may stop and restart) takes options:
+//   startKafka({ port, controllerPort?, dataDir, log? }) -> Promise<string>   brokers ("127.0.0.1:<port>")
+//   stopKafka({ port, dataDir, log? })                   -> Promise<void>
+// controllerPort defaults to port + 1; nothing is shared with the default broker but the Maven cache.
+//
 // Only node: builtins; plain ESM; Node >= 20.
 
 import { spawn } from 'node:child_process';
@@ -32,20 +37,32 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, '..', '..');
-const DATA_DIR = join(REPO_ROOT, '.data', 'kafka');
-const LOG_DIR = join(DATA_DIR, 'logs');
+const DEFAULT_DATA_DIR = join(REPO_ROOT, '.data', 'kafka');
 const POM = join(HERE, 'pom.xml');
 const PROPS_TEMPLATE = join(HERE, 'server.properties');
 const LOG4J2_CONFIG = join(HERE, 'log4j2.xml');
-const PROPS_FILE = join(DATA_DIR, 'server.properties');
-const CP_FILE = join(DATA_DIR, 'classpath.txt');
-const CP_HASH_FILE = join(DATA_DIR, 'classpath.pom.sha256');
-const CLUSTER_ID_FILE = join(DATA_DIR, 'cluster.id');
-const META_PROPS = join(DATA_DIR, 'data', 'meta.properties');
-const PID_FILE = join(DATA_DIR, 'kafka.pid');
-const LOCK_DIR = join(DATA_DIR, 'start.lock');
-const OUT_LOG = join(LOG_DIR, 'kafka.out');
-const SERVER_LOG = join(LOG_DIR, 'server.log');
+const DEFAULT_PORT = 9092;
+
+/** Where one broker keeps everything, and where it listens. The defaults are the hub's own broker. */
+function layout({ dataDir = DEFAULT_DATA_DIR, port = DEFAULT_PORT, controllerPort = port + 1 } = {}) {
+  const logDir = join(dataDir, 'logs');
+  return {
+    dataDir,
+    port,
+    controllerPort,
+    brokers: `127.0.0.1:${port}`,
+    logDir,
+    propsFile: join(dataDir, 'server.properties'),
+    cpFile: join(dataDir, 'classpath.txt'),
+    cpHashFile: join(dataDir, 'classpath.pom.sha256'),
+    clusterIdFile: join(dataDir, 'cluster.id'),
+    metaProps: join(dataDir, 'data', 'meta.properties'),
+    pidFile: join(dataDir, 'kafka.pid'),
+    lockDir: join(dataDir, 'start.lock'),
+    outLog: join(logDir, 'kafka.out'),
+    serverLog: join(logDir, 'server.log'),
+  };
+}
 
 export const LOCAL_BROKERS = '127.0.0.1:9092';
 
@@ -152,9 +169,9 @@ function looksLikeOurBroker(pid) {
   }
 }
 
-function readPid() {
+function readPid(L) {
   try {
-    const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
+    const pid = Number(readFileSync(L.pidFile, 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
@@ -180,9 +197,9 @@ function readSince(file, fromBytes) {
 }
 
 /** The interesting lines of this run's broker output, for error messages. */
-function failureHints(outFrom, serverFrom) {
-  const out = readSince(OUT_LOG, outFrom).trim().split('\n').filter(Boolean).slice(-10);
-  const errs = readSince(SERVER_LOG, serverFrom)
+function failureHints(L, outFrom, serverFrom) {
+  const out = readSince(L.outLog, outFrom).trim().split('\n').filter(Boolean).slice(-10);
+  const errs = readSince(L.serverLog, serverFrom)
     .split('\n')
     .filter((l) => /\b(ERROR|FATAL)\b|Exception:|^Caused by:/.test(l))
     .slice(0, 10);
@@ -208,73 +225,80 @@ function run(cmd, args, { cwd = REPO_ROOT, env = process.env } = {}) {
 
 const javaBin = () => (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
 
-function jvmLoggingArgs() {
-  return [`-Dlog4j2.configurationFile=${pathToFileURL(LOG4J2_CONFIG).href}`, `-Dkafka.logs.dir=${LOG_DIR}`];
+function jvmLoggingArgs(L) {
+  return [`-Dlog4j2.configurationFile=${pathToFileURL(LOG4J2_CONFIG).href}`, `-Dkafka.logs.dir=${L.logDir}`];
 }
 
 // ---------------------------------------------------------------------------
 // Start-lock (so parallel ensureKafka() callers don't start two brokers)
 // ---------------------------------------------------------------------------
 
-async function acquireLock(log) {
+async function acquireLock(L, log) {
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
   let announced = false;
   for (;;) {
     try {
-      mkdirSync(LOCK_DIR);
-      writeFileSync(join(LOCK_DIR, 'owner'), String(process.pid));
+      mkdirSync(L.lockDir);
+      writeFileSync(join(L.lockDir, 'owner'), String(process.pid));
       return true;
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
     }
     let owner = null;
     try {
-      owner = Number(readFileSync(join(LOCK_DIR, 'owner'), 'utf8'));
+      owner = Number(readFileSync(join(L.lockDir, 'owner'), 'utf8'));
     } catch {
       /* owner file not written yet */
     }
     const age = (() => {
       try {
-        return Date.now() - statSync(LOCK_DIR).mtimeMs;
+        return Date.now() - statSync(L.lockDir).mtimeMs;
       } catch {
         return 0;
       }
     })();
     if ((owner && !isAlive(owner)) || (!owner && age > 10_000)) {
-      rmSync(LOCK_DIR, { recursive: true, force: true });
+      rmSync(L.lockDir, { recursive: true, force: true });
       continue;
     }
     if (!announced) {
       log(`another process (pid ${owner ?? '?'}) is starting Kafka; waiting`);
       announced = true;
     }
-    if (await isKafkaReachable(LOCAL_BROKERS, { timeoutMs: 1000 })) return false;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for start lock ${LOCK_DIR}`);
+    if (await isKafkaReachable(L.brokers, { timeoutMs: 1000 })) return false;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for start lock ${L.lockDir}`);
     await sleep(500);
   }
 }
 
-function releaseLock() {
-  rmSync(LOCK_DIR, { recursive: true, force: true });
+function releaseLock(L) {
+  rmSync(L.lockDir, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------------------
 // Classpath (Maven, cached by pom.xml hash)
 // ---------------------------------------------------------------------------
 
-async function resolveClasspath(log) {
-  const pomHash = createHash('sha256').update(readFileSync(POM)).digest('hex');
+function cachedClasspath(L, pomHash) {
   if (
-    existsSync(CP_FILE) &&
-    existsSync(CP_HASH_FILE) &&
-    readFileSync(CP_HASH_FILE, 'utf8').trim() === pomHash
+    existsSync(L.cpFile) &&
+    existsSync(L.cpHashFile) &&
+    readFileSync(L.cpHashFile, 'utf8').trim() === pomHash
   ) {
-    const cp = readFileSync(CP_FILE, 'utf8').trim();
+    const cp = readFileSync(L.cpFile, 'utf8').trim();
     if (cp && cp.split(delimiter).every((jar) => existsSync(jar))) return cp;
   }
+  return undefined;
+}
+
+async function resolveClasspath(L, log) {
+  const pomHash = createHash('sha256').update(readFileSync(POM)).digest('hex');
+  // A second broker may reuse the default broker's cache; it only ever writes its own.
+  const cached = cachedClasspath(L, pomHash) ?? cachedClasspath(layout(), pomHash);
+  if (cached) return cached;
   log('resolving Kafka jars with Maven (cached after this)...');
   const t0 = Date.now();
-  const tmp = `${CP_FILE}.tmp`;
+  const tmp = `${L.cpFile}.tmp`;
   const mvn = process.env.MVN || 'mvn';
   const { code, out } = await run(mvn, [
     '-q',
@@ -290,51 +314,54 @@ async function resolveClasspath(log) {
       `Maven failed to resolve Kafka (exit ${code}):\n${out.trim().split('\n').slice(-40).join('\n')}`,
     );
   }
-  renameSync(tmp, CP_FILE);
-  writeFileSync(CP_HASH_FILE, `${pomHash}\n`);
+  renameSync(tmp, L.cpFile);
+  writeFileSync(L.cpHashFile, `${pomHash}\n`);
   log(`jars resolved in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  return readFileSync(CP_FILE, 'utf8').trim();
+  return readFileSync(L.cpFile, 'utf8').trim();
 }
 
 // ---------------------------------------------------------------------------
 // Config + storage format
 // ---------------------------------------------------------------------------
 
-function writeServerProperties() {
-  const text = readFileSync(PROPS_TEMPLATE, 'utf8').replaceAll('@DATA_DIR@', DATA_DIR.replaceAll('\\', '/'));
-  writeFileSync(PROPS_FILE, text);
+function writeServerProperties(L) {
+  const text = readFileSync(PROPS_TEMPLATE, 'utf8')
+    .replaceAll('@DATA_DIR@', L.dataDir.replaceAll('\\', '/'))
+    .replaceAll('@PORT@', String(L.port))
+    .replaceAll('@CONTROLLER_PORT@', String(L.controllerPort));
+  writeFileSync(L.propsFile, text);
 }
 
-function clusterId() {
-  if (existsSync(CLUSTER_ID_FILE)) {
-    const id = readFileSync(CLUSTER_ID_FILE, 'utf8').trim();
+function clusterId(L) {
+  if (existsSync(L.clusterIdFile)) {
+    const id = readFileSync(L.clusterIdFile, 'utf8').trim();
     if (id) return id;
   }
   // Same shape as `kafka-storage random-uuid`: 16 random bytes, base64url, no padding, not starting with '-'.
   let id;
   do id = randomBytes(16).toString('base64url');
   while (id.startsWith('-'));
-  writeFileSync(CLUSTER_ID_FILE, `${id}\n`);
+  writeFileSync(L.clusterIdFile, `${id}\n`);
   return id;
 }
 
-async function formatStorageOnce(cp, log) {
-  if (existsSync(META_PROPS)) return;
-  const id = clusterId();
+async function formatStorageOnce(L, cp, log) {
+  if (existsSync(L.metaProps)) return;
+  const id = clusterId(L);
   log(`formatting storage (cluster id ${id})`);
   const { code, out } = await run(javaBin(), [
-    ...jvmLoggingArgs(),
+    ...jvmLoggingArgs(L),
     '-cp',
     cp,
     'kafka.tools.StorageTool',
     'format',
     '--config',
-    PROPS_FILE,
+    L.propsFile,
     '--cluster-id',
     id,
     '--ignore-formatted',
   ]);
-  writeFileSync(join(LOG_DIR, 'format.log'), out);
+  writeFileSync(join(L.logDir, 'format.log'), out);
   if (code !== 0) throw new Error(`kafka storage format failed (exit ${code}):\n${out.trim()}`);
 }
 
@@ -342,7 +369,7 @@ async function formatStorageOnce(cp, log) {
 // start / stop
 // ---------------------------------------------------------------------------
 
-function jvmArgs() {
+function jvmArgs(L) {
   const heap = (process.env.KAFKA_HEAP_OPTS || '-Xms256m -Xmx1g').split(/\s+/).filter(Boolean);
   const extra = (process.env.KAFKA_JVM_OPTS || '').split(/\s+/).filter(Boolean);
   return [
@@ -354,49 +381,49 @@ function jvmArgs() {
     '-XX:+ExplicitGCInvokesConcurrent',
     '-XX:MaxInlineLevel=15',
     '-Djava.awt.headless=true',
-    ...jvmLoggingArgs(),
+    ...jvmLoggingArgs(L),
     ...extra,
   ];
 }
 
-async function startLocal(log) {
-  if (await isKafkaReachable(LOCAL_BROKERS)) {
-    log(`already running on ${LOCAL_BROKERS}`);
-    return LOCAL_BROKERS;
+async function startLocal(L, log) {
+  if (await isKafkaReachable(L.brokers)) {
+    log(`already running on ${L.brokers}`);
+    return L.brokers;
   }
-  mkdirSync(LOG_DIR, { recursive: true });
+  mkdirSync(L.logDir, { recursive: true });
 
-  if (!(await acquireLock(log))) {
-    log(`started by another process; reachable on ${LOCAL_BROKERS}`);
-    return LOCAL_BROKERS;
+  if (!(await acquireLock(L, log))) {
+    log(`started by another process; reachable on ${L.brokers}`);
+    return L.brokers;
   }
   try {
     // A broker we started earlier may still be booting (or a stale pid file may be left over).
-    const oldPid = readPid();
+    const oldPid = readPid(L);
     if (oldPid && isAlive(oldPid) && looksLikeOurBroker(oldPid)) {
       log(`broker pid ${oldPid} is running but not answering yet; waiting`);
-      if (await waitReachable(LOCAL_BROKERS, START_TIMEOUT_MS, { isDead: () => !isAlive(oldPid) })) {
-        log(`ready on ${LOCAL_BROKERS}`);
-        return LOCAL_BROKERS;
+      if (await waitReachable(L.brokers, START_TIMEOUT_MS, { isDead: () => !isAlive(oldPid) })) {
+        log(`ready on ${L.brokers}`);
+        return L.brokers;
       }
-      throw new Error(`broker pid ${oldPid} did not become ready; see ${SERVER_LOG} and ${OUT_LOG}`);
+      throw new Error(`broker pid ${oldPid} did not become ready; see ${L.serverLog} and ${L.outLog}`);
     }
-    rmSync(PID_FILE, { force: true });
+    rmSync(L.pidFile, { force: true });
 
     const t0 = Date.now();
-    const cp = await resolveClasspath(log);
-    writeServerProperties();
-    await formatStorageOnce(cp, log);
+    const cp = await resolveClasspath(L, log);
+    writeServerProperties(L);
+    await formatStorageOnce(L, cp, log);
 
-    const outFrom = fileSize(OUT_LOG);
-    const serverFrom = fileSize(SERVER_LOG);
-    const outFd = openSync(OUT_LOG, 'a');
+    const outFrom = fileSize(L.outLog);
+    const serverFrom = fileSize(L.serverLog);
+    const outFd = openSync(L.outLog, 'a');
     writeFileSync(outFd, `\n===== ${new Date().toISOString()} starting kafka.Kafka =====\n`);
     let exited = null;
     let child;
     try {
-      child = spawn(javaBin(), [...jvmArgs(), '-cp', cp, 'kafka.Kafka', PROPS_FILE], {
-        cwd: DATA_DIR,
+      child = spawn(javaBin(), [...jvmArgs(L), '-cp', cp, 'kafka.Kafka', L.propsFile], {
+        cwd: L.dataDir,
         detached: true,
         stdio: ['ignore', outFd, outFd],
       });
@@ -409,22 +436,22 @@ async function startLocal(log) {
     });
     child.on('exit', (code, signal) => (exited = signal ?? code));
     child.unref();
-    writeFileSync(PID_FILE, `${child.pid}\n`);
-    log(`started broker pid ${child.pid}; waiting for ${LOCAL_BROKERS} (logs: ${LOG_DIR})`);
+    writeFileSync(L.pidFile, `${child.pid}\n`);
+    log(`started broker pid ${child.pid}; waiting for ${L.brokers} (logs: ${L.logDir})`);
 
-    const ok = await waitReachable(LOCAL_BROKERS, START_TIMEOUT_MS, { isDead: () => exited !== null });
+    const ok = await waitReachable(L.brokers, START_TIMEOUT_MS, { isDead: () => exited !== null });
     if (!ok) {
       const why =
         exited !== null ? `exited (${exited})` : `did not answer within ${START_TIMEOUT_MS / 1000}s`;
       if (exited === null) await killPid(child.pid, () => {});
-      rmSync(PID_FILE, { force: true });
-      const hints = failureHints(outFrom, serverFrom);
-      throw new Error(`Kafka broker ${why}. See ${SERVER_LOG} and ${OUT_LOG}${hints ? `\n${hints}` : ''}`);
+      rmSync(L.pidFile, { force: true });
+      const hints = failureHints(L, outFrom, serverFrom);
+      throw new Error(`Kafka broker ${why}. See ${L.serverLog} and ${L.outLog}${hints ? `\n${hints}` : ''}`);
     }
-    log(`ready on ${LOCAL_BROKERS} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-    return LOCAL_BROKERS;
+    log(`ready on ${L.brokers} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    return L.brokers;
   } finally {
-    releaseLock();
+    releaseLock(L);
   }
 }
 
@@ -464,17 +491,26 @@ export async function ensureKafka({ log = defaultLog } = {}) {
     }
     return external;
   }
-  return startLocal(log);
+  return startLocal(layout(), log);
 }
 
-/** Stop the broker started by this launcher (no-op if it is not running). */
-export async function stopKafka({ log = defaultLog } = {}) {
-  const pid = readPid();
+/**
+ * Starts a broker on `port` with its data in `dataDir` (by default the hub's own, as `start` does) unless
+ * one already answers there. Ignores $KAFKA_BROKERS: it is for a broker this caller owns.
+ */
+export async function startKafka({ log = defaultLog, ...options } = {}) {
+  return startLocal(layout(options), log);
+}
+
+/** Stop the broker started by this launcher (no-op if it is not running); options as for startKafka. */
+export async function stopKafka({ log = defaultLog, ...options } = {}) {
+  const L = layout(options);
+  const pid = readPid(L);
   if (!pid || !isAlive(pid) || !looksLikeOurBroker(pid)) {
-    rmSync(PID_FILE, { force: true });
-    if (await isKafkaReachable(LOCAL_BROKERS)) {
+    rmSync(L.pidFile, { force: true });
+    if (await isKafkaReachable(L.brokers)) {
       log(
-        `not started by this launcher (no live pid file), but something answers on ${LOCAL_BROKERS}; leaving it alone`,
+        `not started by this launcher (no live pid file), but something answers on ${L.brokers}; leaving it alone`,
       );
     } else {
       log('not running');
@@ -483,7 +519,7 @@ export async function stopKafka({ log = defaultLog } = {}) {
   }
   log(`stopping broker pid ${pid}`);
   await killPid(pid, log);
-  rmSync(PID_FILE, { force: true });
+  rmSync(L.pidFile, { force: true });
   log('stopped');
 }
 
@@ -503,7 +539,7 @@ function isMain() {
 async function main(cmd) {
   switch (cmd) {
     case 'start':
-      await startLocal(defaultLog);
+      await startLocal(layout(), defaultLog);
       return 0;
     case 'ensure':
       process.stdout.write(`${await ensureKafka()}\n`);
@@ -514,7 +550,7 @@ async function main(cmd) {
     case 'status': {
       const brokers = process.env.KAFKA_BROKERS?.trim() || LOCAL_BROKERS;
       const ok = await isKafkaReachable(brokers);
-      const pid = readPid();
+      const pid = readPid(layout());
       const pidInfo = pid && isAlive(pid) ? ` (pid ${pid})` : '';
       process.stdout.write(ok ? `running: ${brokers}${pidInfo}\n` : `not reachable: ${brokers}${pidInfo}\n`);
       return ok ? 0 : 1;

@@ -14,6 +14,10 @@ export function createPool(connectionString: string, options: { max?: number; na
   });
   // An idle client losing its connection (a database restart) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: the pool stops listening while a client is out, and a client held between
+  // queries (a lock-holding session) would emit the error to nobody. Its next query fails instead, and the
+  // pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -76,7 +76,9 @@ export class OutboxRelay {
           continue;
         }
         while (!this.stopped) {
-          const sent = await this.relayBatch();
+          // On the session holding the lock: if the database restarts, the lock is gone, and so is the
+          // session, so the batch fails and the lock is taken again before anything more is published.
+          const sent = await this.relayBatch(leader);
           if (sent === 0) await this.idle(this.options.pollIntervalMs ?? 100);
         }
       } catch (error) {
@@ -109,8 +111,8 @@ export class OutboxRelay {
   }
 
   /** Publishes one batch; the rows stay locked until Kafka has acknowledged every message. */
-  async relayBatch(): Promise<number> {
-    const client = await this.pool.connect();
+  async relayBatch(session?: PoolClient): Promise<number> {
+    const client = session ?? (await this.pool.connect());
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
@@ -147,7 +149,7 @@ export class OutboxRelay {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      if (!session) client.release();
     }
   }
 }

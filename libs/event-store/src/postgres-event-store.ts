@@ -39,6 +39,8 @@ interface EventRow {
   recorded_at: Date;
 }
 
+// The select list names `transaction_id::text` transaction_id, and an unqualified ORDER BY takes the select
+// list's name first: order by `events.transaction_id` (the xid8) or 1000 sorts before 999.
 const SELECT_EVENT =
   'SELECT stream_id, stream_position, transaction_id::text, global_position, payload, content_hash, recorded_at FROM event_store.events';
 
@@ -271,7 +273,7 @@ export class PostgresEventStore implements EventStore {
       `${SELECT_EVENT}
        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, global_position
+       ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
       [after.transactionId, after.position, options.limit ?? 1000],
     );

@@ -8,20 +8,35 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@jigsaw/config';
+import { inputHygiene, verifyRawBody } from './input-hygiene.js';
 import type { Express } from 'express';
 import { PinoLoggerService, startTelemetry, stopTelemetry } from '@jigsaw/telemetry';
 import { httpTelemetry, metricsRoute } from './http-telemetry.js';
 import { setupOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
+import { rateLimit, RateLimitConfig } from './rate-limit.js';
+import { securityHeaders } from './security-headers.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT = '1mb';
 
-/** Applies what every Jigsaw HTTP service shares: body limit, validation, problem+json errors, telemetry. */
-export function configureHttp(app: INestApplication): void {
+/**
+ * Applies what every Jigsaw HTTP service shares: security headers, rate limits, body limit, input
+ * hygiene, validation, problem+json errors, telemetry.
+ */
+export function configureHttp(app: INestApplication, limits = loadConfig(RateLimitConfig)): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  express.useBodyParser('text', { type: 'text/csv', limit: BODY_LIMIT });
+  express.use(...securityHeaders(), rateLimit(limits));
+  // Nest's types reserve `verify` for its raw-body option (off here); it passes it to the parser as given.
+  const verify = { verify: verifyRawBody } as object;
+  express.useBodyParser('json', {
+    limit: BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+    ...verify,
+  });
+  express.useBodyParser('text', { type: 'text/csv', limit: BODY_LIMIT, ...verify });
+  express.use(inputHygiene);
   express.disable('x-powered-by');
   // Before Nest's routes and guards, since scrapers hold no tokens; before the request telemetry, so
   // that scrapes are neither traced nor counted.

@@ -3,6 +3,9 @@ export { httpTelemetry, metricsRoute, routeOf, UNMATCHED_ROUTE } from './http-te
 export { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from './health.controller.js';
 export { ProblemDetailsFilter, type ProblemDetails } from './problem-details.filter.js';
 export { createOpenApiDocument, DOCS_JSON_PATH, DOCS_PATH, operationsOf, setupOpenApi } from './openapi.js';
+export { inputHygiene, jsonDepth, MAX_JSON_DEPTH, textProblem, verifyRawBody } from './input-hygiene.js';
+export { rateLimit, RateLimitConfig, TokenBuckets } from './rate-limit.js';
+export { securityHeaders } from './security-headers.js';
 export {
   createValidationPipe,
   fieldProblems,

@@ -52,14 +52,21 @@ export interface ProblemDetails {
   errors?: readonly FieldProblem[];
 }
 
-/** Body parser failures arrive as plain errors carrying a status. */
-function bodyParserProblem(error: unknown): { status: number; detail: string } | undefined {
-  const e = error as { type?: string; status?: number };
-  if (e?.type === 'entity.parse.failed') return { status: 400, detail: 'the request body is not valid JSON' };
+/** Body parser failures arrive as plain errors carrying a status (Nest wraps them, keeping them as the cause). */
+function bodyParserProblem(
+  error: unknown,
+): { status: number; detail: string; errors: FieldProblem[] } | undefined {
+  const e = error as { type?: string; status?: number; limit?: number };
+  const body = (status: number, reason: string) => ({
+    status,
+    detail: `the request body ${reason}`,
+    errors: [{ field: '(body)', reason }],
+  });
+  if (e?.type === 'entity.parse.failed') return body(400, 'is not valid JSON');
   if (e?.type === 'entity.too.large')
-    return { status: 413, detail: 'the request body is larger than the limit' };
+    return body(413, `is larger than the limit of ${e.limit ?? 'the service'} bytes`);
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') {
-    return { status: 415, detail: 'the request body encoding is not supported' };
+    return body(415, 'is in an encoding or character set other than UTF-8');
   }
   return undefined;
 }
@@ -88,6 +95,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown, instance: string): ProblemDetails {
+    // Errors thrown before routing (body parser, middleware) reach us wrapped in an HttpException.
+    const cause = exception instanceof HttpException ? exception.cause : undefined;
+    if (cause instanceof JigsawError || bodyParserProblem(cause)) return this.toProblem(cause, instance);
     if (exception instanceof JigsawError) {
       const status = STATUS_OF[exception.code];
       return {

@@ -4,6 +4,7 @@ import { JigsawError } from '@jigsaw/errors';
 import {
   adapterSource,
   inSenderTerms,
+  isSpreadsheetFormula,
   parseExportDate,
   parseExportDateTime,
   readAdapterInput,
@@ -181,5 +182,24 @@ describe('inSenderTerms', () => {
         { field: 'sharing.x', reason: 'y' },
       ],
     });
+  });
+});
+
+describe('isSpreadsheetFormula', () => {
+  it.each([
+    ["=cmd|' /C calc'!A0", true],
+    ['=HYPERLINK("http://x","click")', true],
+    ['@SUM(A1:A2)', true],
+    ["+cmd|' /C calc'!A0", true],
+    ['-cmd', true],
+    ["-2+3+cmd|' /C calc'!A0", true],
+    ['+44 20 7230 1212', false],
+    ['-5', false],
+    ['- see the notes', false],
+    ['Police attended; child = present', false],
+    ['user@example.org', false],
+    ['', false],
+  ])('%j: %s', (value, formula) => {
+    expect(isSpreadsheetFormula(value)).toBe(formula);
   });
 });

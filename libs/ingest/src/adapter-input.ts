@@ -202,6 +202,15 @@ export function parseExportDateTime(value: string): string | undefined {
   return new Date(instant).toISOString().replace('.000Z', 'Z');
 }
 
+/**
+ * A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`, `+cmd|' /C calc'!A0`,
+ * `-2+3+cmd|...`). These exports come from and go back to spreadsheets, and nothing an agency records
+ * starts that way; a phone number (+44...), a negative number or a dash and a space are text.
+ */
+export function isSpreadsheetFormula(value: string): boolean {
+  return /^[=@]/.test(value) || /^[+-][^\d\s.+-]/.test(value) || /^[+-].*\|/.test(value);
+}
+
 /** Reads one row's values, collecting a problem per field named as the sender names it. */
 export class RowReader {
   readonly problems: FieldProblem[];
@@ -231,6 +240,9 @@ export class RowReader {
     if (value === undefined) return options.required ? this.problem(key, 'is required') : undefined;
     if (options.max !== undefined && value.length > options.max) {
       return this.problem(key, `must be at most ${options.max} characters`);
+    }
+    if (isSpreadsheetFormula(value)) {
+      return this.problem(key, 'must not begin like a spreadsheet formula (=, @, or + or - then a letter)');
     }
     return value;
   }

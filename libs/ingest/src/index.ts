@@ -22,6 +22,7 @@ export {
 export {
   adapterSource,
   inSenderTerms,
+  isSpreadsheetFormula,
   parseExportDate,
   parseExportDateTime,
   readAdapterInput,

@@ -34,7 +34,14 @@ export function streamIdOf(agency: string, childId: string): string {
   return `${agency}-${childId}`;
 }
 
-const MAX_ATTEMPTS = 5;
+/**
+ * Writers racing on one child's stream: each round one wins and the others read again. Without a pause
+ * they collide again at once, so each waits a random while, longer each time (full jitter), before it
+ * reads again; a burst of requests for one child then all get through.
+ */
+const MAX_ATTEMPTS = 12;
+const backoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
 @CommandHandler(RecordEvent)
 export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEventResult> {
@@ -89,6 +96,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
         // A concurrent write to the same child: look again.
         const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
         if (!retry || attempt >= MAX_ATTEMPTS) throw error;
+        await backoff(attempt);
       }
     }
   }

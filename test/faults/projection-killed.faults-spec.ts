@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomInt, randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '@jigsaw/event-store';
+import { agencyTopic } from '@jigsaw/messaging';
+import { anIncidentNotification, aRecordedEvent, METROPOLITAN_POLICE } from '@jigsaw/testing';
+import { eventually, inParallel, postUntilAnswered } from './support/agency-client.js';
+import { compareWithReplay, eventCounts } from './support/replay.js';
+import { createWorld, isAlive, type World } from './support/world.js';
+
+/** Events written straight into the store and its outbox, as the agency services do, for volume. */
+const STORED = 24_000;
+const PER_CHILD = 8;
+/** And some through the police service's HTTP ingest, the whole way. */
+const POSTED = 600;
+const KILLS = 5;
+
+describe('the projection process killed with SIGKILL again and again', () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await createWorld('projection-killed', ['police', 'safeguarding-view']);
+  }, 120_000);
+  afterAll(async () => world?.close());
+
+  it(`applies every one of ${STORED + POSTED} events exactly once, as a clean replay does`, async () => {
+    const view = world.service('safeguarding-view');
+    const police = world.service('police');
+    const total = STORED + POSTED;
+    const topic = agencyTopic(world.prefix, 'police');
+    const writer = new PostgresEventStore(world.pool, { route: (e) => ({ topic, key: e.childid }) });
+
+    const writing = inParallel(
+      Array.from({ length: STORED / PER_CHILD }, () => randomUUID()),
+      4,
+      async (childid) => {
+        const events = Array.from({ length: PER_CHILD }, () => aRecordedEvent({ childid }));
+        await writer.append(`police-${childid}`, events, { expectedVersion: 'no-stream' });
+      },
+    );
+    const deadline = Date.now() + 600_000;
+    const posting = inParallel(
+      Array.from({ length: POSTED }, () => anIncidentNotification()),
+      2,
+      (event) => postUntilAnswered(`${police.url}/v1/events`, METROPOLITAN_POLICE, event, { deadline }),
+    );
+
+    const killedAt: number[] = [];
+    const chronology = async (): Promise<number> => (await eventCounts(world.pool)).chronology;
+    while (killedAt.length < KILLS) {
+      // Kill it while it is consuming: some way into the backlog since it (re)started, never at a pause.
+      const from = await chronology();
+      const step = randomInt(300, 2_500);
+      const reached = await eventually(
+        async () => {
+          const n = await chronology();
+          return n >= Math.min(from + step, total) ? n : undefined;
+        },
+        120_000,
+        `the view consuming again after ${killedAt.length} kills`,
+        50,
+      );
+      if (reached >= total) break;
+      await view.stop('SIGKILL');
+      killedAt.push(reached);
+      await view.start();
+    }
+    await writing;
+    const answers = await posting;
+    expect(answers.filter((a) => a.status !== 202)).toEqual([]);
+
+    // Every kill landed mid-stream, with events still to apply.
+    expect(killedAt).toHaveLength(KILLS);
+    expect(killedAt.every((n) => n > 0 && n < total)).toBe(true);
+
+    const counts = await eventually(
+      async () => {
+        const c = await eventCounts(world.pool);
+        return c.chronology >= total && c.outbox === 0 ? c : undefined;
+      },
+      300_000,
+      `all ${total} events applied after ${KILLS} kills`,
+      1000,
+    );
+    expect(counts).toEqual({
+      stored: total,
+      storedDistinct: total,
+      chronology: total,
+      chronologyDistinct: total,
+      outbox: 0,
+    });
+    expect(isAlive(view)).toBe(true);
+    const replay = await compareWithReplay(world.pool, world.store);
+    expect(replay).toMatchObject({ replayed: total, replayedDistinct: total });
+    expect(replay.rows['applied_events']).toBe(total);
+    for (const diff of Object.values(replay.differences))
+      expect(diff).toEqual({ liveOnly: 0, replayOnly: 0 });
+    process.stderr.write(`[faults] projection killed at ${killedAt.join(', ')} of ${total} applied\n`);
+  });
+});

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import type { Pool } from '@jigsaw/database';
+import type { EventStore, GlobalPosition, StoredEvent } from '@jigsaw/event-store';
+import { rebuild, type Projection } from '@jigsaw/projection';
+import { chronologyProjection } from '../../../apps/safeguarding-view/src/chronology/chronology.projection.js';
+import { VIEW_SCHEMA } from '../../../apps/safeguarding-view/src/view-schema.js';
+import { prepareSchema } from './world.js';
+
+/**
+ * The read models safeguarding-view projects. A projection added to the view and not here shows up at once:
+ * its table is compared, and the replay leaves it empty.
+ */
+export const VIEW_PROJECTIONS: readonly Projection[] = [chronologyProjection];
+
+/** The view's own access records are stored beside the agencies' events but are no input to its read models. */
+const NOT_PROJECTED = new Set(['hub.record-accessed']);
+
+function projectedOnly(store: EventStore, seen: Set<string>): EventStore {
+  const readAll = async (
+    options: { after?: GlobalPosition; limit?: number } = {},
+  ): Promise<StoredEvent[]> => {
+    // Filter after reading, so the replay still advances past a batch that held only access records.
+    for (let after = options.after; ;) {
+      const batch = await store.readAll({ ...options, ...(after ? { after } : {}) });
+      const kept = batch.filter((e) => !NOT_PROJECTED.has(e.event.type));
+      for (const e of kept) seen.add(`${e.event.source}|${e.event.id}`);
+      if (kept.length > 0 || batch.length === 0) return kept;
+      after = batch[batch.length - 1]!.globalPosition;
+    }
+  };
+  return {
+    append: (...args) => store.append(...args),
+    readStream: (streamId) => store.readStream(streamId),
+    readAll,
+    findEvent: (source, id) => store.findEvent(source, id),
+    subscribe: (options) => store.subscribe(options),
+  };
+}
+
+interface Column {
+  name: string;
+  volatile: boolean;
+}
+
+/** Every table of a schema with its columns; those filled by the clock at projection time are volatile. */
+async function tablesOf(pool: Pool, schema: string): Promise<Map<string, Column[]>> {
+  const { rows } = await pool.query<{
+    table_name: string;
+    column_name: string;
+    column_default: string | null;
+  }>(
+    `SELECT c.table_name, c.column_name, c.column_default
+     FROM information_schema.columns c
+     JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+     WHERE c.table_schema = $1 AND t.table_type = 'BASE TABLE'
+     ORDER BY c.table_name, c.ordinal_position`,
+    [schema],
+  );
+  const tables = new Map<string, Column[]>();
+  for (const row of rows) {
+    const volatile = /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp)\(\)/.test(
+      row.column_default ?? '',
+    );
+    tables.set(row.table_name, [...(tables.get(row.table_name) ?? []), { name: row.column_name, volatile }]);
+  }
+  return tables;
+}
+
+export interface ReplayComparison {
+  schema: string;
+  /** Events the replay read, and how many of them were distinct (source, id). */
+  replayed: number;
+  replayedDistinct: number;
+  /** Rows per table in the live schema. */
+  rows: Record<string, number>;
+  /** Rows in one schema and not the other (as multisets), per table; all zero when the models agree. */
+  differences: Record<string, { liveOnly: number; replayOnly: number }>;
+}
+
+/**
+ * Replays the whole store into a fresh schema with libs/projection's rebuild and compares every table of the
+ * live read models with it, row for row (as multisets, so a duplicate row counts), leaving out only the
+ * columns the clock fills at projection time.
+ */
+export async function compareWithReplay(pool: Pool, store: EventStore): Promise<ReplayComparison> {
+  const schema = `replay_${randomBytes(4).toString('hex')}`;
+  await prepareSchema(pool, schema);
+  const seen = new Set<string>();
+  const { events: replayed } = await rebuild(pool, projectedOnly(store, seen), schema, VIEW_PROJECTIONS);
+  const live = await tablesOf(pool, VIEW_SCHEMA);
+  const fresh = await tablesOf(pool, schema);
+  const rows: ReplayComparison['rows'] = {};
+  const differences: ReplayComparison['differences'] = {};
+  for (const [table, columns] of live) {
+    const compared = columns.filter((c) => !c.volatile).map((c) => `"${c.name}"`);
+    const freshColumns = new Set((fresh.get(table) ?? []).map((c) => `"${c.name}"`));
+    if (compared.some((c) => !freshColumns.has(c)))
+      throw new Error(`replay schema lacks columns of ${table}`);
+    const list = compared.join(', ');
+    const count = async (a: string, b: string): Promise<number> => {
+      const { rows: r } = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM (SELECT ${list} FROM "${a}"."${table}" EXCEPT ALL SELECT ${list} FROM "${b}"."${table}") d`,
+      );
+      return Number(r[0]?.n ?? 0);
+    };
+    const total = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${VIEW_SCHEMA}"."${table}"`);
+    rows[table] = Number(total.rows[0]?.n ?? 0);
+    differences[table] = {
+      liveOnly: await count(VIEW_SCHEMA, schema),
+      replayOnly: await count(schema, VIEW_SCHEMA),
+    };
+  }
+  await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+  return { schema, replayed, replayedDistinct: seen.size, rows, differences };
+}
+
+/** Every agency event in the store, counted by (source, id): each must be there exactly once. */
+export async function eventCounts(pool: Pool): Promise<{
+  stored: number;
+  storedDistinct: number;
+  chronology: number;
+  chronologyDistinct: number;
+  outbox: number;
+}> {
+  const { rows } = await pool.query<Record<string, string>>(
+    `SELECT
+       (SELECT count(*) FROM event_store.events WHERE type <> 'hub.record-accessed') AS stored,
+       (SELECT count(DISTINCT (source, id)) FROM event_store.events WHERE type <> 'hub.record-accessed') AS stored_distinct,
+       (SELECT count(*) FROM "${VIEW_SCHEMA}".chronology) AS chronology,
+       (SELECT count(DISTINCT (event->>'source', event->>'id')) FROM "${VIEW_SCHEMA}".chronology) AS chronology_distinct,
+       (SELECT count(*) FROM event_store.outbox) AS outbox`,
+  );
+  const r = rows[0]!;
+  return {
+    stored: Number(r['stored']),
+    storedDistinct: Number(r['stored_distinct']),
+    chronology: Number(r['chronology']),
+    chronologyDistinct: Number(r['chronology_distinct']),
+    outbox: Number(r['outbox']),
+  };
+}
