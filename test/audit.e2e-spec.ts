@@ -499,7 +499,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
   describe('operations open to auditors', () => {
     it('lists and runs the commands the table opens to HTTP, and no others', async () => {
       const list = await getJson<{ name: string }[]>(`${audit.url}/v1/operations`, bearer(schoolAuditor));
-      expect(list.body.map((c) => c.name)).toEqual(['read-models', 'rebuilds']);
+      expect(list.body.map((c) => c.name)).toEqual(['read-models', 'rebuilds', 'verify']);
       const models = await postJson<{ liveSchema: string; models: { name: string }[] }>(
         `${audit.url}/v1/operations/read-models`,
         {},

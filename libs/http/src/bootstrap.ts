@@ -16,7 +16,7 @@ import { httpTelemetry, metricsRoute } from './http-telemetry.js';
 import { setupOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { rateLimit, RateLimitConfig } from './rate-limit.js';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaders, type SecurityHeaderOptions } from './security-headers.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT = '1mb';
@@ -25,9 +25,13 @@ export const BODY_LIMIT = '1mb';
  * Applies what every Jigsaw HTTP service shares: security headers, rate limits, body limit, input
  * hygiene, validation, problem+json errors, telemetry.
  */
-export function configureHttp(app: INestApplication, limits = loadConfig(RateLimitConfig)): void {
+export function configureHttp(
+  app: INestApplication,
+  limits = loadConfig(RateLimitConfig),
+  headers: SecurityHeaderOptions = {},
+): void {
   const express = app as NestExpressApplication;
-  express.use(...securityHeaders(), rateLimit(limits));
+  express.use(...securityHeaders(headers), rateLimit(limits));
   // Nest's types reserve `verify` for its raw-body option (off here); it passes it to the parser as given.
   const verify = { verify: verifyRawBody } as object;
   express.useBodyParser('json', {
@@ -65,6 +69,7 @@ export async function bootstrapService(
   name: string,
   module: Type | DynamicModule,
   port: number,
+  options: { headers?: SecurityHeaderOptions } = {},
 ): Promise<INestApplication> {
   // Before NestJS, so that its first line is already JSON and every span has a provider.
   const logger = startTelemetry(name);
@@ -72,7 +77,7 @@ export async function bootstrapService(
     { module: JigsawService, imports: [module, TelemetryLifecycleModule] },
     { bodyParser: false, logger: new PinoLoggerService(logger) },
   );
-  configureHttp(app);
+  configureHttp(app, undefined, options.headers);
   setupOpenApi(app, name);
   await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

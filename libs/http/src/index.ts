@@ -5,7 +5,7 @@ export { ProblemDetailsFilter, type ProblemDetails } from './problem-details.fil
 export { createOpenApiDocument, DOCS_JSON_PATH, DOCS_PATH, operationsOf, setupOpenApi } from './openapi.js';
 export { inputHygiene, jsonDepth, MAX_JSON_DEPTH, textProblem, verifyRawBody } from './input-hygiene.js';
 export { rateLimit, RateLimitConfig, TokenBuckets } from './rate-limit.js';
-export { securityHeaders } from './security-headers.js';
+export { securityHeaders, type SecurityHeaderOptions } from './security-headers.js';
 export {
   createValidationPipe,
   fieldProblems,
