@@ -15,8 +15,12 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 
-/** The only paths anyone may call without signing in: probes, metrics and the API's documentation. */
-const OPEN = [/^\/health\//, /^\/metrics$/, /^\/docs(\/|-json$|-yaml$|$)/];
+/**
+ * The only paths anyone may call without signing in: probes, metrics, the API's documentation, and the
+ * console's sign-in page and files (static, no data; its development sign-in exists only while the service
+ * runs with the development key, and every read it then makes needs the token it was given).
+ */
+const OPEN = [/^\/health\//, /^\/metrics$/, /^\/docs(\/|-json$|-yaml$|$)/, /^\/console(\/|$)/];
 
 interface Route {
   service: string;
