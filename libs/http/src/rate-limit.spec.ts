@@ -1,5 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
-import { TokenBuckets } from './rate-limit.js';
+import { loadConfig } from '@jigsaw/config';
+import { RateLimitConfig, TokenBuckets } from './rate-limit.js';
+
+describe('RateLimitConfig', () => {
+  it('is generous by default and read from the environment', () => {
+    expect({ ...loadConfig(RateLimitConfig, {}) }).toEqual({
+      RATE_LIMIT_PER_SECOND: 5_000,
+      RATE_LIMIT_BURST: 20_000,
+      RATE_LIMIT_ANONYMOUS_PER_SECOND: 50,
+      RATE_LIMIT_ANONYMOUS_BURST: 200,
+    });
+    expect(loadConfig(RateLimitConfig, { RATE_LIMIT_PER_SECOND: '0' }).RATE_LIMIT_PER_SECOND).toBe(0);
+  });
+
+  it('fails at start naming a variable that is not a count', () => {
+    expect(() => loadConfig(RateLimitConfig, { RATE_LIMIT_BURST: 'lots' })).toThrow(/RATE_LIMIT_BURST/);
+  });
+});
 
 describe('TokenBuckets', () => {
   it('lets a burst through, then one request per refill, and says how long to wait', () => {
