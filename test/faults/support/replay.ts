@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from '@jigsaw/database';
+import { ServiceConfig } from '@jigsaw/config';
+import { VIEW_READ_MODELS } from '../../../apps/safeguarding-view/src/read-models.js';
+import { OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import type { EventStore, GlobalPosition, StoredEvent } from '@jigsaw/event-store';
 import { rebuild, type Projection } from '@jigsaw/projection';
 import { chronologyProjection } from '../../../apps/safeguarding-view/src/chronology/chronology.projection.js';
@@ -86,17 +89,24 @@ export async function compareWithReplay(pool: Pool, store: EventStore): Promise<
   const schema = `replay_${randomBytes(4).toString('hex')}`;
   await prepareSchema(pool, schema);
   const seen = new Set<string>();
-  const { events: replayed } = await rebuild(pool, projectedOnly(store, seen), schema, VIEW_PROJECTIONS);
+  // Through the personal data vault, as the live view reads: events are stored with it sealed.
+  const opening = new OpeningEventStore(
+    store,
+    new PersonalDataVault(pool, { masterKey: new ServiceConfig().ENCRYPTION_MASTER_KEY }),
+  );
+  const { events: replayed } = await rebuild(pool, projectedOnly(opening, seen), schema, VIEW_PROJECTIONS);
   const live = await tablesOf(pool, VIEW_SCHEMA);
   const fresh = await tablesOf(pool, schema);
   const rows: ReplayComparison['rows'] = {};
   const differences: ReplayComparison['differences'] = {};
-  for (const [table, columns] of live) {
-    const compared = columns.filter((c) => !c.volatile).map((c) => `"${c.name}"`);
+  // The rebuildable read models' tables; notifications and their deliveries hold acknowledgements and attempts
+  // no replay can make, and identity links are followed from their own events, so neither is compared.
+  const compared = new Set(VIEW_READ_MODELS.flatMap((model) => model.tables.map((t) => t.name)));
+  for (const [table, columns] of [...live].filter(([name]) => compared.has(name))) {
+    const shared = columns.filter((c) => !c.volatile).map((c) => `"${c.name}"`);
     const freshColumns = new Set((fresh.get(table) ?? []).map((c) => `"${c.name}"`));
-    if (compared.some((c) => !freshColumns.has(c)))
-      throw new Error(`replay schema lacks columns of ${table}`);
-    const list = compared.join(', ');
+    if (shared.some((c) => !freshColumns.has(c))) throw new Error(`replay schema lacks columns of ${table}`);
+    const list = shared.join(', ');
     const count = async (a: string, b: string): Promise<number> => {
       const { rows: r } = await pool.query<{ n: string }>(
         `SELECT count(*) AS n FROM (SELECT ${list} FROM "${a}"."${table}" EXCEPT ALL SELECT ${list} FROM "${b}"."${table}") d`,
@@ -124,8 +134,8 @@ export async function eventCounts(pool: Pool): Promise<{
 }> {
   const { rows } = await pool.query<Record<string, string>>(
     `SELECT
-       (SELECT count(*) FROM event_store.events WHERE type <> 'hub.record-accessed') AS stored,
-       (SELECT count(DISTINCT (source, id)) FROM event_store.events WHERE type <> 'hub.record-accessed') AS stored_distinct,
+       (SELECT count(*) FROM event_store.events WHERE type NOT LIKE 'hub.%') AS stored,
+       (SELECT count(DISTINCT (source, id)) FROM event_store.events WHERE type NOT LIKE 'hub.%') AS stored_distinct,
        (SELECT count(*) FROM "${VIEW_SCHEMA}".chronology) AS chronology,
        (SELECT count(DISTINCT (event->>'source', event->>'id')) FROM "${VIEW_SCHEMA}".chronology) AS chronology_distinct,
        (SELECT count(*) FROM event_store.outbox) AS outbox`,
