@@ -102,6 +102,10 @@ export async function compareWithReplay(pool: Pool, store: EventStore): Promise<
   // The rebuildable read models' tables; notifications and their deliveries hold acknowledgements and attempts
   // no replay can make, and identity links are followed from their own events, so neither is compared.
   const compared = new Set(VIEW_READ_MODELS.flatMap((model) => model.tables.map((t) => t.name)));
+  for (const table of live.keys()) {
+    const total = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${VIEW_SCHEMA}"."${table}"`);
+    rows[table] = Number(total.rows[0]?.n ?? 0);
+  }
   for (const [table, columns] of [...live].filter(([name]) => compared.has(name))) {
     const shared = columns.filter((c) => !c.volatile).map((c) => `"${c.name}"`);
     const freshColumns = new Set((fresh.get(table) ?? []).map((c) => `"${c.name}"`));
@@ -113,8 +117,6 @@ export async function compareWithReplay(pool: Pool, store: EventStore): Promise<
       );
       return Number(r[0]?.n ?? 0);
     };
-    const total = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${VIEW_SCHEMA}"."${table}"`);
-    rows[table] = Number(total.rows[0]?.n ?? 0);
     differences[table] = {
       liveOnly: await count(VIEW_SCHEMA, schema),
       replayOnly: await count(schema, VIEW_SCHEMA),
