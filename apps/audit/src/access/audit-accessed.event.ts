@@ -1,5 +1,4 @@
 import {
-  dataschemaFor,
   hubSource,
   type Agency,
   type LawfulBasis,
@@ -10,7 +9,7 @@ import {
 } from '@jigsaw/envelope';
 import { AUDIT_ROLES, type VisibilityLevel } from '@jigsaw/sharing';
 import {
-  HUB_CHILD_ID_SYSTEM,
+  accessRecord,
   RECORD_ACCESSED,
   type ChildLookup,
   type RecordAccessedData,
@@ -58,27 +57,9 @@ export function auditAccessed(
 ): RecordedEvent<typeof RECORD_ACCESSED, AuditAccessedData> {
   const { id, now, caller, view, childId, lookup, asKnownAt } = read;
   const at = now.toISOString();
-  return {
-    specversion: '1.0',
-    id,
-    source: AUDIT_SOURCE,
-    type: RECORD_ACCESSED,
-    time: at,
-    dataschema: dataschemaFor(RECORD_ACCESSED, 1),
-    datacontenttype: 'application/json',
-    subject: { localIds: [{ system: HUB_CHILD_ID_SYSTEM, value: childId }] },
-    sharing: {
-      basis: { lawfulBasis: 'legal-obligation', regime: 'uk-gdpr', specialCategory: false },
-      consent: {
-        status: 'not-applicable',
-        reason: "The hub must account for every read of a child's records (UK GDPR Art 5(2); DPA 2018 s62)",
-      },
-      purposes: ['audit'],
-      audience: [{ agency: caller.agency, roles: [...AUDIT_ROLES] }],
-      sensitivity: 'restricted',
-      decidedBy: { role: 'hub', organisation: AUDIT_SOURCE },
-    },
-    data: {
+  return accessRecord(
+    { id, at, source: AUDIT_SOURCE, childId, agency: caller.agency, roles: AUDIT_ROLES },
+    {
       view,
       childId,
       lookup,
@@ -93,7 +74,5 @@ export function auditAccessed(
       shown,
       ...(asKnownAt ? { asKnownAt } : {}),
     },
-    childid: childId,
-    recordedtime: at,
-  };
+  );
 }

@@ -6,6 +6,7 @@ import {
   type Purpose,
   type RecordedEvent,
   type Regime,
+  type Role,
 } from '@jigsaw/envelope';
 import type { Viewer, VisibilityLevel, VisibilityReason } from '@jigsaw/sharing';
 
@@ -43,19 +44,18 @@ export function accessStreamOf(childId: string): string {
 }
 
 /**
- * The access record of one read. Shared with the viewer's own agency's auditors and data protection
- * officer, for audit only: they review who looked at what, and nobody else needs to.
+ * The envelope every access record shares, whichever hub component served the read: the sharing decision
+ * that lets the reader's own agency's auditing roles, and nobody else, review it.
  */
-export function recordAccessed(
-  read: { id: string; now: Date; viewer: Viewer; view: AccessView; childId: string; lookup?: ChildLookup },
-  shown: ShownRecord[],
-): RecordedEvent<typeof RECORD_ACCESSED, RecordAccessedData> {
-  const { id, now, viewer, view, childId, lookup } = read;
-  const at = now.toISOString();
+export function accessRecord<D>(
+  record: { id: string; at: string; source: string; childId: string; agency: Agency; roles: readonly Role[] },
+  data: D,
+): RecordedEvent<typeof RECORD_ACCESSED, D> {
+  const { id, at, source, childId, agency, roles } = record;
   return {
     specversion: '1.0',
     id,
-    source: SAFEGUARDING_VIEW_SOURCE,
+    source,
     type: RECORD_ACCESSED,
     time: at,
     dataschema: dataschemaFor(RECORD_ACCESSED, 1),
@@ -68,11 +68,36 @@ export function recordAccessed(
         reason: "The hub must account for every read of a child's records (UK GDPR Art 5(2); DPA 2018 s62)",
       },
       purposes: ['audit'],
-      audience: [{ agency: viewer.agency, roles: ['auditor', 'data-protection-officer'] }],
+      audience: [{ agency, roles: [...roles] }],
       sensitivity: 'restricted',
-      decidedBy: { role: 'hub', organisation: SAFEGUARDING_VIEW_SOURCE },
+      decidedBy: { role: 'hub', organisation: source },
     },
-    data: {
+    data,
+    childid: childId,
+    recordedtime: at,
+  };
+}
+
+/**
+ * The access record of one read. Shared with the viewer's own agency's auditors and data protection
+ * officer, for audit only: they review who looked at what, and nobody else needs to.
+ */
+export function recordAccessed(
+  read: { id: string; now: Date; viewer: Viewer; view: AccessView; childId: string; lookup?: ChildLookup },
+  shown: ShownRecord[],
+): RecordedEvent<typeof RECORD_ACCESSED, RecordAccessedData> {
+  const { id, now, viewer, view, childId, lookup } = read;
+  const at = now.toISOString();
+  return accessRecord(
+    {
+      id,
+      at,
+      source: SAFEGUARDING_VIEW_SOURCE,
+      childId,
+      agency: viewer.agency,
+      roles: ['auditor', 'data-protection-officer'],
+    },
+    {
       view,
       childId,
       ...(lookup ? { lookup } : {}),
@@ -86,7 +111,5 @@ export function recordAccessed(
       accessedAt: at,
       shown,
     },
-    childid: childId,
-    recordedtime: at,
-  };
+  );
 }

@@ -1,7 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from '@jigsaw/database';
+import type { Pool, PoolClient } from '@jigsaw/database';
 import { PG_POOL } from '@jigsaw/platform';
 import { VIEW_SCHEMA } from '../view-schema.js';
+
+/**
+ * Every hub child id linked into the same child as `childId`, itself included (`[childId]` when unlinked),
+ * asked on the connection given: inside a transaction, its own connection, in the schema on its search
+ * path unless one is named.
+ */
+export async function membersOn(
+  db: Pick<PoolClient, 'query'>,
+  childId: string,
+  schema?: string,
+): Promise<string[]> {
+  const table = schema ? `"${schema}".child_members` : 'child_members';
+  const { rows } = await db.query<{ child_id: string }>(
+    `SELECT m.child_id::text FROM ${table} m
+     WHERE m.canonical_id = (SELECT canonical_id FROM ${table} WHERE child_id = $1)
+     ORDER BY m.child_id`,
+    [childId],
+  );
+  return rows.length > 0 ? rows.map((r) => r.child_id) : [childId];
+}
 
 /**
  * Which hub child ids are one child now. Read models store rows under each event's own hub child id and
@@ -12,14 +32,8 @@ export class ChildLinks {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** Every hub child id linked into the same child, itself included; `[childId]` when unlinked. */
-  async membersOf(childId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ child_id: string }>(
-      `SELECT m.child_id::text FROM "${VIEW_SCHEMA}".child_members m
-       WHERE m.canonical_id = (SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = $1)
-       ORDER BY m.child_id`,
-      [childId],
-    );
-    return rows.length > 0 ? rows.map((r) => r.child_id) : [childId];
+  membersOf(childId: string): Promise<string[]> {
+    return membersOn(this.pool, childId, VIEW_SCHEMA);
   }
 
   /** The id the child answers to: the surviving record of a merge, the baby of an unborn link. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { eventKeyOf } from '@jigsaw/projection';
+import { membersOn } from '../identity/child-links.js';
 import {
   eventKey,
   foldSharingLedger,
@@ -88,7 +89,7 @@ export class ChildHistoryReader {
     extra: readonly RecordedEvent[] = [],
   ): Promise<Map<string, ChildHistory>> {
     const membersOf = new Map<string, string[]>();
-    for (const childId of new Set(childIds)) membersOf.set(childId, await this.membersOf(db, childId));
+    for (const childId of new Set(childIds)) membersOf.set(childId, await membersOn(db, childId));
     const all = [...new Set([...membersOf.values()].flat())];
     const { rows } = await db.query<{ child_id: string; event: RecordedEvent }>(
       'SELECT child_id, event FROM chronology WHERE child_id = ANY($1::uuid[])',
@@ -117,8 +118,7 @@ export class ChildHistoryReader {
    */
   async lock(tx: Queryable, childIds: readonly string[]): Promise<void> {
     const members = new Set<string>();
-    for (const childId of new Set(childIds))
-      for (const m of await this.membersOf(tx, childId)) members.add(m);
+    for (const childId of new Set(childIds)) for (const m of await membersOn(tx, childId)) members.add(m);
     const sorted = [...members].sort();
     if (sorted.length === 0) return;
     // unnest yields the array's order, and the lock is taken row by row as it goes.
@@ -127,20 +127,5 @@ export class ChildHistoryReader {
        FROM unnest($1::text[]) AS t(id)`,
       [sorted],
     );
-  }
-
-  /**
-   * The hub child ids linked into the same child as this one, itself included: ChildLinks.membersOf's
-   * question, asked on the caller's connection. ChildLinks reads through the pool, and from inside a
-   * transaction that takes a second connection per child, which under load can starve the pool.
-   */
-  private async membersOf(db: Queryable, childId: string): Promise<string[]> {
-    const { rows } = await db.query<{ child_id: string }>(
-      `SELECT m.child_id::text FROM child_members m
-       WHERE m.canonical_id = (SELECT canonical_id FROM child_members WHERE child_id = $1)
-       ORDER BY m.child_id`,
-      [childId],
-    );
-    return rows.length > 0 ? rows.map((r) => r.child_id) : [childId];
   }
 }
