@@ -1,0 +1,26 @@
+// StrykerJS over one target at a time (STRYKER_TARGET, set by ./run.mjs).
+import { targets, thresholds } from './targets.mjs';
+
+const name = process.env['STRYKER_TARGET'] ?? '';
+const target = targets[name];
+if (!target) throw new Error(`STRYKER_TARGET must be one of: ${Object.keys(targets).join(', ')}`);
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  jest: { configFile: 'test/mutation/jest.config.mjs', enableFindRelatedTests: false },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: target.mutate,
+  ignorePatterns: ['dist', '.data', 'test-artifacts', 'reports', 'bench', 'test/faults/hostile'],
+  tempDirName: '.stryker-tmp',
+  concurrency: 2,
+  thresholds,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+};

@@ -1,0 +1,18 @@
+// What `npm run test:mutation` mutates, and which unit specs must notice. Each target's score must reach
+// `break` or the run fails.
+export const targets = {
+  identity: {
+    mutate: [
+      'libs/identity/src/**/*.ts',
+      '!libs/identity/src/**/*.spec.ts',
+      '!libs/identity/src/**/*.int-spec.ts',
+    ],
+    tests: ['libs/identity/src/**/*.spec.ts'],
+  },
+  sharing: {
+    mutate: ['libs/sharing/src/**/*.ts', '!libs/sharing/src/**/*.spec.ts', '!libs/sharing/src/testing/**'],
+    tests: ['libs/sharing/src/**/*.spec.ts'],
+  },
+};
+
+export const thresholds = { high: 95, low: 90, break: 90 };
