@@ -14,6 +14,8 @@ describe('PostgreSQL global order across transaction ids of different lengths', 
     // Every server's transaction ids pass 999, 9999, 99999...; rows written as if by such transactions
     // (all older than any in flight, so readable) stand in for a server that has just crossed one.
     const xids = ['997', '998', '999', '1000', '1001', '9999', '10000', '10001'];
+    // They must be older than the snapshot's horizon: a freshly made server has not assigned that many yet.
+    await burnTransactionIdsPast(db, 10_100n);
     const events = xids.map(() => aRecordedEvent());
     for (const [i, xid] of xids.entries()) {
       await db.pool.query(
@@ -34,3 +36,12 @@ describe('PostgreSQL global order across transaction ids of different lengths', 
     expect(read).toEqual(xids);
   });
 });
+
+async function burnTransactionIdsPast(db: TestDatabase, target: bigint): Promise<void> {
+  const current = async (): Promise<bigint> =>
+    BigInt((await db.pool.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x')).rows[0]!.x);
+  for (let xid = await current(); xid < target; xid = await current()) {
+    // Each autocommitted statement that asks for its id is a transaction of its own.
+    await Promise.all(Array.from({ length: 50 }, () => db.pool.query('SELECT pg_current_xact_id()')));
+  }
+}
