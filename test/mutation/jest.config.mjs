@@ -7,7 +7,9 @@ const unit = base.projects.find((project) => project.displayName === 'unit');
 const target = targets[process.env['STRYKER_TARGET'] ?? ''];
 if (!unit || !target) throw new Error(`STRYKER_TARGET must be one of: ${Object.keys(targets).join(', ')}`);
 
-const { displayName: _displayName, testMatch: _testMatch, ...shared } = unit;
+const shared = { ...unit };
+delete shared.displayName;
+delete shared.testMatch;
 
 /** @type {import('jest').Config} */
 export default {
