@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Body, Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { Public } from '@jigsaw/auth';
-import { repoRoot } from '@jigsaw/config';
+import { DEVELOPMENT_JWT_SECRET, repoRoot } from '@jigsaw/config';
 import { agencyOfSource, type Agency, type Purpose, type Role } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
@@ -76,9 +76,9 @@ export class ConsoleController {
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: SafeguardingViewConfig) {}
 
-  /** Development sign-in only while the service uses the development key, which it warns about at start. */
+  /** Development sign-in only in development mode, which the service warns about at start. */
   private get devSignIn(): boolean {
-    return !this.config.JWT_PUBLIC_KEY && this.config.JWT_SECRET.includes('development-only');
+    return this.config.JIGSAW_DEVELOPMENT;
   }
 
   @Get()
@@ -113,7 +113,7 @@ export class ConsoleController {
   @HttpCode(200)
   async devToken(@Body() body: { persona?: unknown; organisation?: unknown }): Promise<{ token: string }> {
     if (!this.devSignIn) {
-      throw new JigsawError(ErrorCode.Forbidden, 'development sign-in is off: this service has a real key');
+      throw new JigsawError(ErrorCode.Forbidden, 'development sign-in is off outside development mode');
     }
     const persona = PERSONAS.find((p) => p.id === body?.persona);
     if (!persona) {
@@ -139,7 +139,7 @@ export class ConsoleController {
       .setAudience(this.config.JWT_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime('8h')
-      .sign(new TextEncoder().encode(this.config.JWT_SECRET));
+      .sign(new TextEncoder().encode(this.config.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET));
     return { token };
   }
 }
