@@ -10,12 +10,20 @@ import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 
 /**
- * @param {{ port: number; audience: string; keys: object[]; accounts: { id: string; claims: object }[];
- *   clients: object[]; accessTokenTtl?: number }} options  keys are private JWKs, the first one signs
+ * @param {{ port: number; path?: string; audience: string; keys: object[];
+ *   accounts: { id: string; claims: object }[] | ((id: string) => object | undefined);
+ *   clients: object[]; accessTokenTtl?: number }} options  keys are private JWKs, the first one signs;
+ *   accounts, or a function from an account id to its claims
  */
-export function oidcProvider({ port, audience, keys, accounts, clients, accessTokenTtl = 600 }) {
-  const claimsOf = (id) => accounts.find((account) => account.id === id)?.claims;
-  return new Provider(`http://127.0.0.1:${port}`, {
+export function oidcProvider({ port, path = '', audience, keys, accounts, clients, accessTokenTtl = 600 }) {
+  const claimsOf =
+    typeof accounts === 'function' ? accounts : (id) => accounts.find((account) => account.id === id)?.claims;
+  // Several providers may share a port under different paths: their cookies must not collide.
+  const tag = path.replaceAll('/', '') || 'op';
+  return new Provider(`http://127.0.0.1:${port}${path}`, {
+    cookies: {
+      names: { session: `_session_${tag}`, interaction: `_interaction_${tag}`, resume: `_resume_${tag}` },
+    },
     clients: clients.map((client) =>
       client.kind === 'public'
         ? {
@@ -85,16 +93,35 @@ export function oidcProvider({ port, audience, keys, accounts, clients, accessTo
   });
 }
 
-/** Serves the provider on 127.0.0.1 without keep-alive, so a restart leaves no client on a closed socket. */
-export async function listen(options) {
-  const callback = oidcProvider(options).callback();
+/**
+ * Serves providers on 127.0.0.1, each under its `path` (none for one alone), without keep-alive, so a
+ * restart leaves no client on a closed socket.
+ */
+export async function listen(...all) {
+  const { port } = all[0];
+  const routes = all.map((options) => [options.path ?? '', oidcProvider(options).callback()]);
   const server = createServer((request, response) => {
     response.setHeader('connection', 'close');
+    const url = request.url ?? '/';
+    const route = routes.find(
+      ([path]) => !path || url === path || url.startsWith(`${path}/`) || url.startsWith(`${path}?`),
+    );
+    if (!route) {
+      response.statusCode = 404;
+      response.end();
+      return;
+    }
+    const [path, callback] = route;
+    if (path) {
+      // oidc-provider reads its mount path from the difference, as under express's app.use(path, ...).
+      request.originalUrl = url;
+      request.url = url.slice(path.length) || '/';
+    }
     callback(request, response);
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
   return async () => {
     server.closeAllConnections();

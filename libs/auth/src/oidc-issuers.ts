@@ -37,6 +37,8 @@ export interface IssuerSettings {
   };
   /** Agency systems signing in with client credentials: the claim naming the client, and its organisation. */
   systems?: ClaimPath & { clients: Record<string, string> };
+  /** How the console signs practitioners in here: its public client (authorization code with PKCE). */
+  console?: { clientId: string; label: string; scope: string };
   /** Asymmetric algorithms only: a token cannot choose HS* or `none`. */
   algorithms: string[];
   keys: { maxAgeSeconds: number; cooldownSeconds: number; timeoutMs: number };
@@ -71,6 +73,7 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
   };
   if (!isObject(raw)) return fail('(entry)', 'must be an object');
   const { issuer, audience, agency, organisations, claims, systems, algorithms, keys } = raw;
+  const consoleClient = raw['console'];
 
   if (!nonEmptyString(issuer)) return fail('issuer', 'is required');
   let url: URL;
@@ -184,9 +187,23 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
     }
   }
 
+  let consoleSettings: IssuerSettings['console'];
+  if (consoleClient !== undefined) {
+    if (!isObject(consoleClient) || !nonEmptyString(consoleClient['clientId'])) {
+      return fail('console.clientId', 'is required');
+    }
+    const { label = issuer, scope = 'openid' } = consoleClient;
+    if (!nonEmptyString(label)) fail('console.label', 'must be a non-empty string');
+    if (!nonEmptyString(scope) || !scope.split(' ').includes('openid')) {
+      fail('console.scope', 'must include openid');
+    }
+    consoleSettings = { clientId: consoleClient['clientId'], label: label as string, scope: scope as string };
+  }
+
   return {
     issuer,
     audience: audience as string,
+    ...(consoleSettings ? { console: consoleSettings } : {}),
     agency,
     organisations: organisations as string[],
     claims: {
