@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { repoRoot } from '@jigsaw/config';
 import { claimValues, principalFromIssuerClaims } from './claim-mapping.js';
 import { parseOidcIssuers, type IssuerSettings } from './oidc-issuers.js';
 import { cis2Entry, cis2Practitioner, entraEntry, LEEDS_TENANT } from './testing/issuers.factory.js';
@@ -147,6 +150,24 @@ describe('parseOidcIssuers', () => {
     expect(() => parseOidcIssuers('{')).toThrow('OIDC_ISSUERS must be JSON');
     expect(() => parseOidcIssuers('{}')).toThrow('OIDC_ISSUERS must be a JSON array');
     expect(() => parseOidcIssuers(JSON.stringify([good, good]))).toThrow('is listed twice');
+  });
+
+  it('reads the README’s example for a CIS2-like and an Entra-like issuer', () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+    const example = /## Sign-in\n[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    const entries = parseOidcIssuers(example);
+    expect(entries.map((e) => [e.agency, e.console?.label])).toEqual([
+      ['health', 'NHS Care Identity Service 2'],
+      ['council', 'Leeds City Council'],
+    ]);
+    const [, entraExample] = entries;
+    expect(
+      principalFromIssuerClaims(entraExample!, {
+        sub: 'x',
+        tid: '0c5d6a2e-6b1f-4c39-9d0e-6a1f2b3c4d5e',
+        roles: ['Jigsaw.TeamManager', 'Jigsaw.Purpose.ChildProtection'],
+      }),
+    ).toMatchObject({ organisation: 'urn:jigsaw:org:council:leeds', role: 'team-manager' });
   });
 
   it('allows http only on loopback, and takes defaults for keys and algorithms', () => {
