@@ -58,6 +58,7 @@ export default tseslint.config(
         URL: 'readonly',
         location: 'readonly',
         history: 'readonly',
+        BroadcastChannel: 'readonly',
         Node: 'readonly',
         atob: 'readonly',
       },

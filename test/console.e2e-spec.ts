@@ -248,6 +248,39 @@ describe('the console in a real browser', () => {
     await page.screenshot({ path: join(ARTEFACTS, '3-problem.png'), fullPage: true });
   });
 
+  it('asks to sign in again when the token expires, and keeps the page as it was', async () => {
+    // The API's answer to an expired token, for the next read only; the sign-in that follows is real.
+    await page.route(
+      '**/v1/children/**',
+      (route) =>
+        route.fulfill({
+          status: 401,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({
+            status: 401,
+            detail: 'the bearer token has expired',
+            code: 'UNAUTHENTICATED',
+          }),
+        }),
+      { times: 1 },
+    );
+    await page.fill('#identifier', nhsNumber);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#alert:not([hidden]) >> text=Your sign-in has expired');
+    const popup = page.waitForEvent('popup');
+    await page.click('#alert button');
+    const signInWindow = await popup;
+    await page.waitForSelector('#status >> text=Signed in again');
+    if (!signInWindow.isClosed()) await signInWindow.close();
+    expect(await page.isVisible('#find')).toBe(true);
+    expect(await page.inputValue('#identifier')).toBe(nhsNumber);
+    await page.keyboard.press('Enter');
+    await page.focus('#identifier');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#child:not([hidden]) #timeline li[data-agency="police"]');
+    expect(await page.textContent('#who-text')).toContain(SCHOOL);
+  });
+
   it('works the school’s notifications inbox and acknowledges the Operation Encompass notification', async () => {
     await tabTo(page, 'nav a[data-section="notifications"]');
     await page.keyboard.press('Enter');

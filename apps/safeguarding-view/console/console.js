@@ -8,6 +8,7 @@
 import * as oauth from '/console/oauth4webapi.js';
 
 const PENDING_KEY = 'jigsaw.console.sign-in';
+const SIGN_IN_CHANNEL = 'jigsaw.console.sign-in';
 const REDIRECT_URI = `${location.origin}/console/`;
 const AGENCY_NAMES = { council: 'Council', police: 'Police', health: 'Health', education: 'Education' };
 const PURPOSE_NAMES = {
@@ -125,7 +126,7 @@ async function beginSignIn(entry, inWindow = false) {
   const expected = oauth.generateRandomState();
   sessionStorage.setItem(
     PENDING_KEY,
-    JSON.stringify({ issuer: entry.issuer, verifier, state: expected, section: state.section }),
+    JSON.stringify({ issuer: entry.issuer, verifier, state: expected, section: state.section, inWindow }),
   );
   const url = new URL(as.authorization_endpoint);
   url.search = new URLSearchParams({
@@ -649,8 +650,13 @@ async function resume() {
   const parameters = new URLSearchParams(location.search);
   if (!parameters.has('state')) return;
   history.replaceState(null, '', REDIRECT_URI);
-  if (window.opener && window.opener !== window && window.name === 'jigsaw-sign-in') {
-    window.opener.postMessage({ signIn: parameters.toString() }, location.origin);
+  // A window opened to sign in again starts with a copy of its opener's sessionStorage. The opener is
+  // told on a same-origin channel: the cross-origin opener policy cuts window.opener on the way.
+  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
+  if (pending?.inWindow) {
+    sessionStorage.removeItem(PENDING_KEY);
+    new BroadcastChannel(SIGN_IN_CHANNEL).postMessage({ signIn: parameters.toString() });
+    say('Signed in: you can close this window.');
     window.close();
     return;
   }
@@ -669,9 +675,13 @@ async function start() {
     const entry = state.config.issuers[Number($('issuer').value)];
     if (entry) beginSignIn(entry).catch(showProblem);
   });
-  window.addEventListener('message', (event) => {
-    if (event.origin !== location.origin || typeof event.data?.signIn !== 'string') return;
-    completeSignIn(new URLSearchParams(event.data.signIn), true)
+  new BroadcastChannel(SIGN_IN_CHANNEL).addEventListener('message', (event) => {
+    if (typeof event.data?.signIn !== 'string') return;
+    const parameters = new URLSearchParams(event.data.signIn);
+    // Only the page that asked: other pages of the console hear the channel too.
+    const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
+    if (!pending?.inWindow || pending.state !== parameters.get('state')) return;
+    completeSignIn(parameters, true)
       .then(() => say('Signed in again.'))
       .catch(showProblem);
   });
