@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from './build.mjs';
+import { developmentIssuers, startDevelopmentIdentityProvider } from './development-identity.mjs';
 import { ensureKafka } from './kafka/kafka.mjs';
 import { ensurePostgres } from './postgres.mjs';
 
@@ -19,6 +20,7 @@ const SERVICES = [
 ].filter(([name]) => existsSync(join(root, 'apps', name, 'src/main.ts')));
 
 const say = (message) => process.stdout.write(`[jigsaw] ${message}\n`);
+say('development mode (JIGSAW_DEVELOPMENT=true): development secrets, tokens and sign-in are accepted');
 
 const [brokers, databaseUrl] = await Promise.all([ensureKafka(), ensurePostgres()]);
 say(`Kafka at ${brokers}; PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
@@ -29,6 +31,16 @@ const portOf = (name, defaultPort) =>
 // The console (served by the view) reads the access log from the audit service, which lets its origin in.
 const viewPort = portOf('safeguarding-view', 3000);
 const auditPort = portOf('audit', 3005);
+// The development identity provider: what an agency's own identity provider is in a deployment.
+const idpPort = Number(process.env.IDP_PORT ?? 3009);
+const consoleUrls = [`http://127.0.0.1:${viewPort}/console/`, `http://localhost:${viewPort}/console/`];
+const stopIdentityProvider = await startDevelopmentIdentityProvider({
+  port: idpPort,
+  redirectUris: consoleUrls,
+  postLogoutRedirectUris: consoleUrls,
+});
+const OIDC_ISSUERS = process.env.OIDC_ISSUERS ?? JSON.stringify(developmentIssuers(idpPort));
+say(`identity provider  http://127.0.0.1:${idpPort}/<agency> (development personas)`);
 const WIRING = {
   'safeguarding-view': {
     CONSOLE_AUDIT_URL: process.env.CONSOLE_AUDIT_URL ?? `http://127.0.0.1:${auditPort}`,
@@ -45,6 +57,8 @@ const children = SERVICES.map(([name, defaultPort]) => {
     env: {
       ...process.env,
       ...WIRING[name],
+      JIGSAW_DEVELOPMENT: 'true',
+      OIDC_ISSUERS,
       PORT: port,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: brokers,
@@ -67,6 +81,7 @@ function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
+  void stopIdentityProvider();
   setTimeout(() => process.exit(code), 5_000).unref();
   Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))))).then(
     () => process.exit(code),

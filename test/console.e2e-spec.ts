@@ -1,7 +1,9 @@
 // The practitioners' console in a real browser (Debian's chromium driven by playwright-core): signed in as a
-// school's designated safeguarding lead, using the keyboard only, the console shows what the school may
+// school's designated safeguarding lead through the development identity provider (oidc-provider, the
+// authorization code flow with PKCE, as at an agency's own), using the keyboard only, the console shows what the school may
 // see and nothing more, and its pages pass axe-core's WCAG 2.2 AA checks. Screenshots are kept in
 // .data/test-artifacts/console for whoever reviews the run.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -30,6 +32,44 @@ import { freePort, ServiceProcess, startServices } from './support/service-proce
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARTEFACTS = join(repoRoot(), '.data/test-artifacts/console');
 const SCHOOL = HILLSIDE;
+/** A development persona at another organisation of its agency: persona id, `@`, organisation. */
+const DSL_ACCOUNT = `designated-safeguarding-lead@${SCHOOL}`;
+
+/** The development identity provider as `npm start` runs it; resolves to it and the OIDC_ISSUERS trusting it. */
+async function startIdentityProvider(port: number, consoleUrl: string): Promise<[ChildProcess, string]> {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot(), 'infra/development-identity.mjs'), String(port), consoleUrl],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const issuers = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('\n')) resolve(output.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the identity provider exited (${code})`)));
+  });
+  return [child, issuers];
+}
+
+/** Signs in at the identity provider's login form, which asks only for the account, as a person would. */
+async function signInAt(page: Page, issuerLabel: string, account: string): Promise<void> {
+  await page.waitForSelector('#oidc-sign-in:not([hidden])');
+  await tabTo(page, '#issuer');
+  await page.selectOption('#issuer', { label: issuerLabel });
+  await tabTo(page, '#oidc-sign-in button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('input[name="login"]');
+  await page.focus('input[name="login"]');
+  await page.keyboard.type(account);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('development');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#find:not([hidden])');
+}
 
 interface AxeResult {
   violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
@@ -65,6 +105,7 @@ describe('the console in a real browser', () => {
   let audit: ServiceProcess | undefined;
   let browser: Browser;
   let page: Page;
+  let identityProvider: ChildProcess | undefined;
   const child = aChild();
   const nhsNumber = child.nhsNumber;
   const shared = anIncidentNotification({
@@ -86,8 +127,13 @@ describe('the console in a real browser', () => {
     };
     // The console reads the access log from the audit service, which must let the console's origin in.
     const viewPort = await freePort();
+    const [idp, issuers] = await startIdentityProvider(
+      await freePort(),
+      `http://127.0.0.1:${viewPort}/console/`,
+    );
+    identityProvider = idp;
     const [startedPolice, startedEducation, startedAudit] = (await startServices(
-      { ...env, CORS_ORIGINS: `http://127.0.0.1:${viewPort}` },
+      { ...env, CORS_ORIGINS: `http://127.0.0.1:${viewPort}`, OIDC_ISSUERS: issuers },
       'police',
       'education',
       'audit',
@@ -95,7 +141,7 @@ describe('the console in a real browser', () => {
     [police, education, audit] = [startedPolice, startedEducation, startedAudit];
     view = await ServiceProcess.start(
       'safeguarding-view',
-      { ...env, CONSOLE_AUDIT_URL: startedAudit.url },
+      { ...env, CONSOLE_AUDIT_URL: startedAudit.url, OIDC_ISSUERS: issuers },
       [],
       viewPort,
     );
@@ -149,26 +195,26 @@ describe('the console in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
+    identityProvider?.kill();
     await Promise.all([police?.stop(), education?.stop(), view?.stop(), audit?.stop()]);
     await db?.drop();
   });
 
-  it('signs a school’s safeguarding lead in with the keyboard alone', async () => {
+  it('signs a school’s safeguarding lead in at the identity provider, with the keyboard alone', async () => {
     await page.goto(`${view.url}/console/`);
-    await page.waitForSelector('#dev-sign-in:not([hidden])');
+    await page.waitForSelector('#oidc-sign-in:not([hidden])');
+    // Development mode: the pasted-token form is there too; a deployment shows only the providers.
+    expect(await page.isVisible('#token-sign-in')).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTEFACTS, '1-sign-in.png'), fullPage: true });
 
-    await tabTo(page, '#persona');
-    await page.keyboard.press('ArrowDown'); // the second persona: the designated safeguarding lead
-    await tabTo(page, '#organisation');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(SCHOOL);
-    await page.keyboard.press('Enter');
-
-    await page.waitForSelector('#find:not([hidden])');
+    await signInAt(page, 'Development education sign-in', DSL_ACCOUNT);
     expect(await page.textContent('#who-text')).toContain('designated safeguarding lead');
     expect(await page.textContent('#who-text')).toContain(SCHOOL);
+    // The token is in memory only, and the address no longer carries the code.
+    const stored = await page.evaluate('JSON.stringify({ ...sessionStorage, ...localStorage })');
+    expect(stored).toBe('{}');
+    expect(page.url()).toBe(`${view.url}/console/`);
   });
 
   it('finds the child and shows only what the school may see', async () => {
@@ -202,6 +248,39 @@ describe('the console in a real browser', () => {
     await page.screenshot({ path: join(ARTEFACTS, '3-problem.png'), fullPage: true });
   });
 
+  it('asks to sign in again when the token expires, and keeps the page as it was', async () => {
+    // The API's answer to an expired token, for the next read only; the sign-in that follows is real.
+    await page.route(
+      '**/v1/children/**',
+      (route) =>
+        route.fulfill({
+          status: 401,
+          contentType: 'application/problem+json',
+          body: JSON.stringify({
+            status: 401,
+            detail: 'the bearer token has expired',
+            code: 'UNAUTHENTICATED',
+          }),
+        }),
+      { times: 1 },
+    );
+    await page.fill('#identifier', nhsNumber);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#alert:not([hidden]) >> text=Your sign-in has expired');
+    const popup = page.waitForEvent('popup');
+    await page.click('#alert button');
+    const signInWindow = await popup;
+    await page.waitForSelector('#status >> text=Signed in again');
+    if (!signInWindow.isClosed()) await signInWindow.close();
+    expect(await page.isVisible('#find')).toBe(true);
+    expect(await page.inputValue('#identifier')).toBe(nhsNumber);
+    await page.keyboard.press('Enter');
+    await page.focus('#identifier');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#child:not([hidden]) #timeline li[data-agency="police"]');
+    expect(await page.textContent('#who-text')).toContain(SCHOOL);
+  });
+
   it('works the school’s notifications inbox and acknowledges the Operation Encompass notification', async () => {
     await tabTo(page, 'nav a[data-section="notifications"]');
     await page.keyboard.press('Enter');
@@ -232,7 +311,7 @@ describe('the console in a real browser', () => {
     const { rows } = await db.pool.query<{ by: string }>(
       `SELECT acknowledged_by->>'sub' AS by FROM view.notifications WHERE acknowledged_at IS NOT NULL`,
     );
-    expect(rows).toEqual([{ by: 'console-designated-safeguarding-lead' }]);
+    expect(rows).toEqual([{ by: DSL_ACCOUNT }]);
     expect(await metrics()).not.toMatch(/^jigsaw_notifications_due\{type="operation-encompass"\} 1$/m);
     expect(await metrics()).not.toContain(nhsNumber);
     await page.screenshot({ path: join(ARTEFACTS, '4b-acknowledged.png'), fullPage: true });
@@ -254,12 +333,11 @@ describe('the console in a real browser', () => {
   it('shows a data protection officer who looked at the child, through the audit service', async () => {
     await tabTo(page, '#sign-out');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#sign-in:not([hidden])');
-    await tabTo(page, '#persona');
-    await page.selectOption('#persona', { label: 'Data protection officer, council' });
-    await tabTo(page, '#organisation');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('#find:not([hidden])');
+    // RP-initiated logout: the identity provider asks, ends its session and sends the browser back.
+    await page.waitForSelector('button[value="yes"]');
+    await page.click('button[value="yes"]');
+    await signInAt(page, 'Development council sign-in', 'data-protection-officer');
+    expect(await page.textContent('#who-text')).toContain('data protection officer');
 
     await tabTo(page, '#nav-access-log');
     await page.keyboard.press('Enter');
@@ -269,7 +347,7 @@ describe('the console in a real browser', () => {
     await page.waitForSelector('#access-entries table, #alert:not([hidden])');
     expect((await page.isVisible('#alert')) ? await page.textContent('#alert') : '').toBe('');
     const log = await page.textContent('#access-entries');
-    expect(log).toContain('console-designated-safeguarding-lead');
+    expect(log).toContain(DSL_ACCOUNT);
     expect(log).toContain(SCHOOL);
     expect(log).toContain('chronology');
     expect(await axeViolations(page)).toEqual([]);

@@ -19,6 +19,11 @@ const say = (message: string): void => {
 };
 
 export default async function globalSetup(): Promise<void> {
+  // Inherited by every test file and every service the tests start.
+  process.env['JIGSAW_DEVELOPMENT'] = 'true';
+  say(
+    'development mode (JIGSAW_DEVELOPMENT=true): the published development secrets and tokens are accepted',
+  );
   const docker = await dockerEngine();
   const use = plan(process.env, docker.answers);
   if (use.kafka !== 'configured' || use.postgres !== 'configured' || use.kurrentdb === 'docker') {

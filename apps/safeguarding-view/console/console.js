@@ -1,8 +1,15 @@
 // The practitioner's console. It uses only the public query API with the practitioner's own bearer token,
 // so it can show nothing the API would not. Plain DOM, no framework: every control is a native element,
 // so keyboard use, focus and screen readers work as the browser gives them.
+//
+// Sign-in: the authorization code flow with PKCE at the practitioner's identity provider, through
+// oauth4webapi. Tokens live in memory only; sessionStorage holds just the PKCE verifier and state of a
+// sign-in under way, and which section to return to.
+import * as oauth from '/console/oauth4webapi.js';
 
-const TOKEN_KEY = 'jigsaw.console.token';
+const PENDING_KEY = 'jigsaw.console.sign-in';
+const SIGN_IN_CHANNEL = 'jigsaw.console.sign-in';
+const REDIRECT_URI = `${location.origin}/console/`;
 const AGENCY_NAMES = { council: 'Council', police: 'Police', health: 'Health', education: 'Education' };
 const PURPOSE_NAMES = {
   safeguarding: 'Safeguarding',
@@ -32,9 +39,12 @@ function el(tag, attributes = {}, ...children) {
 }
 
 const state = {
-  token: sessionStorage.getItem(TOKEN_KEY),
+  token: undefined,
+  idToken: undefined,
+  issuer: undefined,
   claims: undefined,
-  config: { devSignIn: false, personas: [], auditUrl: undefined },
+  section: 'sign-in',
+  config: { devSignIn: false, issuers: [], auditUrl: undefined },
   child: undefined,
   cursor: undefined,
 };
@@ -81,8 +91,19 @@ function showProblem(error) {
     );
   }
   alert.hidden = false;
-  if (error instanceof ApiProblem && error.status === 401)
-    signOut('Your sign-in has expired: sign in again.');
+  if (error instanceof ApiProblem && error.status === 401 && state.claims) signInAgain(alert);
+}
+
+/** The sign-in has expired: the page stays as it is, and signing in again in a window of its own resumes it. */
+function signInAgain(alert) {
+  alert.replaceChildren(el('h2', { text: 'Your sign-in has expired' }));
+  if (!state.issuer) {
+    alert.append(el('p', { text: 'Sign in again to go on.' }));
+    return;
+  }
+  const again = el('button', { type: 'button', text: 'Sign in again' });
+  again.addEventListener('click', () => void beginSignIn(state.issuer, true).catch(showProblem));
+  alert.append(el('p', { text: 'Sign in again to go on where you were.' }), again);
 }
 
 function clearProblem() {
@@ -90,42 +111,110 @@ function clearProblem() {
   $('alert').replaceChildren();
 }
 
-/** The token's claims, for display and for choosing a purpose; the server checks them on every call. */
-function claimsOf(token) {
-  try {
-    const part = token.split('.')[1].replaceAll('-', '+').replaceAll('_', '/');
-    return JSON.parse(atob(part.padEnd(Math.ceil(part.length / 4) * 4, '=')));
-  } catch {
-    return undefined;
-  }
+const insecure = (issuer) => ({ [oauth.allowInsecureRequests]: new URL(issuer).protocol === 'http:' });
+
+async function authorizationServer(issuer) {
+  const url = new URL(issuer);
+  const response = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...insecure(issuer) });
+  return oauth.processDiscoveryResponse(url, response);
 }
 
-function signIn(token) {
-  const claims = claimsOf(token);
-  if (!claims || !claims.agency || !claims.role) {
-    showProblem(new Error('that is not a practitioner token'));
-    return;
-  }
+/** Sends the practitioner to their identity provider; in a window of its own when the page must stay. */
+async function beginSignIn(entry, inWindow = false) {
+  const as = await authorizationServer(entry.issuer);
+  const verifier = oauth.generateRandomCodeVerifier();
+  const expected = oauth.generateRandomState();
+  sessionStorage.setItem(
+    PENDING_KEY,
+    JSON.stringify({ issuer: entry.issuer, verifier, state: expected, section: state.section, inWindow }),
+  );
+  const url = new URL(as.authorization_endpoint);
+  url.search = new URLSearchParams({
+    client_id: entry.clientId,
+    redirect_uri: REDIRECT_URI,
+    response_type: 'code',
+    scope: entry.scope,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state: expected,
+  }).toString();
+  if (inWindow) window.open(url.href, 'jigsaw-sign-in', 'popup,width=520,height=680');
+  else location.assign(url.href);
+}
+
+/** Exchanges the code the identity provider sent back for tokens, kept in memory only. */
+async function completeSignIn(parameters, stay = false) {
+  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
+  sessionStorage.removeItem(PENDING_KEY);
+  const entry = state.config.issuers.find((i) => i.issuer === pending?.issuer);
+  if (!pending || !entry) throw new Error('no sign-in was under way: start again');
+  const as = await authorizationServer(entry.issuer);
+  const client = { client_id: entry.clientId };
+  const callback = oauth.validateAuthResponse(as, client, parameters, pending.state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    oauth.None(),
+    callback,
+    REDIRECT_URI,
+    pending.verifier,
+    insecure(entry.issuer),
+  );
+  const result = await oauth.processAuthorizationCodeResponse(as, client, response);
+  state.issuer = entry;
+  state.idToken = result.id_token;
+  await signIn(result.access_token, stay ? undefined : pending.section);
+}
+
+/**
+ * Asks the service who the token names, as it maps the issuer's claims (the server checks it on every
+ * call), then shows `section`, or, with none, leaves the page as it is.
+ */
+async function signIn(token, section) {
+  const previous = state.token;
   state.token = token;
-  state.claims = claims;
-  sessionStorage.setItem(TOKEN_KEY, token);
+  try {
+    state.claims = await api('/console/session');
+  } catch (error) {
+    state.token = previous;
+    throw error;
+  }
+  if (state.claims.kind !== 'practitioner') {
+    state.token = previous;
+    state.claims = undefined;
+    throw new Error('that is not a practitioner sign-in');
+  }
   render();
-  show('find');
+  if (section) show(section === 'sign-in' ? 'find' : section);
+  else clearProblem();
 }
 
-function signOut(message) {
+async function signOut(message) {
+  const { issuer, idToken } = state;
   state.token = undefined;
+  state.idToken = undefined;
   state.claims = undefined;
   state.child = undefined;
-  sessionStorage.removeItem(TOKEN_KEY);
   render();
   show('sign-in');
   if (message) say(message);
+  if (!issuer || !idToken) return;
+  // RP-initiated logout: the identity provider ends its session too, then sends the browser back here.
+  const as = await authorizationServer(issuer.issuer);
+  if (!as.end_session_endpoint) return;
+  const url = new URL(as.end_session_endpoint);
+  url.search = new URLSearchParams({
+    id_token_hint: idToken,
+    post_logout_redirect_uri: REDIRECT_URI,
+    client_id: issuer.clientId,
+  }).toString();
+  location.assign(url.href);
 }
 
 const SECTIONS = ['sign-in', 'find', 'notifications', 'access-log'];
 
 function show(section) {
+  state.section = section;
   for (const id of SECTIONS) $(id).hidden = id !== section;
   for (const link of document.querySelectorAll('nav a')) {
     if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
@@ -548,42 +637,55 @@ async function loadConfig() {
     const response = await fetch('/console/config', { headers: { accept: 'application/json' } });
     if (response.ok) state.config = await response.json();
   } catch {
-    // The console still works with a pasted token.
+    // Without it there is no one to sign in with; the page says so below.
   }
-  const form = $('dev-sign-in');
-  form.hidden = !state.config.devSignIn;
-  const personas = state.config.personas ?? [];
-  $('persona').replaceChildren(...personas.map((p, i) => el('option', { value: String(i), text: p.title })));
-  const choose = () => {
-    const persona = personas[Number($('persona').value)];
-    if (persona) $('organisation').value = persona.organisation;
-  };
-  $('persona').addEventListener('change', choose);
-  choose();
+  $('token-sign-in').hidden = !state.config.devSignIn;
+  const issuers = state.config.issuers ?? [];
+  $('oidc-sign-in').hidden = issuers.length === 0;
+  $('issuer').replaceChildren(...issuers.map((i, n) => el('option', { value: String(n), text: i.label })));
 }
 
-async function devSignIn(event) {
-  event.preventDefault();
-  clearProblem();
-  try {
-    const persona = state.config.personas[Number($('persona').value)];
-    const { token } = await api('/console/dev-token', {
-      method: 'POST',
-      body: { persona: persona.id, organisation: $('organisation').value.trim() },
-    });
-    signIn(token);
-  } catch (error) {
-    showProblem(error);
+/** The identity provider's answer arrives in this page, or in the window opened to sign in again. */
+async function resume() {
+  const parameters = new URLSearchParams(location.search);
+  if (!parameters.has('state')) return;
+  history.replaceState(null, '', REDIRECT_URI);
+  // A window opened to sign in again starts with a copy of its opener's sessionStorage. The opener is
+  // told on a same-origin channel: the cross-origin opener policy cuts window.opener on the way.
+  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
+  if (pending?.inWindow) {
+    sessionStorage.removeItem(PENDING_KEY);
+    new BroadcastChannel(SIGN_IN_CHANNEL).postMessage({ signIn: parameters.toString() });
+    say('Signed in: you can close this window.');
+    window.close();
+    return;
   }
+  await completeSignIn(parameters);
 }
 
-function start() {
+async function start() {
   $('token-sign-in').addEventListener('submit', (event) => {
     event.preventDefault();
-    signIn($('token').value.trim());
+    clearProblem();
+    signIn($('token').value.trim(), 'find').catch(showProblem);
   });
-  $('dev-sign-in').addEventListener('submit', (event) => void devSignIn(event));
-  $('sign-out').addEventListener('click', () => signOut('You have signed out.'));
+  $('oidc-sign-in').addEventListener('submit', (event) => {
+    event.preventDefault();
+    clearProblem();
+    const entry = state.config.issuers[Number($('issuer').value)];
+    if (entry) beginSignIn(entry).catch(showProblem);
+  });
+  new BroadcastChannel(SIGN_IN_CHANNEL).addEventListener('message', (event) => {
+    if (typeof event.data?.signIn !== 'string') return;
+    const parameters = new URLSearchParams(event.data.signIn);
+    // Only the page that asked: other pages of the console hear the channel too.
+    const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null');
+    if (!pending?.inWindow || pending.state !== parameters.get('state')) return;
+    completeSignIn(parameters, true)
+      .then(() => say('Signed in again.'))
+      .catch(showProblem);
+  });
+  $('sign-out').addEventListener('click', () => void signOut('You have signed out.').catch(showProblem));
   $('find-form').addEventListener('submit', (event) => void findChild(event));
   $('more').addEventListener('click', () => void loadChronology(true).catch(showProblem));
   $('access-form').addEventListener('submit', (event) => void loadAccessLog(event));
@@ -593,10 +695,9 @@ function start() {
       show(link.dataset.section);
     });
   }
-  void loadConfig();
-  if (state.token) state.claims = claimsOf(state.token);
+  await loadConfig();
   render();
-  if (state.claims) show('find');
+  await resume().catch(showProblem);
 }
 
-start();
+void start();

@@ -2,9 +2,15 @@ import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
 import { bootstrapService } from '@jigsaw/http';
 import { AppModule, SafeguardingViewConfig } from './app.module.js';
+import { consoleIssuers } from './console/console.controller.js';
 
 const config = loadConfig(SafeguardingViewConfig);
-// The console's pages call the audit service for the access log, so its origin may be reached from them.
+// The console's pages call the audit service for the access log, and the identity providers' discovery
+// and token endpoints to sign in, so their origins may be reached from them.
+const connectSources = [
+  ...(config.CONSOLE_AUDIT_URL ? [new URL(config.CONSOLE_AUDIT_URL).origin] : []),
+  ...consoleIssuers(config.OIDC_ISSUERS).map(({ issuer }) => new URL(issuer).origin),
+];
 await bootstrapService('safeguarding-view', AppModule.register(config), config.PORT, {
-  headers: { connectSources: config.CONSOLE_AUDIT_URL ? [new URL(config.CONSOLE_AUDIT_URL).origin] : [] },
+  headers: { connectSources: [...new Set(connectSources)] },
 });

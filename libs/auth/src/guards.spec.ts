@@ -39,7 +39,7 @@ class ReadRoutes {
 @Module({
   controllers: [HealthController, AgencyRoutes, ReadRoutes],
   providers: [
-    { provide: SERVICE_CONFIG, useValue: new ServiceConfig() },
+    { provide: SERVICE_CONFIG, useValue: Object.assign(new ServiceConfig(), { JIGSAW_DEVELOPMENT: true }) },
     { provide: READINESS_CHECKS, useValue: [] },
     Readiness,
     TokenVerifier,
@@ -51,7 +51,11 @@ class AgencyAppModule {}
 
 @Module({
   controllers: [ReadRoutes],
-  providers: [{ provide: SERVICE_CONFIG, useValue: new ServiceConfig() }, TokenVerifier, PractitionerGuard],
+  providers: [
+    { provide: SERVICE_CONFIG, useValue: Object.assign(new ServiceConfig(), { JIGSAW_DEVELOPMENT: true }) },
+    TokenVerifier,
+    PractitionerGuard,
+  ],
 })
 class ViewAppModule {}
 

@@ -15,3 +15,5 @@ export {
   TokenVerifier,
   type TokenSettings,
 } from './token-verifier.js';
+export { claimValues, principalFromIssuerClaims } from './claim-mapping.js';
+export { IssuerSettingsError, mayAssert, parseOidcIssuers, type IssuerSettings } from './oidc-issuers.js';

@@ -29,7 +29,8 @@ export interface PractitionerPrincipal {
 
 export type Principal = AgencySystemPrincipal | PractitionerPrincipal;
 
-const includes = <T extends string>(values: readonly T[], value: unknown): value is T =>
+/** Whether `value` is one of `values`, narrowing its type. */
+export const includes = <T extends string>(values: readonly T[], value: unknown): value is T =>
   typeof value === 'string' && (values as readonly string[]).includes(value);
 
 /**

@@ -1,11 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { ServiceConfig } from '@jigsaw/config';
 import { ErrorCode } from '@jigsaw/errors';
 import { agencySystemToken, DEVELOPMENT_JWT_SECRET, practitionerToken, signTestToken } from '@jigsaw/testing';
 import { AuthenticationError, bearerTokenOf, TokenVerifier, type TokenSettings } from './token-verifier.js';
 
-const settings: TokenSettings = new ServiceConfig();
+const settings: TokenSettings = Object.assign(new ServiceConfig(), { JIGSAW_DEVELOPMENT: true });
 const verifier = new TokenVerifier(settings);
 
 const dsl = {
@@ -26,9 +26,28 @@ async function refusal(token: string, using: TokenVerifier = verifier): Promise<
   return error as AuthenticationError;
 }
 
+const goodRole = { claim: 'roles', values: { Doctor: 'clinician' } };
+const badEntry = {
+  issuer: 'https://idp.example',
+  audience: 'jigsaw',
+  agency: 'health',
+  organisations: ['urn:jigsaw:org:health:*'],
+  claims: {
+    organisation: { claim: 'org' },
+    role: { claim: 'roles', values: { Doctor: 'surgeon' } },
+    purposes: { claim: 'roles', values: { Doctor: ['safeguarding'] } },
+  },
+};
+
 describe('TokenVerifier', () => {
-  it('shares its development secret with the test helpers and `npm run token`', () => {
-    expect(settings.JWT_SECRET).toBe(DEVELOPMENT_JWT_SECRET);
+  it('accepts development tokens in development mode only', async () => {
+    await expect(verifier.verify(practitionerToken(dsl))).resolves.toMatchObject({ sub: 'dsl-1' });
+    const production = new TokenVerifier({
+      ...settings,
+      JIGSAW_DEVELOPMENT: false,
+      OIDC_ISSUERS: JSON.stringify([{ ...badEntry, claims: { ...badEntry.claims, role: goodRole } }]),
+    });
+    expect((await refusal(practitionerToken(dsl), production)).message).toContain('iss');
   });
 
   it('accepts a practitioner token and reads its claims', async () => {
@@ -110,26 +129,20 @@ describe('TokenVerifier', () => {
     expect(error.message).toBe(`the bearer token has a wrong or missing ${claim} claim`);
   });
 
-  it('verifies RS256 against a configured public key, and then refuses HS256 tokens', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('RS256');
-    const rs = new TokenVerifier({ ...settings, JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
-    await rs.onModuleInit();
+  it('refuses a token whose aud names other audiences besides the hub', async () => {
     const token = await new SignJWT({ ...dsl })
-      .setProtectedHeader({ alg: 'RS256' })
+      .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('jigsaw-dev')
-      .setAudience('jigsaw')
+      .setAudience(['jigsaw', 'another-api'])
       .setExpirationTime('5m')
-      .sign(privateKey);
-    await expect(rs.verify(token)).resolves.toMatchObject({ kind: 'practitioner', sub: 'dsl-1' });
-    await refusal(practitionerToken(dsl), rs);
+      .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
+    expect((await refusal(token)).message).toContain('aud');
   });
 
-  it('fails at start when the public key does not import', async () => {
-    const broken = new TokenVerifier({
-      ...settings,
-      JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----',
-    });
-    await expect(broken.onModuleInit()).rejects.toThrow('JWT_PUBLIC_KEY');
+  it('stops at start on a bad OIDC_ISSUERS entry, naming the issuer and the field', () => {
+    expect(() => new TokenVerifier({ ...settings, OIDC_ISSUERS: JSON.stringify([badEntry]) })).toThrow(
+      'OIDC_ISSUERS: issuer https://idp.example: claims.role.values.Doctor must be a practitioner role',
+    );
   });
 });
 

@@ -1,13 +1,17 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { errors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
-import type { ServiceConfig } from '@jigsaw/config';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import { DEVELOPMENT_JWT_SECRET, type ServiceConfig } from '@jigsaw/config';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
+import { Readiness } from '@jigsaw/http';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
+import { principalFromIssuerClaims } from './claim-mapping.js';
+import { parseOidcIssuers } from './oidc-issuers.js';
 import { principalFromClaims, type Principal } from './principal.js';
+import { IssuerRefusal, TrustedIssuer } from './trusted-issuer.js';
 
 export type TokenSettings = Pick<
   ServiceConfig,
-  'JWT_SECRET' | 'JWT_PUBLIC_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE'
+  'JIGSAW_DEVELOPMENT' | 'OIDC_ISSUERS' | 'JWT_SECRET' | 'JWT_ISSUER' | 'JWT_AUDIENCE'
 >;
 
 /** A 401: the caller is not (or no longer) who the token says. `challenge` goes into WWW-Authenticate. */
@@ -45,41 +49,51 @@ export function bearerTokenOf(header: string | string[] | undefined): string {
   return match[1];
 }
 
-/**
- * Verifies bearer tokens: RS256 against the identity provider's public key when one is configured,
- * else HS256 with the shared secret (development and tests). Issuer, audience and expiry are required;
- * the algorithm is pinned, so a token cannot pick a weaker one (`none`, or HS256 keyed with the public key).
- */
 const VERIFIED_TOKENS_KEPT = 10_000;
 
+/**
+ * Verifies bearer tokens from the identity providers in `OIDC_ISSUERS`, each by its own keys (discovery
+ * and jose's remote JWK set) and its own claim mapping. Which issuer is trusted to check a token is read
+ * from its `iss`; a token naming no trusted issuer is refused. In development mode only, tokens signed
+ * HS256 with the development secret (`npm run token`, the tests) are accepted too.
+ */
 @Injectable()
 export class TokenVerifier implements OnModuleInit {
-  private readonly key: Promise<CryptoKey | Uint8Array>;
-  private readonly algorithm: 'RS256' | 'HS256';
+  private readonly issuers: Map<string, TrustedIssuer>;
+  private readonly developmentKey: Uint8Array | undefined;
   /**
-   * Tokens already verified, until they expire: a signature check costs more than the read it guards, and
-   * a practitioner's client sends the same token with every request.
+   * Tokens already verified, until they expire or the issuer's key cache is due again, whichever is
+   * first: a signature check costs more than the read it guards, and a client sends the same token with
+   * every request, but a key removed at the issuer must stop working within the cache's bound.
    */
   private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
-  constructor(@Inject(SERVICE_CONFIG) private readonly settings: TokenSettings) {
-    const pem = settings.JWT_PUBLIC_KEY?.replaceAll('\\n', '\n');
-    this.algorithm = pem ? 'RS256' : 'HS256';
-    this.key = pem
-      ? importSPKI(pem, 'RS256')
-      : Promise.resolve(new TextEncoder().encode(settings.JWT_SECRET));
-    // Reported at start by onModuleInit; this only stops an early rejection from being "unhandled".
-    this.key.catch(() => undefined);
-    if (!pem && settings.JWT_SECRET.includes('development-only')) {
-      new Logger('auth').warn('JWT_SECRET is the development-only default: set it in any real deployment');
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly settings: TokenSettings,
+    @Optional() private readonly readiness?: Readiness,
+  ) {
+    // A bad entry throws here, naming the issuer and the field, and the service does not start.
+    this.issuers = new Map(
+      parseOidcIssuers(settings.OIDC_ISSUERS).map((entry) => [entry.issuer, new TrustedIssuer(entry)]),
+    );
+    if (this.issuers.size === 0 && !settings.JIGSAW_DEVELOPMENT) {
+      throw new Error('OIDC_ISSUERS lists no issuer: outside development mode nobody could sign in');
+    }
+    if (settings.JIGSAW_DEVELOPMENT) {
+      this.developmentKey = new TextEncoder().encode(settings.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET);
+      new Logger('auth').warn('development mode: development tokens (HS256, JWT_SECRET) are accepted');
     }
   }
 
-  /** A public key that does not import must stop the service at start, naming the variable. */
-  async onModuleInit(): Promise<void> {
-    await this.key.catch((error: unknown) => {
-      throw new Error(`JWT_PUBLIC_KEY is not a usable RS256 public key: ${(error as Error).message}`);
-    });
+  onModuleInit(): void {
+    for (const issuer of this.issuers.values()) issuer.prefetch();
+    this.readiness?.add(
+      ...[...this.issuers.values()].map((issuer) => ({
+        name: `issuer ${issuer.issuer}`,
+        check: () => issuer.reachable(),
+        advisory: true,
+      })),
+    );
   }
 
   async verify(token: string): Promise<Principal> {
@@ -88,14 +102,44 @@ export class TokenVerifier implements OnModuleInit {
       if (known.expiresAtMs > Date.now()) return known.principal;
       this.verified.delete(token);
     }
+    let iss: string | undefined;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw invalidToken('is malformed or not signed by a trusted issuer');
+    }
+    const issuer = iss === undefined ? undefined : this.issuers.get(iss);
+    if (issuer) return this.verifyFrom(issuer, token);
+    if (this.developmentKey && iss === this.settings.JWT_ISSUER) return this.verifyDevelopment(token);
+    throw invalidToken('has a wrong or missing iss claim');
+  }
+
+  private async verifyFrom(issuer: TrustedIssuer, token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await this.key, {
-        algorithms: [this.algorithm],
+      payload = await issuer.verify(token);
+    } catch (error) {
+      if (error instanceof IssuerRefusal) throw invalidToken(error.description);
+      throw error;
+    }
+    const principal = principalFromIssuerClaims(issuer.settings, payload);
+    if ('invalid' in principal) {
+      throw invalidToken(`has a wrong or missing ${principal.invalid} claim: it ${principal.reason}`);
+    }
+    const keysDueMs = Date.now() + issuer.settings.keys.maxAgeSeconds * 1000;
+    this.remember(token, principal, Math.min(payload.exp! * 1000, keysDueMs));
+    return principal;
+  }
+
+  private async verifyDevelopment(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.developmentKey!, {
+        algorithms: ['HS256'],
         issuer: this.settings.JWT_ISSUER,
         audience: this.settings.JWT_AUDIENCE,
         requiredClaims: ['exp', 'sub'],
-        clockTolerance: 5,
+        clockTolerance: 60,
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw invalidToken('has expired');
@@ -104,12 +148,14 @@ export class TokenVerifier implements OnModuleInit {
       }
       throw invalidToken('is malformed or not signed by a trusted issuer');
     }
+    if (Array.isArray(payload.aud) && payload.aud.length !== 1) {
+      throw invalidToken('has a wrong or missing aud claim');
+    }
     const principal = principalFromClaims(payload);
     if ('invalid' in principal) throw invalidToken(`has a wrong or missing ${principal.invalid} claim`);
     this.remember(token, principal, payload.exp! * 1000);
     return principal;
   }
-
   private remember(token: string, principal: Principal, expiresAtMs: number): void {
     if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
       // Oldest first: a Map iterates in insertion order.

@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -10,17 +11,42 @@ import {
   Min,
   MinLength,
   ValidateIf,
+  type ValidationArguments,
+  ValidateBy,
 } from 'class-validator';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/jigsaw';
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
-/** Lets `npm start` and the tests work unconfigured; any real deployment sets JWT_SECRET or JWT_PUBLIC_KEY. */
-const DEVELOPMENT_JWT_SECRET = 'jigsaw-development-only-jwt-secret-change-me';
-/** base64 of `jigsaw-development-only-master!!`; any real deployment sets ENCRYPTION_MASTER_KEY. */
+/** Published with the code so that `npm start` and the tests work unconfigured: development mode only. */
+export const DEVELOPMENT_JWT_SECRET = 'jigsaw-development-only-jwt-secret-change-me';
+/** base64 of `jigsaw-development-only-master!!`. */
 const DEVELOPMENT_MASTER_KEY = 'amlnc2F3LWRldmVsb3BtZW50LW9ubHktbWFzdGVyISE=';
+const DEVELOPMENT_IDENTIFIER_SECRET = 'development-only-identifier-secret';
+
+/** Refuses a value published with the code unless the service runs in development mode. */
+function NotPublishedOutsideDevelopment(published: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'notPublishedOutsideDevelopment',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        value !== published || (args?.object as ServiceConfig).JIGSAW_DEVELOPMENT,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property} is the development value published with the code: set your own, ` +
+        'or run with JIGSAW_DEVELOPMENT=true',
+    },
+  });
+}
 
 /** Settings every Jigsaw service shares; each app extends it with its own port default. */
 export class ServiceConfig {
+  /**
+   * Development mode: allows the published development secrets and the development HS256 sign-in. Only
+   * `npm start` and the tests set it; a deployment leaves it unset.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'JIGSAW_DEVELOPMENT must be true or false' })
+  JIGSAW_DEVELOPMENT = false;
+
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -65,19 +91,37 @@ export class ServiceConfig {
   /** Keys the HMAC under which identifiers are looked up, so the registry never holds them in clear. */
   @IsString()
   @IsNotEmpty()
-  IDENTIFIER_HMAC_SECRET = 'development-only-identifier-secret';
+  @NotPublishedOutsideDevelopment(DEVELOPMENT_IDENTIFIER_SECRET)
+  IDENTIFIER_HMAC_SECRET = DEVELOPMENT_IDENTIFIER_SECRET;
 
-  /** HS256 key for bearer tokens; ignored when JWT_PUBLIC_KEY is set. 32 bytes at least (RFC 7518 3.2). */
+  /**
+   * The identity providers whose tokens the hub accepts: a JSON array, one entry per issuer with its
+   * audience, agency, organisations and claim mapping (README, "Sign-in"); checked entry by entry at start.
+   */
+  @ValidateIf((c: ServiceConfig) => !c.JIGSAW_DEVELOPMENT || c.OIDC_ISSUERS !== undefined)
+  @IsString({ message: 'OIDC_ISSUERS is needed outside development mode: nobody could sign in' })
+  OIDC_ISSUERS?: string;
+
+  /**
+   * HS256 key for development tokens (`npm run token`), the published development value when unset. Only
+   * development mode accepts such tokens, so outside it the variable must not be set at all.
+   */
+  @ValidateIf((c: ServiceConfig) => c.JWT_SECRET !== undefined)
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
-  JWT_SECRET = DEVELOPMENT_JWT_SECRET;
+  @ValidateBy({
+    name: 'developmentOnly',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) =>
+        (args?.object as ServiceConfig).JIGSAW_DEVELOPMENT,
+      defaultMessage: () =>
+        'JWT_SECRET signs development tokens, which only development mode accepts: unset it, ' +
+        'or run with JIGSAW_DEVELOPMENT=true',
+    },
+  })
+  JWT_SECRET?: string;
 
-  /** PEM (SPKI) public key; when set, only RS256 tokens signed by the identity provider are accepted. */
-  @IsOptional()
-  @IsString()
-  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: 'JWT_PUBLIC_KEY must be a PEM public key (SPKI)' })
-  JWT_PUBLIC_KEY?: string;
-
+  /** The issuer of development tokens. */
   @IsString()
   @IsNotEmpty()
   JWT_ISSUER = 'jigsaw-dev';
@@ -94,6 +138,7 @@ export class ServiceConfig {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, {
     message: 'ENCRYPTION_MASTER_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)',
   })
+  @NotPublishedOutsideDevelopment(DEVELOPMENT_MASTER_KEY)
   ENCRYPTION_MASTER_KEY = DEVELOPMENT_MASTER_KEY;
 
   @IsOptional()

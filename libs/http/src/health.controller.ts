@@ -3,13 +3,28 @@ import { Controller, Get, HttpCode, Inject, Injectable, ServiceUnavailableExcept
 export interface ReadinessCheck {
   name: string;
   check(): Promise<boolean>;
+  /** Reported but not gating: the service still answers what it can (e.g. one identity provider is down). */
+  advisory?: boolean;
 }
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
 @Injectable()
 export class Readiness {
-  constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
+  private readonly checks: ReadinessCheck[];
+
+  constructor(@Inject(READINESS_CHECKS) checks: ReadinessCheck[]) {
+    this.checks = [...checks];
+  }
+
+  /** For checks that belong to a provider outside the platform, such as the identity providers. */
+  add(...checks: ReadinessCheck[]): void {
+    this.checks.push(...checks);
+  }
+
+  isAdvisory(name: string): boolean {
+    return this.checks.some((c) => c.name === name && c.advisory === true);
+  }
 
   async report(): Promise<Record<string, 'up' | 'down'>> {
     const results = await Promise.all(
@@ -32,7 +47,9 @@ export class HealthController {
   @Get('ready')
   async ready(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
     const checks = await this.readiness.report();
-    const down = Object.entries(checks).filter(([, state]) => state === 'down');
+    const down = Object.entries(checks).filter(
+      ([name, state]) => state === 'down' && !this.readiness.isAdvisory(name),
+    );
     if (down.length > 0) {
       throw new ServiceUnavailableException(`not ready: ${down.map(([name]) => name).join(', ')} down`);
     }

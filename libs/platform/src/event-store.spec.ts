@@ -14,11 +14,14 @@ describe('the event store the configuration names', () => {
   });
 
   it('is PostgreSQL by default', () => {
-    expect(createEventStore(loadConfig(ServiceConfig, {}), pool, null)).toBeInstanceOf(PostgresEventStore);
+    expect(
+      createEventStore(loadConfig(ServiceConfig, { JIGSAW_DEVELOPMENT: 'true' }), pool, null),
+    ).toBeInstanceOf(PostgresEventStore);
   });
 
   it('is KurrentDB when EVENT_STORE says so, and needs the client then', () => {
     const config = loadConfig(ServiceConfig, {
+      JIGSAW_DEVELOPMENT: 'true',
       EVENT_STORE: 'kurrentdb',
       KURRENTDB_URL: 'kurrentdb://h:2113',
     });

@@ -91,7 +91,15 @@ export class PlatformModule {
         Readiness,
         PoolCloser,
       ],
-      exports: [SERVICE_CONFIG, PG_POOL, KURRENTDB_CLIENT, KafkaMessaging, SchemaRegistry, READINESS_CHECKS],
+      exports: [
+        SERVICE_CONFIG,
+        PG_POOL,
+        KURRENTDB_CLIENT,
+        KafkaMessaging,
+        SchemaRegistry,
+        READINESS_CHECKS,
+        Readiness,
+      ],
     };
   }
 }

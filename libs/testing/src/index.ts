@@ -23,3 +23,11 @@ export {
   type TokenOptions,
 } from './tokens.js';
 export { freePort, ServiceProcess, startServices, type ServiceName } from './service-process.js';
+export {
+  newSigningKey,
+  OidcIssuer,
+  type IssuerAccount,
+  type IssuerClient,
+  type IssuerKey,
+  type IssuerOptions,
+} from './oidc-issuer.js';

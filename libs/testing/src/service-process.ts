@@ -55,7 +55,8 @@ export class ServiceProcess {
       process.execPath,
       [...this.nodeArgs, join(repoRoot(), `dist/apps/${this.name}/src/main.js`)],
       {
-        env: { ...process.env, ...this.env, PORT: String(this.port) },
+        // Development mode unless a test says otherwise: the tests use the published development secrets.
+        env: { ...process.env, JIGSAW_DEVELOPMENT: 'true', ...this.env, PORT: String(this.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

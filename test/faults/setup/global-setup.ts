@@ -8,6 +8,11 @@ import { freePortPair, startFaultKafka, startFaultPostgres, type FaultCluster } 
 import { startReaper } from '../support/reaper.mjs';
 
 export default async function faultsGlobalSetup(): Promise<void> {
+  // Inherited by every test file and every service the tests start.
+  process.env['JIGSAW_DEVELOPMENT'] = 'true';
+  process.stderr.write(
+    '[faults] development mode (JIGSAW_DEVELOPMENT=true): the published development secrets and tokens are accepted\n',
+  );
   const runDir = mkdtempSync(join(tmpdir(), 'jigsaw-faults-'));
   // The PostgreSQL server runs as its own user (when we are root) and must reach its directory.
   chmodSync(runDir, 0o755);

@@ -130,6 +130,7 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
     messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'erasure-test' });
     await messaging.ensureTopics([...viewTopics(prefix), deadLetterTopic(prefix)]);
     const config = loadConfig(ServiceConfig, {
+      JIGSAW_DEVELOPMENT: 'true',
       KAFKA_TOPIC_PREFIX: prefix,
       ENCRYPTION_MASTER_KEY: MASTER_KEY,
     });

@@ -46,18 +46,20 @@ describe('notification configuration', () => {
   });
 
   it('fails the service at start naming the variable', () => {
-    expect(() => loadConfig(SafeguardingViewConfig, { SCHOOL_HOLIDAYS: '2026-13-01' })).toThrow(
-      /SCHOOL_HOLIDAYS: "2026-13-01" is not a date/,
-    );
+    expect(() =>
+      loadConfig(SafeguardingViewConfig, { JIGSAW_DEVELOPMENT: 'true', SCHOOL_HOLIDAYS: '2026-13-01' }),
+    ).toThrow(/SCHOOL_HOLIDAYS: "2026-13-01" is not a date/);
     expect(() =>
       loadConfig(SafeguardingViewConfig, {
+        JIGSAW_DEVELOPMENT: 'true',
         NOTIFICATION_WEBHOOKS: hook({ organisation: school, url: 'x', secret }),
       }),
     ).toThrow(/NOTIFICATION_WEBHOOKS: .*\[0\]\.url must be an absolute URL/);
-    expect(() => loadConfig(SafeguardingViewConfig, { NOTIFICATION_TICK_MS: 'often' })).toThrow(
-      /NOTIFICATION_TICK_MS/,
-    );
+    expect(() =>
+      loadConfig(SafeguardingViewConfig, { JIGSAW_DEVELOPMENT: 'true', NOTIFICATION_TICK_MS: 'often' }),
+    ).toThrow(/NOTIFICATION_TICK_MS/);
     const config = loadConfig(SafeguardingViewConfig, {
+      JIGSAW_DEVELOPMENT: 'true',
       SCHOOL_HOLIDAYS: '2026-12-21/2027-01-01',
       NOTIFICATION_TICK_MS: '250',
     });

@@ -1,0 +1,146 @@
+import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { OidcIssuer, type IssuerAccount } from '@jigsaw/testing';
+
+/** Redirect URI of the console client in tests; never opened, the code is read from the redirect. */
+export const CONSOLE_REDIRECT = 'http://127.0.0.1/console/signed-in';
+export const LEEDS_TENANT = '0c5d6a2e-6b1f-4c39-9d0e-6a1f2b3c4d5e';
+export const OTHER_TENANT = '9f8e7d6c-5b4a-4321-8fed-cba987654321';
+
+/** A practitioner as NHS CIS2 describes one: national RBAC in a nested claim, the trust's ODS code. */
+export const cis2Practitioner = (
+  id: string,
+  { org = 'RR8', role = 'S8000:G8000:R8000', activities = ['B0428'] } = {},
+): IssuerAccount => ({
+  id,
+  claims: {
+    nhsid_useruid: id,
+    nhsid_nrbac_roles: [
+      { person_roleid: `${id}-role`, org_code: org, role_code: role, activity_codes: activities },
+    ],
+  },
+});
+
+/** A practitioner as Microsoft Entra ID describes one: the tenant in `tid`, app roles in `roles`. */
+export const entraPractitioner = (
+  id: string,
+  { tid = LEEDS_TENANT, roles = ['Jigsaw.SocialWorker', 'Jigsaw.Purpose.Safeguarding'] } = {},
+): IssuerAccount => ({
+  id,
+  claims: { tid, roles },
+});
+
+export interface SystemClient {
+  clientId: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+export async function systemClient(clientId: string): Promise<SystemClient> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  return { clientId, privateKey, publicJwk: { ...(await exportJWK(publicKey)), alg: 'RS256', use: 'sig' } };
+}
+
+/** The `OIDC_ISSUERS` entry for a CIS2-like issuer, as the README shows it. */
+export const cis2Entry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
+  issuer,
+  audience: 'urn:jigsaw:hub',
+  agency: 'health',
+  organisations: ['urn:jigsaw:org:health:rr8', 'urn:jigsaw:org:health:rhq'],
+  claims: {
+    organisation: { claim: 'nhsid_nrbac_roles.org_code', prefix: 'urn:jigsaw:org:health:' },
+    role: {
+      claim: 'nhsid_nrbac_roles.role_code',
+      values: { 'S8000:G8000:R8000': 'clinician', 'S8000:G8000:R8001': 'health-visitor' },
+    },
+    purposes: {
+      claim: 'nhsid_nrbac_roles.activity_codes',
+      values: { B0428: ['safeguarding', 'health-care'], B1611: ['child-protection'] },
+    },
+  },
+  systems: { claim: 'client_id', clients: { 'rr8-epr': 'urn:jigsaw:org:health:rr8' } },
+  keys,
+});
+
+/** The `OIDC_ISSUERS` entry for an Entra-like issuer, as the README shows it. */
+export const entraEntry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
+  issuer,
+  audience: 'api://jigsaw',
+  agency: 'council',
+  organisations: ['urn:jigsaw:org:council:leeds'],
+  claims: {
+    organisation: { claim: 'tid', values: { [LEEDS_TENANT]: 'urn:jigsaw:org:council:leeds' } },
+    role: {
+      claim: 'roles',
+      values: { 'Jigsaw.SocialWorker': 'social-worker', 'Jigsaw.TeamManager': 'team-manager' },
+    },
+    purposes: {
+      claim: 'roles',
+      values: {
+        'Jigsaw.Purpose.Safeguarding': ['safeguarding'],
+        'Jigsaw.Purpose.ChildProtection': ['child-protection'],
+        'Jigsaw.Purpose.EarlyHelp': ['early-help'],
+      },
+    },
+  },
+  systems: { claim: 'client_id', clients: { 'leeds-case-management': 'urn:jigsaw:org:council:leeds' } },
+  keys,
+});
+
+export interface TwoIssuers {
+  cis2: OidcIssuer;
+  entra: OidcIssuer;
+  trust: SystemClient;
+  council: SystemClient;
+  /** Ends both providers' processes. */
+  close(): Promise<void>;
+}
+
+/** Two real OpenID providers with different claim shapes, each with its practitioners and one agency system. */
+export async function startTwoIssuers(accessTokenTtl = 600): Promise<TwoIssuers> {
+  const [trust, council] = await Promise.all([
+    systemClient('rr8-epr'),
+    systemClient('leeds-case-management'),
+  ]);
+  const consoleClient = {
+    clientId: 'jigsaw-console',
+    kind: 'public' as const,
+    redirectUris: [CONSOLE_REDIRECT],
+  };
+  const [cis2, entra] = await Promise.all([
+    OidcIssuer.start({
+      audience: 'urn:jigsaw:hub',
+      accessTokenTtl,
+      accounts: [
+        cis2Practitioner('clinician-1'),
+        cis2Practitioner('visitor-1', { role: 'S8000:G8000:R8001', activities: ['B0428', 'B1611'] }),
+        cis2Practitioner('unmapped-role', { role: 'S0000:G0000:R9999' }),
+        cis2Practitioner('other-trust', { org: 'RXR' }),
+      ],
+      clients: [consoleClient, { clientId: trust.clientId, kind: 'system', publicJwk: trust.publicJwk }],
+    }),
+    OidcIssuer.start({
+      audience: 'api://jigsaw',
+      accessTokenTtl,
+      accounts: [
+        entraPractitioner('social-worker-1'),
+        entraPractitioner('two-roles', {
+          roles: ['Jigsaw.SocialWorker', 'Jigsaw.TeamManager', 'Jigsaw.Purpose.Safeguarding'],
+        }),
+        entraPractitioner('other-tenant', { tid: OTHER_TENANT }),
+        entraPractitioner('stray-role', {
+          roles: ['Jigsaw.SocialWorker', 'Jigsaw.Purpose.Safeguarding', 'Finance.Approver'],
+        }),
+      ],
+      clients: [consoleClient, { clientId: council.clientId, kind: 'system', publicJwk: council.publicJwk }],
+    }),
+  ]);
+  return {
+    cis2,
+    entra,
+    trust,
+    council,
+    close: async () => {
+      await Promise.all([cis2.close(), entra.close()]);
+    },
+  };
+}

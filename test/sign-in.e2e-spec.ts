@@ -1,0 +1,281 @@
+// Sign-in as a deployment runs it: the services outside development mode, with real secrets, trusting two
+// real OpenID providers (panva's oidc-provider, CIS2-like and Entra-like claim shapes). An agency system
+// posts with a client credentials token (private_key_jwt); practitioners read with tokens from the
+// authorization code flow with PKCE; forged and foreign tokens are refused with 401 and change nothing.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SignJWT } from 'jose';
+import {
+  aNhsNumber,
+  createTestDatabase,
+  newSigningKey,
+  practitionerToken,
+  testBrokers,
+  uniqueTopicPrefix,
+  type TestDatabase,
+} from '@jigsaw/testing';
+import {
+  cis2Entry,
+  cis2Practitioner,
+  CONSOLE_REDIRECT,
+  entraEntry,
+  startTwoIssuers,
+  type TwoIssuers,
+} from '../libs/auth/src/testing/issuers.factory.js';
+import { eventually, getJson, postJson } from './support/http.js';
+import { ServiceProcess, startServices } from './support/service-process.js';
+
+const TRUST = 'urn:jigsaw:org:health:rr8';
+const consoleClient = { clientId: 'jigsaw-console', redirectUri: CONSOLE_REDIRECT };
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+interface Chronology {
+  entries: { id: string; agency: string; type: string }[];
+}
+
+function encounterBundle(nhsNumber: string) {
+  const patient = `urn:uuid:${randomBytes(16)
+    .toString('hex')
+    .replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`;
+  return {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        fullUrl: patient,
+        resource: {
+          resourceType: 'Patient',
+          identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber }],
+        },
+      },
+      {
+        resource: {
+          resourceType: 'Encounter',
+          id: `enc-${nhsNumber.slice(-4)}`,
+          status: 'finished',
+          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER' },
+          reasonCode: [
+            {
+              coding: [{ system: 'http://snomed.info/sct', code: '125605004', display: 'Fracture of bone' }],
+            },
+          ],
+          subject: { reference: patient },
+          period: { start: new Date(Date.now() - 5 * 3600_000).toISOString() },
+          serviceProvider: {
+            identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'RR801' },
+            display: 'Leeds General Infirmary',
+          },
+        },
+      },
+    ],
+  };
+}
+
+describe('sign-in outside development mode, against two real OpenID providers', () => {
+  let issuers: TwoIssuers;
+  let db: TestDatabase;
+  let health: ServiceProcess;
+  let view: ServiceProcess;
+  const nhsNumber = aNhsNumber();
+  let recorded: string[] = [];
+
+  const eventCount = async (): Promise<number> =>
+    Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events')).rows[0]!.n);
+
+  beforeAll(async () => {
+    issuers = await startTwoIssuers();
+    db = await createTestDatabase();
+    const env = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: testBrokers(),
+      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('sign-in'),
+      JIGSAW_DEVELOPMENT: 'false',
+      IDENTIFIER_HMAC_SECRET: randomBytes(24).toString('base64'),
+      ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
+      OIDC_ISSUERS: JSON.stringify([
+        cis2Entry(issuers.cis2.issuer, { maxAgeSeconds: 600, cooldownSeconds: 1 }),
+        entraEntry(issuers.entra.issuer, { maxAgeSeconds: 600, cooldownSeconds: 1 }),
+      ]),
+    };
+    [health, view] = (await startServices(env, 'health', 'safeguarding-view')) as [
+      ServiceProcess,
+      ServiceProcess,
+    ];
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([health?.stop(), view?.stop()]);
+    await issuers?.close();
+    await db?.drop();
+  });
+
+  it('an agency system posts with a client credentials token, authenticated by private_key_jwt', async () => {
+    const token = await issuers.cis2.clientCredentialsToken(issuers.trust.clientId, issuers.trust.privateKey);
+    const response = await postJson<{ accepted: number; entries: { id?: string }[] }>(
+      `${health.url}/v1/adapters/fhir`,
+      encounterBundle(nhsNumber),
+      bearer(token),
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.accepted).toBe(1);
+    recorded = response.body.entries.flatMap((entry) => (entry.id ? [entry.id] : []));
+    const stored = await db.pool.query<{ id: string; source: string }>(
+      'SELECT id, source FROM event_store.events WHERE id = ANY($1::text[])',
+      [recorded],
+    );
+    expect(stored.rows).toEqual([{ id: recorded[0], source: TRUST }]);
+  });
+
+  it('a practitioner from each issuer signs in with PKCE and reads what their mapped role may see', async () => {
+    const clinician = await issuers.cis2.signIn('clinician-1', consoleClient);
+    const socialWorker = await issuers.entra.signIn('social-worker-1', consoleClient);
+    for (const token of [clinician, socialWorker]) {
+      const chronology = await eventually(
+        async () => {
+          const response = await getJson<Chronology>(
+            `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`,
+            bearer(token),
+          );
+          return response.status === 200 && response.body.entries.length > 0 ? response.body : undefined;
+        },
+        20_000,
+        'the chronology',
+      );
+      expect(chronology.entries.map((e) => e.id)).toEqual(recorded);
+    }
+    // The Entra-like mapping grants the social worker safeguarding only: other purposes are refused.
+    const other = await getJson(
+      `${view.url}/v1/children/${nhsNumber}/chronology?purpose=health-care`,
+      bearer(socialWorker),
+    );
+    expect(other.status).toBe(403);
+    const care = await getJson(
+      `${view.url}/v1/children/${nhsNumber}/chronology?purpose=health-care`,
+      bearer(clinician),
+    );
+    expect(care.status).toBe(200);
+  });
+
+  describe('refusals: 401 problem+json, and nothing recorded', () => {
+    const forged = async (change: Record<string, unknown>) => {
+      const key = issuers.cis2.keys[0]!;
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({
+        iss: issuers.cis2.issuer,
+        aud: 'urn:jigsaw:hub',
+        sub: 'clinician-1',
+        iat: now,
+        exp: now + 300,
+        ...cis2Practitioner('clinician-1').claims,
+        ...change,
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .sign(key.privateKey);
+    };
+    const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+    const cases: [string, () => Promise<string>][] = [
+      ['alg none', async () => `${b64({ alg: 'none' })}.${(await forged({})).split('.')[1]}.`],
+      [
+        'HS256 keyed with the published key',
+        async () =>
+          new SignJWT({
+            iss: issuers.cis2.issuer,
+            aud: 'urn:jigsaw:hub',
+            sub: 'x',
+            ...cis2Practitioner('x').claims,
+          })
+            .setProtectedHeader({ alg: 'HS256', kid: issuers.cis2.keys[0]!.kid })
+            .setExpirationTime('5m')
+            .sign(new TextEncoder().encode(JSON.stringify(issuers.cis2.keys[0]!.publicJwk))),
+      ],
+      [
+        'a kid the issuer does not hold',
+        async () => {
+          const stranger = await newSigningKey();
+          return new SignJWT({
+            iss: issuers.cis2.issuer,
+            aud: 'urn:jigsaw:hub',
+            sub: 'x',
+            ...cis2Practitioner('x').claims,
+          })
+            .setProtectedHeader({ alg: 'RS256', kid: stranger.kid })
+            .setExpirationTime('5m')
+            .sign(stranger.privateKey);
+        },
+      ],
+      ['a wrong iss', () => forged({ iss: 'https://elsewhere.example' })],
+      ['a wrong aud', () => forged({ aud: 'api://jigsaw' })],
+      ['an aud naming other audiences too', () => forged({ aud: ['urn:jigsaw:hub', 'urn:other-api'] })],
+      ['an expired token', () => forged({ exp: Math.floor(Date.now() / 1000) - 120 })],
+      ['a token not yet valid', () => forged({ nbf: Math.floor(Date.now() / 1000) + 600 })],
+      [
+        'an organisation the issuer may not assert',
+        () => forged(cis2Practitioner('x', { org: 'RXR' }).claims),
+      ],
+      ['an unmapped role', () => forged(cis2Practitioner('x', { role: 'S0000:G0000:R9999' }).claims)],
+      [
+        'a development token',
+        () =>
+          Promise.resolve(
+            practitionerToken({
+              sub: 'x',
+              agency: 'health',
+              organisation: TRUST,
+              role: 'clinician',
+              purposes: ['safeguarding'],
+            }),
+          ),
+      ],
+    ];
+
+    it.each(cases)('%s', async (_what, make) => {
+      const token = await make();
+      const before = await eventCount();
+      const post = await postJson<{ code: string }>(
+        `${health.url}/v1/adapters/fhir`,
+        encounterBundle(aNhsNumber()),
+        bearer(token),
+      );
+      const read = await getJson<{ code: string }>(
+        `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`,
+        bearer(token),
+      );
+      for (const response of [post, read]) {
+        expect(response.status).toBe(401);
+        expect(response.contentType).toContain('application/problem+json');
+        expect(response.body.code).toBe('UNAUTHENTICATED');
+      }
+      expect(await eventCount()).toBe(before);
+    });
+  });
+
+  it('/health/ready names an issuer that is down, stays ready, and the other issuer keeps working', async () => {
+    const ready = await getJson<{ status: string; checks: Record<string, string> }>(
+      `${view.url}/health/ready`,
+    );
+    expect(ready.body.checks).toMatchObject({
+      [`issuer ${issuers.cis2.issuer}`]: 'up',
+      [`issuer ${issuers.entra.issuer}`]: 'up',
+    });
+    const clinician = await issuers.cis2.signIn('clinician-1', consoleClient);
+    await issuers.entra.stop();
+    try {
+      const down = await eventually(async () => {
+        const response = await getJson<{ status: string; checks: Record<string, string> }>(
+          `${view.url}/health/ready`,
+        );
+        return response.body.checks[`issuer ${issuers.entra.issuer}`] === 'down' ? response : undefined;
+      }, 15_000);
+      expect(down.status).toBe(200);
+      expect(down.body.checks[`issuer ${issuers.cis2.issuer}`]).toBe('up');
+      const read = await getJson(
+        `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`,
+        bearer(clinician),
+      );
+      expect(read.status).toBe(200);
+    } finally {
+      await issuers.entra.resume();
+    }
+  });
+});
