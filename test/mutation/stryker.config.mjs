@@ -12,7 +12,8 @@ export default {
   testRunnerNodeArgs: ['--experimental-vm-modules'],
   jest: { configFile: 'test/mutation/jest.config.mjs', enableFindRelatedTests: false },
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  // Type-check mutants against the target and what it imports, not the whole repository.
+  tsconfigFile: `test/mutation/tsconfig.${name}.json`,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   mutate: target.mutate,

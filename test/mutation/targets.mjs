@@ -1,4 +1,5 @@
-// What `npm run test:mutation` mutates, and which unit specs must notice. Each target's score must reach
+// What `npm run test:mutation` mutates, and which unit specs must notice (each target also has a
+// tsconfig.<target>.json for the type checker). Each target's score must reach
 // `break` or the run fails.
 export const targets = {
   identity: {
