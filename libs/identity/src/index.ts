@@ -10,6 +10,7 @@ export {
 } from './upn.js';
 export {
   IDENTITY_MIGRATIONS,
+  IdentityMovedError,
   IdentityRegistry,
   RenumberRefusedError,
   UNBORN_SUBJECT_TYPES,
@@ -17,6 +18,7 @@ export {
   type EvidenceKind,
   type IdentifierKind,
   type IdentifierLookup,
+  type IdentityPlan,
   type RenumberProblem,
   type UncheckedEvidence,
 } from './identity-registry.js';
@@ -32,3 +34,4 @@ export {
   type LinkState,
 } from './child-links.js';
 export { IsNhsNumber, IsUpn } from './identifier.validators.js';
+export { decideIdentity, type IdentityDecision, type IdentitySnapshot } from './identity-resolution.js';
