@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  aNhsNumber,
+  agencySystemToken,
+  anIncidentNotification,
+  aUpn,
+  createTestDatabase,
+  METROPOLITAN_POLICE,
+  practitionerToken,
+  ServiceProcess,
+  startServices,
+  testBrokers,
+  uniqueTopicPrefix,
+  type ServiceName,
+  type TestDatabase,
+} from '@jigsaw/testing';
+import { eventually, getJson, postJson } from './support/http.js';
+
+const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+const metOfficer = practitionerToken({
+  sub: 'officer-identity-1',
+  agency: 'police',
+  organisation: METROPOLITAN_POLICE,
+  role: 'police-officer',
+  purposes: ['safeguarding'],
+});
+const socialWorker = practitionerToken({
+  sub: 'sw-identity-conflicts',
+  agency: 'council',
+  organisation: 'urn:jigsaw:org:council:leeds',
+  role: 'social-worker',
+  purposes: ['safeguarding'],
+});
+
+type Incident = ReturnType<typeof anIncidentNotification>;
+const incident = (subject: Record<string, unknown>, overrides: Partial<Incident> = {}): Incident => ({
+  ...anIncidentNotification(),
+  subject,
+  ...overrides,
+});
+
+describe('identity that cannot join two children, over HTTP', () => {
+  let db: TestDatabase;
+  const prefix = uniqueTopicPrefix('identity-conflicts');
+  const services = new Map<ServiceName, ServiceProcess>();
+  const url = (service: ServiceName, path: string): string => `${services.get(service)!.url}${path}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = { DATABASE_URL: db.url, KAFKA_BROKERS: testBrokers(), KAFKA_TOPIC_PREFIX: prefix };
+    const started = await startServices(env, 'police', 'safeguarding-view');
+    started.forEach((service) => services.set(service.name, service));
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([...services.values()].map((s) => s.stop()));
+    await db?.drop();
+  });
+
+  const send = (event: unknown, source = METROPOLITAN_POLICE) =>
+    postJson<Record<string, unknown>>(url('police', '/v1/events'), event, bearer(agencySystemToken(source)));
+
+  const find = (nhsNumber: string) =>
+    getJson<{ childId: string }>(
+      url('safeguarding-view', `/v1/children?nhsNumber=${nhsNumber}&purpose=safeguarding`),
+      bearer(metOfficer),
+    );
+
+  /** The chronology by NHS number, once it holds at least one entry. */
+  const entriesOf = (nhsNumber: string): Promise<string[]> =>
+    eventually(
+      async () => {
+        const response = await getJson<{ entries: { id: string }[] }>(
+          url('safeguarding-view', `/v1/children/${nhsNumber}/chronology?purpose=safeguarding`),
+          bearer(metOfficer),
+        );
+        return response.status === 200 && response.body.entries.length > 0
+          ? response.body.entries.map((e) => e.id)
+          : undefined;
+      },
+      30_000,
+      'a chronology',
+    );
+
+  const matchBetween = (a: string, b: string) =>
+    eventually(
+      async () => {
+        const response = await getJson<{
+          matches: { childId: string; candidateId: string; evidence: string }[];
+        }>(
+          url('safeguarding-view', '/v1/identity/possible-matches?purpose=safeguarding'),
+          bearer(socialWorker),
+        );
+        const pair = [a, b].sort().join();
+        const found = response.body.matches.filter((m) => [m.childId, m.candidateId].sort().join() === pair);
+        return found.length > 0 ? found : undefined;
+      },
+      30_000,
+      'a possible match',
+    );
+
+  /** Every row of the identity tables, as text. */
+  const identityTables = async (): Promise<string> => {
+    const links = await db.pool.query('SELECT * FROM identity.child_identifiers ORDER BY key_hash');
+    const evidence = await db.pool.query(
+      'SELECT * FROM identity.child_evidence ORDER BY evidence_hash, hub_child_id',
+    );
+    return JSON.stringify([links.rows, evidence.rows]);
+  };
+
+  it('leaves no trace of a refused event: schema, rules, caller and 409 alike', async () => {
+    const accepted = incident({ nhsNumber: aNhsNumber() });
+    expect((await send(accepted)).status).toBe(202);
+    const before = await identityTables();
+
+    const fresh = () => ({ nhsNumber: aNhsNumber(), localIds: [{ system: 'met-person-id', value: aUpn() }] });
+    const refusals: { what: string; status: number; event: unknown; source?: string }[] = [
+      { what: 'schema', status: 400, event: { ...incident(fresh()), dataschema: 42 } },
+      {
+        what: 'time in the future',
+        status: 400,
+        event: incident(fresh(), { time: new Date(Date.now() + 86_400_000).toISOString() }),
+      },
+      {
+        what: 'consent reason of spaces',
+        status: 400,
+        event: incident(fresh(), {
+          sharing: {
+            ...accepted.sharing,
+            consent: { status: 'not-sought', reason: '   ' },
+          },
+        }),
+      },
+      {
+        what: "another organisation's caller",
+        status: 403,
+        event: incident(fresh()),
+        source: 'urn:jigsaw:org:police:kent',
+      },
+      { what: 'an id reused for other content', status: 409, event: incident(fresh(), { id: accepted.id }) },
+    ];
+    for (const { what, status, event, source } of refusals) {
+      const response = await send(event, source);
+      expect({ what, status: response.status }).toEqual({ what, status });
+      const nhsNumber = (event as Incident).subject['nhsNumber'] as string;
+      expect({ what, found: (await find(nhsNumber)).status }).toEqual({ what, found: 404 });
+    }
+    expect(await identityTables()).toBe(before);
+  });
+
+  it('never files one NHS number under another because both carry the same local id', async () => {
+    const [x, y] = [aNhsNumber(), aNhsNumber()];
+    const shared = [{ system: 'met-person-id', value: `P-${x}` }];
+    const first = incident({ nhsNumber: x, localIds: shared });
+    const second = incident({ nhsNumber: y, localIds: shared });
+    expect((await send(first)).status).toBe(202);
+    expect((await send(second)).status).toBe(202);
+
+    expect(await entriesOf(x)).toEqual([first.id]);
+    expect(await entriesOf(y)).toEqual([second.id]);
+    const [childX, childY] = [(await find(x)).body.childId, (await find(y)).body.childId];
+    expect(childY).not.toBe(childX);
+    expect(await matchBetween(childX, childY)).toEqual([
+      expect.objectContaining({ evidence: 'identifier-conflict' }),
+    ]);
+  });
+
+  it('never files one NHS number under another because both carry the same UPN', async () => {
+    const [x, y, upn] = [aNhsNumber(), aNhsNumber(), aUpn()];
+    const first = incident({ nhsNumber: x, upn });
+    const second = incident({ nhsNumber: y, upn });
+    expect((await send(first)).status).toBe(202);
+    expect((await send(second)).status).toBe(202);
+
+    expect(await entriesOf(x)).toEqual([first.id]);
+    expect(await entriesOf(y)).toEqual([second.id]);
+    const [childX, childY] = [(await find(x)).body.childId, (await find(y)).body.childId];
+    expect(childY).not.toBe(childX);
+    expect(await matchBetween(childX, childY)).toEqual([
+      expect.objectContaining({ evidence: 'identifier-conflict' }),
+    ]);
+  });
+});
