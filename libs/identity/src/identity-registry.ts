@@ -52,6 +52,22 @@ export class IdentityMovedError extends Error {
 
 type Db = Pool | PoolClient;
 
+/**
+ * Erasure reaches identity: the child's identifiers and evidence are deleted, so its NHS number, UPN and
+ * local ids find nobody, and a later record under them starts a new child. Under the child's lock, so no
+ * sighting joins it meanwhile. Safe to repeat: how many identifiers it removed.
+ */
+export async function forgetChild(pool: Pool, childId: string): Promise<number> {
+  return withTransaction(pool, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockIdOf(childId)]);
+    await tx.query('DELETE FROM identity.child_evidence WHERE hub_child_id = $1', [childId]);
+    const { rowCount } = await tx.query('DELETE FROM identity.child_identifiers WHERE hub_child_id = $1', [
+      childId,
+    ]);
+    return rowCount ?? 0;
+  });
+}
+
 /** A 64-bit advisory lock id from a hex digest or a uuid: its first 64 bits. */
 export function lockIdOf(hexOrUuid: string): string {
   return BigInt.asIntN(64, BigInt(`0x${hexOrUuid.replace(/-/g, '').slice(0, 16)}`)).toString();

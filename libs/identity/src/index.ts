@@ -9,6 +9,7 @@ export {
   type UnknownUpnCode,
 } from './upn.js';
 export {
+  forgetChild,
   IDENTITY_MIGRATIONS,
   IdentityMovedError,
   IdentityRegistry,
