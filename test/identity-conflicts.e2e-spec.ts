@@ -114,7 +114,7 @@ describe('identity that cannot join two children, over HTTP', () => {
     const before = await identityTables();
 
     const fresh = () => ({ nhsNumber: aNhsNumber(), localIds: [{ system: 'met-person-id', value: aUpn() }] });
-    const refusals: { what: string; status: number; event: unknown; source?: string }[] = [
+    const refusals: { what: string; status: number; event: unknown; source?: string; field?: string }[] = [
       { what: 'schema', status: 400, event: { ...incident(fresh()), dataschema: 42 } },
       {
         what: 'time in the future',
@@ -132,6 +132,18 @@ describe('identity that cannot join two children, over HTTP', () => {
         }),
       },
       {
+        what: 'birth date in the future',
+        status: 400,
+        event: incident({ ...fresh(), birthDate: '2031-01-01' }),
+        field: 'subject.birthDate',
+      },
+      {
+        what: 'birth date of an adult',
+        status: 400,
+        event: incident({ ...fresh(), birthDate: '1970-01-01' }),
+        field: 'subject.birthDate',
+      },
+      {
         what: "another organisation's caller",
         status: 403,
         event: incident(fresh()),
@@ -139,9 +151,12 @@ describe('identity that cannot join two children, over HTTP', () => {
       },
       { what: 'an id reused for other content', status: 409, event: incident(fresh(), { id: accepted.id }) },
     ];
-    for (const { what, status, event, source } of refusals) {
+    for (const { what, status, event, source, field } of refusals) {
       const response = await send(event, source);
       expect({ what, status: response.status }).toEqual({ what, status });
+      if (field) {
+        expect(response.body['errors']).toEqual([expect.objectContaining({ field })]);
+      }
       const nhsNumber = (event as Incident).subject['nhsNumber'] as string;
       expect({ what, found: (await find(nhsNumber)).status }).toEqual({ what, found: 404 });
     }

@@ -36,3 +36,4 @@ export {
 } from './child-links.js';
 export { IsNhsNumber, IsUpn } from './identifier.validators.js';
 export { decideIdentity, type IdentityDecision, type IdentitySnapshot } from './identity-resolution.js';
+export { birthDateProblem, MAX_CHILD_AGE_YEARS } from './birth-date.js';
