@@ -144,6 +144,25 @@ describe('identity that cannot join two children, over HTTP', () => {
         field: 'subject.birthDate',
       },
       {
+        what: '40,000 audience entries',
+        status: 400,
+        event: incident(fresh(), {
+          sharing: {
+            ...accepted.sharing,
+            audience: Array.from({ length: 40_000 }, () => ({ agency: 'council' })),
+          },
+        }),
+        field: 'sharing.audience',
+      },
+      {
+        what: '60,000 markers',
+        status: 400,
+        event: incident(fresh(), {
+          sharing: { ...accepted.sharing, markers: Array.from({ length: 60_000 }, (_, i) => `m${i}`) },
+        }),
+        field: 'sharing.markers',
+      },
+      {
         what: "another organisation's caller",
         status: 403,
         event: incident(fresh()),
