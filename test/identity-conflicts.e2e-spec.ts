@@ -214,4 +214,34 @@ describe('identity that cannot join two children, over HTTP', () => {
       expect.objectContaining({ evidence: 'identifier-conflict' }),
     ]);
   });
+
+  it('refuses a CSV cell that starts like a formula after whitespace, naming the column', async () => {
+    const header =
+      'incident_reference,incident_datetime,child_nhs_number,child_given_name,child_family_name,child_dob,school_urn,child_present,officer_name,officer_phone,summary';
+    const when = new Date(Date.now() - 3 * 3600_000).toISOString();
+    const row = (reference: string, summary: string) =>
+      `${reference},${when},${aNhsNumber()},Kit,Example,02/04/2016,,yes,PC Example,+44 20 7230 1212,${summary}`;
+    const csv = [
+      header,
+      row('CAD-2001', '"\t=HYPERLINK(""http://example.org"",""open"")"'),
+      row('CAD-2002', '"=HYPERLINK(""http://example.org"",""open"")"'),
+      row('CAD-2003', 'Police attended; the child was present.'),
+    ].join('\r\n');
+    const response = await fetch(url('police', '/v1/adapters/operation-encompass'), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', ...bearer(agencySystemToken(METROPOLITAN_POLICE)) },
+      body: csv,
+    });
+    const report = (await response.json()) as {
+      rows: { row: number; status: string; errors?: { field: string; reason: string }[] }[];
+    };
+    expect(response.status).toBe(200);
+    const summaryProblem = {
+      field: 'summary',
+      reason: expect.stringContaining('spreadsheet formula') as unknown,
+    };
+    expect(report.rows[0]).toMatchObject({ status: 'rejected', errors: [summaryProblem] });
+    expect(report.rows[1]).toMatchObject({ status: 'rejected', errors: [summaryProblem] });
+    expect(report.rows[2]).toMatchObject({ status: 'accepted' });
+  });
 });
