@@ -244,4 +244,54 @@ describe('identity that cannot join two children, over HTTP', () => {
     expect(report.rows[1]).toMatchObject({ status: 'rejected', errors: [summaryProblem] });
     expect(report.rows[2]).toMatchObject({ status: 'accepted' });
   });
+
+  it('gives chronology cursors that hold no record data and work only where they were issued', async () => {
+    const nhsNumber = aNhsNumber();
+    const events = [5, 4, 3].map((hoursAgo) =>
+      anIncidentNotification({
+        nhsNumber,
+        occurredAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+      }),
+    );
+    for (const event of events) expect((await send(event)).status).toBe(202);
+    await entriesOf(nhsNumber);
+    const page = (query: string, token = metOfficer) =>
+      getJson<{ entries: { id: string }[]; nextCursor?: string; errors?: { field: string }[] }>(
+        url('safeguarding-view', `/v1/children/${nhsNumber}/chronology?purpose=safeguarding&limit=1${query}`),
+        bearer(token),
+      );
+    const first = await eventually(async () => {
+      const response = await page('');
+      return response.body.nextCursor ? response.body : undefined;
+    });
+    const cursor = first.nextCursor!;
+    const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
+    for (const event of events) {
+      expect(decoded).not.toContain(event.data.occurredAt.slice(0, 13));
+      expect(decoded).not.toContain(event.id);
+    }
+    const next = await page(`&cursor=${cursor}`);
+    expect(next.status).toBe(200);
+    expect(next.body.entries.map((e) => e.id)).not.toEqual(first.entries.map((e) => e.id));
+
+    const anotherOfficer = practitionerToken({
+      sub: 'officer-identity-2',
+      agency: 'police',
+      organisation: METROPOLITAN_POLICE,
+      role: 'police-officer',
+      purposes: ['safeguarding'],
+    });
+    const altered = `${cursor.slice(0, -2)}${cursor.endsWith('AA') ? 'BA' : 'AA'}`;
+    for (const [what, response] of [
+      ['another viewer', await page(`&cursor=${cursor}`, anotherOfficer)],
+      ['other filters', await page(`&cursor=${cursor}&agency=police`)],
+      ['altered', await page(`&cursor=${altered}`)],
+    ] as const) {
+      expect({ what, status: response.status, field: response.body.errors?.[0]?.field }).toEqual({
+        what,
+        status: 400,
+        field: 'cursor',
+      });
+    }
+  });
 });
