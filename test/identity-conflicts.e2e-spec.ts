@@ -48,7 +48,7 @@ describe('identity that cannot join two children, over HTTP', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const env = { DATABASE_URL: db.url, KAFKA_BROKERS: testBrokers(), KAFKA_TOPIC_PREFIX: prefix };
-    const started = await startServices(env, 'police', 'safeguarding-view');
+    const started = await startServices(env, 'police', 'safeguarding-view', 'audit');
     started.forEach((service) => services.set(service.name, service));
   }, 180_000);
 
@@ -293,5 +293,33 @@ describe('identity that cannot join two children, over HTTP', () => {
         field: 'cursor',
       });
     }
+  });
+
+  it('lets an erased child be found by its NHS number no more; a later record starts a new child', async () => {
+    const nhsNumber = aNhsNumber();
+    expect((await send(incident({ nhsNumber }))).status).toBe(202);
+    const erased = (await find(nhsNumber)).body.childId;
+    const dpo = practitionerToken({
+      sub: 'dpo-identity-1',
+      agency: 'police',
+      organisation: METROPOLITAN_POLICE,
+      role: 'data-protection-officer',
+      purposes: ['audit'],
+    });
+    const erasure = await postJson<Record<string, unknown>>(
+      url('audit', '/v1/operations/erase'),
+      { args: [erased], options: { reason: 'Retention decision DPO-2026-7' } },
+      bearer(dpo),
+    );
+    expect(erasure.status).toBe(200);
+    expect(erasure.body).toMatchObject({ erasures: [{ childId: erased, identifiersRemoved: 1 }] });
+    const gone = await find(nhsNumber);
+    expect(gone.status).toBe(404);
+    expect(JSON.stringify(gone.body)).not.toContain(erased);
+
+    expect((await send(incident({ nhsNumber }))).status).toBe(202);
+    const again = await find(nhsNumber);
+    expect(again.status).toBe(200);
+    expect(again.body.childId).not.toBe(erased);
   });
 });
