@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@jigsaw/envelope';
 import type {
+  AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedVersion,
   GlobalPosition,
   StoredEvent,
   SubscribeOptions,
@@ -25,11 +25,7 @@ export class OpeningEventStore implements EventStore {
     return events.map((stored, i) => ({ ...stored, event: opened[i]! }));
   }
 
-  append(
-    streamId: string,
-    events: readonly RecordedEvent[],
-    options: { expectedVersion: ExpectedVersion; contentHashes?: readonly string[] },
-  ): Promise<AppendResult> {
+  append(streamId: string, events: readonly RecordedEvent[], options: AppendOptions): Promise<AppendResult> {
     return this.store.append(streamId, events, options);
   }
 

@@ -1,3 +1,4 @@
+import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 
 /** `no-stream`: the stream must not exist yet; a number: the stream's current version (its event count). */
@@ -45,12 +46,18 @@ export interface SubscribeOptions {
   onError?: (error: unknown) => void;
 }
 
+export interface AppendOptions {
+  expectedVersion: ExpectedVersion;
+  contentHashes?: readonly string[];
+  /**
+   * Work that must commit with the append or not at all (identity links, evidence): run in the append's
+   * PostgreSQL transaction before the events are written. If it throws, nothing is written.
+   */
+  before?: (tx: PoolClient) => Promise<void>;
+}
+
 export interface EventStore {
-  append(
-    streamId: string,
-    events: readonly RecordedEvent[],
-    options: { expectedVersion: ExpectedVersion; contentHashes?: readonly string[] },
-  ): Promise<AppendResult>;
+  append(streamId: string, events: readonly RecordedEvent[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string): Promise<StoredEvent[]>;
   /** Every event after `after`, in an order that never skips a late-committing writer. */
   readAll(options?: { after?: GlobalPosition; limit?: number }): Promise<StoredEvent[]>;

@@ -1,6 +1,7 @@
 export { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 export {
   START,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,

@@ -9,12 +9,13 @@ import {
   type ReadPosition,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
+import { withTransaction, type Pool } from '@jigsaw/database';
 import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
 import { DuplicateEventError } from './event-store.errors.js';
 import type {
+  AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedVersion,
   GlobalPosition,
   OutboxRoute,
   StoredEvent,
@@ -49,6 +50,8 @@ export interface KurrentDbEventStoreOptions {
   headers?: () => Record<string, string>;
   /** How long a failed subscription waits before it subscribes again. */
   retryDelayMs?: number;
+  /** The PostgreSQL pool an append's `before` work runs in: it commits only if the append succeeded. */
+  pool?: Pool;
 }
 
 /** Opens a client from a connection string such as `kurrentdb://127.0.0.1:2113?tls=false`. */
@@ -90,7 +93,22 @@ export class KurrentDbEventStore implements EventStore {
   async append(
     streamId: string,
     events: readonly RecordedEvent[],
-    options: { expectedVersion: ExpectedVersion; contentHashes?: readonly string[] },
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const { before } = options;
+    if (!before) return this.appendNow(streamId, events, options);
+    const pool = this.options.pool;
+    if (!pool) throw new Error('an append with work before it needs the PostgreSQL pool');
+    return withTransaction(pool, async (tx) => {
+      await before(tx);
+      return this.appendNow(streamId, events, options);
+    });
+  }
+
+  private async appendNow(
+    streamId: string,
+    events: readonly RecordedEvent[],
+    options: AppendOptions,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const repeated = repeatedInBatch(events);

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import { isUniqueViolation, type MigrationSet, type Pool } from '@jigsaw/database';
+import {
+  isUniqueViolation,
+  withTransaction,
+  type MigrationSet,
+  type Pool,
+  type PoolClient,
+} from '@jigsaw/database';
 import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
 import { Traced } from '@jigsaw/telemetry';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
@@ -14,9 +20,9 @@ import {
 } from './event-store.telemetry.js';
 import {
   START,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
-  type ExpectedVersion,
   type GlobalPosition,
   type OutboxRoute,
   type StoredEvent,
@@ -88,9 +94,26 @@ export class PostgresEventStore implements EventStore {
   async append(
     streamId: string,
     events: readonly RecordedEvent[],
-    options: { expectedVersion: ExpectedVersion; contentHashes?: readonly string[] },
+    options: AppendOptions,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    const { before } = options;
+    const result = before
+      ? await withTransaction(this.pool, async (tx) => {
+          await before(tx);
+          return this.appendWith(tx, streamId, events, options);
+        })
+      : await this.appendWith(this.pool, streamId, events, options);
+    if (this.options.route) this.options.afterAppend?.();
+    return result;
+  }
+
+  private async appendWith(
+    db: Pool | PoolClient,
+    streamId: string,
+    events: readonly RecordedEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const expected = options.expectedVersion;
     // The chain is computed from the stream's head as this statement sees it; the claim goes ahead only if
     // the head is still that one when it holds the row, so a writer that got in between is never forked.
@@ -124,7 +147,7 @@ export class PostgresEventStore implements EventStore {
     try {
       for (let attempt = 1; ; attempt++) {
         // Named, so each connection plans this statement once.
-        const { rows } = await this.pool.query<{ version: string }>({
+        const { rows } = await db.query<{ version: string }>({
           name: `event-store.append.${expected === 'any' ? 'any' : typeof expected === 'number' && expected > 0 ? 'at' : 'new'}`,
           // The fold is materialised, so the hashes are computed once however many columns read them.
           text: `WITH fold AS MATERIALIZED (
@@ -166,13 +189,12 @@ export class PostgresEventStore implements EventStore {
       throw error;
     }
     if (version === undefined) {
-      const actual = await this.pool.query<{ version: string }>(
+      const actual = await db.query<{ version: string }>(
         'SELECT version FROM event_store.streams WHERE stream_id = $1',
         [streamId],
       );
       throw new StreamVersionConflictError(streamId, String(expected), Number(actual.rows[0]?.version ?? 0));
     }
-    if (routes.length > 0) this.options.afterAppend?.();
     return { version };
   }
 

@@ -123,4 +123,22 @@ describe('child links', () => {
     const state = evolveLinks(NO_LINKS, { type: 'linked', link });
     expect(canonicalOf(componentOf(state.values(), 'a-unborn'), state.values())).toBe('z-baby');
   });
+
+  it('never links a child to itself', () => {
+    const self: ChildLink = { linkId: 'l-self', kind: 'merge', childId: 'a', linkedId: 'a' };
+    expect(evolveLinks(NO_LINKS, { type: 'linked', link: self })).toBe(NO_LINKS);
+  });
+
+  it('lists the members of a child sorted, whatever order the links name them in', () => {
+    const links: ChildLink[] = [
+      { linkId: 'l1', kind: 'merge', childId: 'f', linkedId: 'c' },
+      { linkId: 'l2', kind: 'merge', childId: 'c', linkedId: 'a' },
+      { linkId: 'l3', kind: 'merge', childId: 'e', linkedId: 'b' },
+    ];
+    expect(componentOf(links, 'f')).toEqual(['a', 'c', 'f']);
+    expect(componentOf(links, 'b')).toEqual(['b', 'e']);
+    expect(componentOf(links, 'd')).toEqual(['d']);
+    expect(canonicalOf(['f', 'c', 'a'], links)).toBe('f');
+    expect(canonicalOf(['e', 'b'], [])).toBe('b');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { evidenceOf } from './evidence.js';
+import { evidenceOf, normaliseName, normalisePostcode } from './evidence.js';
 
 const subject = {
   name: { given: 'Zoë', family: "O'Neil-Smith" },
@@ -30,5 +30,28 @@ describe('weaker evidence', () => {
     ['a name of punctuation only', { ...subject, name: { given: '--', family: 'Smith' } }],
   ])('gives none with %s: too weak to be worth a person deciding', (_what, partial) => {
     expect(evidenceOf(partial)).toBeUndefined();
+  });
+
+  it('keeps every letter and digit of a postcode, in upper case, so different postcodes stay apart', () => {
+    expect(normalisePostcode('ls1 4ap')).toBe('LS14AP');
+    expect(normalisePostcode(' LS1-4AP ')).toBe('LS14AP');
+    expect(evidenceOf({ ...subject, postcode: 'LS1 4AP' })).not.toBe(
+      evidenceOf({ ...subject, postcode: 'LS1 4AQ' }),
+    );
+    expect(normaliseName("Zoë O'Neil-Smith")).toBe('zoeoneilsmith');
+  });
+
+  it('needs all of given name, family name, date of birth and postcode', () => {
+    expect(evidenceOf(subject)).toBe('zoe|oneilsmith|2015-03-02|LS14AP');
+    for (const missing of [
+      { ...subject, name: { family: 'Okafor' } },
+      { ...subject, name: { given: 'Ada' } },
+      { ...subject, postcode: ' - ' },
+      { ...subject, birthDate: undefined },
+      { ...subject, birthDate: '2015-03-02T00:00:00Z' },
+      { ...subject, birthDate: 'x2015-03-02' },
+    ]) {
+      expect(evidenceOf(missing)).toBeUndefined();
+    }
   });
 });

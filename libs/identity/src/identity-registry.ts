@@ -1,8 +1,19 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import { withTransaction, type MigrationSet, type Pool } from '@jigsaw/database';
+import { withTransaction, type MigrationSet, type Pool, type PoolClient } from '@jigsaw/database';
 import { evidenceOf, type EvidenceSubject } from './evidence.js';
+import {
+  decideIdentity,
+  distinctPairs,
+  writesNothing,
+  type EvidenceKind,
+  type IdentifierKey,
+  type IdentifierKind,
+  type IdentityDecision,
+  type IdentitySnapshot,
+  type StrongKind,
+} from './identity-resolution.js';
 import { isValidNhsNumber } from './nhs-number.js';
 import { isValidUpn } from './upn.js';
 
@@ -11,8 +22,7 @@ export const IDENTITY_MIGRATIONS: MigrationSet = {
   directory: join(repoRoot(), 'libs/identity/migrations'),
 };
 
-export type IdentifierKind = 'nhs-number' | 'upn' | 'local' | 'unborn';
-export type EvidenceKind = 'name-birth-date-postcode' | 'identifier-conflict';
+export type { EvidenceKind, IdentifierKind } from './identity-resolution.js';
 
 /**
  * Event types whose subject is an unborn child, recorded against the mother's NHS number with the
@@ -26,14 +36,41 @@ export interface ChildIdentifiers extends EvidenceSubject {
   localIds?: { system: string; value: string }[];
 }
 
-interface IdentifierKey {
-  kind: IdentifierKind;
-  hash: string;
+/** Where a sighting would file, read without writing: `writes` when registering it would change the registry. */
+export interface IdentityPlan {
+  childId: string;
+  writes: boolean;
 }
 
-interface LinkedKey {
-  childId: string;
-  kind: IdentifierKind;
+/** Registering found another child than planned (a concurrent sighting got in between): plan again. */
+export class IdentityMovedError extends Error {
+  constructor() {
+    super('the identifiers were linked meanwhile to another child than planned');
+    this.name = 'IdentityMovedError';
+  }
+}
+
+type Db = Pool | PoolClient;
+
+/**
+ * Erasure reaches identity: the child's identifiers and evidence are deleted, so its NHS number, UPN and
+ * local ids find nobody, and a later record under them starts a new child. Under the child's lock, so no
+ * sighting joins it meanwhile. Safe to repeat: how many identifiers it removed.
+ */
+export async function forgetChild(pool: Pool, childId: string): Promise<number> {
+  return withTransaction(pool, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockIdOf(childId)]);
+    await tx.query('DELETE FROM identity.child_evidence WHERE hub_child_id = $1', [childId]);
+    const { rowCount } = await tx.query('DELETE FROM identity.child_identifiers WHERE hub_child_id = $1', [
+      childId,
+    ]);
+    return rowCount ?? 0;
+  });
+}
+
+/** A 64-bit advisory lock id from a hex digest or a uuid: its first 64 bits. */
+export function lockIdOf(hexOrUuid: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${hexOrUuid.replace(/-/g, '').slice(0, 16)}`)).toString();
 }
 
 /** How a lookup by an identifier ends: the child, and whether the identifier was retired (renumbering). */
@@ -101,125 +138,167 @@ export class IdentityRegistry {
     return this.hash('conflict', key.hash);
   }
 
-  /**
-   * The hub child id for these identifiers, registering a new child when none is linked yet. `eventType`
-   * tells an unborn child's first record (see UNBORN_SUBJECT_TYPES) from the mother's own.
-   */
-  async resolve(agency: string, subject: ChildIdentifiers, eventType?: string): Promise<string> {
+  /** The keys a sighting links, and its name, birth date and postcode evidence, if any. */
+  private sighting(
+    agency: string,
+    subject: ChildIdentifiers,
+    eventType: string | undefined,
+  ): { keys: IdentifierKey[]; evidence: string | undefined; unborn: boolean } {
     const keys = this.keysOf(agency, subject);
     if (keys.length === 0)
       throw new Error('a subject needs an NHS number, a UPN or a local id to be identified');
     const unborn = eventType !== undefined && UNBORN_SUBJECT_TYPES.has(eventType);
-    const evidence = unborn ? undefined : this.evidenceHash(subject);
-    const evidenceHashes = [...(evidence ? [evidence] : []), ...keys.map((k) => this.conflictHash(k))];
-    let { linked, owners } = await this.read(keys, evidenceHashes);
-    // A record naming a known pregnancy is about the unborn child, whatever NHS number (the mother's) it carries.
-    const unbornChild = [...linked.values()].find((l) => l.kind === 'unborn')?.childId;
-    if (unbornChild) return unbornChild;
-    if (unborn) return this.registerUnborn(keys, linked);
-    let childId = this.preferred(keys, linked);
-    // The usual case, a child already known by every identifier given: one read, nothing written.
-    if (!childId || !keys.every((k) => linked.has(k.hash))) {
-      const candidate = childId ?? randomUUID();
-      // Concurrent first sightings of one child race here; the first insert wins and both converge on it.
-      await this.insertKeys(keys, candidate);
-      ({ linked, owners } = await this.read(keys, evidenceHashes));
-      childId = this.preferred(keys, linked) ?? candidate;
-    }
-    await this.noteEvidence(childId, keys, linked, owners, evidence);
-    return childId;
-  }
-
-  private async insertKeys(keys: readonly IdentifierKey[], childId: string): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO identity.child_identifiers (key_hash, kind, hub_child_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (key_hash) DO NOTHING`,
-      [keys.map((k) => k.hash), keys.map((k) => k.kind), keys.map(() => childId)],
-    );
-  }
-
-  /** An unborn child is known by its pregnancy's local ids alone: never by the mother's NHS number. */
-  private async registerUnborn(
-    keys: readonly IdentifierKey[],
-    linked: ReadonlyMap<string, LinkedKey>,
-  ): Promise<string> {
+    if (!unborn) return { keys, evidence: this.evidenceHash(subject), unborn };
+    // An unborn child is known by its pregnancy's local ids alone: never by the mother's NHS number.
     const pregnancy = keys.filter((k) => k.kind === 'local').map((k) => ({ ...k, kind: 'unborn' as const }));
     if (pregnancy.length === 0) throw new Error('an unborn child needs a local id for the pregnancy');
-    const known = pregnancy.map((k) => linked.get(k.hash)?.childId).find((id) => id !== undefined);
-    const candidate = known ?? randomUUID();
-    await this.insertKeys(pregnancy, candidate);
-    const { linked: after } = await this.read(pregnancy, []);
-    return this.preferred(pregnancy, after) ?? candidate;
+    return { keys: pregnancy, evidence: undefined, unborn };
+  }
+
+  private async decide(
+    db: Db,
+    sighting: { keys: IdentifierKey[]; evidence: string | undefined; unborn: boolean },
+    candidate: string,
+  ): Promise<IdentityDecision> {
+    const snapshot = await this.read(db, sighting.keys, sighting.evidence);
+    // A record naming a known pregnancy is about the unborn child, whatever NHS number (the mother's) it carries.
+    const unbornChild = sighting.unborn
+      ? undefined
+      : [...snapshot.linked.values()].find((l) => l.kind === 'unborn')?.childId;
+    if (unbornChild) return { childId: unbornChild, links: [], evidence: [] };
+    return decideIdentity(snapshot, candidate);
   }
 
   /**
-   * Records the evidence this sighting gives for possible matches: the name, date of birth and postcode,
-   * and any identifier already linked to another child than the one these identifiers resolved to.
+   * Where a sighting would file, without writing anything. `eventType` tells an unborn child's first
+   * record (see UNBORN_SUBJECT_TYPES) from the mother's own; `candidate` is the id a new child would get.
    */
-  private async noteEvidence(
-    childId: string,
-    keys: readonly IdentifierKey[],
-    linked: ReadonlyMap<string, LinkedKey>,
-    owners: ReadonlyMap<string, ReadonlySet<string>>,
-    evidence: string | undefined,
-  ): Promise<void> {
-    const rows: { hash: string; childId: string; kind: EvidenceKind }[] = [];
-    const want = (hash: string, child: string, kind: EvidenceKind): void => {
-      if (!owners.get(hash)?.has(child)) rows.push({ hash, childId: child, kind });
-    };
-    if (evidence) want(evidence, childId, 'name-birth-date-postcode');
-    for (const key of keys) {
-      const other = linked.get(key.hash)?.childId;
-      if (other === undefined || other === childId) continue;
-      const conflict = this.conflictHash(key);
-      want(conflict, childId, 'identifier-conflict');
-      want(conflict, other, 'identifier-conflict');
+  async plan(
+    agency: string,
+    subject: ChildIdentifiers,
+    eventType?: string,
+    candidate: string = randomUUID(),
+  ): Promise<IdentityPlan> {
+    const decision = await this.decide(this.pool, this.sighting(agency, subject, eventType), candidate);
+    return { childId: decision.childId, writes: !writesNothing(decision) };
+  }
+
+  /**
+   * Registers a sighting inside the caller's transaction: its keys and the children they are linked to are
+   * locked (advisory, in one order) so concurrent sightings decide one after another, then the links and
+   * evidence are written. Rolled back with the transaction, so a refused event leaves nothing behind.
+   */
+  async register(
+    tx: PoolClient,
+    agency: string,
+    subject: ChildIdentifiers,
+    eventType: string | undefined,
+    candidate: string,
+  ): Promise<string> {
+    const sighting = this.sighting(agency, subject, eventType);
+    await this.lock(
+      tx,
+      sighting.keys.map((k) => lockIdOf(k.hash)),
+    );
+    const first = await this.read(tx, sighting.keys, sighting.evidence);
+    await this.lock(tx, [...new Set([...first.linked.values()].map((l) => lockIdOf(l.childId)))]);
+    const decision = await this.decide(tx, sighting, candidate);
+    if (decision.links.length > 0) {
+      const { rowCount } = await tx.query(
+        `INSERT INTO identity.child_identifiers (key_hash, kind, hub_child_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (key_hash) DO NOTHING`,
+        [
+          decision.links.map((k) => k.hash),
+          decision.links.map((k) => k.kind),
+          decision.links.map(() => decision.childId),
+        ],
+      );
+      if (rowCount !== decision.links.length) throw new IdentityMovedError();
     }
-    if (rows.length === 0) return;
-    await this.pool.query(
-      `INSERT INTO identity.child_evidence (evidence_hash, hub_child_id, kind)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.hash), rows.map((r) => r.childId), rows.map((r) => r.kind)],
+    if (decision.evidence.length > 0) {
+      await tx.query(
+        `INSERT INTO identity.child_evidence (evidence_hash, hub_child_id, kind)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [
+          decision.evidence.map((r) => r.hash),
+          decision.evidence.map((r) => r.childId),
+          decision.evidence.map((r) => r.kind),
+        ],
+      );
+    }
+    return decision.childId;
+  }
+
+  /**
+   * The work to run in the append's transaction for a planned sighting (see EventStore's `before`): it
+   * registers the sighting and refuses, for a fresh plan, if the identifiers now file elsewhere. Nothing
+   * when the plan writes nothing.
+   */
+  registration(
+    plan: IdentityPlan,
+    agency: string,
+    subject: ChildIdentifiers,
+    eventType?: string,
+  ): { before?: (tx: PoolClient) => Promise<void> } {
+    if (!plan.writes) return {};
+    return {
+      before: async (tx) => {
+        const registered = await this.register(tx, agency, subject, eventType, plan.childId);
+        if (registered !== plan.childId) throw new IdentityMovedError();
+      },
+    };
+  }
+
+  /** Registers a sighting in a transaction of its own; the hub child id it files under. */
+  async resolve(agency: string, subject: ChildIdentifiers, eventType?: string): Promise<string> {
+    return withTransaction(this.pool, (tx) => this.register(tx, agency, subject, eventType, randomUUID()));
+  }
+
+  private async lock(tx: PoolClient, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(l) FROM (SELECT DISTINCT l FROM unnest($1::bigint[]) AS u(l) ORDER BY l) s`,
+      [ids],
     );
   }
 
-  /** Which of these keys are linked already, and to whom; and which children hold each piece of evidence. */
+  /**
+   * Which of these keys are linked already, and to whom; the NHS numbers and UPNs those children hold;
+   * and which children hold each piece of evidence.
+   */
   private async read(
+    db: Db,
     keys: readonly IdentifierKey[],
-    evidenceHashes: readonly string[],
-  ): Promise<{ linked: Map<string, LinkedKey>; owners: Map<string, Set<string>> }> {
-    const { rows } = await this.pool.query<{
+    evidence: string | undefined,
+  ): Promise<IdentitySnapshot> {
+    const evidenceHashes = [...(evidence ? [evidence] : []), ...keys.map((k) => this.conflictHash(k))];
+    const { rows } = await db.query<{
       key_hash: string;
       hub_child_id: string;
       kind: IdentifierKind;
-      evidence: boolean;
+      source: 'key' | 'evidence' | 'holds';
     }>(
-      `SELECT key_hash, hub_child_id, kind, false AS evidence FROM identity.child_identifiers
+      `SELECT key_hash, hub_child_id, kind, 'key' AS source FROM identity.child_identifiers
         WHERE key_hash = ANY($1::text[])
        UNION ALL
-       SELECT evidence_hash, hub_child_id, NULL, true FROM identity.child_evidence
+       SELECT DISTINCT NULL, hub_child_id, kind, 'holds' FROM identity.child_identifiers
+        WHERE kind IN ('nhs-number', 'upn') AND hub_child_id IN
+          (SELECT hub_child_id FROM identity.child_identifiers WHERE key_hash = ANY($1::text[]))
+       UNION ALL
+       SELECT evidence_hash, hub_child_id, NULL, 'evidence' FROM identity.child_evidence
         WHERE evidence_hash = ANY($2::text[])`,
       [keys.map((k) => k.hash), evidenceHashes],
     );
-    const linked = new Map<string, LinkedKey>();
+    const linked = new Map<string, { childId: string; kind: IdentifierKind }>();
+    const holds = new Map<string, Set<StrongKind>>();
     const owners = new Map<string, Set<string>>();
     for (const row of rows) {
-      if (!row.evidence) linked.set(row.key_hash, { childId: row.hub_child_id, kind: row.kind });
-      else owners.set(row.key_hash, (owners.get(row.key_hash) ?? new Set()).add(row.hub_child_id));
+      if (row.source === 'key') linked.set(row.key_hash, { childId: row.hub_child_id, kind: row.kind });
+      else if (row.source === 'holds') {
+        holds.set(row.hub_child_id, (holds.get(row.hub_child_id) ?? new Set()).add(row.kind as StrongKind));
+      } else owners.set(row.key_hash, (owners.get(row.key_hash) ?? new Set()).add(row.hub_child_id));
     }
-    return { linked, owners };
-  }
-
-  /** The child linked to the strongest key: NHS number, then UPN, then local ids, in that order. */
-  private preferred(
-    keys: readonly IdentifierKey[],
-    linked: ReadonlyMap<string, LinkedKey>,
-  ): string | undefined {
-    for (const key of keys) {
-      const found = linked.get(key.hash);
-      if (found) return found.childId;
-    }
-    return undefined;
+    return { keys, linked, holds, owners, evidence, conflictOf: (k) => this.conflictHash(k) };
   }
 
   /** The child an NHS number or UPN names, for practitioners; a retired number still says whose it was. */
@@ -340,12 +419,14 @@ export class IdentityRegistry {
       );
       if (rows.length === 0) return 0;
       await raise(
-        rows.map((r) => ({
-          evidenceHash: r.evidence_hash,
-          childId: r.hub_child_id,
-          kind: r.kind,
-          peers: r.peers ?? [],
-        })),
+        distinctPairs(
+          rows.map((r) => ({
+            evidenceHash: r.evidence_hash,
+            childId: r.hub_child_id,
+            kind: r.kind,
+            peers: r.peers ?? [],
+          })),
+        ),
       );
       await tx.query(
         `UPDATE identity.child_evidence SET checked = true

@@ -9,7 +9,9 @@ export {
   type UnknownUpnCode,
 } from './upn.js';
 export {
+  forgetChild,
   IDENTITY_MIGRATIONS,
+  IdentityMovedError,
   IdentityRegistry,
   RenumberRefusedError,
   UNBORN_SUBJECT_TYPES,
@@ -17,6 +19,7 @@ export {
   type EvidenceKind,
   type IdentifierKind,
   type IdentifierLookup,
+  type IdentityPlan,
   type RenumberProblem,
   type UncheckedEvidence,
 } from './identity-registry.js';
@@ -32,3 +35,5 @@ export {
   type LinkState,
 } from './child-links.js';
 export { IsNhsNumber, IsUpn } from './identifier.validators.js';
+export { decideIdentity, type IdentityDecision, type IdentitySnapshot } from './identity-resolution.js';
+export { birthDateProblem, MAX_CHILD_AGE_YEARS } from './birth-date.js';

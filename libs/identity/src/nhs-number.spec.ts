@@ -58,4 +58,19 @@ describe('NHS number', () => {
       ),
     );
   });
+
+  it.each(['94347659190', '9434765919x', '9434765919 ', '9434765919\n', 'x9434765919'])(
+    'refuses a valid number with anything before or after it: %j',
+    (value) => {
+      expect(isValidNhsNumber(value)).toBe(false);
+      expect(nhsNumberProblem(value)).toBe('must be exactly 10 digits with no spaces');
+    },
+  );
+
+  it('gives no check digit for anything but nine digits', () => {
+    expect(nhsNumberCheckDigit('943476591')).toBe(9);
+    for (const bad of ['9434765910', '94347659', '94347659x', '943476591 ', ' 943476591']) {
+      expect(nhsNumberCheckDigit(bad)).toBeUndefined();
+    }
+  });
 });

@@ -42,4 +42,28 @@ describe('UPN', () => {
       }),
     );
   });
+
+  it.each(['I', 'O', 'S'])(
+    'refuses a temporary UPN ending in %s, a letter the check alphabet leaves out',
+    (last) => {
+      const temporaryBody = `80120000500${last}`;
+      expect(upnCheckLetter(temporaryBody)).toBeUndefined();
+      for (const check of 'ABCDEFGHJKLMNPQRTUVWXYZ') {
+        expect(isValidUpn(`${check}${temporaryBody}`)).toBe(false);
+        expect(upnProblem(`${check}${temporaryBody}`)).toBe('fails the UPN check letter');
+      }
+    },
+  );
+
+  it('refuses a valid UPN with anything after it, and tells temporary from permanent', () => {
+    expect(isValidUpn('B801200005001 ')).toBe(false);
+    expect(isValidUpn('B8012000050011')).toBe(false);
+    expect(upnCheckLetter('80120000500')).toBeUndefined();
+    expect(upnCheckLetter('8012000050011')).toBeUndefined();
+    const temporary = `${upnCheckLetter('80120000500A')!}80120000500A`;
+    expect(isTemporaryUpn(temporary)).toBe(true);
+    expect(isTemporaryUpn(`A${temporary.slice(1)}`)).toBe(temporary.startsWith('A'));
+    expect(isUnknownUpnCode('UN6')).toBe(false);
+    expect(upnProblem(801200005001)).toBe('must be a string of 13 characters');
+  });
 });

@@ -202,13 +202,21 @@ export function parseExportDateTime(value: string): string | undefined {
   return new Date(instant).toISOString().replace('.000Z', 'Z');
 }
 
+/** A signed number (-5, +3.2), or a telephone number written with its country code (+44 20 7230 1212). */
+const SIGNED_NUMBER = /^[+-]\d+(\.\d+)?$/;
+const TELEPHONE = /^\+\d[\d ()-]*\d$/;
+
 /**
  * A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`, `+cmd|' /C calc'!A0`,
- * `-2+3+cmd|...`). These exports come from and go back to spreadsheets, and nothing an agency records
- * starts that way; a phone number (+44...), a negative number or a dash and a space are text.
+ * `-2+3+cmd|...`), once any leading spaces, tabs and line breaks are skipped (spreadsheets skip them too).
+ * These exports come from and go back to spreadsheets: a cell may start with + or - only as a number
+ * or a telephone number.
  */
 export function isSpreadsheetFormula(value: string): boolean {
-  return /^[=@]/.test(value) || /^[+-][^\d\s.+-]/.test(value) || /^[+-].*\|/.test(value);
+  const cell = value.replace(/^[ \t\r\n]+/, '');
+  if (/^[=@]/.test(cell)) return true;
+  if (!/^[+-]/.test(cell)) return false;
+  return !SIGNED_NUMBER.test(cell) && !TELEPHONE.test(cell);
 }
 
 /** Reads one row's values, collecting a problem per field named as the sender names it. */
@@ -242,7 +250,10 @@ export class RowReader {
       return this.problem(key, `must be at most ${options.max} characters`);
     }
     if (isSpreadsheetFormula(value)) {
-      return this.problem(key, 'must not begin like a spreadsheet formula (=, @, or + or - then a letter)');
+      return this.problem(
+        key,
+        'must not begin like a spreadsheet formula (=, @, or + or - other than a number or telephone number)',
+      );
     }
     return value;
   }

@@ -1,6 +1,7 @@
 import type { FieldProblem } from '@jigsaw/errors';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import { validationFailed } from '@jigsaw/http';
+import { birthDateProblem } from '@jigsaw/identity';
 import type { EventTypeDefinition, IngestContext } from './event-type.js';
 
 /** Clocks differ between systems; a minute ahead of ours is still "now". */
@@ -12,6 +13,12 @@ export function notInFuture(field: string, value: string | undefined, now: Date)
   return time > now.getTime() + CLOCK_SKEW_MS ? [{ field, reason: 'must not be in the future' }] : [];
 }
 
+/** The one birth-date rule (see birthDateProblem), as the problems of a field. */
+export function birthDateProblems(field: string, value: string | undefined, now: Date): FieldProblem[] {
+  const reason = value === undefined ? undefined : birthDateProblem(value, now);
+  return reason ? [{ field, reason }] : [];
+}
+
 /** Pure: the events recording this envelope, or a validation error naming every broken rule. */
 export function decide(
   envelope: JigsawEnvelope,
@@ -20,6 +27,7 @@ export function decide(
 ): RecordedEvent[] {
   const problems = [
     ...notInFuture('time', envelope.time, context.now),
+    ...birthDateProblems('subject.birthDate', envelope.subject.birthDate, context.now),
     ...(definition.rules?.(envelope as JigsawEnvelope<string, object>, context) ?? []),
   ];
   if (envelope.sharing.consent.status !== 'given' && !envelope.sharing.consent.reason?.trim()) {

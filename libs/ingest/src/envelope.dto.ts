@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   Equals,
   IsArray,
@@ -32,7 +33,12 @@ export class NameDto {
 export class SubjectDto {
   @IsOptional() @IsNhsNumber() nhsNumber?: string;
   @IsOptional() @IsUpn() upn?: string;
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => LocalIdDto) localIds?: LocalIdDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => LocalIdDto)
+  localIds?: LocalIdDto[];
   @IsOptional() @ValidateNested() @Type(() => NameDto) name?: NameDto;
   @IsOptional()
   @IsDateString({ strict: true }, { message: 'birthDate must be a real date (YYYY-MM-DD)' })
@@ -61,7 +67,12 @@ export class ConsentDto {
 
 export class AudienceDto {
   @IsIn(AGENCIES) agency!: string;
-  @IsOptional() @IsArray() @IsString({ each: true }) roles?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  roles?: string[];
 }
 
 export class DecidedByDto {
@@ -73,14 +84,20 @@ export class DecidedByDto {
 export class SharingDto {
   @ValidateNested() @Type(() => BasisDto) basis!: BasisDto;
   @ValidateNested() @Type(() => ConsentDto) consent!: ConsentDto;
-  @IsArray() @ArrayMinSize(1) @IsIn(PURPOSES, { each: true }) purposes!: string[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(10) @IsIn(PURPOSES, { each: true }) purposes!: string[];
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   @Type(() => AudienceDto)
   audience!: AudienceDto[];
   @IsIn(SENSITIVITIES) sensitivity!: string;
-  @IsOptional() @IsArray() @IsString({ each: true }) markers?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  markers?: string[];
   @IsOptional() @IsISO8601({ strict: true }) until?: string;
   @ValidateNested() @Type(() => DecidedByDto) decidedBy!: DecidedByDto;
 }

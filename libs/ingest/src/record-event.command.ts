@@ -5,7 +5,7 @@ import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from
 import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
-import { IdentityRegistry } from '@jigsaw/identity';
+import { IdentityMovedError, IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE } from '@jigsaw/platform';
 import { Traced } from '@jigsaw/telemetry';
 import type { AgencyCallerIdentity } from './caller.js';
@@ -68,16 +68,21 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
       );
     }
     const hash = contentHash(envelope);
+    const { agency } = this.catalogue;
     for (let attempt = 1; ; attempt++) {
-      const childId = await this.identity.resolve(this.catalogue.agency, envelope.subject, envelope.type);
-      const streamId = streamIdOf(this.catalogue.agency, childId);
+      // Every rule runs before anything is written: the plan only reads the registry.
+      const plan = await this.identity.plan(agency, envelope.subject, envelope.type);
+      const { childId } = plan;
+      const streamId = streamIdOf(agency, childId);
       const history = await this.store.readStream(streamId);
       const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
       try {
         // Personal data is stored sealed with the child's key; the content hash stays the plaintext's.
+        // Identity links and evidence commit with the event or not at all.
         await this.store.append(streamId, await this.vault.sealAll(events, childId), {
           expectedVersion: history.length === 0 ? 'no-stream' : history.length,
           contentHashes: [hash],
+          ...this.identity.registration(plan, agency, envelope.subject, envelope.type),
         });
         return { id: envelope.id, status: 'accepted' };
       } catch (error) {
@@ -93,8 +98,11 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
             );
           }
         }
-        // A concurrent write to the same child: look again.
-        const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
+        // A concurrent write to the same child, or to its identifiers: look again.
+        const retry =
+          error instanceof StreamVersionConflictError ||
+          error instanceof DuplicateEventError ||
+          error instanceof IdentityMovedError;
         if (!retry || attempt >= MAX_ATTEMPTS) throw error;
         await backoff(attempt);
       }

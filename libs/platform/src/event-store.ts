@@ -27,6 +27,7 @@ export function createEventStore(
   if (config.EVENT_STORE === 'kurrentdb') {
     if (!kurrentdb) throw new Error('EVENT_STORE is kurrentdb but no KurrentDB client was made');
     return new KurrentDbEventStore(kurrentdb, {
+      pool,
       ...(route ? { route } : {}),
       ...(headers ? { headers } : {}),
     });

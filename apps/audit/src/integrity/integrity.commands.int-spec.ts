@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { contentHash } from '@jigsaw/envelope';
 import { PostgresEventStore } from '@jigsaw/event-store';
-import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
+import { IdentityRegistry } from '@jigsaw/identity';
+import { aNhsNumber, aRecordedEvent, aUpn, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { viewMigrations } from '../../../safeguarding-view/src/view-schema.js';
 import { AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from '../audit.js';
@@ -111,5 +112,30 @@ describe('audit verify and audit erase', () => {
       (await audit.store.readStream(`police-${child}`)).map((e) => e.event),
     );
     expect(JSON.stringify(opened)).not.toContain('Police-only narrative');
+  });
+
+  it('unlinks the erased child’s identifiers: they find nobody, and a later record starts a new child', async () => {
+    const registry = new IdentityRegistry(db.pool, 'test-identifier-secret');
+    const [nhsNumber, upn] = [aNhsNumber(), aUpn()];
+    const child = await registry.resolve('police', {
+      nhsNumber,
+      upn,
+      localIds: [{ system: 'met-person-id', value: 'P-9' }],
+    });
+    const other = await registry.resolve('health', { nhsNumber: aNhsNumber() });
+    await record(child);
+    const erased = await eraseCommand.run(
+      context(DPO),
+      input([child], { reason: 'Retention decision DPO-2026-2' }),
+    );
+    expect(erased.json).toMatchObject({ erasures: [{ childId: child, identifiersRemoved: 3 }] });
+    expect(await registry.lookup('nhs-number', nhsNumber)).toBeUndefined();
+    expect(await registry.lookup('upn', upn)).toBeUndefined();
+    expect(await registry.lookupLocal('police', { system: 'met-person-id', value: 'P-9' })).toBeUndefined();
+    const again = await registry.resolve('police', { nhsNumber });
+    expect(again).not.toBe(child);
+    expect(await registry.lookup('nhs-number', nhsNumber)).toBe(again);
+    // Another child's identifiers are untouched.
+    expect(await registry.unknownOf([other])).toEqual([]);
   });
 });

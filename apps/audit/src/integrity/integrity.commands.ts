@@ -1,4 +1,5 @@
 import { sealIntegrity, verifyIntegrity } from '@jigsaw/event-store';
+import { forgetChild } from '@jigsaw/identity';
 import { ChildLinks } from '../../../safeguarding-view/src/identity/child-links.js';
 import { requiredArg, stringOption, usageError, type AuditCommand } from '../commands/command.js';
 
@@ -37,7 +38,7 @@ export const verifyCommand: AuditCommand = {
 /**
  * `audit erase <hub child id> --reason "..."`: destroys the child's data keys (and those of every record
  * linked to the same child), so their personal data is unreadable everywhere at once, and records
- * hub.child-erased for the read models. A data protection officer's decision.
+ * hub.child-erased for the read models, and unlinks their identifiers. A data protection officer's decision.
  */
 export const eraseCommand: AuditCommand = {
   name: 'erase',
@@ -57,7 +58,11 @@ export const eraseCommand: AuditCommand = {
     const members = await new ChildLinks(context.pool).membersOf(childId);
     const actor = { userId: caller.sub, role: caller.role, organisation: caller.organisation };
     const erasures = [];
-    for (const member of members) erasures.push(await context.vault.eraseChild(member, actor, reason));
+    for (const member of members) {
+      const erasure = await context.vault.eraseChild(member, actor, reason);
+      // Its identifiers then find nobody: a number must not tie the remaining skeleton back to the child.
+      erasures.push({ ...erasure, identifiersRemoved: await forgetChild(context.pool, member) });
+    }
     return {
       json: { erasures },
       text: erasures

@@ -5,7 +5,7 @@ import { agencyOfSource, contentHash, SchemaRegistry, type RecordedEvent } from 
 import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto } from '@jigsaw/http';
-import { IdentityRegistry } from '@jigsaw/identity';
+import { IdentityMovedError, IdentityRegistry } from '@jigsaw/identity';
 import {
   decide,
   EnvelopeDto,
@@ -95,7 +95,9 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
         events.map((e, i) => ({ type: e.envelope.type, id: e.envelope.id, status: status(i) }));
       if (fresh.length === 0) return { status: 'duplicate', events: outcomes(() => 'duplicate') };
 
-      const childId = await this.identity.resolve('council', first.envelope.subject);
+      // Every rule runs before anything is written: the plan only reads the registry.
+      const plan = await this.identity.plan('council', first.envelope.subject);
+      const { childId } = plan;
       const streamId = streamIdOf('council', childId);
       const stored = await this.store.readStream(streamId);
       const history: RecordedEvent[] = stored.map((e) => e.event);
@@ -123,12 +125,16 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
         await this.store.append(streamId, await this.vault.sealAll(toAppend, childId), {
           expectedVersion: stored.length === 0 ? 'no-stream' : stored.length,
           contentHashes: fresh.map((i) => hashes[i]!),
+          ...this.identity.registration(plan, 'council', first.envelope.subject),
         });
         const added = new Set(fresh);
         return { status: 'accepted', events: outcomes((i) => (added.has(i) ? 'accepted' : 'duplicate')) };
       } catch (error) {
         // A concurrent write to the same child, or the same record racing in twice: look again.
-        const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
+        const retry =
+          error instanceof StreamVersionConflictError ||
+          error instanceof DuplicateEventError ||
+          error instanceof IdentityMovedError;
         if (!retry || attempt >= MAX_ATTEMPTS) throw error;
       }
     }

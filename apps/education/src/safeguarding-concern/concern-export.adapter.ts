@@ -1,6 +1,7 @@
 import type { JigsawEnvelope, SharingDecision } from '@jigsaw/envelope';
 import { isUnknownUpnCode, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import {
+  birthDateProblems,
   notInFuture,
   rowEventId,
   RowReader,
@@ -160,8 +161,7 @@ export function concernExportRow(
   const given = r.text('pupilGivenName', { required: true, max: 100 });
   const family = r.text('pupilFamilyName', { required: true, max: 100 });
   const birthDate = r.date('pupilDateOfBirth', { required: true });
-  if (birthDate && Date.parse(birthDate) > now.getTime())
-    r.problem('pupilDateOfBirth', 'must not be in the future');
+  for (const p of birthDateProblems(nameOf('pupilDateOfBirth'), birthDate, now)) r.problems.push(p);
   const occurredAt = r.dateTime('concernDate', { required: true });
   for (const p of notInFuture(nameOf('concernDate'), occurredAt, now)) r.problems.push(p);
   const label = r.text('category', { required: true, max: 100 });

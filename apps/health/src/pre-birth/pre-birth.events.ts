@@ -10,7 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { FieldProblem } from '@jigsaw/errors';
-import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
+import { birthDateProblems, notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { specialCategoryRequired } from '../special-category.rule.js';
 
 export const PRE_BIRTH_CONCERN_RAISED = 'health.pre-birth-concern-raised';
@@ -77,7 +77,7 @@ export const birthLinked: EventTypeDefinition<BirthLinkedData> = {
   rules: (envelope, { now }) => {
     const problems: FieldProblem[] = [
       ...specialCategoryRequired(envelope),
-      ...notInFuture('data.birthDate', envelope.data.birthDate, now),
+      ...birthDateProblems('data.birthDate', envelope.data.birthDate, now),
     ];
     if (!envelope.subject.nhsNumber) {
       problems.push({

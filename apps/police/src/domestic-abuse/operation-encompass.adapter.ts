@@ -1,6 +1,7 @@
 import type { JigsawEnvelope, SharingDecision } from '@jigsaw/envelope';
 import { nhsNumberProblem } from '@jigsaw/identity';
 import {
+  birthDateProblems,
   notInFuture,
   rowEventId,
   RowReader,
@@ -120,8 +121,7 @@ export function operationEncompassRow(
   const given = r.text('childGivenName', { required: true, max: 100 });
   const family = r.text('childFamilyName', { required: true, max: 100 });
   const birthDate = r.date('childDateOfBirth', { required: true });
-  if (birthDate && Date.parse(birthDate) > now.getTime())
-    r.problem('childDateOfBirth', 'must not be in the future');
+  for (const p of birthDateProblems(nameOf('childDateOfBirth'), birthDate, now)) r.problems.push(p);
   const schoolUrn = r.text('schoolUrn');
   if (schoolUrn !== undefined && !/^\d{6}$/.test(schoolUrn))
     r.problem('schoolUrn', 'must be a 6-digit school URN');

@@ -18,7 +18,7 @@ import {
 } from '../openapi/example-history.js';
 import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
 import { readChronologyPage } from './chronology-page.js';
-import { type ChronologyPageRequest, decodeCursor } from './chronology-query.js';
+import type { ChronologyPageRequest } from './chronology-query.js';
 import { chronologyFor, type ChronologyEntry } from './chronology-view.js';
 import { chronologyProjection } from './chronology.projection.js';
 
@@ -56,8 +56,8 @@ describe('chronology pages over PostgreSQL', () => {
       expect(page.shown.map((s) => s.event)).toEqual(page.entries.map((e) => `${e.source}#${e.id}`));
       entries.push(...page.entries);
       shown.push(...page.shown.map((s) => s.event));
-      if (!page.nextCursor) return { entries, pages, shown };
-      after = decodeCursor(page.nextCursor);
+      if (!page.next) return { entries, pages, shown };
+      after = page.next;
     }
     throw new Error('pages never ended');
   }
@@ -199,7 +199,7 @@ describe('chronology pages over PostgreSQL', () => {
       { limit: all.length - 1 },
       EXAMPLE_NOW,
     );
-    expect(short.nextCursor).toBeDefined();
+    expect(short.next).toBeDefined();
   });
 
   it('reads a page through the child index, bounded by the cursor', async () => {

@@ -8,7 +8,7 @@ import {
   type ChronologyEntry,
   type VisibleRecord,
 } from './chronology-view.js';
-import { encodeCursor, type ChronologyPageRequest } from './chronology-query.js';
+import type { ChronologyCursor, ChronologyPageRequest } from './chronology-query.js';
 import { readControlRows, readEntryRows, type PositionedRow } from './chronology.reads.js';
 
 /** Rows read per round trip: a page of mostly hidden rows reads on until it is full. */
@@ -19,7 +19,7 @@ export interface ChronologyPage {
   entries: ChronologyEntry[];
   shown: ShownRecord[];
   /** Where the next page starts; absent when this page reached the end. */
-  nextCursor?: string;
+  next?: ChronologyCursor;
 }
 
 /**
@@ -61,6 +61,6 @@ export async function readChronologyPage(
   return {
     entries: page.map(toEntry),
     shown: page.map((v) => v.shown),
-    ...(more && last ? { nextCursor: encodeCursor(last.position) } : {}),
+    ...(more && last ? { next: last.position } : {}),
   };
 }

@@ -3,7 +3,8 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentViewer } from '@jigsaw/auth';
 import type { Pool } from '@jigsaw/database';
-import { PG_POOL } from '@jigsaw/platform';
+import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
+import type { ServiceConfig } from '@jigsaw/config';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
 import { recordAccessed } from '../access/record-accessed.event.js';
@@ -12,6 +13,7 @@ import { CHRONOLOGY_EXAMPLES } from '../openapi/examples.js';
 import { ApiProblems } from '../openapi/problems.js';
 import { CHRONOLOGY_PAGE_SCHEMA } from '../openapi/schemas.js';
 import { VIEW_SCHEMA } from '../view-schema.js';
+import { ChronologyCursors } from './chronology-cursor.js';
 import { readChronologyPage } from './chronology-page.js';
 import { ChronologyQueryDto, MAX_LIMIT, pageRequestOf } from './chronology-query.js';
 import type { ChronologyEntry } from './chronology-view.js';
@@ -29,11 +31,16 @@ export interface ChronologyResponse {
 @ApiBearerAuth()
 @Controller('v1/children')
 export class ChronologyController {
+  private readonly cursors: ChronologyCursors;
+
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly children: ChildRefResolver,
     private readonly accessLog: AccessLog,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.cursors = new ChronologyCursors(config.IDENTIFIER_HMAC_SECRET);
+  }
 
   /** The child's multi-agency chronology as this viewer may see it for this purpose; the read is logged first. */
   @Get(':ref/chronology')
@@ -60,8 +67,14 @@ export class ChronologyController {
     @Query() query: ChronologyQueryDto,
     @CurrentViewer() viewer: Viewer,
   ): Promise<ChronologyResponse> {
-    const request = pageRequestOf(query);
+    const { limit, ...filters } = pageRequestOf(query);
     const childId = await this.children.resolve(ref);
+    const binding = { childId, viewer, filters };
+    const request = {
+      limit,
+      ...filters,
+      ...(query.cursor === undefined ? {} : { after: this.cursors.open(query.cursor, binding) }),
+    };
     const now = new Date();
     // Every hub child id linked into this child: merged records read as one child's.
     const members = await this.children.membersOf(childId);
@@ -76,7 +89,7 @@ export class ChronologyController {
       childId,
       purpose: viewer.purpose,
       entries: page.entries,
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      ...(page.next ? { nextCursor: this.cursors.seal(page.next, binding) } : {}),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { eventKeyOf } from '@jigsaw/projection';
 import type { Viewer } from '@jigsaw/sharing';
-import { encodeCursor } from '../chronology/chronology-query.js';
+import { ChronologyCursors } from '../chronology/chronology-cursor.js';
 import { chronologyFor, type ChronologyEntry } from '../chronology/chronology-view.js';
 import { childViewFor, type ChildView } from '../view/child-view.js';
 import {
@@ -45,7 +45,11 @@ function chronologyPageOf(
   if (!last || all.length <= limit) return { entries };
   // The cursor as the database writes the position: microseconds, and the row's event key.
   const at = last.occurredAt.replace(/Z$/, '000Z');
-  return { entries, nextCursor: encodeCursor({ at, key: eventKeyOf(last) }) };
+  const binding = { childId: EXAMPLE_CHILD_ID, viewer, filters: {} };
+  return {
+    entries,
+    nextCursor: new ChronologyCursors('example').seal({ at, key: eventKeyOf(last) }, binding),
+  };
 }
 
 export const CHRONOLOGY_EXAMPLES = {
