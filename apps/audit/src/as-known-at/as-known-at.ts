@@ -3,8 +3,10 @@ import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
 import type { StoredEvent } from '@jigsaw/event-store';
 import { eventKeyOf } from '@jigsaw/projection';
 import {
+  decideChildAccess,
   decideVisibility,
   eventKey,
+  foldRelationships,
   foldSharingLedger,
   isControlEvent,
   SHARING_DECLINED_ACTION,
@@ -142,6 +144,15 @@ function isEntry(type: string): boolean {
   return !isControlEvent(type) || type.endsWith(`.${SHARING_DECLINED_ACTION}`);
 }
 
+/** Rows in the order the hub recorded them. */
+function ledgerOrder(rows: readonly ChronologyRow[]): ChronologyRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      a.recordedAt.getTime() - b.recordedAt.getTime() ||
+      eventKey(a.event.source, a.event.id).localeCompare(eventKey(b.event.source, b.event.id)),
+  );
+}
+
 /**
  * What the viewer could see of the child at `at`: the records the store had recorded by then (its own
  * recorded time, not when things happened), with the sharing ledger folded only that far and `until`
@@ -161,26 +172,24 @@ export function asKnownAt(
         a.occurredAt.getTime() - b.occurredAt.getTime() ||
         eventKeyOf(a.event).localeCompare(eventKeyOf(b.event)),
     );
-  const { entries, shown } = chronologyFor(viewer, rows, at);
+  // The viewer's relationship with the child as the records known at `at` made it.
+  const access = decideChildAccess(
+    viewer,
+    { relationships: foldRelationships(ledgerOrder(rows).map((row) => row.event)) },
+    at,
+  );
+  const { entries, shown } = chronologyFor(viewer, rows, at, access);
 
   const seen = new Set(shown.map((s) => s.event));
   // Folded in the order chronologyFor folds it, so both judge each record by the same state.
-  const ledger = foldSharingLedger(
-    [...rows]
-      .sort(
-        (a, b) =>
-          a.recordedAt.getTime() - b.recordedAt.getTime() ||
-          eventKey(a.event.source, a.event.id).localeCompare(eventKey(b.event.source, b.event.id)),
-      )
-      .map((row) => row.event),
-  );
+  const ledger = foldSharingLedger(ledgerOrder(rows).map((row) => row.event));
   const withheld: WithheldRecord[] = [];
   for (const { event, recordedAt } of rows) {
     const key = eventKey(event.source, event.id);
     if (!isEntry(event.type) || seen.has(key)) continue;
     const state = sharingStateIn(ledger, key);
     if (!state) continue;
-    const decision = decideVisibility(viewer, event, state, at);
+    const decision = decideVisibility(viewer, event, state, at, access);
     withheld.push({
       event: key,
       source: event.source,

@@ -24,25 +24,37 @@ export class ChildRefResolver {
   ) {}
 
   async resolve(ref: string): Promise<string> {
-    if (UUID.test(ref)) return this.links.canonicalOf(ref);
+    const named = await this.named(ref);
+    if (!named)
+      throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
+    // A retired number (adoption) must not lead from the birth identity to the child's new one.
+    if (named.retired) throw retiredNumber();
+    return this.links.canonicalOf(named.childId);
+  }
+
+  /**
+   * The hub child id a reference names, and whether it is a retired number; undefined for a number the hub
+   * never heard of. A hub child id names itself: whether the hub holds anything is for the reader to find.
+   */
+  async named(ref: string): Promise<{ childId: string; retired: boolean } | undefined> {
+    if (UUID.test(ref)) return { childId: ref, retired: false };
     if (/^\d{10}$/.test(ref)) {
       if (!isValidNhsNumber(ref)) {
         throw new JigsawError(ErrorCode.InvalidNhsNumber, 'the child reference is not a valid NHS number', [
           { field: 'ref', reason: nhsNumberProblem(ref) ?? 'is invalid' },
         ]);
       }
-      const found = await this.identity.lookupStatus('nhs-number', ref);
-      if (!found)
-        throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that NHS number is known to the hub');
-      // A retired number (adoption) must not lead from the birth identity to the child's new one.
-      if (found.retired) throw retiredNumber();
-      return this.links.canonicalOf(found.childId);
+      return this.identity.lookupStatus('nhs-number', ref);
     }
     throw new JigsawError(
       ErrorCode.ValidationFailed,
       'the child reference is neither an NHS number nor a hub child id',
       [{ field: 'ref', reason: 'must be a 10-digit NHS number or a hub child id (UUID)' }],
     );
+  }
+
+  canonicalOf(childId: string): Promise<string> {
+    return this.links.canonicalOf(childId);
   }
 
   /** Every hub child id whose records are this child's now (merges, births), for `child_id = ANY(...)`. */

@@ -7,8 +7,7 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
-import { ChildLinks } from '../identity/child-links.js';
-import { retiredNumber } from './child-ref.js';
+import { ChildAccessGate } from './child-access.gate.js';
 import { recordAccessed, type ChildLookup } from '../access/record-accessed.event.js';
 import { FIND_CHILD_EXAMPLE } from '../openapi/examples.js';
 import { ApiProblems } from '../openapi/problems.js';
@@ -25,7 +24,7 @@ export class FindChildController {
   constructor(
     private readonly identity: IdentityRegistry,
     private readonly accessLog: AccessLog,
-    private readonly links: ChildLinks,
+    private readonly gate: ChildAccessGate,
   ) {}
 
   @Get()
@@ -48,18 +47,14 @@ export class FindChildController {
     @CurrentViewer() viewer: Viewer,
   ): Promise<{ childId: string }> {
     const { kind, value } = this.identifierOf(nhsNumber, upn);
-    const found = await this.identity.lookupStatus(kind, value);
-    if (!found)
-      throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
-    if (found.retired) throw retiredNumber();
-    // The child as it is now: records merged into another answer with the child they joined.
-    const childId = await this.links.canonicalOf(found.childId);
     const lookup: ChildLookup = kind;
+    const now = new Date();
+    // The child as it is now (records merged into another answer with the child they joined), if the
+    // viewer reaches it; an unknown child, a retired number and a child of no relationship answer alike.
+    const found = await this.identity.lookupStatus(kind, value);
+    const { childId } = await this.gate.reachNamed(found, viewer, 'find-child', lookup, now);
     await this.accessLog.record(
-      recordAccessed(
-        { id: `access-${randomUUID()}`, now: new Date(), viewer, view: 'find-child', childId, lookup },
-        [],
-      ),
+      recordAccessed({ id: `access-${randomUUID()}`, now, viewer, view: 'find-child', childId, lookup }, []),
     );
     return { childId };
   }

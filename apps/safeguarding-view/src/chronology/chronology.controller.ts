@@ -7,7 +7,7 @@ import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
 import { recordAccessed } from '../access/record-accessed.event.js';
-import { ChildRefResolver } from '../children/child-ref.js';
+import { ChildAccessGate } from '../children/child-access.gate.js';
 import { CHRONOLOGY_EXAMPLES } from '../openapi/examples.js';
 import { ApiProblems } from '../openapi/problems.js';
 import { CHRONOLOGY_PAGE_SCHEMA } from '../openapi/schemas.js';
@@ -31,7 +31,7 @@ export interface ChronologyResponse {
 export class ChronologyController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly children: ChildRefResolver,
+    private readonly gate: ChildAccessGate,
     private readonly accessLog: AccessLog,
   ) {}
 
@@ -61,11 +61,10 @@ export class ChronologyController {
     @CurrentViewer() viewer: Viewer,
   ): Promise<ChronologyResponse> {
     const request = pageRequestOf(query);
-    const childId = await this.children.resolve(ref);
     const now = new Date();
     // Every hub child id linked into this child: merged records read as one child's.
-    const members = await this.children.membersOf(childId);
-    const page = await readChronologyPage(this.pool, VIEW_SCHEMA, members, viewer, request, now);
+    const { childId, members, access } = await this.gate.reachRef(ref, viewer, 'chronology', now);
+    const page = await readChronologyPage(this.pool, VIEW_SCHEMA, members, viewer, request, now, access);
     await this.accessLog.record(
       recordAccessed(
         { id: `access-${randomUUID()}`, now, viewer, view: 'chronology', childId, lookup: lookupOf(ref) },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '@jigsaw/config';
 import { AGENCIES, type Purpose, type RecordedEvent } from '@jigsaw/envelope';
-import { isControlEvent, type Viewer } from '@jigsaw/sharing';
+import { isControlEvent, relatedAccess, type Viewer } from '@jigsaw/sharing';
 import { chronologyFor } from '../chronology/chronology-view.js';
 import {
   aeClinician,
@@ -24,7 +24,7 @@ import { childViewFor, type ChildView } from './child-view.js';
 import { VIEW_EVENT_TYPES } from './view-event-types.js';
 
 const viewOf = (viewer: Viewer, events: readonly RecordedEvent[], now = EXAMPLE_NOW): ChildView =>
-  childViewFor(viewer, EXAMPLE_CHILD_ID, events.map(rowOf), now).view;
+  childViewFor(viewer, EXAMPLE_CHILD_ID, events.map(rowOf), now, relatedAccess(viewer)).view;
 
 const ALL_PURPOSES: Purpose[] = ['safeguarding', 'child-protection', 'health-care', 'education-welfare'];
 const everyone = (source: string): ReturnType<typeof sharingFor> =>
@@ -166,8 +166,14 @@ describe('the child view, for the example child', () => {
   it('rests on exactly the records the same viewer sees in the chronology, and says so for the access log', () => {
     for (const viewer of [socialWorker, schoolDsl, aeClinician]) {
       const rows = history.map(rowOf);
-      const { view, shown } = childViewFor(viewer, EXAMPLE_CHILD_ID, rows, EXAMPLE_NOW);
-      const chronology = chronologyFor(viewer, rows, EXAMPLE_NOW);
+      const { view, shown } = childViewFor(
+        viewer,
+        EXAMPLE_CHILD_ID,
+        rows,
+        EXAMPLE_NOW,
+        relatedAccess(viewer),
+      );
+      const chronology = chronologyFor(viewer, rows, EXAMPLE_NOW, relatedAccess(viewer));
       expect(shown).toEqual(chronology.shown);
       const ids = new Set(chronology.entries.map((e) => e.id));
       for (const evidence of view.signals.flatMap((s) => s.evidence)) expect(ids).toContain(evidence.id);
@@ -182,7 +188,13 @@ describe('the child view, for the example child', () => {
       role: 'auditor',
       purpose: 'audit',
     };
-    const { view, shown } = childViewFor(auditor, EXAMPLE_CHILD_ID, history.map(rowOf), EXAMPLE_NOW);
+    const { view, shown } = childViewFor(
+      auditor,
+      EXAMPLE_CHILD_ID,
+      history.map(rowOf),
+      EXAMPLE_NOW,
+      relatedAccess(auditor),
+    );
     expect(shown).toEqual([]);
     expect(view.agencies).toEqual([]);
     expect(Object.values(view.statuses).every((s) => !s.current)).toBe(true);

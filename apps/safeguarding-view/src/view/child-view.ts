@@ -10,6 +10,7 @@ import {
   LOOKED_AFTER_ENDED,
   LOOKED_AFTER_STARTED,
   type Viewer,
+  type ChildAccess,
 } from '@jigsaw/sharing';
 import type { ShownRecord } from '../access/record-accessed.event.js';
 import { ledgerOf, visibleRecords, type ChronologyRow } from '../chronology/chronology-view.js';
@@ -492,8 +493,9 @@ export function childViewFor(
   childId: string,
   rows: readonly ChronologyRow[],
   now: Date,
+  access: ChildAccess,
 ): { view: ChildView; shown: ShownRecord[] } {
-  const visible = visibleRecords(viewer, rows, ledgerOf(rows), now).filter(
+  const visible = visibleRecords(viewer, rows, ledgerOf(rows), now, access).filter(
     (v) => v.cut.level === 'full' && v.cut.agency !== undefined && isViewEventType(v.cut.type),
   );
   const facts: Fact[] = visible
