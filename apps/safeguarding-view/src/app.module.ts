@@ -19,6 +19,7 @@ import {
 } from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog } from './access/access-log.js';
+import { AccessClaimsController } from './children/access-claims.controller.js';
 import { ChildAccessGate } from './children/child-access.gate.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
@@ -84,6 +85,7 @@ export class AppModule {
       controllers: [
         ChronologyController,
         FindChildController,
+        AccessClaimsController,
         ConsoleController,
         ChildViewController,
         NotificationsController,

@@ -8,6 +8,7 @@ import {
   foldRelationships,
   type AccessClaim,
   type ChildAccess,
+  type Relationships,
   type Viewer,
 } from '@jigsaw/sharing';
 import { counter } from '@jigsaw/telemetry';
@@ -72,8 +73,8 @@ export class ChildAccessGate {
     lookup: ChildLookup,
     now: Date,
   ): Promise<ReachedChild> {
-    const childId = named ? await this.children.canonicalOf(named.childId) : undefined;
-    const members = childId ? await this.children.membersOf(childId) : [];
+    const childId = named ? await this.canonicalOf(named.childId) : undefined;
+    const members = childId ? await this.membersOf(childId) : [];
     const reached = await this.reach(viewer, { childId, members, view, lookup }, now);
     if (named?.retired) throw retiredNumber();
     return reached;
@@ -116,17 +117,35 @@ export class ChildAccessGate {
     members: readonly string[],
     now: Date,
   ): Promise<{ rows: ChronologyRow[]; access: ChildAccess }> {
-    const [rows, addressed, claims] = await Promise.all([
+    const [{ rows, relationships }, claims] = await Promise.all([
+      this.relationshipsOf(members),
+      this.claims(members),
+    ]);
+    return { rows, access: decideChildAccess(viewer, { relationships, claims }, now) };
+  }
+
+  /** The child's rows and every organisation's relationship with it, from its records and notifications. */
+  async relationshipsOf(
+    members: readonly string[],
+  ): Promise<{ rows: ChronologyRow[]; relationships: Relationships }> {
+    const [rows, addressed] = await Promise.all([
       readChildRows(this.pool, VIEW_SCHEMA, members),
       this.addressed(members),
-      this.claims(members),
     ]);
     const history = [...rows]
       .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime())
       .map((row) => row.event);
     const schools = await this.schools(history.map((e) => (e.data as { schoolUrn?: unknown }).schoolUrn));
     const relationships = foldRelationships(history, { addressed, schoolByUrn: (urn) => schools.get(urn) });
-    return { rows, access: decideChildAccess(viewer, { relationships, claims }, now) };
+    return { rows, relationships };
+  }
+
+  canonicalOf(childId: string): Promise<string> {
+    return this.children.canonicalOf(childId);
+  }
+
+  membersOf(childId: string): Promise<string[]> {
+    return this.children.membersOf(childId);
   }
 
   private async addressed(members: readonly string[]): Promise<{ organisation: string; at: string }[]> {

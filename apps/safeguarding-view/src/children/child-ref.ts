@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { IdentityRegistry, isValidNhsNumber, nhsNumberProblem } from '@jigsaw/identity';
+import { IdentityRegistry, isValidNhsNumber, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import { ChildLinks } from '../identity/child-links.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -61,4 +61,28 @@ export class ChildRefResolver {
   membersOf(childId: string): Promise<string[]> {
     return this.links.membersOf(childId);
   }
+}
+
+/** The one identifier a request names a child by: an NHS number or a UPN, never both or neither. */
+export function childIdentifierOf(
+  nhsNumber: unknown,
+  upn: unknown,
+): { kind: 'nhs-number' | 'upn'; value: string } {
+  if ((nhsNumber === undefined) === (upn === undefined)) {
+    throw new JigsawError(ErrorCode.ValidationFailed, 'name the child by exactly one identifier', [
+      { field: 'nhsNumber', reason: 'give either nhsNumber or upn, not both or neither' },
+    ]);
+  }
+  if (nhsNumber !== undefined) {
+    const problem = nhsNumberProblem(nhsNumber);
+    if (problem)
+      throw new JigsawError(ErrorCode.InvalidNhsNumber, 'not a valid NHS number', [
+        { field: 'nhsNumber', reason: problem },
+      ]);
+    return { kind: 'nhs-number', value: nhsNumber as string };
+  }
+  const problem = upnProblem(upn);
+  if (problem)
+    throw new JigsawError(ErrorCode.InvalidUpn, 'not a valid UPN', [{ field: 'upn', reason: problem }]);
+  return { kind: 'upn', value: upn as string };
 }
