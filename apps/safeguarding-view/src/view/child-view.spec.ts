@@ -261,6 +261,35 @@ describe('statuses', () => {
     expect(viewOf(schoolDsl, [start, restricted, lifted]).statuses.childProtectionPlan.current).toBe(true);
   });
 
+  it("rests nothing of the owner's own view on its retracted or withdrawn records", () => {
+    const start = cpStart('2026-02-01');
+    for (const action of ['record-retracted', 'consent-withdrawn']) {
+      const gone = [start, control(start, action, '2026-02-02T00:00:00Z')];
+      expect(viewOf(socialWorker, gone).statuses.childProtectionPlan).toEqual({ current: false });
+      expect(viewOf(socialWorker, gone).agencies).toEqual([]);
+      const { shown } = childViewFor(
+        socialWorker,
+        EXAMPLE_CHILD_ID,
+        gone.map(rowOf),
+        EXAMPLE_NOW,
+        'legitimate-relationship',
+      );
+      expect(shown).toEqual([]);
+      // Its chronology still shows the record, marked.
+      const entries = chronologyFor(
+        socialWorker,
+        gone.map(rowOf),
+        EXAMPLE_NOW,
+        'legitimate-relationship',
+      ).entries;
+      expect(entries.map((e) => e.standing)).toEqual([
+        expect.objectContaining(action === 'record-retracted' ? { retracted: true } : { withdrawn: true }),
+      ]);
+    }
+    const restricted = [start, control(start, 'record-restricted', '2026-02-02T00:00:00Z')];
+    expect(viewOf(socialWorker, restricted).statuses.childProtectionPlan.current).toBe(true);
+  });
+
   it('ignores a control event from another organisation aimed at the record', () => {
     const start = cpStart('2026-02-01');
     const foreign = {

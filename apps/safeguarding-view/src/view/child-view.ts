@@ -495,8 +495,14 @@ export function childViewFor(
   now: Date,
   access: ChildAccess,
 ): { view: ChildView; shown: ShownRecord[] } {
+  // The owner sees its retracted and withdrawn records in its chronology, marked; nothing rests on them.
   const visible = visibleRecords(viewer, rows, ledgerOf(rows), now, access).filter(
-    (v) => v.cut.level === 'full' && v.cut.agency !== undefined && isViewEventType(v.cut.type),
+    (v) =>
+      v.cut.level === 'full' &&
+      v.cut.agency !== undefined &&
+      isViewEventType(v.cut.type) &&
+      !v.cut.standing?.retracted &&
+      !v.cut.standing?.withdrawn,
   );
   const facts: Fact[] = visible
     .map(({ row, cut }): Fact => {
