@@ -15,6 +15,7 @@ import {
   type VisibilityReason,
 } from '@jigsaw/sharing';
 import type { ShownRecord } from '../../../safeguarding-view/src/access/record-accessed.event.js';
+import { claimOf } from '../../../safeguarding-view/src/children/access-claimed.event.js';
 import {
   chronologyFor,
   type ChronologyEntry,
@@ -162,6 +163,7 @@ export function asKnownAt(
   childId: string,
   { viewer, at }: AsKnownAtQuery,
   history: readonly StoredEvent[],
+  claimed: readonly StoredEvent[] = [],
 ): { answer: AsKnownAt; shown: ShownRecord[] } {
   const records = history.filter((stored) => isAgencyRecord(stored.event));
   const known = records.filter((stored) => stored.recordedAt.getTime() <= at.getTime());
@@ -172,12 +174,14 @@ export function asKnownAt(
         a.occurredAt.getTime() - b.occurredAt.getTime() ||
         eventKeyOf(a.event).localeCompare(eventKeyOf(b.event)),
     );
-  // The viewer's relationship with the child as the records known at `at` made it.
-  const access = decideChildAccess(
-    viewer,
-    { relationships: foldRelationships(ledgerOrder(rows).map((row) => row.event)) },
-    at,
-  );
+  // The viewer's relationship with the child as the records known at `at` made it, or a claim then live.
+  const claims = claimed
+    .filter((stored) => stored.recordedAt.getTime() <= at.getTime())
+    .flatMap((stored) => claimOf(stored.event) ?? [])
+    // The reconstructed viewer stands for its organisation and role: a claim by anyone there counts.
+    .map((claim) => ({ ...claim, userId: viewer.userId }));
+  const relationships = foldRelationships(ledgerOrder(rows).map((row) => row.event));
+  const access = decideChildAccess(viewer, { relationships, claims }, at);
   const { entries, shown } = chronologyFor(viewer, rows, at, access);
 
   const seen = new Set(shown.map((s) => s.event));

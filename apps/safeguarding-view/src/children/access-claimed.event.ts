@@ -5,7 +5,7 @@ import {
   type Purpose,
   type RecordedEvent,
 } from '@jigsaw/envelope';
-import type { Viewer } from '@jigsaw/sharing';
+import type { AccessClaim, Viewer } from '@jigsaw/sharing';
 import { accessRecord, readerOf, SAFEGUARDING_VIEW_SOURCE } from '../access/record-accessed.event.js';
 
 export const ACCESS_CLAIMED = 'hub.access-claimed';
@@ -62,5 +62,17 @@ export function accessClaimed(
       ...event.sharing,
       audience: agencies.map((agency) => ({ agency, roles: ['auditor', 'data-protection-officer'] })),
     },
+  };
+}
+
+/** The claim a recorded event makes, for `decideChildAccess`; undefined for any other event. */
+export function claimOf(event: RecordedEvent): AccessClaim | undefined {
+  if (event.type !== ACCESS_CLAIMED) return undefined;
+  const data = event.data as AccessClaimedData;
+  return {
+    organisation: data.claimant.organisation,
+    userId: data.claimant.sub,
+    claimedAt: data.claimedAt,
+    until: data.until,
   };
 }

@@ -18,7 +18,7 @@ import { lookupOf, readChildRows } from '../chronology/chronology.reads.js';
 import type { ChronologyRow } from '../chronology/chronology-view.js';
 import { VIEW_SCHEMA } from '../view-schema.js';
 import { ChildRefResolver, retiredNumber } from './child-ref.js';
-import { ACCESS_CLAIMED, accessClaimsStreamOf, type AccessClaimedData } from './access-claimed.event.js';
+import { accessClaimsStreamOf, claimOf } from './access-claimed.event.js';
 
 /** What every request naming a child the viewer may not reach gets: the answer for a child never heard of. */
 export function unknownChild(): JigsawError {
@@ -168,17 +168,6 @@ export class ChildAccessGate {
 
   private async claims(members: readonly string[]): Promise<AccessClaim[]> {
     const streams = await Promise.all(members.map((id) => this.store.readStream(accessClaimsStreamOf(id))));
-    return streams.flat().flatMap(({ event }) => {
-      if (event.type !== ACCESS_CLAIMED) return [];
-      const data = event.data as AccessClaimedData;
-      return [
-        {
-          organisation: data.claimant.organisation,
-          userId: data.claimant.sub,
-          claimedAt: data.claimedAt,
-          until: data.until,
-        },
-      ];
-    });
+    return streams.flat().flatMap(({ event }) => claimOf(event) ?? []);
   }
 }

@@ -1,0 +1,24 @@
+import { practitionerToken, type PractitionerClaims } from '@jigsaw/testing';
+import { postJson } from './http.js';
+
+/**
+ * A practitioner whose organisation has no relationship with the child claims access (break-glass), as
+ * the tests of what each agency sees need: the claim opens the child to them for 24 hours, and is recorded.
+ */
+export async function claimAccess(
+  viewUrl: string,
+  claims: PractitionerClaims,
+  nhsNumber: string,
+): Promise<void> {
+  const purpose = claims.purposes[0]!;
+  const response = await postJson(
+    `${viewUrl}/v1/children/access-claims?purpose=${purpose}`,
+    { nhsNumber, purpose, reason: 'Reading what partners shared about this child, as the test requires.' },
+    { authorization: `Bearer ${practitionerToken(claims)}` },
+  );
+  if (response.status !== 201) {
+    throw new Error(
+      `claiming access for ${claims.sub} answered ${response.status}: ${JSON.stringify(response.body)}`,
+    );
+  }
+}
