@@ -1,5 +1,14 @@
 import { practitionerToken, type PractitionerClaims } from '@jigsaw/testing';
-import { postJson } from './http.js';
+import { postJson, type JsonResponse } from './http.js';
+
+function postClaim(viewUrl: string, claims: PractitionerClaims, nhsNumber: string): Promise<JsonResponse> {
+  const purpose = claims.purposes[0]!;
+  return postJson(
+    `${viewUrl}/v1/children/access-claims?purpose=${purpose}`,
+    { nhsNumber, purpose, reason: 'Reading what partners shared about this child, as the test requires.' },
+    { authorization: `Bearer ${practitionerToken(claims)}` },
+  );
+}
 
 /**
  * A practitioner whose organisation has no relationship with the child claims access (break-glass), as
@@ -10,15 +19,19 @@ export async function claimAccess(
   claims: PractitionerClaims,
   nhsNumber: string,
 ): Promise<void> {
-  const purpose = claims.purposes[0]!;
-  const response = await postJson(
-    `${viewUrl}/v1/children/access-claims?purpose=${purpose}`,
-    { nhsNumber, purpose, reason: 'Reading what partners shared about this child, as the test requires.' },
-    { authorization: `Bearer ${practitionerToken(claims)}` },
-  );
+  const response = await postClaim(viewUrl, claims, nhsNumber);
   if (response.status !== 201) {
     throw new Error(
       `claiming access for ${claims.sub} answered ${response.status}: ${JSON.stringify(response.body)}`,
     );
   }
+}
+
+/** As `claimAccess`, while the hub may not know the child yet: whether the claim was made. */
+export async function claimAccessOnceKnown(
+  viewUrl: string,
+  claims: PractitionerClaims,
+  nhsNumber: string,
+): Promise<boolean> {
+  return (await postClaim(viewUrl, claims, nhsNumber)).status === 201;
 }
