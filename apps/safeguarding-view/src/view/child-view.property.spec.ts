@@ -129,9 +129,16 @@ describe('the child view, for any history and any viewer', () => {
         const chronology = chronologyFor(v, rows, sa.now, relatedAccess(v));
         const entries = chronology.entries.filter((e) => e.level === 'full');
         expect(shown).toEqual(
-          chronology.shown.filter(
-            (s, i) => s.level === 'full' && chronology.entries[i]!.type in VIEW_EVENT_TYPES,
-          ),
+          // The owner's retracted and withdrawn records show in its chronology, marked, and shape nothing.
+          chronology.shown.filter((s, i) => {
+            const entry = chronology.entries[i]!;
+            return (
+              s.level === 'full' &&
+              entry.type in VIEW_EVENT_TYPES &&
+              !entry.standing?.retracted &&
+              !entry.standing?.withdrawn
+            );
+          }),
         );
         const ids = new Set(entries.map((e) => `${e.source}#${e.id}`));
         for (const evidence of view.signals.flatMap((s) => s.evidence)) {
