@@ -1,11 +1,15 @@
 import { practitionerToken, type PractitionerClaims } from '@jigsaw/testing';
 import { postJson, type JsonResponse } from './http.js';
 
-function postClaim(viewUrl: string, claims: PractitionerClaims, nhsNumber: string): Promise<JsonResponse> {
+/** The child by NHS number, or `{ upn }`. */
+type ChildNamed = string | { upn: string };
+
+function postClaim(viewUrl: string, claims: PractitionerClaims, child: ChildNamed): Promise<JsonResponse> {
   const purpose = claims.purposes[0]!;
+  const named = typeof child === 'string' ? { nhsNumber: child } : child;
   return postJson(
     `${viewUrl}/v1/children/access-claims?purpose=${purpose}`,
-    { nhsNumber, purpose, reason: 'Reading what partners shared about this child, as the test requires.' },
+    { ...named, purpose, reason: 'Reading what partners shared about this child, as the test requires.' },
     { authorization: `Bearer ${practitionerToken(claims)}` },
   );
 }
@@ -31,7 +35,7 @@ export async function claimAccess(
 export async function claimAccessOnceKnown(
   viewUrl: string,
   claims: PractitionerClaims,
-  nhsNumber: string,
+  child: ChildNamed,
 ): Promise<boolean> {
-  return (await postClaim(viewUrl, claims, nhsNumber)).status === 201;
+  return (await postClaim(viewUrl, claims, child)).status === 201;
 }
