@@ -17,6 +17,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { eventually, getJson, postJson } from './support/http.js';
+import { claimAccess } from './support/access-claims.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
 interface Entry {
@@ -189,6 +190,8 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
     );
     childId = stored.rows[0]!.childid;
     await waitForRows(2);
+    // The school does not work with the child: its DSL claims access, as the break-glass rule allows.
+    await claimAccess(view.url, dsl, nhsNumber);
     await sleep(20);
     whileShared = new Date().toISOString();
     await sleep(20);

@@ -19,6 +19,7 @@ import {
   practitionerToken,
   testBrokers,
   uniqueTopicPrefix,
+  type PractitionerClaims,
   type TestDatabase,
 } from '@jigsaw/testing';
 import {
@@ -27,6 +28,7 @@ import {
   HILLSIDE,
 } from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
 import { eventually, getJson, postJson } from './support/http.js';
+import { claimAccess } from './support/access-claims.js';
 import { freePort, ServiceProcess, startServices } from './support/service-process.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -162,15 +164,16 @@ describe('the console in a real browser', () => {
       expect((await postJson(`${police.url}/v1/events`, event, asPolice)).status).toBe(202);
     }
     // Wait until the view holds both records (a social worker may see both).
-    const asSocialWorker = {
-      authorization: `Bearer ${practitionerToken({
-        sub: 'sw-1',
-        agency: 'council',
-        organisation: 'urn:jigsaw:org:council:leeds',
-        role: 'social-worker',
-        purposes: ['safeguarding'],
-      })}`,
+    const socialWorker: PractitionerClaims = {
+      sub: 'sw-1',
+      agency: 'council',
+      organisation: 'urn:jigsaw:org:council:leeds',
+      role: 'social-worker',
+      purposes: ['safeguarding'],
     };
+    // The council does not work with the child yet: its social worker claims access to watch the view fill.
+    await claimAccess(view.url, socialWorker, nhsNumber);
+    const asSocialWorker = { authorization: `Bearer ${practitionerToken(socialWorker)}` };
     let lastSeen = '';
     await eventually(
       async () => {

@@ -14,6 +14,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { eventually, getJson, postJson, type JsonResponse } from './support/http.js';
+import { claimAccess } from './support/access-claims.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
 interface Entry {
@@ -186,6 +187,9 @@ describe('who sees what: one child, four practitioners, every read logged', () =
       [shared.id],
     );
     childId = stored.rows[0]!.childid;
+    // None of the readers' organisations works with the child: each claims access, as in an emergency.
+    for (const claims of [schoolDsl, aeClinician, socialWorker, auditor])
+      await claimAccess(view.url, claims, nhsNumber);
     // Wait on the read model itself: reading through the API would log reads.
     await eventually(
       async () => {

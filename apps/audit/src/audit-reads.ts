@@ -59,9 +59,12 @@ export class AuditReads {
     const now = this.clock();
     const parsed = parseAsKnownAtQuery(query, now);
     const { childId, members } = await this.child(ref);
-    const records = await this.history.records(members);
+    const [records, claims] = await Promise.all([
+      this.history.records(members),
+      this.history.claims(members),
+    ]);
     if (records.length === 0) throw this.notHeld();
-    const { answer, shown } = asKnownAt(childId, parsed, records);
+    const { answer, shown } = asKnownAt(childId, parsed, records, claims);
     const { at, viewer } = answer;
     await this.record(
       { caller, now, view: 'as-known-at', childId, ref, asKnownAt: { at, viewer } },

@@ -47,6 +47,8 @@ const state = {
   config: { devSignIn: false, issuers: [], auditUrl: undefined },
   child: undefined,
   cursor: undefined,
+  /** What the viewer last looked for: the self-claim form claims access to that child. */
+  sought: undefined,
 };
 
 class ApiProblem extends Error {
@@ -260,6 +262,12 @@ async function findChild(event) {
     $('identifier').focus();
     return;
   }
+  state.sought = { kind, identifier, purpose };
+  $('no-record').hidden = true;
+  await showChild(kind, identifier, purpose);
+}
+
+async function showChild(kind, identifier, purpose) {
   try {
     say('Looking…');
     const { childId } = await api(`/v1/children?${new URLSearchParams({ [kind]: identifier, purpose })}`);
@@ -272,6 +280,34 @@ async function findChild(event) {
   } catch (error) {
     say('');
     $('child').hidden = true;
+    // An unknown child and one the viewer's organisation does not work with answer alike.
+    if (error instanceof ApiProblem && error.status === 404) {
+      $('no-record').hidden = false;
+      $('no-record-title').focus();
+      return;
+    }
+    showProblem(error);
+  }
+}
+
+/** Self-claimed access: recorded with its reason and reported to the DPOs of the child's organisations. */
+async function claimAccess(event) {
+  event.preventDefault();
+  clearProblem();
+  const reason = String(new FormData(event.target).get('reason') ?? '').trim();
+  const { kind, identifier, purpose } = state.sought ?? {};
+  if (!identifier) return;
+  try {
+    say('Claiming access…');
+    await api(`/v1/children/access-claims?${new URLSearchParams({ purpose })}`, {
+      method: 'POST',
+      body: { [kind]: identifier, purpose, reason },
+    });
+    $('no-record').hidden = true;
+    event.target.reset();
+    await showChild(kind, identifier, purpose);
+  } catch (error) {
+    say('');
     showProblem(error);
   }
 }
@@ -687,6 +723,7 @@ async function start() {
   });
   $('sign-out').addEventListener('click', () => void signOut('You have signed out.').catch(showProblem));
   $('find-form').addEventListener('submit', (event) => void findChild(event));
+  $('claim-form').addEventListener('submit', (event) => void claimAccess(event));
   $('more').addEventListener('click', () => void loadChronology(true).catch(showProblem));
   $('access-form').addEventListener('submit', (event) => void loadAccessLog(event));
   for (const link of document.querySelectorAll('nav a')) {

@@ -19,6 +19,8 @@ import {
 } from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog } from './access/access-log.js';
+import { AccessClaimsController } from './children/access-claims.controller.js';
+import { ChildAccessGate } from './children/child-access.gate.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
 import { ConsoleController } from './console/console.controller.js';
@@ -83,6 +85,7 @@ export class AppModule {
       controllers: [
         ChronologyController,
         FindChildController,
+        AccessClaimsController,
         ConsoleController,
         ChildViewController,
         NotificationsController,
@@ -94,6 +97,7 @@ export class AppModule {
           useFactory: (pool: Pool, c: ServiceConfig) => new IdentityRegistry(pool, c.IDENTIFIER_HMAC_SECRET),
         },
         ChildRefResolver,
+        ChildAccessGate,
         {
           provide: EVENT_STORE,
           inject: [PG_POOL, SERVICE_CONFIG, KURRENTDB_CLIENT],

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Agency, RecordedEvent } from '@jigsaw/envelope';
 import * as sharing from './index.js';
-import { redactForViewer, redactionFor } from './redaction.js';
+import { redactionFor } from './redaction.js';
+import { redactRelated } from './testing/related.js';
 import type { Viewer } from './viewer.js';
 
 const TYPES = [
@@ -71,7 +72,7 @@ describe('council and health redactions', () => {
       childid: 'c1',
       recordedtime: '2026-06-02T00:00:01Z',
     };
-    const seen = redactForViewer(
+    const seen = redactRelated(
       viewer('health', 'clinician'),
       plan,
       { corrections: {}, corrected: [], markers: [] },

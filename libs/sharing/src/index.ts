@@ -28,6 +28,22 @@ export {
   type SharingState,
 } from './sharing-state.js';
 export {
+  LEGITIMATE_RELATIONSHIP_GRACE_MONTHS,
+  ROLL_ENDS,
+  ROLL_TYPES,
+  decideChildAccess,
+  foldRelationships,
+  relatedOrganisations,
+  spanHolds,
+  type AccessClaim,
+  type Addressed,
+  type ChildAccess,
+  type RelationshipBasis,
+  type RelationshipSpan,
+  type Relationships,
+  type Review,
+} from './legitimate-relationship.js';
+export {
   CLEARANCE,
   decideVisibility,
   sharingExpired,
@@ -51,6 +67,7 @@ export {
   type ViewableEvent,
 } from './redaction.js';
 export { sharingArbitraries, type SharingArbitraries } from './testing/arbitraries.js';
+export { relatedAccess } from './testing/related.js';
 export {
   MISSING_EPISODE_STARTED,
   MISSING_EPISODE_STARTED_FIELDS,

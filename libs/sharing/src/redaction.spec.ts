@@ -6,13 +6,8 @@ import {
   DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
 } from './domestic-abuse-incident.redaction.js';
 import { allowFields } from './field-allow-list.js';
-import {
-  redactForViewer,
-  redactionFor,
-  registerRedaction,
-  SHIELDED_FIELDS,
-  type ViewableEvent,
-} from './redaction.js';
+import { redactRelated } from './testing/related.js';
+import { redactionFor, registerRedaction, SHIELDED_FIELDS, type ViewableEvent } from './redaction.js';
 import type { SharingState } from './sharing-state.js';
 import { sharingArbitraries } from './testing/arbitraries.js';
 import {
@@ -55,7 +50,7 @@ const auditor = aViewer({
 
 describe('what each agency learns of a domestic abuse incident', () => {
   it('given a school, then it learns what happened, whether the child saw it and whom to call; no narrative, risk or reference', () => {
-    const view = redactForViewer(dsl, incident, IN_FORCE, NOW);
+    const view = redactRelated(dsl, incident, IN_FORCE, NOW);
     expect(view?.data).toEqual({
       occurredAt: '2026-11-20T22:15:00Z',
       childPresent: true,
@@ -70,13 +65,13 @@ describe('what each agency learns of a domestic abuse incident', () => {
   });
 
   it("given children's social care, then it gets the risk level and reference, not the narrative", () => {
-    const data = redactForViewer(socialWorker, incident, IN_FORCE, NOW)?.data;
+    const data = redactRelated(socialWorker, incident, IN_FORCE, NOW)?.data;
     expect(data).toMatchObject({ riskLevel: 'medium', incidentReference: 'CAD-4471-20NOV26' });
     expect(data).not.toHaveProperty('narrative');
   });
 
   it('given health, then it gets when, whether the child was present and the summary', () => {
-    expect(Object.keys(redactForViewer(clinician, incident, IN_FORCE, NOW)?.data ?? {}).sort()).toEqual([
+    expect(Object.keys(redactRelated(clinician, incident, IN_FORCE, NOW)?.data ?? {}).sort()).toEqual([
       'childPresent',
       'occurredAt',
       'summary',
@@ -84,13 +79,13 @@ describe('what each agency learns of a domestic abuse incident', () => {
   });
 
   it('given another force, then it gets the whole record but not the subject', () => {
-    const view = redactForViewer(kentOfficer, incident, IN_FORCE, NOW);
+    const view = redactRelated(kentOfficer, incident, IN_FORCE, NOW);
     expect(view?.data).toEqual(incident.data);
     expect(view?.subject).toBeUndefined();
   });
 
   it('given the owner, then it sees everything, subject included, and where its sharing stands', () => {
-    const view = redactForViewer(
+    const view = redactRelated(
       metOfficer,
       incident,
       { ...IN_FORCE, restricted: { eventId: 'r', time: 't', reason: 'x' } },
@@ -103,7 +98,7 @@ describe('what each agency learns of a domestic abuse incident', () => {
   });
 
   it('given a viewer who may not see it, then there is nothing to show', () => {
-    expect(redactForViewer(aViewer({ role: 'teacher' }), incident, IN_FORCE, NOW)).toBeUndefined();
+    expect(redactRelated(aViewer({ role: 'teacher' }), incident, IN_FORCE, NOW)).toBeUndefined();
   });
 });
 
@@ -115,7 +110,7 @@ describe('corrections', () => {
       corrected: [{ eventId: 'c', time: 't', reason: 'typo' }],
     };
     for (const viewer of [dsl, socialWorker, metOfficer]) {
-      const view = redactForViewer(viewer, incident, state, NOW);
+      const view = redactRelated(viewer, incident, state, NOW);
       expect(view?.data?.['summary']).toBe('Corrected.');
       expect(view?.corrected).toBe(true);
     }
@@ -123,7 +118,7 @@ describe('corrections', () => {
 
   it('given a correction adds a field the audience may not have, then it stays hidden', () => {
     const state: SharingState = { ...IN_FORCE, corrections: { narrative: 'New narrative.' }, corrected: [] };
-    expect(redactForViewer(dsl, incident, state, NOW)?.data).not.toHaveProperty('narrative');
+    expect(redactRelated(dsl, incident, state, NOW)?.data).not.toHaveProperty('narrative');
   });
 });
 
@@ -143,7 +138,7 @@ describe('protective markers and identifiers', () => {
   });
 
   it('given no marker, then the school sees the placement address its rule allows', () => {
-    expect(redactForViewer(dsl, placement(), IN_FORCE, NOW)?.data).toEqual({
+    expect(redactRelated(dsl, placement(), IN_FORCE, NOW)?.data).toEqual({
       school: 'Leeds Primary',
       placement: { type: 'foster', address: '1 Safe Street, LS1 4AP' },
     });
@@ -151,21 +146,21 @@ describe('protective markers and identifiers', () => {
 
   it('given a concealed address on the child, then the address is gone for all but the owner', () => {
     const state = { ...IN_FORCE, markers: ['concealed-address'] };
-    const view = redactForViewer(dsl, placement(), state, NOW);
+    const view = redactRelated(dsl, placement(), state, NOW);
     expect(view?.data).toEqual({ school: 'Leeds Primary', placement: { type: 'foster' } });
     expect(view?.markers).toEqual(['concealed-address']);
     const owner = aViewer({ agency: 'council', organisation: LEEDS_COUNCIL, role: 'social-worker' });
-    expect(redactForViewer(owner, placement(), state, NOW)?.subject?.postcode).toBe(subject.postcode);
+    expect(redactRelated(owner, placement(), state, NOW)?.subject?.postcode).toBe(subject.postcode);
   });
 
   it('given a marker recorded on the event itself, then it shields too', () => {
-    expect(redactForViewer(dsl, placement(['concealed-address']), IN_FORCE, NOW)?.data).not.toHaveProperty(
+    expect(redactRelated(dsl, placement(['concealed-address']), IN_FORCE, NOW)?.data).not.toHaveProperty(
       'placement.address',
     );
   });
 
   it('given a marker nobody has described, then it shields every field any marker shields', () => {
-    expect(redactForViewer(dsl, placement(['witness-protection']), IN_FORCE, NOW)?.data).not.toHaveProperty(
+    expect(redactRelated(dsl, placement(['witness-protection']), IN_FORCE, NOW)?.data).not.toHaveProperty(
       'placement.address',
     );
   });
@@ -173,7 +168,7 @@ describe('protective markers and identifiers', () => {
   it('given a rule that lets a child identifier through, then it is still never shown to a non-owner', () => {
     const leaky = `${PLACEMENT}-leaky`;
     registerRedaction(leaky, (data) => ({ ...data, note: `NHS ${subject.nhsNumber}` }));
-    const view = redactForViewer(dsl, { ...placement(), type: leaky }, IN_FORCE, NOW);
+    const view = redactRelated(dsl, { ...placement(), type: leaky }, IN_FORCE, NOW);
     expect(JSON.stringify(view)).not.toContain(subject.nhsNumber);
     expect(view?.data).toHaveProperty('school');
   });
@@ -182,14 +177,14 @@ describe('protective markers and identifiers', () => {
 describe('types without a rule, and auditors', () => {
   it('given a type nobody described, then a non-owner learns only that it happened', () => {
     const unknown = { ...incident, type: 'health.something-new-recorded' };
-    const view = redactForViewer(dsl, unknown, IN_FORCE, NOW);
+    const view = redactRelated(dsl, unknown, IN_FORCE, NOW);
     expect(view).toMatchObject({ type: 'health.something-new-recorded', time: incident.time, source: MET });
     expect(view?.data).toBeUndefined();
-    expect(redactForViewer(metOfficer, unknown, IN_FORCE, NOW)?.data).toEqual(incident.data);
+    expect(redactRelated(metOfficer, unknown, IN_FORCE, NOW)?.data).toEqual(incident.data);
   });
 
   it('given an auditor, then they see the skeleton and the whole sharing decision, never data or subject', () => {
-    const view = redactForViewer(
+    const view = redactRelated(
       auditor,
       incident,
       { ...IN_FORCE, retracted: { eventId: 'r', time: 't', reason: 'x' } },
@@ -239,7 +234,7 @@ describe('redaction, for any viewer, event and state', () => {
   it('never returns a field the type’s rule does not allow for the viewer’s agency', () => {
     fc.assert(
       fc.property(case_, ([viewer, event, state]) => {
-        const view = redactForViewer(viewer, event, state, NOW);
+        const view = redactRelated(viewer, event, state, NOW);
         if (!view || viewer.organisation === event.source) return;
         if (event.type === PASS_THROUGH) return;
         if (event.type !== DOMESTIC_ABUSE_INCIDENT_NOTIFIED) return expect(view.data).toBeUndefined();
@@ -255,7 +250,7 @@ describe('redaction, for any viewer, event and state', () => {
   it('never shows a non-owner the subject or any of the child’s identifiers', () => {
     fc.assert(
       fc.property(case_, ([viewer, event, state]) => {
-        const view = redactForViewer(viewer, event, state, NOW);
+        const view = redactRelated(viewer, event, state, NOW);
         if (!view || viewer.organisation === event.source) return;
         expect(view.subject).toBeUndefined();
         const text = JSON.stringify(view);
@@ -269,7 +264,7 @@ describe('redaction, for any viewer, event and state', () => {
   it('never puts data in a skeleton, and shields marked fields from non-owners', () => {
     fc.assert(
       fc.property(case_, ([viewer, event, state]) => {
-        const view: ViewableEvent | undefined = redactForViewer(viewer, event, state, NOW);
+        const view: ViewableEvent | undefined = redactRelated(viewer, event, state, NOW);
         if (!view) return;
         if (view.level === 'skeleton') {
           expect(view.data).toBeUndefined();
@@ -290,7 +285,7 @@ describe('redaction, for any viewer, event and state', () => {
     fc.assert(
       fc.property(case_, ([viewer, event, state]) => {
         const own = { ...event, source: viewer.organisation };
-        const view = redactForViewer(viewer, own, state, NOW);
+        const view = redactRelated(viewer, own, state, NOW);
         expect(view?.subject).toEqual(event.subject);
         expect(view?.data).toEqual({ ...(event.data as object), ...state.corrections });
       }),
@@ -301,7 +296,7 @@ describe('redaction, for any viewer, event and state', () => {
     fc.assert(
       fc.property(case_, ([viewer, event, state]) => {
         const before = structuredClone(event);
-        const view = redactForViewer(viewer, { ...event, source: viewer.organisation }, state, NOW);
+        const view = redactRelated(viewer, { ...event, source: viewer.organisation }, state, NOW);
         if (view?.data) for (const key of Object.keys(view.data)) view.data[key] = 'changed';
         expect(event).toEqual(before);
       }),

@@ -18,6 +18,7 @@ import {
   type VisibilityLevel,
   type VisibilityReason,
 } from './sharing-policy.js';
+import type { ChildAccess } from './legitimate-relationship.js';
 import type { SharingState } from './sharing-state.js';
 import type { Viewer } from './viewer.js';
 
@@ -124,8 +125,9 @@ export function redactForViewer(
   event: RecordedEvent,
   state: SharingState,
   now: Date,
+  access: ChildAccess,
 ): ViewableEvent | undefined {
-  const decision = decideVisibility(viewer, event, state, now);
+  const decision = decideVisibility(viewer, event, state, now, access);
   if (!decision.visible) return undefined;
   const source = agencyOfSource(event.source);
   const markers = [...new Set([...(event.sharing.markers ?? []), ...state.markers])].sort();

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dataschemaFor, type RecordedEvent } from '@jigsaw/envelope';
-import { redactForViewer } from './redaction.js';
 import { sharingEndsAfter } from './retention.js';
-import { decideVisibility } from './sharing-policy.js';
+import { decideRelated, redactRelated } from './testing/related.js';
 import { eventKey, foldSharingLedger, sharingStateIn, type SharingState } from './sharing-state.js';
 import { anIncidentNotified, aViewer, CHILD, LEEDS_COUNCIL, MET } from './testing/events.factory.js';
 
@@ -96,12 +95,12 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
 
   it("shows a clinician the plan's start and end until the day 12 months after it ended", () => {
     for (const event of history) {
-      expect(decideVisibility(clinician, event, stateOf(history, event), lastMoment)).toEqual({
+      expect(decideRelated(clinician, event, stateOf(history, event), lastMoment)).toEqual({
         visible: true,
         level: 'full',
         reason: 'shared',
       });
-      expect(decideVisibility(clinician, event, stateOf(history, event), anniversary)).toEqual({
+      expect(decideRelated(clinician, event, stateOf(history, event), anniversary)).toEqual({
         visible: false,
         reason: 'expired',
       });
@@ -110,7 +109,7 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
 
   it('keeps the plan shared while it has not ended, however old it is', () => {
     expect(
-      decideVisibility(clinician, started, stateOf([started], started), new Date('2030-01-01T00:00:00Z')),
+      decideRelated(clinician, started, stateOf([started], started), new Date('2030-01-01T00:00:00Z')),
     ).toMatchObject({ visible: true, reason: 'shared' });
     expect(stateOf([started], started).sharingEndsAt).toBeUndefined();
   });
@@ -118,14 +117,14 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
   it('still shows the council its own plan, as expired, and auditors its skeleton', () => {
     const state = stateOf(history, started);
     expect(state.sharingEndsAt).toBe('2026-01-15T00:00:00.000Z');
-    expect(redactForViewer(owner, started, state, anniversary)).toMatchObject({
+    expect(redactRelated(owner, started, state, anniversary)).toMatchObject({
       reason: 'owner',
       standing: { expired: true },
     });
-    expect(redactForViewer(owner, started, state, lastMoment)).toMatchObject({
+    expect(redactRelated(owner, started, state, lastMoment)).toMatchObject({
       standing: { expired: false },
     });
-    expect(decideVisibility(auditor, started, state, anniversary)).toMatchObject({
+    expect(decideRelated(auditor, started, state, anniversary)).toMatchObject({
       reason: 'audit-skeleton',
     });
   });
@@ -135,9 +134,9 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
     const otherChild = planStarted('cpp-start-3', '2024-09-02', { childid: OTHER_CHILD });
     const otherCouncil = planStarted('cpp-start-4', '2024-09-02', { source: BRADFORD_COUNCIL });
     const all = [started, later, otherChild, otherCouncil, ended];
-    expect(decideVisibility(clinician, started, stateOf(all, started), anniversary).reason).toBe('expired');
+    expect(decideRelated(clinician, started, stateOf(all, started), anniversary).reason).toBe('expired');
     for (const event of [later, otherChild, otherCouncil]) {
-      expect(decideVisibility(clinician, event, stateOf(all, event), anniversary).reason).toBe('shared');
+      expect(decideRelated(clinician, event, stateOf(all, event), anniversary).reason).toBe('shared');
     }
   });
 
@@ -157,8 +156,8 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
     });
     const state = stateOf([care, left], care);
     expect(state.sharingEndsAt).toBe('2025-11-30T00:00:00.000Z');
-    expect(decideVisibility(clinician, care, state, new Date('2025-11-29T12:00:00Z')).reason).toBe('shared');
-    expect(decideVisibility(clinician, care, state, new Date('2025-11-30T00:00:00Z')).reason).toBe('expired');
+    expect(decideRelated(clinician, care, state, new Date('2025-11-29T12:00:00Z')).reason).toBe('shared');
+    expect(decideRelated(clinician, care, state, new Date('2025-11-30T00:00:00Z')).reason).toBe('expired');
   });
 });
 
@@ -189,14 +188,14 @@ describe("when sharing ends: at the event's own `until`", () => {
   const met = aViewer({ agency: 'police', organisation: MET, role: 'police-officer' });
 
   it('shares up to the instant before `until`, and from `until` only the owner and auditors see it', () => {
-    expect(decideVisibility(dsl, ending, state, new Date('2026-04-30T23:59:59.999Z')).reason).toBe('shared');
-    expect(decideVisibility(dsl, ending, state, new Date('2026-05-01T00:00:00Z'))).toEqual({
+    expect(decideRelated(dsl, ending, state, new Date('2026-04-30T23:59:59.999Z')).reason).toBe('shared');
+    expect(decideRelated(dsl, ending, state, new Date('2026-05-01T00:00:00Z'))).toEqual({
       visible: false,
       reason: 'expired',
     });
-    expect(decideVisibility(met, ending, state, new Date('2027-01-01T00:00:00Z')).reason).toBe('owner');
+    expect(decideRelated(met, ending, state, new Date('2027-01-01T00:00:00Z')).reason).toBe('owner');
     const audit = aViewer({ role: 'auditor', purpose: 'audit' });
-    expect(decideVisibility(audit, ending, state, new Date('2027-01-01T00:00:00Z')).reason).toBe(
+    expect(decideRelated(audit, ending, state, new Date('2027-01-01T00:00:00Z')).reason).toBe(
       'audit-skeleton',
     );
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { SENSITIVITIES, type RecordedEvent } from '@jigsaw/envelope';
-import { CLEARANCE, decideVisibility, sharingExpired } from './sharing-policy.js';
+import { CLEARANCE, sharingExpired } from './sharing-policy.js';
+import { decideRelated } from './testing/related.js';
 import {
   CONTROL_EVENT_TYPES,
   eventKey,
@@ -39,7 +40,7 @@ const auditor = aViewer({
 
 describe('who may see an Operation Encompass notification', () => {
   it('given the school is in the audience, when its DSL looks for safeguarding, then they see it', () => {
-    expect(decideVisibility(dsl, incident, IN_FORCE, NOW)).toEqual({
+    expect(decideRelated(dsl, incident, IN_FORCE, NOW)).toEqual({
       visible: true,
       level: 'full',
       reason: 'shared',
@@ -47,7 +48,7 @@ describe('who may see an Operation Encompass notification', () => {
   });
 
   it('given it is sensitive, when a teacher looks, then they are not cleared', () => {
-    expect(decideVisibility(teacher, incident, IN_FORCE, NOW)).toEqual({
+    expect(decideRelated(teacher, incident, IN_FORCE, NOW)).toEqual({
       visible: false,
       reason: 'role-not-cleared',
     });
@@ -57,7 +58,7 @@ describe('who may see an Operation Encompass notification', () => {
     const named = anIncidentNotified({
       sharing: { audience: [{ agency: 'education', roles: ['teacher'] }] },
     });
-    expect(decideVisibility(teacher, named, IN_FORCE, NOW).reason).toBe('role-not-cleared');
+    expect(decideRelated(teacher, named, IN_FORCE, NOW).reason).toBe('role-not-cleared');
   });
 
   it("given the school's system is named, then it receives the sensitive record; unnamed, it does not", () => {
@@ -65,8 +66,8 @@ describe('who may see an Operation Encompass notification', () => {
     const named = anIncidentNotified({
       sharing: { audience: [{ agency: 'education', roles: ['agency-system'] }] },
     });
-    expect(decideVisibility(system, named, IN_FORCE, NOW).visible).toBe(true);
-    expect(decideVisibility(system, incident, IN_FORCE, NOW).reason).toBe('role-not-cleared');
+    expect(decideRelated(system, named, IN_FORCE, NOW).visible).toBe(true);
+    expect(decideRelated(system, incident, IN_FORCE, NOW).reason).toBe('role-not-cleared');
   });
 
   it('given a restricted record, then only a role the audience names explicitly sees it', () => {
@@ -74,26 +75,26 @@ describe('who may see an Operation Encompass notification', () => {
     const named = anIncidentNotified({
       sharing: { sensitivity: 'restricted', audience: [{ agency: 'council', roles: ['social-worker'] }] },
     });
-    expect(decideVisibility(socialWorker, open, IN_FORCE, NOW).reason).toBe('role-not-cleared');
-    expect(decideVisibility(socialWorker, named, IN_FORCE, NOW).visible).toBe(true);
+    expect(decideRelated(socialWorker, open, IN_FORCE, NOW).reason).toBe('role-not-cleared');
+    expect(decideRelated(socialWorker, named, IN_FORCE, NOW).visible).toBe(true);
   });
 
   it('given the audience lists roles, then other roles in the agency do not see it', () => {
     const managersOnly = anIncidentNotified({
       sharing: { audience: [{ agency: 'council', roles: ['team-manager'] }] },
     });
-    expect(decideVisibility(socialWorker, managersOnly, IN_FORCE, NOW).reason).toBe('role-not-in-audience');
+    expect(decideRelated(socialWorker, managersOnly, IN_FORCE, NOW).reason).toBe('role-not-in-audience');
   });
 
   it('given another purpose, then the viewer does not see it', () => {
-    expect(decideVisibility(aViewer({ purpose: 'education-welfare' }), incident, IN_FORCE, NOW).reason).toBe(
+    expect(decideRelated(aViewer({ purpose: 'education-welfare' }), incident, IN_FORCE, NOW).reason).toBe(
       'purpose-not-shared',
     );
   });
 
   it('given an agency outside the audience, then it does not see it', () => {
     const kentOfficer = aViewer({ agency: 'police', organisation: KENT, role: 'police-officer' });
-    expect(decideVisibility(kentOfficer, incident, IN_FORCE, NOW).reason).toBe('agency-not-in-audience');
+    expect(decideRelated(kentOfficer, incident, IN_FORCE, NOW).reason).toBe('agency-not-in-audience');
   });
 
   it.each([
@@ -101,8 +102,8 @@ describe('who may see an Operation Encompass notification', () => {
     ['consent-withdrawn', { ...IN_FORCE, withdrawn: note }],
     ['restricted', { ...IN_FORCE, restricted: note }],
   ] as const)('given it is %s, then only its owner sees it', (reason, state) => {
-    expect(decideVisibility(dsl, incident, state, NOW)).toEqual({ visible: false, reason });
-    expect(decideVisibility(metOfficer, incident, state, NOW)).toEqual({
+    expect(decideRelated(dsl, incident, state, NOW)).toEqual({ visible: false, reason });
+    expect(decideRelated(metOfficer, incident, state, NOW)).toEqual({
       visible: true,
       level: 'full',
       reason: 'owner',
@@ -111,9 +112,9 @@ describe('who may see an Operation Encompass notification', () => {
 
   it('given sharing ends at `until`, then from that instant only the owner sees it', () => {
     const ending = anIncidentNotified({ sharing: { until: NOW.toISOString() } });
-    expect(decideVisibility(dsl, ending, IN_FORCE, new Date(NOW.getTime() - 1)).visible).toBe(true);
-    expect(decideVisibility(dsl, ending, IN_FORCE, NOW).reason).toBe('expired');
-    expect(decideVisibility(metOfficer, ending, IN_FORCE, NOW).reason).toBe('owner');
+    expect(decideRelated(dsl, ending, IN_FORCE, new Date(NOW.getTime() - 1)).visible).toBe(true);
+    expect(decideRelated(dsl, ending, IN_FORCE, NOW).reason).toBe('expired');
+    expect(decideRelated(metOfficer, ending, IN_FORCE, NOW).reason).toBe('owner');
   });
 
   it('fails closed on an unreadable date', () => {
@@ -127,19 +128,19 @@ describe('who may see an Operation Encompass notification', () => {
       sharing: { audience: [{ agency: 'health' }], until: '2020-01-01T00:00:00Z' },
     });
     const anyRole = aViewer({ agency: 'police', organisation: MET, role: 'teacher', purpose: 'early-help' });
-    expect(decideVisibility(anyRole, closed, { ...IN_FORCE, retracted: note }, NOW).reason).toBe('owner');
+    expect(decideRelated(anyRole, closed, { ...IN_FORCE, retracted: note }, NOW).reason).toBe('owner');
   });
 
   it('given a viewer whose agency is not its organisation’s, then it sees nothing, not even its “own”', () => {
     const broken = aViewer({ agency: 'education', organisation: MET });
-    expect(decideVisibility(broken, incident, IN_FORCE, NOW).reason).toBe('viewer-agency-mismatch');
+    expect(decideRelated(broken, incident, IN_FORCE, NOW).reason).toBe('viewer-agency-mismatch');
   });
 });
 
 describe('auditors', () => {
   it('given the audit purpose, then they see the skeleton of anything, even retracted or out of audience', () => {
     const elsewhere = anIncidentNotified({ sharing: { audience: [{ agency: 'health' }] } });
-    expect(decideVisibility(auditor, elsewhere, { ...IN_FORCE, retracted: note }, NOW)).toEqual({
+    expect(decideRelated(auditor, elsewhere, { ...IN_FORCE, retracted: note }, NOW)).toEqual({
       visible: true,
       level: 'skeleton',
       reason: 'audit-skeleton',
@@ -148,7 +149,7 @@ describe('auditors', () => {
 
   it('given another purpose, then an auditor is cleared for nothing, not even standard records', () => {
     const standard = anIncidentNotified({ sharing: { sensitivity: 'standard' } });
-    expect(decideVisibility({ ...auditor, purpose: 'safeguarding' }, standard, IN_FORCE, NOW).reason).toBe(
+    expect(decideRelated({ ...auditor, purpose: 'safeguarding' }, standard, IN_FORCE, NOW).reason).toBe(
       'role-not-cleared',
     );
   });
@@ -162,16 +163,16 @@ describe('control events and decisions not to share', () => {
       { source: LEEDS_TEACHING },
     );
     const everyone = aViewer({ agency: 'council', organisation: LEEDS_COUNCIL, role: 'social-worker' });
-    expect(decideVisibility(everyone, control, IN_FORCE, NOW).reason).toBe('owner-only-type');
+    expect(decideRelated(everyone, control, IN_FORCE, NOW).reason).toBe('owner-only-type');
     expect(
-      decideVisibility(
+      decideRelated(
         aViewer({ agency: 'health', organisation: LEEDS_TEACHING, role: 'clinician' }),
         control,
         IN_FORCE,
         NOW,
       ).reason,
     ).toBe('owner');
-    expect(decideVisibility(auditor, control, IN_FORCE, NOW).reason).toBe('audit-skeleton');
+    expect(decideRelated(auditor, control, IN_FORCE, NOW).reason).toBe('audit-skeleton');
   });
 });
 
@@ -195,7 +196,7 @@ describe('visibility, for any viewer, event and state', () => {
   it('shows a non-owner the full event only within its purpose, audience, clearance and while in force', () => {
     fc.assert(
       fc.property(arb.viewingCase(), ([viewer, event, state]) => {
-        const decision = decideVisibility(viewer, event, state, NOW);
+        const decision = decideRelated(viewer, event, state, NOW);
         if (!decision.visible || decision.level !== 'full' || viewer.organisation === event.source) return;
         const entries = event.sharing.audience.filter((entry) => entry.agency === viewer.agency);
         expect(event.sharing.purposes).toContain(viewer.purpose);
@@ -212,7 +213,7 @@ describe('visibility, for any viewer, event and state', () => {
     fc.assert(
       fc.property(arb.viewingCase(), ([viewer, event, state]) => {
         fc.pre(!inForce(event, state));
-        const decision = decideVisibility(viewer, event, state, NOW);
+        const decision = decideRelated(viewer, event, state, NOW);
         if (viewer.organisation === event.source)
           expect(decision).toMatchObject({ visible: true, level: 'full' });
         else if (isAuditViewer(viewer)) expect(decision).toMatchObject({ visible: true, level: 'skeleton' });
@@ -226,7 +227,7 @@ describe('visibility, for any viewer, event and state', () => {
     fc.assert(
       fc.property(arb.viewingCase(), ([viewer, event, state]) => {
         const own = { ...event, source: viewer.organisation };
-        expect(decideVisibility(viewer, own, state, NOW)).toEqual({
+        expect(decideRelated(viewer, own, state, NOW)).toEqual({
           visible: true,
           level: 'full',
           reason: 'owner',
@@ -238,7 +239,7 @@ describe('visibility, for any viewer, event and state', () => {
   it('gives skeletons only to auditors with the audit purpose', () => {
     fc.assert(
       fc.property(arb.viewingCase(), ([viewer, event, state]) => {
-        const decision = decideVisibility(viewer, event, state, NOW);
+        const decision = decideRelated(viewer, event, state, NOW);
         if (decision.visible && decision.level === 'skeleton') expect(isAuditViewer(viewer)).toBe(true);
       }),
     );
@@ -251,7 +252,7 @@ describe('visibility, for any viewer, event and state', () => {
         for (const event of history) {
           const state = sharingStateIn(ledger, eventKey(event.source, event.id));
           if (!state) continue;
-          const decision = decideVisibility(viewer, event, state, NOW);
+          const decision = decideRelated(viewer, event, state, NOW);
           if (decision.visible && decision.level === 'full' && viewer.organisation !== event.source) {
             expect(inForce(event, state)).toBe(true);
             expect(CONTROL_EVENT_TYPES).not.toContain(event.type);

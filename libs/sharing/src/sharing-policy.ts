@@ -1,4 +1,5 @@
 import { agencyOfSource, type RecordedEvent, type Role, type Sensitivity } from '@jigsaw/envelope';
+import type { ChildAccess } from './legitimate-relationship.js';
 import { isControlEvent, type SharingState } from './sharing-state.js';
 import { isAuditViewer, type Viewer } from './viewer.js';
 
@@ -32,6 +33,7 @@ export const CLEARANCE: Readonly<Record<Role, { default: Clearance; named: Clear
 
 /** Names the rule that decided; it goes into the access log. */
 export type VisibilityReason =
+  | 'no-relationship'
   | 'owner'
   | 'audit-skeleton'
   | 'viewer-agency-mismatch'
@@ -63,15 +65,23 @@ export function sharingExpired(until: string | undefined, now: Date): boolean {
   return Number.isNaN(end) || Number.isNaN(at) || at >= end;
 }
 
-/** The one place that decides whether a viewer sees an event, and at what level. */
+/**
+ * The one place that decides whether a viewer sees an event, and at what level. `access` is how the
+ * viewer reaches the child (`decideChildAccess`): without a relationship, a live self-claim or, for a
+ * review panel, an open review, the child's records do not exist for them, their own included.
+ */
 export function decideVisibility(
   viewer: Viewer,
   event: RecordedEvent,
   state: SharingState,
   now: Date,
+  access: ChildAccess,
 ): Visibility {
   // A viewer whose claimed agency is not its organisation's is a broken login: fail closed.
   if (agencyOfSource(viewer.organisation) !== viewer.agency) return hidden('viewer-agency-mismatch');
+  if (access === 'none') return hidden('no-relationship');
+  // A panel reads only the child of a review opened for it; a relationship of its organisation is not one.
+  if ((viewer.role === 'review-panel') !== (access === 'review')) return hidden('no-relationship');
   if (viewer.organisation === event.source) return { visible: true, level: 'full', reason: 'owner' };
   if (isAuditViewer(viewer)) return { visible: true, level: 'skeleton', reason: 'audit-skeleton' };
   if (isControlEvent(event.type)) return hidden('owner-only-type');

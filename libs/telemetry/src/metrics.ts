@@ -15,6 +15,8 @@ export const METRIC_LABELS = [
   'code',
   'topic',
   'group',
+  /** An organisation's URN (`urn:jigsaw:org:<agency>:<code>`): never a person or a child. */
+  'organisation',
 ] as const;
 export type MetricLabel = (typeof METRIC_LABELS)[number];
 

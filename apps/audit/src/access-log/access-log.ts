@@ -21,6 +21,8 @@ export interface AccessLogEntry {
   viewer: RecordAccessedData['viewer'];
   shown: AuditAccessedData['shown'];
   asKnownAt?: AuditAccessedData['asKnownAt'];
+  /** A refused read: why nothing was shown. */
+  refused?: RecordAccessedData['refused'];
 }
 
 const HUB_COMPONENT = /^urn:jigsaw:org:hub:([a-z0-9][a-z0-9-]*)$/;
@@ -30,7 +32,7 @@ export function accessLogOf(accesses: readonly StoredEvent[]): AccessLogEntry[] 
   return accesses
     .filter((stored) => stored.event.type === RECORD_ACCESSED)
     .map(({ event, recordedAt }) => {
-      const data = event.data as AuditAccessedData;
+      const data = event.data as AuditAccessedData & Pick<RecordAccessedData, 'refused'>;
       return {
         event: eventKey(event.source, event.id),
         at: data.accessedAt,
@@ -42,6 +44,7 @@ export function accessLogOf(accesses: readonly StoredEvent[]): AccessLogEntry[] 
         viewer: data.viewer,
         shown: data.shown,
         ...(data.asKnownAt ? { asKnownAt: data.asKnownAt } : {}),
+        ...(data.refused ? { refused: data.refused } : {}),
       };
     });
 }

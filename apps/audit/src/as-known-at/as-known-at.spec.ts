@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ErrorCode, type JigsawError } from '@jigsaw/errors';
 import { METROPOLITAN_POLICE } from '@jigsaw/testing';
 import type { Viewer } from '@jigsaw/sharing';
-import { aControl, anIncident, stored } from '../testing/history.factory.js';
+import { aControl, anIncident, aRecordBy, stored } from '../testing/history.factory.js';
 import { asKnownAt, parseAsKnownAtQuery } from './as-known-at.js';
 
 const childId = randomUUID();
@@ -19,24 +19,33 @@ const t = (iso: string): Date => new Date(iso);
 
 const incident = anIncident(childId);
 const withdrawal = aControl('consent-withdrawn', incident, 'The parent withdrew consent to share.');
-const history = [stored(incident, t('2026-11-20T23:00:00Z')), stored(withdrawal, t('2026-11-22T10:00:00Z'))];
+// The child is on the school's roll: the school has a legitimate relationship with it.
+const onRoll = stored(aRecordBy(childId, SCHOOL, 'education.pupil-on-roll'), t('2026-09-01T08:00:00Z'));
+const history = [
+  onRoll,
+  stored(incident, t('2026-11-20T23:00:00Z')),
+  stored(withdrawal, t('2026-11-22T10:00:00Z')),
+];
+/** What others shared: everything but the viewer's own records. */
+const shared = <T extends { event: string } | { source: string }>(items: readonly T[]): T[] =>
+  items.filter((item) => ('source' in item ? item.source : item.event.split('#')[0]) !== SCHOOL);
 
 describe('asKnownAt', () => {
   it('given a record shared with schools, then the DSL saw it once it was recorded', () => {
     const { answer, shown } = asKnownAt(childId, { viewer: dsl, at: t('2026-11-21T08:00:00Z') }, history);
-    expect(answer.entries.map((e) => e.id)).toEqual([incident.id]);
-    expect(Object.keys(answer.entries[0]!.data ?? {})).not.toContain('narrative');
+    expect(shared(answer.entries).map((e) => e.id)).toEqual([incident.id]);
+    expect(Object.keys(shared(answer.entries)[0]!.data ?? {})).not.toContain('narrative');
     expect(answer.withheld).toEqual([]);
     expect(answer.recordedLater).toBe(1);
-    expect(shown).toEqual([
+    expect(shared(shown)).toEqual([
       expect.objectContaining({ event: `${METROPOLITAN_POLICE}#${incident.id}`, level: 'full' }),
     ]);
   });
 
   it('given the withdrawal recorded later, then after it the DSL saw nothing, and the reason is named', () => {
     const { answer, shown } = asKnownAt(childId, { viewer: dsl, at: t('2026-11-22T10:00:01Z') }, history);
-    expect(answer.entries).toEqual([]);
-    expect(shown).toEqual([]);
+    expect(shared(answer.entries)).toEqual([]);
+    expect(shared(shown)).toEqual([]);
     expect(answer.withheld).toEqual([
       expect.objectContaining({
         event: `${METROPOLITAN_POLICE}#${incident.id}`,
@@ -49,7 +58,7 @@ describe('asKnownAt', () => {
   it('judges by when the hub recorded a record, not when it happened', () => {
     // The incident happened on the 20th; the hub recorded it on the 20th at 23:00, so at 22:59 nobody knew.
     const { answer } = asKnownAt(childId, { viewer: dsl, at: t('2026-11-20T22:59:59Z') }, history);
-    expect(answer.entries).toEqual([]);
+    expect(shared(answer.entries)).toEqual([]);
     expect(answer.withheld).toEqual([]);
     expect(answer.recordedLater).toBe(2);
   });
@@ -58,11 +67,11 @@ describe('asKnownAt', () => {
     const ending = anIncident(childId, {
       sharing: { ...incident.sharing, until: '2026-12-01T00:00:00Z' },
     });
-    const records = [stored(ending, t('2026-11-20T23:00:00Z'))];
+    const records = [onRoll, stored(ending, t('2026-11-20T23:00:00Z'))];
     const before = asKnownAt(childId, { viewer: dsl, at: t('2026-11-30T23:59:59Z') }, records).answer;
     const after = asKnownAt(childId, { viewer: dsl, at: t('2026-12-01T00:00:00Z') }, records).answer;
-    expect(before.entries.map((e) => e.id)).toEqual([ending.id]);
-    expect(after.entries).toEqual([]);
+    expect(shared(before.entries).map((e) => e.id)).toEqual([ending.id]);
+    expect(shared(after.entries)).toEqual([]);
     expect(after.withheld).toEqual([expect.objectContaining({ reason: 'expired' })]);
   });
 
@@ -82,12 +91,43 @@ describe('asKnownAt', () => {
       type: 'hub.record-accessed',
     };
     const { answer } = asKnownAt(childId, { viewer: clinician, at: t('2026-11-21T00:00:00Z') }, [
+      stored(
+        aRecordBy(childId, clinician.organisation, 'health.unscheduled-care-attended'),
+        t('2026-11-20T20:00:00Z'),
+      ),
       stored(policeOnly, t('2026-11-20T23:00:00Z')),
       stored(access, t('2026-11-20T23:30:00Z')),
     ]);
-    expect(answer.entries).toEqual([]);
+    expect(answer.entries.map((e) => e.source)).toEqual([clinician.organisation]);
     expect(answer.withheld).toEqual([expect.objectContaining({ reason: 'agency-not-in-audience' })]);
     expect(answer.recordedLater).toBe(0);
+  });
+});
+
+describe('asKnownAt, for an organisation with no relationship with the child', () => {
+  it('shows nothing, not even what its audience would allow, and names the rule', () => {
+    const other: Viewer = { ...dsl, organisation: 'urn:jigsaw:org:education:school-200002' };
+    const { answer, shown } = asKnownAt(childId, { viewer: other, at: t('2026-11-21T08:00:00Z') }, history);
+    expect(answer.entries).toEqual([]);
+    expect(shown).toEqual([]);
+    expect(answer.withheld).toEqual([
+      expect.objectContaining({ event: `${METROPOLITAN_POLICE}#${incident.id}`, reason: 'no-relationship' }),
+      expect.objectContaining({ event: `${SCHOOL}#${onRoll.event.id}`, reason: 'no-relationship' }),
+    ]);
+  });
+
+  it('shows the school what it was shared only while the roll and its 12 months of grace last', () => {
+    const left = stored(
+      aRecordBy(childId, SCHOOL, 'education.elective-home-education-notified'),
+      t('2026-12-01T08:00:00Z'),
+    );
+    left.event.data = { offRollOn: '2026-12-01' };
+    const records = [...history.slice(0, 2), left];
+    const within = asKnownAt(childId, { viewer: dsl, at: t('2027-11-30T23:00:00Z') }, records).answer;
+    const beyond = asKnownAt(childId, { viewer: dsl, at: t('2027-12-01T00:00:00Z') }, records).answer;
+    expect(shared(within.entries).map((e) => e.id)).toEqual([incident.id]);
+    expect(beyond.entries).toEqual([]);
+    expect(beyond.withheld.map((w) => w.reason)).toContain('no-relationship');
   });
 });
 

@@ -3,8 +3,10 @@ import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
 import type { StoredEvent } from '@jigsaw/event-store';
 import { eventKeyOf } from '@jigsaw/projection';
 import {
+  decideChildAccess,
   decideVisibility,
   eventKey,
+  foldRelationships,
   foldSharingLedger,
   isControlEvent,
   SHARING_DECLINED_ACTION,
@@ -13,6 +15,7 @@ import {
   type VisibilityReason,
 } from '@jigsaw/sharing';
 import type { ShownRecord } from '../../../safeguarding-view/src/access/record-accessed.event.js';
+import { claimOf } from '../../../safeguarding-view/src/children/access-claimed.event.js';
 import {
   chronologyFor,
   type ChronologyEntry,
@@ -142,6 +145,15 @@ function isEntry(type: string): boolean {
   return !isControlEvent(type) || type.endsWith(`.${SHARING_DECLINED_ACTION}`);
 }
 
+/** Rows in the order the hub recorded them. */
+function ledgerOrder(rows: readonly ChronologyRow[]): ChronologyRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      a.recordedAt.getTime() - b.recordedAt.getTime() ||
+      eventKey(a.event.source, a.event.id).localeCompare(eventKey(b.event.source, b.event.id)),
+  );
+}
+
 /**
  * What the viewer could see of the child at `at`: the records the store had recorded by then (its own
  * recorded time, not when things happened), with the sharing ledger folded only that far and `until`
@@ -151,6 +163,7 @@ export function asKnownAt(
   childId: string,
   { viewer, at }: AsKnownAtQuery,
   history: readonly StoredEvent[],
+  claimed: readonly StoredEvent[] = [],
 ): { answer: AsKnownAt; shown: ShownRecord[] } {
   const records = history.filter((stored) => isAgencyRecord(stored.event));
   const known = records.filter((stored) => stored.recordedAt.getTime() <= at.getTime());
@@ -161,26 +174,26 @@ export function asKnownAt(
         a.occurredAt.getTime() - b.occurredAt.getTime() ||
         eventKeyOf(a.event).localeCompare(eventKeyOf(b.event)),
     );
-  const { entries, shown } = chronologyFor(viewer, rows, at);
+  // The viewer's relationship with the child as the records known at `at` made it, or a claim then live.
+  const claims = claimed
+    .filter((stored) => stored.recordedAt.getTime() <= at.getTime())
+    .flatMap((stored) => claimOf(stored.event) ?? [])
+    // The reconstructed viewer stands for its organisation and role: a claim by anyone there counts.
+    .map((claim) => ({ ...claim, userId: viewer.userId }));
+  const relationships = foldRelationships(ledgerOrder(rows).map((row) => row.event));
+  const access = decideChildAccess(viewer, { relationships, claims }, at);
+  const { entries, shown } = chronologyFor(viewer, rows, at, access);
 
   const seen = new Set(shown.map((s) => s.event));
   // Folded in the order chronologyFor folds it, so both judge each record by the same state.
-  const ledger = foldSharingLedger(
-    [...rows]
-      .sort(
-        (a, b) =>
-          a.recordedAt.getTime() - b.recordedAt.getTime() ||
-          eventKey(a.event.source, a.event.id).localeCompare(eventKey(b.event.source, b.event.id)),
-      )
-      .map((row) => row.event),
-  );
+  const ledger = foldSharingLedger(ledgerOrder(rows).map((row) => row.event));
   const withheld: WithheldRecord[] = [];
   for (const { event, recordedAt } of rows) {
     const key = eventKey(event.source, event.id);
     if (!isEntry(event.type) || seen.has(key)) continue;
     const state = sharingStateIn(ledger, key);
     if (!state) continue;
-    const decision = decideVisibility(viewer, event, state, at);
+    const decision = decideVisibility(viewer, event, state, at, access);
     withheld.push({
       event: key,
       source: event.source,

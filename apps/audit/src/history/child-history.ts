@@ -1,6 +1,7 @@
 import { AGENCIES } from '@jigsaw/envelope';
 import type { EventStore, StoredEvent } from '@jigsaw/event-store';
 import { accessStreamOf } from '../../../safeguarding-view/src/access/record-accessed.event.js';
+import { accessClaimsStreamOf } from '../../../safeguarding-view/src/children/access-claimed.event.js';
 
 /** The store's global order: by writing transaction, then position. */
 export function byGlobalOrder(a: StoredEvent, b: StoredEvent): number {
@@ -30,6 +31,11 @@ export class ChildHistory {
   /** Every recorded read of the child's records, in global order. */
   accesses(members: readonly string[]): Promise<StoredEvent[]> {
     return this.read(members.map(accessStreamOf));
+  }
+
+  /** Every self-claimed access to the child (`hub.access-claimed`), in global order. */
+  claims(members: readonly string[]): Promise<StoredEvent[]> {
+    return this.read(members.map(accessClaimsStreamOf));
   }
 
   private async read(streams: readonly string[]): Promise<StoredEvent[]> {

@@ -55,3 +55,15 @@ export function aControl(
     recordedtime: time,
   };
 }
+
+/** A record an organisation made about the child itself, shared with nobody: it gives the organisation a relationship. */
+export function aRecordBy(childid: string, organisation: string, type: string): RecordedEvent {
+  const agency = organisation.split(':')[3] as 'council' | 'police' | 'health' | 'education';
+  return anIncident(childid, {
+    id: `own-${randomUUID()}`,
+    source: organisation,
+    type,
+    data: {},
+    sharing: { ...aPoliceSharingDecision({ purposes: ['safeguarding'] }), audience: [{ agency }] },
+  });
+}

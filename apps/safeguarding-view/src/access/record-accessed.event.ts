@@ -37,6 +37,15 @@ export interface RecordAccessedData {
   purpose: Purpose;
   accessedAt: string;
   shown: ShownRecord[];
+  /** Set on a read that was refused: why (the viewer had no relationship with the child). */
+  refused?: RefusalReason;
+}
+
+export type RefusalReason = 'no-relationship';
+
+/** Who read: the practitioner's subject, organisation, agency and role, never their name. */
+export function readerOf(viewer: Viewer): RecordAccessedData['viewer'] {
+  return { sub: viewer.userId, organisation: viewer.organisation, agency: viewer.agency, role: viewer.role };
 }
 
 export function accessStreamOf(childId: string): string {
@@ -83,10 +92,18 @@ export function accessRecord<D>(
  * officer, for audit only: they review who looked at what, and nobody else needs to.
  */
 export function recordAccessed(
-  read: { id: string; now: Date; viewer: Viewer; view: AccessView; childId: string; lookup?: ChildLookup },
+  read: {
+    id: string;
+    now: Date;
+    viewer: Viewer;
+    view: AccessView;
+    childId: string;
+    lookup?: ChildLookup;
+    refused?: RefusalReason;
+  },
   shown: ShownRecord[],
 ): RecordedEvent<typeof RECORD_ACCESSED, RecordAccessedData> {
-  const { id, now, viewer, view, childId, lookup } = read;
+  const { id, now, viewer, view, childId, lookup, refused } = read;
   const at = now.toISOString();
   return accessRecord(
     {
@@ -101,15 +118,11 @@ export function recordAccessed(
       view,
       childId,
       ...(lookup ? { lookup } : {}),
-      viewer: {
-        sub: viewer.userId,
-        organisation: viewer.organisation,
-        agency: viewer.agency,
-        role: viewer.role,
-      },
+      viewer: readerOf(viewer),
       purpose: viewer.purpose,
       accessedAt: at,
       shown,
+      ...(refused ? { refused } : {}),
     },
   );
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { IdentityRegistry, isValidNhsNumber, nhsNumberProblem } from '@jigsaw/identity';
+import { IdentityRegistry, isValidNhsNumber, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import { ChildLinks } from '../identity/child-links.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,19 +24,27 @@ export class ChildRefResolver {
   ) {}
 
   async resolve(ref: string): Promise<string> {
-    if (UUID.test(ref)) return this.links.canonicalOf(ref);
+    const named = await this.named(ref);
+    if (!named)
+      throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
+    // A retired number (adoption) must not lead from the birth identity to the child's new one.
+    if (named.retired) throw retiredNumber();
+    return this.links.canonicalOf(named.childId);
+  }
+
+  /**
+   * The hub child id a reference names, and whether it is a retired number; undefined for a number the hub
+   * never heard of. A hub child id names itself: whether the hub holds anything is for the reader to find.
+   */
+  async named(ref: string): Promise<{ childId: string; retired: boolean } | undefined> {
+    if (UUID.test(ref)) return { childId: ref, retired: false };
     if (/^\d{10}$/.test(ref)) {
       if (!isValidNhsNumber(ref)) {
         throw new JigsawError(ErrorCode.InvalidNhsNumber, 'the child reference is not a valid NHS number', [
           { field: 'ref', reason: nhsNumberProblem(ref) ?? 'is invalid' },
         ]);
       }
-      const found = await this.identity.lookupStatus('nhs-number', ref);
-      if (!found)
-        throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that NHS number is known to the hub');
-      // A retired number (adoption) must not lead from the birth identity to the child's new one.
-      if (found.retired) throw retiredNumber();
-      return this.links.canonicalOf(found.childId);
+      return this.identity.lookupStatus('nhs-number', ref);
     }
     throw new JigsawError(
       ErrorCode.ValidationFailed,
@@ -45,8 +53,36 @@ export class ChildRefResolver {
     );
   }
 
+  canonicalOf(childId: string): Promise<string> {
+    return this.links.canonicalOf(childId);
+  }
+
   /** Every hub child id whose records are this child's now (merges, births), for `child_id = ANY(...)`. */
   membersOf(childId: string): Promise<string[]> {
     return this.links.membersOf(childId);
   }
+}
+
+/** The one identifier a request names a child by: an NHS number or a UPN, never both or neither. */
+export function childIdentifierOf(
+  nhsNumber: unknown,
+  upn: unknown,
+): { kind: 'nhs-number' | 'upn'; value: string } {
+  if ((nhsNumber === undefined) === (upn === undefined)) {
+    throw new JigsawError(ErrorCode.ValidationFailed, 'name the child by exactly one identifier', [
+      { field: 'nhsNumber', reason: 'give either nhsNumber or upn, not both or neither' },
+    ]);
+  }
+  if (nhsNumber !== undefined) {
+    const problem = nhsNumberProblem(nhsNumber);
+    if (problem)
+      throw new JigsawError(ErrorCode.InvalidNhsNumber, 'not a valid NHS number', [
+        { field: 'nhsNumber', reason: problem },
+      ]);
+    return { kind: 'nhs-number', value: nhsNumber as string };
+  }
+  const problem = upnProblem(upn);
+  if (problem)
+    throw new JigsawError(ErrorCode.InvalidUpn, 'not a valid UPN', [{ field: 'upn', reason: problem }]);
+  return { kind: 'upn', value: upn as string };
 }

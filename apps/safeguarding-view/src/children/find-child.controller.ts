@@ -3,12 +3,11 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentViewer } from '@jigsaw/auth';
 import { PURPOSES } from '@jigsaw/envelope';
-import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { IdentityRegistry, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
+import { IdentityRegistry } from '@jigsaw/identity';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
-import { ChildLinks } from '../identity/child-links.js';
-import { retiredNumber } from './child-ref.js';
+import { ChildAccessGate } from './child-access.gate.js';
+import { childIdentifierOf } from './child-ref.js';
 import { recordAccessed, type ChildLookup } from '../access/record-accessed.event.js';
 import { FIND_CHILD_EXAMPLE } from '../openapi/examples.js';
 import { ApiProblems } from '../openapi/problems.js';
@@ -25,7 +24,7 @@ export class FindChildController {
   constructor(
     private readonly identity: IdentityRegistry,
     private readonly accessLog: AccessLog,
-    private readonly links: ChildLinks,
+    private readonly gate: ChildAccessGate,
   ) {}
 
   @Get()
@@ -47,40 +46,16 @@ export class FindChildController {
     @Query('upn') upn: unknown,
     @CurrentViewer() viewer: Viewer,
   ): Promise<{ childId: string }> {
-    const { kind, value } = this.identifierOf(nhsNumber, upn);
-    const found = await this.identity.lookupStatus(kind, value);
-    if (!found)
-      throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
-    if (found.retired) throw retiredNumber();
-    // The child as it is now: records merged into another answer with the child they joined.
-    const childId = await this.links.canonicalOf(found.childId);
+    const { kind, value } = childIdentifierOf(nhsNumber, upn);
     const lookup: ChildLookup = kind;
+    const now = new Date();
+    // The child as it is now (records merged into another answer with the child they joined), if the
+    // viewer reaches it; an unknown child, a retired number and a child of no relationship answer alike.
+    const found = await this.identity.lookupStatus(kind, value);
+    const { childId } = await this.gate.reachNamed(found, viewer, 'find-child', lookup, now);
     await this.accessLog.record(
-      recordAccessed(
-        { id: `access-${randomUUID()}`, now: new Date(), viewer, view: 'find-child', childId, lookup },
-        [],
-      ),
+      recordAccessed({ id: `access-${randomUUID()}`, now, viewer, view: 'find-child', childId, lookup }, []),
     );
     return { childId };
-  }
-
-  private identifierOf(nhsNumber: unknown, upn: unknown): { kind: 'nhs-number' | 'upn'; value: string } {
-    if ((nhsNumber === undefined) === (upn === undefined)) {
-      throw new JigsawError(ErrorCode.ValidationFailed, 'name the child by exactly one identifier', [
-        { field: 'nhsNumber', reason: 'give either nhsNumber or upn, not both or neither' },
-      ]);
-    }
-    if (nhsNumber !== undefined) {
-      const problem = nhsNumberProblem(nhsNumber);
-      if (problem)
-        throw new JigsawError(ErrorCode.InvalidNhsNumber, 'not a valid NHS number', [
-          { field: 'nhsNumber', reason: problem },
-        ]);
-      return { kind: 'nhs-number', value: nhsNumber as string };
-    }
-    const problem = upnProblem(upn);
-    if (problem)
-      throw new JigsawError(ErrorCode.InvalidUpn, 'not a valid UPN', [{ field: 'upn', reason: problem }]);
-    return { kind: 'upn', value: upn as string };
   }
 }

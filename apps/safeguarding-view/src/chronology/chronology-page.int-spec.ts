@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
-import type { Viewer } from '@jigsaw/sharing';
+import { relatedAccess, type Viewer } from '@jigsaw/sharing';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   aeClinician,
@@ -51,6 +51,7 @@ describe('chronology pages over PostgreSQL', () => {
         viewer,
         { ...request, ...(after ? { after } : {}) },
         EXAMPLE_NOW,
+        'legitimate-relationship',
       );
       expect(page.entries.length).toBeLessThanOrEqual(request.limit);
       expect(page.shown.map((s) => s.event)).toEqual(page.entries.map((e) => `${e.source}#${e.id}`));
@@ -74,6 +75,7 @@ describe('chronology pages over PostgreSQL', () => {
       viewer,
       rows.filter((r) => keep(r.event)),
       EXAMPLE_NOW,
+      relatedAccess(viewer),
       rows,
     ).entries;
   };
@@ -188,6 +190,7 @@ describe('chronology pages over PostgreSQL', () => {
       schoolDsl,
       { limit: all.length },
       EXAMPLE_NOW,
+      'legitimate-relationship',
     );
     expect(page.entries).toHaveLength(all.length);
     expect(page).not.toHaveProperty('nextCursor');
@@ -198,6 +201,7 @@ describe('chronology pages over PostgreSQL', () => {
       schoolDsl,
       { limit: all.length - 1 },
       EXAMPLE_NOW,
+      'legitimate-relationship',
     );
     expect(short.next).toBeDefined();
   });
@@ -225,6 +229,7 @@ describe('chronology pages over PostgreSQL', () => {
           agencies: ['police'],
         },
         EXAMPLE_NOW,
+        'legitimate-relationship',
       );
       for (const call of spy.mock.calls) calls.push([String(call[0]), call[1] as unknown[]]);
     } finally {

@@ -1,5 +1,5 @@
 import type { Pool } from '@jigsaw/database';
-import type { Viewer } from '@jigsaw/sharing';
+import type { ChildAccess, Viewer } from '@jigsaw/sharing';
 import type { ShownRecord } from '../access/record-accessed.event.js';
 import {
   ledgerOf,
@@ -35,6 +35,7 @@ export async function readChronologyPage(
   viewer: Viewer,
   request: ChronologyPageRequest,
   now: Date,
+  access: ChildAccess,
 ): Promise<ChronologyPage> {
   const controls = await readControlRows(pool, schema, members);
   const { limit, ...filters } = request;
@@ -51,7 +52,9 @@ export async function readChronologyPage(
       { ...filters, ...(after ? { after } : {}) },
       fetch,
     );
-    page.push(...visibleRecords(viewer, rows, ledgerOf([...rows, ...controls]), now).slice(0, wanted));
+    page.push(
+      ...visibleRecords(viewer, rows, ledgerOf([...rows, ...controls]), now, access).slice(0, wanted),
+    );
     if (page.length > limit || rows.length < fetch) break;
     after = rows.at(-1)!.position;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import type { Viewer } from '@jigsaw/sharing';
+import { relatedAccess, type Viewer } from '@jigsaw/sharing';
 import { aPoliceSharingDecision, aRecordedEvent, METROPOLITAN_POLICE } from '@jigsaw/testing';
 import { chronologyFor, type ChronologyRow } from './chronology-view.js';
 
@@ -40,7 +40,7 @@ const rows = [row(incident, 50), row(policeOnly, 40), row(retracted, 30), row(re
 
 describe('chronologyFor', () => {
   it('shows a school the shared incident only, cut to its fields, and logs exactly that', () => {
-    const { entries, shown } = chronologyFor(viewer({}), rows, now);
+    const { entries, shown } = chronologyFor(viewer({}), rows, now, 'legitimate-relationship');
     expect(entries.map((e) => e.id)).toEqual([incident.id]);
     expect(Object.keys(entries[0]!.data ?? {}).sort()).toEqual(
       ['childInHousehold', 'childPresent', 'contact', 'force', 'occurredAt', 'summary'].sort(),
@@ -64,7 +64,7 @@ describe('chronologyFor', () => {
       role: 'police-officer',
       userId: 'pc-1',
     });
-    const { entries } = chronologyFor(officer, rows, now);
+    const { entries } = chronologyFor(officer, rows, now, relatedAccess(officer));
     expect(entries.map((e) => e.id)).toEqual([incident.id, policeOnly.id, retracted.id]);
     expect(entries[2]?.standing?.retracted).toBe(true);
     expect(entries[0]?.subject).toEqual(incident.subject);
@@ -76,7 +76,9 @@ describe('chronologyFor', () => {
       occurredAt: at(100 - i),
     }));
     const officer = viewer({ agency: 'police', organisation: METROPOLITAN_POLICE, role: 'police-officer' });
-    expect(chronologyFor(officer, shuffled, now).entries[0]?.standing?.retracted).toBe(true);
+    expect(
+      chronologyFor(officer, shuffled, now, relatedAccess(officer)).entries[0]?.standing?.retracted,
+    ).toBe(true);
   });
 
   it('gives an auditor skeletons without data or subject, timed by the envelope', () => {
@@ -86,7 +88,7 @@ describe('chronologyFor', () => {
       role: 'auditor',
       purpose: 'audit',
     });
-    const { entries, shown } = chronologyFor(auditor, rows, now);
+    const { entries, shown } = chronologyFor(auditor, rows, now, relatedAccess(auditor));
     expect(entries.map((e) => e.id)).toEqual([incident.id, policeOnly.id, retracted.id]);
     for (const entry of entries) {
       expect(entry.level).toBe('skeleton');
@@ -97,11 +99,14 @@ describe('chronologyFor', () => {
   });
 
   it('shows nothing, and logs nothing shown, to a purpose the records were not shared for', () => {
-    expect(chronologyFor(viewer({ purpose: 'health-care' }), rows, now)).toEqual({ entries: [], shown: [] });
+    expect(chronologyFor(viewer({ purpose: 'health-care' }), rows, now, 'legitimate-relationship')).toEqual({
+      entries: [],
+      shown: [],
+    });
   });
 
   it("sums each entry up from the viewer's own cut: the school reads the summary, never the narrative", () => {
-    const { entries } = chronologyFor(viewer({}), rows, now);
+    const { entries } = chronologyFor(viewer({}), rows, now, 'legitimate-relationship');
     expect(entries[0]?.summary).toBe(
       'Domestic abuse incident: Police attended a domestic abuse incident at home; the child was present.',
     );
@@ -114,6 +119,7 @@ describe('chronologyFor', () => {
       }),
       rows,
       now,
+      'legitimate-relationship',
     ).entries;
     expect(skeletons.map((e) => e.summary)).toEqual([
       'Domestic abuse incident',
@@ -124,12 +130,14 @@ describe('chronologyFor', () => {
 
   it('applies control events given apart from the page: a retraction on a later page still hides its record', () => {
     const page = [row(incident, 50), row(retracted, 30)];
-    expect(chronologyFor(viewer({}), page, now).entries.map((e) => e.id)).toEqual([
+    expect(chronologyFor(viewer({}), page, now, 'legitimate-relationship').entries.map((e) => e.id)).toEqual([
       incident.id,
       retracted.id,
     ]);
-    expect(chronologyFor(viewer({}), page, now, [row(retraction, 20)]).entries.map((e) => e.id)).toEqual([
-      incident.id,
-    ]);
+    expect(
+      chronologyFor(viewer({}), page, now, 'legitimate-relationship', [row(retraction, 20)]).entries.map(
+        (e) => e.id,
+      ),
+    ).toEqual([incident.id]);
   });
 });

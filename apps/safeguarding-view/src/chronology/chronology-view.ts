@@ -4,6 +4,7 @@ import {
   foldSharingLedger,
   isControlEvent,
   redactForViewer,
+  type ChildAccess,
   SHARING_DECLINED_ACTION,
   sharingStateIn,
   type SharingLedger,
@@ -58,6 +59,7 @@ export function visibleRecords(
   rows: readonly ChronologyRow[],
   ledger: SharingLedger,
   now: Date,
+  access: ChildAccess,
 ): VisibleRecord[] {
   const visible: VisibleRecord[] = [];
   for (const row of rows) {
@@ -67,7 +69,7 @@ export function visibleRecords(
     const state = sharingStateIn(ledger, key);
     // Never seen by the ledger means nothing can be assumed about its sharing: show nothing.
     if (!state) continue;
-    const cut = redactForViewer(viewer, event, state, now);
+    const cut = redactForViewer(viewer, event, state, now, access);
     if (!cut) continue;
     visible.push({
       row,
@@ -104,8 +106,9 @@ export function chronologyFor(
   viewer: Viewer,
   rows: readonly ChronologyRow[],
   now: Date,
+  access: ChildAccess,
   controls: readonly ChronologyRow[] = [],
 ): { entries: ChronologyEntry[]; shown: ShownRecord[] } {
-  const visible = visibleRecords(viewer, rows, ledgerOf([...rows, ...controls]), now);
+  const visible = visibleRecords(viewer, rows, ledgerOf([...rows, ...controls]), now, access);
   return { entries: visible.map(toEntry), shown: visible.map((v) => v.shown) };
 }

@@ -8,7 +8,7 @@ import type { ServiceConfig } from '@jigsaw/config';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
 import { recordAccessed } from '../access/record-accessed.event.js';
-import { ChildRefResolver } from '../children/child-ref.js';
+import { ChildAccessGate } from '../children/child-access.gate.js';
 import { CHRONOLOGY_EXAMPLES } from '../openapi/examples.js';
 import { ApiProblems } from '../openapi/problems.js';
 import { CHRONOLOGY_PAGE_SCHEMA } from '../openapi/schemas.js';
@@ -35,7 +35,7 @@ export class ChronologyController {
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly children: ChildRefResolver,
+    private readonly gate: ChildAccessGate,
     private readonly accessLog: AccessLog,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
   ) {
@@ -68,17 +68,16 @@ export class ChronologyController {
     @CurrentViewer() viewer: Viewer,
   ): Promise<ChronologyResponse> {
     const { limit, ...filters } = pageRequestOf(query);
-    const childId = await this.children.resolve(ref);
+    const now = new Date();
+    // Every hub child id linked into this child: merged records read as one child's.
+    const { childId, members, access } = await this.gate.reachRef(ref, viewer, 'chronology', now);
     const binding = { childId, viewer, filters };
     const request = {
       limit,
       ...filters,
       ...(query.cursor === undefined ? {} : { after: this.cursors.open(query.cursor, binding) }),
     };
-    const now = new Date();
-    // Every hub child id linked into this child: merged records read as one child's.
-    const members = await this.children.membersOf(childId);
-    const page = await readChronologyPage(this.pool, VIEW_SCHEMA, members, viewer, request, now);
+    const page = await readChronologyPage(this.pool, VIEW_SCHEMA, members, viewer, request, now, access);
     await this.accessLog.record(
       recordAccessed(
         { id: `access-${randomUUID()}`, now, viewer, view: 'chronology', childId, lookup: lookupOf(ref) },

@@ -13,7 +13,7 @@ import { IsNhsNumber } from '@jigsaw/identity';
 const IDENTIFIER_LIKE = /\d{3}[\s-]?\d{3}[\s-]?\d{4}|\b[A-Z]\d{11}[0-9A-Z]\b/i;
 
 @ValidatorConstraint({ name: 'noIdentifiers' })
-class NoIdentifiers implements ValidatorConstraintInterface {
+export class NoIdentifiers implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
     return typeof value === 'string' && !IDENTIFIER_LIKE.test(value);
   }

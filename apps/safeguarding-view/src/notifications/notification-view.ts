@@ -123,7 +123,8 @@ export function notificationFor(
   const trigger = history.find(record.triggerEventKey);
   const state = trigger ? history.stateOf(trigger) : undefined;
   if (!trigger || !state) return undefined;
-  const cut = redactForViewer(viewer, trigger, state, now);
+  // Being addressed about the child is a relationship with it: the recipient reads what it was sent.
+  const cut = redactForViewer(viewer, trigger, state, now, 'legitimate-relationship');
   if (!cut || cut.level !== 'full') return undefined;
   const { view, shown } = baseView(record, history, now);
   return { view: { ...view, event: cut }, shown: [shownOf(trigger, cut), ...shown] };

@@ -50,7 +50,14 @@ export function purposeFor(
   if (!state) return undefined;
   return NOTIFICATION_PURPOSES.find(
     (purpose) =>
-      decideVisibility(viewerFor(recipient, role, purpose, 'notifications'), event, state, now).visible,
+      // Would the recipient see it once addressed: the notification is what gives it the relationship.
+      decideVisibility(
+        viewerFor(recipient, role, purpose, 'notifications'),
+        event,
+        state,
+        now,
+        'legitimate-relationship',
+      ).visible,
   );
 }
 

@@ -1,5 +1,5 @@
 import { eventKeyOf } from '@jigsaw/projection';
-import type { Viewer } from '@jigsaw/sharing';
+import { relatedAccess, type Viewer } from '@jigsaw/sharing';
 import { ChronologyCursors } from '../chronology/chronology-cursor.js';
 import { chronologyFor, type ChronologyEntry } from '../chronology/chronology-view.js';
 import { childViewFor, type ChildView } from '../view/child-view.js';
@@ -17,7 +17,7 @@ import {
  * (example-history.ts), so they cannot drift from what the service does.
  */
 function viewOf(viewer: Viewer): ChildView {
-  return childViewFor(viewer, EXAMPLE_CHILD_ID, exampleRows(), EXAMPLE_NOW).view;
+  return childViewFor(viewer, EXAMPLE_CHILD_ID, exampleRows(), EXAMPLE_NOW, relatedAccess(viewer)).view;
 }
 
 export const CHILD_VIEW_EXAMPLES = {
@@ -39,7 +39,7 @@ function chronologyPageOf(
   viewer: Viewer,
   limit: number,
 ): { entries: ChronologyEntry[]; nextCursor?: string } {
-  const all = chronologyFor(viewer, exampleRows(), EXAMPLE_NOW).entries;
+  const all = chronologyFor(viewer, exampleRows(), EXAMPLE_NOW, relatedAccess(viewer)).entries;
   const entries = all.slice(0, limit);
   const last = entries.at(-1);
   if (!last || all.length <= limit) return { entries };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { RecordedEvent } from '@jigsaw/envelope';
+import { relatedAccess } from '@jigsaw/sharing';
+import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
@@ -8,6 +10,7 @@ import { SchemaRegistry } from '@jigsaw/envelope';
 import { aNhsNumber, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { AccessLog } from '../access/access-log.js';
 import type { RecordAccessedData } from '../access/record-accessed.event.js';
+import { ChildAccessGate } from '../children/child-access.gate.js';
 import { ChildRefResolver } from '../children/child-ref.js';
 import { chronologyProjection } from '../chronology/chronology.projection.js';
 import { ChildLinks } from '../identity/child-links.js';
@@ -16,7 +19,6 @@ import {
   aeClinician,
   EXAMPLE_NOW,
   exampleHistory,
-  LEEDS,
   rowOf,
   schoolDsl,
   socialWorker,
@@ -56,11 +58,10 @@ describe('the child view over PostgreSQL', () => {
     history = exampleHistory().map((event) => ({ ...event, childid: childId }));
     runner = new ProjectionRunner(db.pool, VIEW_SCHEMA, [chronologyProjection], new SchemaRegistry());
     for (const event of history) await runner.apply(event);
-    service = new ChildViewService(
-      db.pool,
-      new ChildRefResolver(identity, new ChildLinks(db.pool)),
-      new AccessLog(new PostgresEventStore(db.pool)),
-    );
+    const store = new PostgresEventStore(db.pool);
+    const accessLog = new AccessLog(store);
+    const children = new ChildRefResolver(identity, new ChildLinks(db.pool));
+    service = new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog);
   });
   afterAll(async () => db.drop());
 
@@ -68,7 +69,7 @@ describe('the child view over PostgreSQL', () => {
     for (const viewer of [socialWorker, schoolDsl, aeClinician]) {
       const before = (await accessEvents()).length;
       const view = await service.read(nhsNumber, viewer, EXAMPLE_NOW);
-      const expected = childViewFor(viewer, childId, history.map(rowOf), EXAMPLE_NOW);
+      const expected = childViewFor(viewer, childId, history.map(rowOf), EXAMPLE_NOW, relatedAccess(viewer));
       expect(view).toEqual(expected.view);
       const logged = (await accessEvents()).slice(before);
       expect(logged).toEqual([
@@ -159,14 +160,41 @@ describe('the child view over PostgreSQL', () => {
     expect(plan).not.toContain('Seq Scan');
   });
 
-  it('shows a viewer nothing of a child it has no records shared about, and still logs the read', async () => {
+  it('answers a hub child id nobody recorded anything under as an unknown child, and logs no read of it', async () => {
     const stranger = randomUUID();
-    const view = await service.read(stranger, { ...socialWorker, organisation: LEEDS }, EXAMPLE_NOW);
-    expect(view.agencies).toEqual([]);
+    await expect(service.read(stranger, socialWorker, EXAMPLE_NOW)).rejects.toMatchObject({
+      code: ErrorCode.ChildNotFound,
+      message: 'no child with that identifier is known to the hub',
+    });
     const { rows } = await db.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM event_store.events WHERE stream_id = $1',
       [`access-${stranger}`],
     );
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('answers an organisation with no relationship exactly as for an unknown child, and logs the refusal', async () => {
+    const unrelated = { ...socialWorker, organisation: 'urn:jigsaw:org:council:bradford', userId: 'sw-brad' };
+    const unknown = await service.read(aNhsNumber(), unrelated, EXAMPLE_NOW).catch((e: unknown) => e);
+    const refused = await service.read(nhsNumber, unrelated, EXAMPLE_NOW).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(JigsawError);
+    expect(refused).toEqual(unknown);
+    expect((refused as JigsawError).code).toBe(ErrorCode.ChildNotFound);
+    const [last] = (await accessEvents()).slice(-1);
+    expect(last).toEqual({
+      view: 'child-view',
+      childId,
+      lookup: 'nhs-number',
+      viewer: {
+        sub: 'sw-brad',
+        organisation: unrelated.organisation,
+        agency: 'council',
+        role: 'social-worker',
+      },
+      purpose: unrelated.purpose,
+      accessedAt: EXAMPLE_NOW.toISOString(),
+      shown: [],
+      refused: 'no-relationship',
+    });
   });
 });

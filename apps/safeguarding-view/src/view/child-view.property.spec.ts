@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import { isControlEvent, sharingArbitraries, type Viewer } from '@jigsaw/sharing';
+import { isControlEvent, relatedAccess, sharingArbitraries, type Viewer } from '@jigsaw/sharing';
 import {
   chronologyFor,
   ledgerOf,
@@ -101,7 +101,10 @@ describe('the child view, for any history and any viewer', () => {
       fc.property(history, viewer, (events, v) => {
         const rows = rowsOf(events);
         const visible = new Map(
-          visibleRecords(v, rows, ledgerOf(rows), sa.now).map((r) => [`${r.cut.source}#${r.cut.id}`, r.cut]),
+          visibleRecords(v, rows, ledgerOf(rows), sa.now, relatedAccess(v)).map((r) => [
+            `${r.cut.source}#${r.cut.id}`,
+            r.cut,
+          ]),
         );
         // Keep control events as they are; replace each record by what the viewer's cut kept of it.
         const reduced = rows.flatMap((row): ChronologyRow[] => {
@@ -110,7 +113,9 @@ describe('the child view, for any history and any viewer', () => {
           if (!cut || cut.level !== 'full') return [];
           return [{ ...row, event: { ...row.event, data: cut.data ?? {} } }];
         });
-        expect(childViewFor(v, CHILD, reduced, sa.now)).toEqual(childViewFor(v, CHILD, rows, sa.now));
+        expect(childViewFor(v, CHILD, reduced, sa.now, relatedAccess(v))).toEqual(
+          childViewFor(v, CHILD, rows, sa.now, relatedAccess(v)),
+        );
       }),
       { numRuns: 200 },
     );
@@ -120,13 +125,20 @@ describe('the child view, for any history and any viewer', () => {
     fc.assert(
       fc.property(history, viewer, (events, v) => {
         const rows = rowsOf(events);
-        const { view, shown } = childViewFor(v, CHILD, rows, sa.now);
-        const chronology = chronologyFor(v, rows, sa.now);
+        const { view, shown } = childViewFor(v, CHILD, rows, sa.now, relatedAccess(v));
+        const chronology = chronologyFor(v, rows, sa.now, relatedAccess(v));
         const entries = chronology.entries.filter((e) => e.level === 'full');
         expect(shown).toEqual(
-          chronology.shown.filter(
-            (s, i) => s.level === 'full' && chronology.entries[i]!.type in VIEW_EVENT_TYPES,
-          ),
+          // The owner's retracted and withdrawn records show in its chronology, marked, and shape nothing.
+          chronology.shown.filter((s, i) => {
+            const entry = chronology.entries[i]!;
+            return (
+              s.level === 'full' &&
+              entry.type in VIEW_EVENT_TYPES &&
+              !entry.standing?.retracted &&
+              !entry.standing?.withdrawn
+            );
+          }),
         );
         const ids = new Set(entries.map((e) => `${e.source}#${e.id}`));
         for (const evidence of view.signals.flatMap((s) => s.evidence)) {
@@ -160,8 +172,8 @@ describe('the child view, for any history and any viewer', () => {
         ),
         viewer,
         ([events, shuffled], v) => {
-          const a = childViewFor(v, CHILD, rowsOf(shuffled), sa.now);
-          const b = childViewFor(v, CHILD, rowsOf(events), sa.now);
+          const a = childViewFor(v, CHILD, rowsOf(shuffled), sa.now, relatedAccess(v));
+          const b = childViewFor(v, CHILD, rowsOf(events), sa.now, relatedAccess(v));
           expect(a.view).toEqual(b.view);
           const keys = (shown: typeof a.shown): string[] => shown.map((s) => s.event).sort();
           expect(keys(a.shown)).toEqual(keys(b.shown));

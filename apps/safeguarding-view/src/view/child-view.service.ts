@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from '@jigsaw/database';
-import { PG_POOL } from '@jigsaw/platform';
+import { Injectable } from '@nestjs/common';
 import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog } from '../access/access-log.js';
 import { recordAccessed } from '../access/record-accessed.event.js';
-import { ChildRefResolver } from '../children/child-ref.js';
-import { lookupOf, readChildRows } from '../chronology/chronology.reads.js';
-import { VIEW_SCHEMA } from '../view-schema.js';
+import { ChildAccessGate } from '../children/child-access.gate.js';
+import { lookupOf } from '../chronology/chronology.reads.js';
 import { childViewFor, type ChildView } from './child-view.js';
 
 /**
@@ -17,16 +14,14 @@ import { childViewFor, type ChildView } from './child-view.js';
 @Injectable()
 export class ChildViewService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: Pool,
-    private readonly children: ChildRefResolver,
+    private readonly gate: ChildAccessGate,
     private readonly accessLog: AccessLog,
   ) {}
 
   async read(ref: string, viewer: Viewer, now: Date = new Date()): Promise<ChildView> {
-    const childId = await this.children.resolve(ref);
     // Every hub child id linked into this child: merged records read as one child's.
-    const rows = await readChildRows(this.pool, VIEW_SCHEMA, await this.children.membersOf(childId));
-    const { view, shown } = childViewFor(viewer, childId, rows, now);
+    const { childId, rows, access } = await this.gate.reachRef(ref, viewer, 'child-view', now);
+    const { view, shown } = childViewFor(viewer, childId, rows, now, access);
     await this.accessLog.record(
       recordAccessed(
         { id: `access-${randomUUID()}`, now, viewer, view: 'child-view', childId, lookup: lookupOf(ref) },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '@jigsaw/config';
 import { AGENCIES, type Purpose, type RecordedEvent } from '@jigsaw/envelope';
-import { isControlEvent, type Viewer } from '@jigsaw/sharing';
+import { isControlEvent, relatedAccess, type Viewer } from '@jigsaw/sharing';
 import { chronologyFor } from '../chronology/chronology-view.js';
 import {
   aeClinician,
@@ -24,7 +24,7 @@ import { childViewFor, type ChildView } from './child-view.js';
 import { VIEW_EVENT_TYPES } from './view-event-types.js';
 
 const viewOf = (viewer: Viewer, events: readonly RecordedEvent[], now = EXAMPLE_NOW): ChildView =>
-  childViewFor(viewer, EXAMPLE_CHILD_ID, events.map(rowOf), now).view;
+  childViewFor(viewer, EXAMPLE_CHILD_ID, events.map(rowOf), now, relatedAccess(viewer)).view;
 
 const ALL_PURPOSES: Purpose[] = ['safeguarding', 'child-protection', 'health-care', 'education-welfare'];
 const everyone = (source: string): ReturnType<typeof sharingFor> =>
@@ -166,8 +166,14 @@ describe('the child view, for the example child', () => {
   it('rests on exactly the records the same viewer sees in the chronology, and says so for the access log', () => {
     for (const viewer of [socialWorker, schoolDsl, aeClinician]) {
       const rows = history.map(rowOf);
-      const { view, shown } = childViewFor(viewer, EXAMPLE_CHILD_ID, rows, EXAMPLE_NOW);
-      const chronology = chronologyFor(viewer, rows, EXAMPLE_NOW);
+      const { view, shown } = childViewFor(
+        viewer,
+        EXAMPLE_CHILD_ID,
+        rows,
+        EXAMPLE_NOW,
+        relatedAccess(viewer),
+      );
+      const chronology = chronologyFor(viewer, rows, EXAMPLE_NOW, relatedAccess(viewer));
       expect(shown).toEqual(chronology.shown);
       const ids = new Set(chronology.entries.map((e) => e.id));
       for (const evidence of view.signals.flatMap((s) => s.evidence)) expect(ids).toContain(evidence.id);
@@ -182,7 +188,13 @@ describe('the child view, for the example child', () => {
       role: 'auditor',
       purpose: 'audit',
     };
-    const { view, shown } = childViewFor(auditor, EXAMPLE_CHILD_ID, history.map(rowOf), EXAMPLE_NOW);
+    const { view, shown } = childViewFor(
+      auditor,
+      EXAMPLE_CHILD_ID,
+      history.map(rowOf),
+      EXAMPLE_NOW,
+      relatedAccess(auditor),
+    );
     expect(shown).toEqual([]);
     expect(view.agencies).toEqual([]);
     expect(Object.values(view.statuses).every((s) => !s.current)).toBe(true);
@@ -247,6 +259,35 @@ describe('statuses', () => {
     const restricted = control(start, 'record-restricted', '2026-02-02T00:00:00Z');
     const lifted = control(start, 'restriction-lifted', '2026-02-03T00:00:00Z');
     expect(viewOf(schoolDsl, [start, restricted, lifted]).statuses.childProtectionPlan.current).toBe(true);
+  });
+
+  it("rests nothing of the owner's own view on its retracted or withdrawn records", () => {
+    const start = cpStart('2026-02-01');
+    for (const action of ['record-retracted', 'consent-withdrawn']) {
+      const gone = [start, control(start, action, '2026-02-02T00:00:00Z')];
+      expect(viewOf(socialWorker, gone).statuses.childProtectionPlan).toEqual({ current: false });
+      expect(viewOf(socialWorker, gone).agencies).toEqual([]);
+      const { shown } = childViewFor(
+        socialWorker,
+        EXAMPLE_CHILD_ID,
+        gone.map(rowOf),
+        EXAMPLE_NOW,
+        'legitimate-relationship',
+      );
+      expect(shown).toEqual([]);
+      // Its chronology still shows the record, marked.
+      const entries = chronologyFor(
+        socialWorker,
+        gone.map(rowOf),
+        EXAMPLE_NOW,
+        'legitimate-relationship',
+      ).entries;
+      expect(entries.map((e) => e.standing)).toEqual([
+        expect.objectContaining(action === 'record-retracted' ? { retracted: true } : { withdrawn: true }),
+      ]);
+    }
+    const restricted = [start, control(start, 'record-restricted', '2026-02-02T00:00:00Z')];
+    expect(viewOf(socialWorker, restricted).statuses.childProtectionPlan.current).toBe(true);
   });
 
   it('ignores a control event from another organisation aimed at the record', () => {

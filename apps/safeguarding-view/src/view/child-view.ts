@@ -10,6 +10,7 @@ import {
   LOOKED_AFTER_ENDED,
   LOOKED_AFTER_STARTED,
   type Viewer,
+  type ChildAccess,
 } from '@jigsaw/sharing';
 import type { ShownRecord } from '../access/record-accessed.event.js';
 import { ledgerOf, visibleRecords, type ChronologyRow } from '../chronology/chronology-view.js';
@@ -492,9 +493,16 @@ export function childViewFor(
   childId: string,
   rows: readonly ChronologyRow[],
   now: Date,
+  access: ChildAccess,
 ): { view: ChildView; shown: ShownRecord[] } {
-  const visible = visibleRecords(viewer, rows, ledgerOf(rows), now).filter(
-    (v) => v.cut.level === 'full' && v.cut.agency !== undefined && isViewEventType(v.cut.type),
+  // The owner sees its retracted and withdrawn records in its chronology, marked; nothing rests on them.
+  const visible = visibleRecords(viewer, rows, ledgerOf(rows), now, access).filter(
+    (v) =>
+      v.cut.level === 'full' &&
+      v.cut.agency !== undefined &&
+      isViewEventType(v.cut.type) &&
+      !v.cut.standing?.retracted &&
+      !v.cut.standing?.withdrawn,
   );
   const facts: Fact[] = visible
     .map(({ row, cut }): Fact => {

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength, Validate } from 'class-validator';
+import { CurrentViewer } from '@jigsaw/auth';
+import { withTransaction, type Pool } from '@jigsaw/database';
+import { PURPOSES, type Purpose } from '@jigsaw/envelope';
+import { ErrorCode, JigsawError } from '@jigsaw/errors';
+import { IdentityRegistry } from '@jigsaw/identity';
+import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
+import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
+import { NoIdentifiers } from '../identity/identity.dto.js';
+import { VIEW_SCHEMA } from '../view-schema.js';
+import {
+  accessClaimed,
+  accessClaimsStreamOf,
+  SELF_CLAIMED_ACCESS_HOURS,
+  type AccessClaimedData,
+} from './access-claimed.event.js';
+import { ChildAccessGate, unknownChild } from './child-access.gate.js';
+import { childIdentifierOf } from './child-ref.js';
+
+/** A claim: the child by exactly one identifier, the purpose, and why, in words kept with the claim. */
+export class AccessClaimDto {
+  @IsOptional() @IsString() nhsNumber?: string;
+  @IsOptional() @IsString() upn?: string;
+  @IsIn(PURPOSES) purpose!: Purpose;
+  @IsString() @MinLength(10) @MaxLength(2000) @Validate(NoIdentifiers) reason!: string;
+}
+
+export interface AccessClaimView {
+  claimId: string;
+  childId: string;
+  claimant: AccessClaimedData['claimant'];
+  purpose: string;
+  reason: string;
+  claimedAt: string;
+  until: string;
+}
+
+/**
+ * Self-claimed access (break-glass), as on the NHS Spine: a practitioner with no relationship with a child
+ * claims one, with a reason. The claim opens the child to them alone for `SELF_CLAIMED_ACCESS_HOURS`, is
+ * recorded as `hub.access-claimed`, and is reported to the data protection officer of every organisation
+ * holding a relationship with the child.
+ */
+@ApiTags('children')
+@ApiBearerAuth()
+@Controller('v1/children/access-claims')
+export class AccessClaimsController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: ConfiguredEventStore,
+    private readonly identity: IdentityRegistry,
+    private readonly gate: ChildAccessGate,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Claim access to a child you have no relationship with, stating why',
+    description:
+      'The claim is recorded and reported to the data protection officers of the organisations that work ' +
+      'with the child. It lasts 24 hours and opens the child to you alone.',
+  })
+  async claim(
+    @Body() body: AccessClaimDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<{ childId: string; until: string }> {
+    if (body.purpose !== viewer.purpose) {
+      throw new JigsawError(ErrorCode.ValidationFailed, 'the claim must be for the purpose of this sign-in', [
+        { field: 'purpose', reason: 'must be the purpose named in the query' },
+      ]);
+    }
+    const { kind, value } = childIdentifierOf(body.nhsNumber, body.upn);
+    const found = await this.identity.lookupStatus(kind, value);
+    if (!found || found.retired) throw unknownChild();
+    const childId = await this.gate.canonicalOf(found.childId);
+    const now = new Date();
+    const members = await this.gate.membersOf(childId);
+    const { relationships, rows } = await this.gate.relationshipsOf(members);
+    if (rows.length === 0) throw unknownChild();
+    const reportedTo = relatedOrganisations(relationships, now).filter((o) => o !== viewer.organisation);
+    const event = accessClaimed(
+      {
+        id: `claim-${randomUUID()}`,
+        now,
+        viewer,
+        childId,
+        reason: body.reason,
+        hours: SELF_CLAIMED_ACCESS_HOURS,
+      },
+      reportedTo,
+    );
+    await this.store.append(accessClaimsStreamOf(childId), [event], { expectedVersion: 'any' });
+    await withTransaction(this.pool, async (tx) => {
+      for (const organisation of reportedTo) {
+        await tx.query(
+          `INSERT INTO "${VIEW_SCHEMA}".access_claims
+             (claim_id, reported_to, child_id, claimant, purpose, reason, claimed_at, until)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+          [
+            event.id,
+            organisation,
+            childId,
+            JSON.stringify(event.data.claimant),
+            event.data.purpose,
+            event.data.reason,
+            event.data.claimedAt,
+            event.data.until,
+          ],
+        );
+      }
+    });
+    return { childId, until: event.data.until };
+  }
+
+  /** For a data protection officer: the self-claims made on children their organisation works with. */
+  @Get()
+  @ApiOperation({ summary: "Self-claims on your organisation's children (data protection officers)" })
+  async reported(@CurrentViewer() viewer: Viewer): Promise<{ claims: AccessClaimView[] }> {
+    if (viewer.role !== 'data-protection-officer') {
+      throw new JigsawError(ErrorCode.Forbidden, 'only a data protection officer reviews self-claims', [
+        { field: 'role', reason: 'must be data-protection-officer' },
+      ]);
+    }
+    const { rows } = await this.pool.query<{
+      claim_id: string;
+      child_id: string;
+      claimant: AccessClaimView['claimant'];
+      purpose: string;
+      reason: string;
+      claimed_at: Date;
+      until: Date;
+    }>(
+      `SELECT claim_id, child_id, claimant, purpose, reason, claimed_at, until FROM "${VIEW_SCHEMA}".access_claims
+       WHERE reported_to = $1 ORDER BY claimed_at DESC, claim_id LIMIT 500`,
+      [viewer.organisation],
+    );
+    return {
+      claims: rows.map((r) => ({
+        claimId: r.claim_id,
+        childId: r.child_id,
+        claimant: r.claimant,
+        purpose: r.purpose,
+        reason: r.reason,
+        claimedAt: r.claimed_at.toISOString(),
+        until: r.until.toISOString(),
+      })),
+    };
+  }
+}
