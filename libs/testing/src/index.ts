@@ -23,3 +23,4 @@ export {
   type TokenOptions,
 } from './tokens.js';
 export { freePort, ServiceProcess, startServices, type ServiceName } from './service-process.js';
+export { promtool } from './promtool.js';
