@@ -154,7 +154,9 @@ describe('the console in a real browser', () => {
   });
 
   it('signs a school’s safeguarding lead in with the keyboard alone', async () => {
-    await page.goto(`${view.url}/console/`);
+    // The service's root sends a browser to the console.
+    await page.goto(`${view.url}/`);
+    expect(page.url()).toBe(`${view.url}/console/`);
     await page.waitForSelector('#dev-sign-in:not([hidden])');
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTEFACTS, '1-sign-in.png'), fullPage: true });

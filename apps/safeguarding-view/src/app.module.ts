@@ -21,7 +21,7 @@ import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog } from './access/access-log.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
-import { ConsoleController } from './console/console.controller.js';
+import { ConsoleController, RootController } from './console/console.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { hubEventsTopic } from './identity/identity.consumers.js';
 import { IdentityModule } from './identity/identity.module.js';
@@ -84,6 +84,7 @@ export class AppModule {
         ChronologyController,
         FindChildController,
         ConsoleController,
+        RootController,
         ChildViewController,
         NotificationsController,
       ],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Body, Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Redirect } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { Public } from '@jigsaw/auth';
 import { repoRoot } from '@jigsaw/config';
@@ -64,6 +64,15 @@ export const PERSONAS: readonly Persona[] = [
 
 const CONSOLE_DIR = join(repoRoot(), 'apps/safeguarding-view/console');
 const read = (file: string): string => readFileSync(join(CONSOLE_DIR, file), 'utf8');
+
+/** The service's root is where a person arriving with a browser wants to be: the console. */
+@Public()
+@Controller()
+export class RootController {
+  @Get()
+  @Redirect('/console/', 302)
+  root(): void {}
+}
 
 /**
  * Serves the practitioners' console: static files that call the public query API with the practitioner's
