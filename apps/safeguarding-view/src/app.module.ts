@@ -22,6 +22,7 @@ import { AccessLog } from './access/access-log.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
 import { ConsoleController, RootController } from './console/console.controller.js';
+import { FhirFlagController } from './fhir/fhir-flag.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { hubEventsTopic } from './identity/identity.consumers.js';
 import { IdentityModule } from './identity/identity.module.js';
@@ -87,6 +88,7 @@ export class AppModule {
         RootController,
         ChildViewController,
         NotificationsController,
+        FhirFlagController,
       ],
       providers: [
         {

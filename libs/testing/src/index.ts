@@ -24,3 +24,4 @@ export {
 } from './tokens.js';
 export { freePort, ServiceProcess, startServices, type ServiceName } from './service-process.js';
 export { promtool } from './promtool.js';
+export { hapiFhirValidator, type FhirValidator } from './hapi-fhir.js';

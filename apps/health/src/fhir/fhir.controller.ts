@@ -2,17 +2,17 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res, UseFilte
 import type { Response } from 'express';
 import type { ServiceConfig } from '@jigsaw/config';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { validationFailed } from '@jigsaw/http';
-import { AgencyCaller, BatchIngest, type AgencyCallerIdentity } from '@jigsaw/ingest';
-import { SERVICE_CONFIG } from '@jigsaw/platform';
-import { bundleProblems, readBundle } from './fhir-bundle.mapping.js';
 import {
   FHIR_JSON,
   issuesOf,
   operationOutcome,
   OperationOutcomeFilter,
   type OperationOutcome,
-} from './operation-outcome.js';
+} from '@jigsaw/fhir';
+import { validationFailed } from '@jigsaw/http';
+import { AgencyCaller, BatchIngest, type AgencyCallerIdentity } from '@jigsaw/ingest';
+import { SERVICE_CONFIG } from '@jigsaw/platform';
+import { bundleProblems, readBundle } from './fhir-bundle.mapping.js';
 
 export type FhirEntryReport =
   | { entry: number; resourceType: string; status: 'accepted' | 'duplicate'; id: string }

@@ -1,0 +1,9 @@
+export {
+  FHIR_JSON,
+  issuesOf,
+  operationOutcome,
+  OperationOutcomeFilter,
+  outcomeOfProblem,
+  type OperationOutcome,
+  type OperationOutcomeIssue,
+} from './operation-outcome.js';
