@@ -6,6 +6,7 @@ import {
   agencySystemToken,
   aNhsNumber,
   createTestDatabase,
+  hapiFhirValidator,
   testBrokers,
   uniqueTopicPrefix,
   type TestDatabase,
@@ -189,6 +190,33 @@ describe('the FHIR adapter, with UK Core examples', () => {
     expect(answer.contentType).toContain('application/fhir+json');
     expect(answer.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] });
   });
+
+  it('answers in resources HAPI FHIR finds valid R4: batch and transaction responses, OperationOutcomes', async () => {
+    const validator = hapiFhirValidator();
+    if (!validator) return;
+    const trust = aTrust();
+    const transaction = ukCoreBundle('transaction', aNhsNumber());
+    const answers = [
+      (await post<ResponseBundle>(trust, ukCoreBundle('batch', aNhsNumber()))).body,
+      (await post<Outcome>(trust, transaction)).body,
+      (
+        await post<ResponseBundle>(trust, {
+          ...transaction,
+          entry: asEmergencyAttendance(transaction['entry'] as Json[]),
+        })
+      ).body,
+      (await post<Outcome>(trust, '<Bundle/>', 'application/fhir+xml')).body,
+      (await post<Outcome>(undefined, transaction)).body,
+    ];
+    expect(answers.map((a) => (a as { resourceType: string }).resourceType)).toEqual([
+      'Bundle',
+      'OperationOutcome',
+      'Bundle',
+      'OperationOutcome',
+      'OperationOutcome',
+    ]);
+    expect(validator.validate(answers)).toEqual([]);
+  }, 600_000);
 
   it('sends the published examples whole: only the NHS number differs', () => {
     const entries = ukCoreEntries(aNhsNumber());
