@@ -97,7 +97,11 @@ function describeEventIngest(operation: OperationObject, agency: string): void {
     description:
       'One event as CloudEvents 1.0 structured JSON with `subject` and `sharing` (schemas/envelope/v1.json, ' +
       'and schemas/<agency>/<type>/v<n>.json for `data`).',
-    content: { 'application/json': { schema: { type: 'object' }, examples } },
+    content: {
+      'application/json': { schema: { type: 'object' }, examples },
+      // CloudEvents structured mode names its own media type; the body is the same.
+      'application/cloudevents+json': { schema: { type: 'object' }, examples },
+    },
   };
   operation.responses['202'] = {
     description: 'Recorded (or the same id and content seen before): answered with its id.',
