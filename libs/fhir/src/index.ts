@@ -7,3 +7,4 @@ export {
   type OperationOutcome,
   type OperationOutcomeIssue,
 } from './operation-outcome.js';
+export { ApiOperationOutcomes, OPERATION_OUTCOME_SCHEMA } from './openapi.js';

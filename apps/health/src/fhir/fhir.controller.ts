@@ -1,10 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ServiceConfig } from '@jigsaw/config';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
 import {
+  ApiOperationOutcomes,
   FHIR_JSON,
   issuesOf,
+  OPERATION_OUTCOME_SCHEMA,
   operationOutcome,
   OperationOutcomeFilter,
   type OperationOutcome,
@@ -50,6 +53,83 @@ const STATUS_LINE: Readonly<Record<string, string>> = {
   DUPLICATE_EVENT_CONFLICT: '409 Conflict',
 };
 
+const BUNDLE_SCHEMA = {
+  type: 'object',
+  required: ['resourceType', 'type', 'entry'],
+  properties: {
+    resourceType: { type: 'string', enum: ['Bundle'] },
+    type: { type: 'string', enum: ['collection', 'message', 'transaction', 'batch', 'searchset'] },
+    entry: { type: 'array', items: { type: 'object', properties: { resource: { type: 'object' } } } },
+  },
+};
+const REPORT_SCHEMA = {
+  type: 'object',
+  required: ['accepted', 'duplicates', 'rejected', 'entries', 'ignored'],
+  properties: {
+    accepted: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    rejected: { type: 'integer' },
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['entry', 'resourceType', 'status'],
+        properties: {
+          entry: { type: 'integer' },
+          resourceType: { type: 'string' },
+          status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
+          id: { type: 'string' },
+          code: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['field', 'reason'],
+              properties: { field: { type: 'string' }, reason: { type: 'string' } },
+            },
+          },
+          outcome: OPERATION_OUTCOME_SCHEMA,
+        },
+      },
+    },
+    ignored: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['entry', 'resourceType'],
+        properties: { entry: { type: 'integer' }, resourceType: { type: 'string' } },
+      },
+    },
+  },
+};
+const RESPONSE_BUNDLE_SCHEMA = {
+  type: 'object',
+  required: ['resourceType', 'type', 'entry'],
+  properties: {
+    resourceType: { type: 'string', enum: ['Bundle'] },
+    type: { type: 'string', enum: ['transaction-response', 'batch-response'] },
+    entry: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['response'],
+        properties: {
+          response: {
+            type: 'object',
+            required: ['status'],
+            properties: {
+              status: { type: 'string' },
+              location: { type: 'string' },
+              outcome: OPERATION_OUTCOME_SCHEMA,
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+@ApiTags('adapters')
 @Controller('v1/adapters/fhir')
 @UseFilters(OperationOutcomeFilter)
 export class FhirController {
@@ -66,6 +146,27 @@ export class FhirController {
    */
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Record the Encounters and Flags of a FHIR R4 Bundle about one child' })
+  @ApiQuery({
+    name: 'source',
+    required: false,
+    description: 'The sending organisation, when the token is not an agency system’s (which names it).',
+  })
+  @ApiBody({
+    description: 'A FHIR R4 Bundle: collection, message, searchset, batch or transaction.',
+    schema: BUNDLE_SCHEMA,
+  })
+  @ApiConsumes(FHIR_JSON, 'application/json')
+  @ApiOkResponse({
+    description:
+      'A collection, message or searchset: a report per Encounter and Flag (application/json). A batch or ' +
+      'transaction: a batch-response or transaction-response Bundle (application/fhir+json).',
+    content: {
+      'application/json': { schema: REPORT_SCHEMA },
+      [FHIR_JSON]: { schema: RESPONSE_BUNDLE_SCHEMA },
+    },
+  })
+  @ApiOperationOutcomes(400, 401, 403, 415)
   async receive(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,

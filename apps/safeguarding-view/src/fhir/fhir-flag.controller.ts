@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { Request, Response } from 'express';
 import { CurrentViewer, Public } from '@jigsaw/auth';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { FHIR_JSON, OperationOutcomeFilter } from '@jigsaw/fhir';
+import { ApiOperationOutcomes, FHIR_JSON, OperationOutcomeFilter } from '@jigsaw/fhir';
 import { isValidNhsNumber, nhsNumberProblem } from '@jigsaw/identity';
 import type { Viewer } from '@jigsaw/sharing';
 import { ChildViewService } from '../view/child-view.service.js';
@@ -40,6 +40,10 @@ export class FhirFlagController {
   @Public()
   @Get('metadata')
   @ApiOperation({ summary: "The FHIR endpoint's CapabilityStatement" })
+  @ApiOkResponse({
+    description: 'A FHIR R4 CapabilityStatement.',
+    content: { [FHIR_JSON]: { schema: { type: 'object', required: ['resourceType'] } } },
+  })
   metadata(@Req() request: Request, @Res({ passthrough: true }) response: Response): Record<string, unknown> {
     response.type(FHIR_JSON);
     return capabilityStatement(baseOf(request), '2026-12-06');
@@ -54,7 +58,35 @@ export class FhirFlagController {
       'year, with its start (and end) and the responsible council to call; nothing of the plan itself. ' +
       'For health practitioners; cut by the sharing policy and recorded in the access log like the view.',
   })
-  @ApiOkResponse({ description: 'A FHIR searchset Bundle of Flags (application/fhir+json).' })
+  @ApiOkResponse({
+    description: 'A FHIR searchset Bundle of Flags.',
+    content: {
+      [FHIR_JSON]: {
+        schema: {
+          type: 'object',
+          required: ['resourceType', 'type', 'total', 'entry'],
+          properties: {
+            resourceType: { type: 'string', enum: ['Bundle'] },
+            type: { type: 'string', enum: ['searchset'] },
+            total: { type: 'integer' },
+            link: { type: 'array', items: { type: 'object' } },
+            entry: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  fullUrl: { type: 'string' },
+                  resource: { type: 'object' },
+                  search: { type: 'object' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  })
+  @ApiOperationOutcomes(400, 401, 403)
   async flags(
     @Query() query: FhirFlagQueryDto,
     @CurrentViewer() viewer: Viewer,
