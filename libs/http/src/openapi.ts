@@ -157,6 +157,9 @@ function publicOperations(app: INestApplication): Set<string> {
 function completeDocument(document: OpenAPIObject, service: string, open: ReadonlySet<string>): void {
   const agency = AGENCIES.find((a) => a === service);
   for (const { path, method, operation } of operationsOf(document)) {
+    // Tools list operations by summary (Redocly's recommended rules require one): a route without its
+    // own is named by its method and path.
+    operation.summary ??= `${method.toUpperCase()} ${path}`;
     const health = HEALTH_EXAMPLES[path];
     if (health) {
       operation.security = [];
@@ -190,6 +193,8 @@ export function createOpenApiDocument(app: INestApplication, service: string): O
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    // Relative: the document describes the service that serves it, wherever it is deployed.
+    .addServer('/', 'This service')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   completeDocument(document, service, publicOperations(app));
