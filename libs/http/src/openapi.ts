@@ -9,10 +9,34 @@ import {
   type OperationObject,
   type PathItemObject,
   type ResponseObject,
+  type SchemaObject,
 } from '@nestjs/swagger';
 import { repoRoot } from '@jigsaw/config';
 
 /** The UI at `/docs`, the document at `/docs-json` (and `/docs-yaml`); both open to callers without a token. */
+/** RFC 7807, as ProblemDetailsFilter writes it. */
+export const PROBLEM_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'instance'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', description: 'A stable error code (libs/errors ErrorCode).' },
+    errors: {
+      type: 'array',
+      description: 'Each field (or query parameter) that failed, and why.',
+      items: {
+        type: 'object',
+        required: ['field', 'reason'],
+        properties: { field: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+  },
+};
+
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
 

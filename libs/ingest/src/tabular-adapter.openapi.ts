@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { PROBLEM_SCHEMA } from '@jigsaw/http';
 import type { AdapterField } from './adapter-input.js';
 
 const FIELD_PROBLEMS = {
@@ -33,20 +34,6 @@ export const BATCH_REPORT_SCHEMA = {
         },
       },
     },
-  },
-};
-
-const PROBLEM_SCHEMA = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail', 'instance'],
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    code: { type: 'string' },
-    errors: FIELD_PROBLEMS,
   },
 };
 
