@@ -30,7 +30,11 @@ export default {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/setup/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs}/**/*.spec.ts',
+        '<rootDir>/test/setup/*.spec.ts',
+        '<rootDir>/test/tooling/*.spec.ts',
+      ],
     },
     {
       ...shared,

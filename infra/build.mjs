@@ -25,4 +25,8 @@ export function build() {
   );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) build();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (['--help', '-h'].includes(process.argv[2])) {
+    process.stdout.write('usage: npm run build\n\nCompiles apps, libs and bench into dist/ with swc.\n');
+  } else build();
+}

@@ -88,7 +88,11 @@ export async function createDatabase(connectionString) {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && ['--help', '-h'].includes(process.argv[2])) {
+  process.stdout.write(
+    'usage: node infra/postgres.mjs\n\nFinds PostgreSQL (DATABASE_URL, else 127.0.0.1:5432) or starts an embedded one, and says where.\n',
+  );
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   ensurePostgres()
     .then((url) => log(`ready at ${new URL(url).host}${new URL(url).pathname}`))
     .catch((error) => {

@@ -1,5 +1,7 @@
 // `npm start`: runs the hub. Starts Kafka and PostgreSQL when none are configured, builds, then runs every
-// service as its own process, printing where each listens. Ctrl-C stops them all.
+// service as its own process, printing where each listens. Ctrl-C stops them all. On another Node than
+// 24 it runs itself on Node 24 (infra/node24.mjs).
+import './node24.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,6 +23,23 @@ const SERVICES = [
 
 const say = (message) => process.stdout.write(`[jigsaw] ${message}\n`);
 say('development mode (JIGSAW_DEVELOPMENT=true): development secrets, tokens and sign-in are accepted');
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    [
+      'usage: npm start',
+      '',
+      'Runs the hub: finds or starts Kafka and PostgreSQL, builds, and runs every service. Ctrl-C stops them.',
+      `Runs on Node ${process.version}. Environment:`,
+      '  KAFKA_BROKERS, DATABASE_URL   use these instead of starting Kafka or PostgreSQL',
+      ...SERVICES.map(
+        ([name, port]) => `  ${`${name.toUpperCase().replace('-', '_')}_PORT`.padEnd(29)} default ${port}`,
+      ),
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 
 const [brokers, databaseUrl] = await Promise.all([ensureKafka(), ensurePostgres()]);
 say(`Kafka at ${brokers}; PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);

@@ -7,21 +7,41 @@ import { SignJWT } from 'jose';
 
 const DEVELOPMENT_JWT_SECRET = 'jigsaw-development-only-jwt-secret-change-me';
 
-const { values } = parseArgs({
-  options: {
-    agency: { type: 'string' },
-    organisation: { type: 'string' },
-    role: { type: 'string' },
-    purposes: { type: 'string', multiple: true },
-    sub: { type: 'string' },
-    ttl: { type: 'string', default: '8h' },
-  },
-});
+const USAGE = `usage: npm run token -- --agency <agency> --organisation urn:jigsaw:org:<agency>:<code>
+         --role <role> --purposes <purpose,...> --sub <id> [--ttl 8h]
+       npm run token -- --agency <agency> --organisation <urn> --role agency-system [--ttl 8h]
+
+Mints a development bearer token, signed HS256 with JWT_SECRET (the services' development default when
+unset), and prints only the token. Example:
+  npm run token -- --agency education --organisation urn:jigsaw:org:education:school-100001 \\
+    --role designated-safeguarding-lead --purposes safeguarding,child-protection --sub dsl-1
+`;
 
 const fail = (message) => {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${message}\n\n${USAGE}`);
   process.exit(2);
 };
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      agency: { type: 'string' },
+      organisation: { type: 'string' },
+      role: { type: 'string' },
+      purposes: { type: 'string', multiple: true },
+      sub: { type: 'string' },
+      ttl: { type: 'string', default: '8h' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (error) {
+  fail(error.message);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 for (const name of ['agency', 'organisation', 'role']) {
   if (!values[name]) fail(`--${name} is required`);

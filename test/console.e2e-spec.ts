@@ -204,7 +204,9 @@ describe('the console in a real browser', () => {
   });
 
   it('signs a school’s safeguarding lead in at the identity provider, with the keyboard alone', async () => {
-    await page.goto(`${view.url}/console/`);
+    // The service's root sends a browser to the console.
+    await page.goto(`${view.url}/`);
+    expect(page.url()).toBe(`${view.url}/console/`);
     await page.waitForSelector('#oidc-sign-in:not([hidden])');
     // Development mode: the pasted-token form is there too; a deployment shows only the providers.
     expect(await page.isVisible('#token-sign-in')).toBe(true);

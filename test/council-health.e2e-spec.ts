@@ -41,6 +41,7 @@ interface FhirReport {
     id?: string;
     code?: string;
     errors?: Errors;
+    outcome?: unknown;
   }[];
 }
 interface Chronology {
@@ -239,8 +240,26 @@ describe('council and health: a CIN census return and a FHIR Bundle to one chron
             reason:
               'must carry a SNOMED CT coding (system http://snomed.info/sct) in reasonCode, type or serviceType',
           },
-          { field: 'entry[3].resource.serviceProvider.display', reason: "is required: the site's name" },
+          {
+            field: 'entry[3].resource.serviceProvider',
+            reason:
+              'is required: the site, as a display, an ODS identifier, or a reference to an Organization in the Bundle',
+          },
         ],
+        outcome: {
+          resourceType: 'OperationOutcome',
+          issue: [
+            expect.objectContaining({
+              code: 'required',
+              expression: ['Bundle.entry[3].resource.period.start'],
+            }),
+            expect.objectContaining({ code: 'invalid', expression: ['Bundle.entry[3].resource.reasonCode'] }),
+            expect.objectContaining({
+              code: 'required',
+              expression: ['Bundle.entry[3].resource.serviceProvider'],
+            }),
+          ],
+        },
       },
     ]);
     healthIds = response.body.entries.flatMap((e) => (e.id ? [e.id] : []));
@@ -291,7 +310,7 @@ describe('council and health: a CIN census return and a FHIR Bundle to one chron
     expect(stored).toHaveLength(councilIds.length + 1);
   });
 
-  it('answers a body that is not an array, or not a Bundle, with 400 problem+json', async () => {
+  it('answers a body that is not an array with 400 problem+json, and one not a Bundle with an OperationOutcome', async () => {
     const notArray = await postAs<{ code: string; errors: Errors }>(
       `${council.url}/v1/adapters/cin-census`,
       LEEDS,
@@ -303,16 +322,18 @@ describe('council and health: a CIN census return and a FHIR Bundle to one chron
       code: 'VALIDATION_FAILED',
       errors: [{ field: '(body)', reason: 'must be a JSON array of CIN census records' }],
     });
-    const notBundle = await postAs<{ code: string; errors: Errors }>(
+    // FHIR clients read a refusal as an OperationOutcome, each issue naming its element by FHIRPath.
+    const notBundle = await postAs<{ resourceType: string; issue: { code: string; expression: string[] }[] }>(
       `${health.url}/v1/adapters/fhir`,
       TRUST,
       { resourceType: 'Patient' },
     );
     expect(notBundle.status).toBe(400);
-    expect(notBundle.body.errors).toEqual([
-      { field: 'resourceType', reason: 'must be Bundle' },
-      { field: 'type', reason: 'must be collection or message' },
-      { field: 'entry', reason: 'is required: an array of entries' },
+    expect(notBundle.contentType).toContain('application/fhir+json');
+    expect(notBundle.body.issue.map((i) => [i.code, i.expression])).toEqual([
+      ['invalid', ['Bundle.resourceType']],
+      ['invalid', ['Bundle.type']],
+      ['required', ['Bundle.entry']],
     ]);
   });
 });

@@ -24,11 +24,14 @@ import {
   type TestChild,
 } from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
 import { WebhookReceiver } from '../apps/safeguarding-view/src/notifications/testing/webhook-receiver.js';
-import { verifySignature } from '../apps/safeguarding-view/src/notifications/webhook-signature.js';
+import {
+  aWebhookSecret,
+  verifyWithStandardWebhooks,
+} from '../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
 import { eventually, getJson, postJson } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
-const SECRET = 'the-e2e-webhook-secret-0123456789abcdef';
+const SECRET = aWebhookSecret();
 const TRUST = 'urn:jigsaw:org:health:leeds-teaching-hospitals';
 
 interface Inbox {
@@ -223,7 +226,9 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       return Promise.resolve(sent.length > 0 ? sent : undefined);
     });
     expect(delivered).toHaveLength(1);
-    expect(verifySignature(SECRET, delivered[0]!.headers, delivered[0]!.body, new Date())).toBe(true);
+    expect(verifyWithStandardWebhooks(SECRET, delivered[0]!.headers, delivered[0]!.body)).toEqual(
+      JSON.parse(delivered[0]!.body),
+    );
 
     const ack = await postJson(
       `${view.url}/v1/notifications/${notification!.id}/acknowledgement?purpose=safeguarding`,
@@ -411,7 +416,9 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     for (const id of ids.filter((id) => id !== cpIs)) {
       const sent = sentAbout(id);
       expect(sent.map((r) => r.status)).toEqual([200]);
-      expect(verifySignature(SECRET, sent[0]!.headers, sent[0]!.body, new Date())).toBe(true);
+      expect(verifyWithStandardWebhooks(SECRET, sent[0]!.headers, sent[0]!.body)).toEqual(
+        JSON.parse(sent[0]!.body),
+      );
     }
     // The one cut off mid-request went again, with the same webhook-id for the council to drop a repeat.
     const councilDelivery = await deliveryOf(cpIs!);

@@ -11,6 +11,7 @@ import {
   createTestDatabase,
   METROPOLITAN_POLICE,
   practitionerToken,
+  promtool,
   startServices,
   testBrokers,
   uniqueTopicPrefix,
@@ -122,6 +123,7 @@ describe('telemetry across the four agencies and the view', () => {
       'health',
       'education',
       'safeguarding-view',
+      'audit',
     );
     started.forEach((service) => services.set(service.name, service));
   }, 180_000);
@@ -358,11 +360,14 @@ describe('telemetry across the four agencies and the view', () => {
       const line = text.split('\n').find((l) => l.startsWith(`${series} `));
       return line ? Number(line.slice(series.length + 1)) : Number.NaN;
     };
+    // Any agency's relay may publish another's rows, so the relay delay is looked for across them all.
+    const relays: string[] = [];
     for (const agency of ['council', 'police', 'health', 'education'] as const) {
       const text = await scrape(agency);
       const appends = value(text, `jigsaw_event_store_append_seconds_count{stream="${agency}",outcome="ok"}`);
       expect({ agency, appended: appends > 0 }).toEqual({ agency, appended: true });
       expect(value(text, 'jigsaw_outbox_backlog')).toBeGreaterThanOrEqual(0);
+      relays.push(text);
       expect(
         value(
           text,
@@ -370,6 +375,9 @@ describe('telemetry across the four agencies and the view', () => {
         ),
       ).toBeGreaterThan(0);
     }
+    expect(relays.join('\n')).toMatch(
+      /^jigsaw_outbox_relay_delay_seconds_count\{topic="[^"]+\.events"\} [1-9]/m,
+    );
     const view = await scrape('safeguarding-view');
     for (const agency of ['council', 'police', 'health', 'education']) {
       expect({
@@ -391,6 +399,18 @@ describe('telemetry across the four agencies and the view', () => {
         'http_server_request_duration_seconds_count{method="GET",route="/v1/children/:ref/chronology",status_code="200"}',
       ),
     ).toBeGreaterThan(0);
+  });
+
+  it("passes Prometheus's promtool on every service, after traffic", async () => {
+    const tool = promtool();
+    if (!tool) return;
+    expect([...services.keys()].sort()).toEqual(
+      ['audit', 'council', 'education', 'health', 'police', 'safeguarding-view'].sort(),
+    );
+    for (const [name, service] of services) {
+      const exposition = await (await fetch(`${service.url}/metrics`)).text();
+      expect({ name, ...tool.check(exposition) }).toEqual({ name, status: 0, output: '' });
+    }
   });
 
   it('writes every log line as JSON, with the trace id inside a request', () => {

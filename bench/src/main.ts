@@ -491,4 +491,18 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    [
+      'usage: npm run bench',
+      '',
+      'Measures the hub on this machine against raw baselines; writes .data/bench/bench.{json,md,svg}.',
+      'Environment (defaults):',
+      '  BENCH_EVENTS (6000), BENCH_CONCURRENCY (64), BENCH_RATE (1000), BENCH_RATE_SECONDS (10),',
+      '  BENCH_QUERY_SECONDS (5), BENCH_REPLAY_EVENTS (1000000); KAFKA_BROKERS, DATABASE_URL',
+      '',
+    ].join('\n'),
+  );
+} else {
+  await main();
+}

@@ -536,6 +536,14 @@ function isMain() {
   }
 }
 
+const KAFKA_USAGE = `usage: npm run kafka -- start|stop|status|ensure
+
+  start    start the local single-node broker (127.0.0.1:9092, data in .data/kafka)
+  stop     stop the broker this machine started
+  status   say whether KAFKA_BROKERS (or the local broker) answers
+  ensure   start the local broker unless one answers, then print its address
+`;
+
 async function main(cmd) {
   switch (cmd) {
     case 'start':
@@ -555,8 +563,13 @@ async function main(cmd) {
       process.stdout.write(ok ? `running: ${brokers}${pidInfo}\n` : `not reachable: ${brokers}${pidInfo}\n`);
       return ok ? 0 : 1;
     }
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(KAFKA_USAGE);
+      return 0;
     default:
-      process.stderr.write('usage: node infra/kafka/kafka.mjs start|stop|status|ensure\n');
+      process.stderr.write(KAFKA_USAGE);
       return 2;
   }
 }

@@ -18,6 +18,15 @@ interface Problem {
   errors?: { field: string; reason: string }[];
 }
 
+interface Outcome {
+  resourceType?: string;
+  issue: { expression?: string[]; diagnostics?: string }[];
+}
+
+/** `Bundle.entry[1].resource.x` names `entry[1].resource.x`; `Bundle` the body; `http.source` the parameter. */
+const fieldOfExpression = (expression: string): string =>
+  expression === 'Bundle' ? '(body)' : expression.replace(/^Bundle\.|^http\./, '');
+
 type Row = { status: string; id?: string; errors?: { field: string; reason: string }[] };
 interface Report {
   rows?: (Row & { row: number; events?: { id: string; status: string }[] })[];
@@ -61,9 +70,21 @@ function judge(c: HostileCase, answer: Answer): { wrong?: string; recorded: stri
       return rejected.length > 0 ? { wrong: `a valid input was refused: ${seen}`, recorded } : { recorded };
     }
     case 'problem': {
-      const problem = answer.body as Problem;
       if (answer.status !== expectation.status)
         return { wrong: `expected ${expectation.status}, got ${seen}`, recorded };
+      // The FHIR adapter refuses as FHIR clients expect: an OperationOutcome, each issue naming a FHIRPath.
+      if (answer.contentType.includes('application/fhir+json')) {
+        const outcome = answer.body as Outcome;
+        if (outcome?.resourceType !== 'OperationOutcome' || !(outcome.issue?.length > 0))
+          return { wrong: `not an OperationOutcome: ${seen}`, recorded };
+        const errors = outcome.issue.flatMap((i) =>
+          (i.expression ?? []).map((e) => ({ field: fieldOfExpression(e), reason: i.diagnostics ?? '' })),
+        );
+        if (expectation.field !== undefined && !namesField(errors, expectation.field))
+          return { wrong: `does not name ${expectation.field}: ${seen}`, recorded };
+        return { recorded };
+      }
+      const problem = answer.body as Problem;
       if (!answer.contentType.includes('application/problem+json'))
         return { wrong: `not problem+json: ${answer.contentType}`, recorded };
       if (problem.status !== answer.status || !problem.detail)

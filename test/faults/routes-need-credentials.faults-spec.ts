@@ -20,7 +20,24 @@ import {
  * console's sign-in page and files (static, no data; its development sign-in exists only while the service
  * runs with the development key, and every read it then makes needs the token it was given).
  */
-const OPEN = [/^\/health\//, /^\/metrics$/, /^\/docs(\/|-json$|-yaml$|$)/, /^\/console(\/|$)/];
+const OPEN = [
+  /^\/health\//,
+  /^\/metrics$/,
+  /^\/docs(\/|-json$|-yaml$|$)/,
+  /^\/console(\/|$)/,
+  // The view's root sends a browser to the console; a FHIR server's CapabilityStatement is public.
+  /^\/$/,
+  /^\/fhir\/metadata$/,
+];
+
+/** A 401 as the route's clients read one: problem+json, or on FHIR routes an OperationOutcome. */
+function isUnauthorised(contentType: string | null, body: unknown): boolean {
+  if (contentType?.includes('application/fhir+json')) {
+    const outcome = body as { resourceType?: string; issue?: { code?: string }[] } | undefined;
+    return outcome?.resourceType === 'OperationOutcome' && outcome.issue?.[0]?.code === 'login';
+  }
+  return !!contentType?.includes('application/problem+json') && (body as { status?: number })?.status === 401;
+}
 
 interface Route {
   service: string;
@@ -129,7 +146,7 @@ describe('every route of every service needs credentials, but health, metrics an
     );
   });
 
-  it('answers every other route 401 problem+json without a token, with a forged one or an expired one', async () => {
+  it('answers every other route 401 (problem+json, or a FHIR OperationOutcome) without a token, with a forged one or an expired one', async () => {
     const forged = signTestToken(
       { sub: 'x', agency: 'police', organisation: 'urn:jigsaw:org:police:met', role: 'agency-system' },
       { secret: 'not-the-hub-secret-but-long-enough-to-sign' },
@@ -154,11 +171,10 @@ describe('every route of every service needs credentials, but health, metrics an
           },
           ...(route.method === 'GET' || route.method === 'HEAD' ? {} : { body: '{}' }),
         });
-        const body = (await response.json().catch(() => undefined)) as { status?: number } | undefined;
+        const body: unknown = await response.json().catch(() => undefined);
         if (
           response.status !== 401 ||
-          !response.headers.get('content-type')?.includes('application/problem+json') ||
-          body?.status !== 401 ||
+          !isUnauthorised(response.headers.get('content-type'), body) ||
           !response.headers.get('www-authenticate')?.startsWith('Bearer')
         ) {
           wrong.push(`${route.service} ${route.method} ${route.path} with ${label}: ${response.status}`);

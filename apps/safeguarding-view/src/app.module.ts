@@ -23,7 +23,8 @@ import { AccessClaimsController } from './children/access-claims.controller.js';
 import { ChildAccessGate } from './children/child-access.gate.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
-import { ConsoleController } from './console/console.controller.js';
+import { ConsoleController, RootController } from './console/console.controller.js';
+import { FhirFlagController } from './fhir/fhir-flag.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { hubEventsTopic } from './identity/identity.consumers.js';
 import { IdentityModule } from './identity/identity.module.js';
@@ -87,8 +88,10 @@ export class AppModule {
         FindChildController,
         AccessClaimsController,
         ConsoleController,
+        RootController,
         ChildViewController,
         NotificationsController,
+        FhirFlagController,
       ],
       providers: [
         {

@@ -16,6 +16,7 @@ export enum ErrorCode {
   IdentityConflict = 'IDENTITY_CONFLICT',
   /** Sealed personal data that fails its authentication check or whose key cannot be used. */
   PersonalDataUnreadable = 'PERSONAL_DATA_UNREADABLE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
 }
 
 export interface FieldProblem {

@@ -28,7 +28,8 @@ const published = counter({
 
 const delaySeconds = histogram({
   name: 'jigsaw_outbox_relay_delay_seconds',
-  help: 'From an event appended with its outbox row to Kafka acknowledging it',
+  help: 'From an event appended with its outbox row to Kafka acknowledging it, by topic',
+  labelNames: ['topic'],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
 });
 
@@ -38,7 +39,7 @@ export function relayed(rows: readonly OutboxRow[]): void {
   const byTopic = new Map<string, number>();
   for (const row of rows) {
     byTopic.set(row.topic, (byTopic.get(row.topic) ?? 0) + 1);
-    delaySeconds.observe(Math.max(0, now - row.created_at.getTime()) / 1000);
+    delaySeconds.observe({ topic: row.topic }, Math.max(0, now - row.created_at.getTime()) / 1000);
   }
   for (const [topic, n] of byTopic) published.inc({ topic }, n);
 }

@@ -2,7 +2,14 @@ export { bootstrapService, BODY_LIMIT, configureHttp } from './bootstrap.js';
 export { httpTelemetry, metricsRoute, routeOf, UNMATCHED_ROUTE } from './http-telemetry.js';
 export { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from './health.controller.js';
 export { ProblemDetailsFilter, type ProblemDetails } from './problem-details.filter.js';
-export { createOpenApiDocument, DOCS_JSON_PATH, DOCS_PATH, operationsOf, setupOpenApi } from './openapi.js';
+export {
+  createOpenApiDocument,
+  DOCS_JSON_PATH,
+  DOCS_PATH,
+  operationsOf,
+  PROBLEM_SCHEMA,
+  setupOpenApi,
+} from './openapi.js';
 export { inputHygiene, jsonDepth, MAX_JSON_DEPTH, textProblem, verifyRawBody } from './input-hygiene.js';
 export { rateLimit, RateLimitConfig, TokenBuckets } from './rate-limit.js';
 export { securityHeaders, type SecurityHeaderOptions } from './security-headers.js';

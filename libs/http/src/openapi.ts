@@ -9,10 +9,34 @@ import {
   type OperationObject,
   type PathItemObject,
   type ResponseObject,
+  type SchemaObject,
 } from '@nestjs/swagger';
 import { repoRoot } from '@jigsaw/config';
 
 /** The UI at `/docs`, the document at `/docs-json` (and `/docs-yaml`); both open to callers without a token. */
+/** RFC 7807, as ProblemDetailsFilter writes it. */
+export const PROBLEM_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'instance'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', description: 'A stable error code (libs/errors ErrorCode).' },
+    errors: {
+      type: 'array',
+      description: 'Each field (or query parameter) that failed, and why.',
+      items: {
+        type: 'object',
+        required: ['field', 'reason'],
+        properties: { field: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+  },
+};
+
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
 
@@ -97,7 +121,11 @@ function describeEventIngest(operation: OperationObject, agency: string): void {
     description:
       'One event as CloudEvents 1.0 structured JSON with `subject` and `sharing` (schemas/envelope/v1.json, ' +
       'and schemas/<agency>/<type>/v<n>.json for `data`).',
-    content: { 'application/json': { schema: { type: 'object' }, examples } },
+    content: {
+      'application/json': { schema: { type: 'object' }, examples },
+      // CloudEvents structured mode names its own media type; the body is the same.
+      'application/cloudevents+json': { schema: { type: 'object' }, examples },
+    },
   };
   operation.responses['202'] = {
     description: 'Recorded (or the same id and content seen before): answered with its id.',
@@ -153,6 +181,9 @@ function publicOperations(app: INestApplication): Set<string> {
 function completeDocument(document: OpenAPIObject, service: string, open: ReadonlySet<string>): void {
   const agency = AGENCIES.find((a) => a === service);
   for (const { path, method, operation } of operationsOf(document)) {
+    // Tools list operations by summary (Redocly's recommended rules require one): a route without its
+    // own is named by its method and path.
+    operation.summary ??= `${method.toUpperCase()} ${path}`;
     const health = HEALTH_EXAMPLES[path];
     if (health) {
       operation.security = [];
@@ -186,6 +217,8 @@ export function createOpenApiDocument(app: INestApplication, service: string): O
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+    // Relative: the document describes the service that serves it, wherever it is deployed.
+    .addServer('/', 'This service')
     .build();
   const document = SwaggerModule.createDocument(app, config);
   completeDocument(document, service, publicOperations(app));

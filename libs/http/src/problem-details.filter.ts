@@ -26,6 +26,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   [ErrorCode.IdentityConflict]: HttpStatus.CONFLICT,
   // The hub's own stored data failed a check: never the caller's fault, and never shown as if readable.
   [ErrorCode.PersonalDataUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 const TITLE_OF: Record<number, string> = {
@@ -91,6 +92,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) {
       response.setHeader('WWW-Authenticate', 'Bearer realm="jigsaw"');
     }
+    this.send(response, problem);
+  }
+
+  /** Writes the problem; a route speaking another standard's error format overrides this. */
+  protected send(response: Response, problem: ProblemDetails): void {
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 

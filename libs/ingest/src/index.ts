@@ -39,3 +39,4 @@ export {
   type TabularRequest,
   type TabularRowContext,
 } from './tabular-adapter.js';
+export { ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';

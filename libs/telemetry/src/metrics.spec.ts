@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { promtool } from '@jigsaw/testing';
 import {
   counter,
+  enableProcessMetrics,
   histogram,
   registerGauge,
   registerLabelledGauge,
@@ -44,5 +46,19 @@ describe('metrics', () => {
     expect(body).toMatch(/^jigsaw_test_broken nan$/im);
     expect(body).toMatch(/^jigsaw_test_lag\{topic="jigsaw.police.events"\} 4$/m);
     expect(body).toMatch(/^jigsaw_test_lag\{topic="jigsaw.health.events"\} 0$/m);
+  });
+
+  it('passes promtool, process metrics included: no gauge named like a counter', async () => {
+    enableProcessMetrics();
+    counter({ name: 'jigsaw_test_published_total', help: 'x', labelNames: ['topic'] }).inc({ topic: 't' });
+    histogram({ name: 'jigsaw_test_delay_seconds', help: 'x', labelNames: ['topic'] }).observe(
+      { topic: 't' },
+      1,
+    );
+    const { body } = await renderMetrics();
+    expect(body).toMatch(/^nodejs_active_handles\{type="[^"]+"\} \d+$/m);
+    expect(body).not.toMatch(/^# TYPE \w+_total gauge$/m);
+    const tool = promtool();
+    if (tool) expect(tool.check(body)).toEqual({ status: 0, output: '' });
   });
 });

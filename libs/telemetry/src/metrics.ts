@@ -114,11 +114,22 @@ export function registerGauge(
   return registerLabelledGauge<never>(name, help, [], async () => [[{}, await collect()]]);
 }
 
+/**
+ * prom-client's default gauges that end in `_total`, which the exposition format keeps for counters
+ * (`promtool check metrics` refuses them). Each is the sum of its `nodejs_active_*{type}` gauge.
+ */
+const GAUGES_NAMED_AS_COUNTERS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /** Node's own metrics (CPU, memory, event loop delay, GC), once per process. */
 export function enableProcessMetrics(): void {
   if (processMetrics) return;
   processMetrics = true;
   collectDefaultMetrics({ register: registry });
+  for (const name of GAUGES_NAMED_AS_COUNTERS) registry.removeSingleMetric(name);
 }
 
 /** The Prometheus text exposition of every metric. */

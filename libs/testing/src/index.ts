@@ -31,3 +31,5 @@ export {
   type IssuerKey,
   type IssuerOptions,
 } from './oidc-issuer.js';
+export { promtool } from './promtool.js';
+export { hapiFhirValidator, type FhirValidator } from './hapi-fhir.js';

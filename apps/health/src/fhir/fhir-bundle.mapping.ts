@@ -9,6 +9,7 @@ import { nhsNumberProblem } from '@jigsaw/identity';
 import { rowEventId } from '@jigsaw/ingest';
 import { PRACTITIONER_CONCERN_RAISED } from '../practitioner-concern/practitioner-concern-raised.event.js';
 import { SNOMED_CT, UNSCHEDULED_CARE_ATTENDED } from '../unscheduled-care/unscheduled-care-attended.event.js';
+import { fhirInstant } from './fhir-date.js';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 export const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
@@ -49,8 +50,10 @@ const CATEGORIES = [
   'exploitation',
   'other',
 ];
-/** FHIR dateTime may be partial or zoneless; an event time must be a whole instant. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+/** The Bundle types a sender may use: a document of results, a message, or a RESTful exchange. */
+export const BUNDLE_TYPES = ['collection', 'message', 'transaction', 'batch', 'searchset'] as const;
+/** Without the hub's own role coding, a Flag was raised by a health clinician. */
+const DEFAULT_ROLE = 'clinician';
 
 /**
  * Special category health data, shared for safeguarding under Sch 1 para 18. The audience is children's
@@ -108,8 +111,8 @@ export function bundleProblems(body: unknown): FieldProblem[] {
   if (!isObject(body)) return [{ field: '(body)', reason: 'must be a FHIR R4 Bundle (a JSON object)' }];
   const problems: FieldProblem[] = [];
   if (body['resourceType'] !== 'Bundle') problems.push({ field: 'resourceType', reason: 'must be Bundle' });
-  if (body['type'] !== 'collection' && body['type'] !== 'message') {
-    problems.push({ field: 'type', reason: 'must be collection or message' });
+  if (!(BUNDLE_TYPES as readonly unknown[]).includes(body['type'])) {
+    problems.push({ field: 'type', reason: `must be one of ${BUNDLE_TYPES.join(', ')}` });
   }
   if (!Array.isArray(body['entry']))
     problems.push({ field: 'entry', reason: 'is required: an array of entries' });
@@ -122,22 +125,43 @@ interface PatientReading {
   references: Set<string>;
 }
 
+/** Each Patient of the Bundle, or else each Patient contained in its resources (referred to as `#id`). */
+function patientsOf(entries: readonly unknown[]): { patient: Json; base: string; references: Set<string> }[] {
+  const top = entries.flatMap((e, i) => {
+    const resource = isObject(e) ? e['resource'] : undefined;
+    if (!isObject(e) || !isObject(resource) || resource['resourceType'] !== 'Patient') return [];
+    const references = new Set<string>();
+    if (str(e['fullUrl'])) references.add(str(e['fullUrl'])!);
+    if (str(resource['id'])) references.add(`Patient/${str(resource['id'])}`);
+    return [{ patient: resource, base: `entry[${i}].resource`, references }];
+  });
+  if (top.length > 0) return top;
+  return entries.flatMap((e, i) => {
+    const resource = isObject(e) ? e['resource'] : undefined;
+    if (!isObject(resource)) return [];
+    return objects(resource['contained']).flatMap((c, j) =>
+      c['resourceType'] === 'Patient'
+        ? [
+            {
+              patient: c,
+              base: `entry[${i}].resource.contained[${j}]`,
+              references: new Set(str(c['id']) ? [`#${str(c['id'])}`] : []),
+            },
+          ]
+        : [],
+    );
+  });
+}
+
 function readPatient(entries: readonly unknown[]): PatientReading {
-  const found = entries.flatMap((e, i) =>
-    isObject(e) && isObject(e['resource']) && e['resource']['resourceType'] === 'Patient' ? [{ e, i }] : [],
-  );
+  const found = patientsOf(entries);
   if (found.length !== 1) {
     return {
       problems: [{ field: 'entry', reason: `must hold exactly one Patient (found ${found.length})` }],
       references: new Set(),
     };
   }
-  const { e, i } = found[0]!;
-  const patient = e['resource'] as Json;
-  const base = `entry[${i}].resource`;
-  const references = new Set<string>();
-  if (str(e['fullUrl'])) references.add(str(e['fullUrl'])!);
-  if (str(patient['id'])) references.add(`Patient/${str(patient['id'])}`);
+  const { patient, base, references } = found[0]!;
   const identifiers = objects(patient['identifier']);
   const at = identifiers.findIndex((id) => id['system'] === NHS_NUMBER_SYSTEM);
   if (at < 0) {
@@ -206,6 +230,7 @@ interface Context {
   source: string;
   secret: string;
   patient: PatientReading;
+  entries: readonly unknown[];
 }
 
 function checkSubjectReference(
@@ -227,11 +252,64 @@ function period(resource: Json, base: string, problems: FieldProblem[]): string 
     problems.push({ field: `${base}.period.start`, reason: 'is required' });
     return undefined;
   }
-  if (typeof start !== 'string' || !INSTANT.test(start) || Number.isNaN(Date.parse(start))) {
-    problems.push({ field: `${base}.period.start`, reason: 'must be a date and time with a time zone' });
+  const instant = fhirInstant(start);
+  if (instant === undefined) {
+    problems.push({
+      field: `${base}.period.start`,
+      reason: 'must be a FHIR dateTime: a date (YYYY, YYYY-MM, YYYY-MM-DD) or a date and time with a zone',
+    });
+  }
+  return instant;
+}
+
+/** The resource a reference names: in the Bundle (by fullUrl or Type/id) or contained (`#id`). */
+function resolve(
+  reference: string | undefined,
+  from: Json,
+  bundle: { entries: readonly unknown[] },
+): Json | undefined {
+  if (reference === undefined) return undefined;
+  if (reference.startsWith('#'))
+    return objects(from['contained']).find((c) => `#${str(c['id'])}` === reference);
+  for (const e of bundle.entries) {
+    const resource = isObject(e) ? e['resource'] : undefined;
+    if (!isObject(e) || !isObject(resource)) continue;
+    if (str(e['fullUrl']) === reference) return resource;
+    if (`${str(resource['resourceType'])}/${str(resource['id'])}` === reference) return resource;
+    if (str(e['fullUrl'])?.endsWith(`/${reference}`)) return resource;
+  }
+  return undefined;
+}
+
+const odsOf = (identifier: unknown): string | undefined =>
+  objects(Array.isArray(identifier) ? identifier : [identifier])
+    .filter((id) => id['system'] === ODS_SYSTEM)
+    .map((id) => str(id['value']))
+    .find((v) => v !== undefined);
+
+/**
+ * The site, from serviceProvider as senders write it: a display, an ODS identifier, or a reference to an
+ * Organization in the Bundle or contained in the Encounter, whichever is present.
+ */
+function siteOf(
+  resource: Json,
+  base: string,
+  bundle: { entries: readonly unknown[] },
+  problems: FieldProblem[],
+): { name: string; odsCode?: string } | undefined {
+  const provider = isObject(resource['serviceProvider']) ? resource['serviceProvider'] : undefined;
+  const organisation = resolve(str(provider?.['reference']), resource, bundle);
+  const ods = odsOf(provider?.['identifier']) ?? odsOf(organisation?.['identifier']);
+  const name = str(provider?.['display']) ?? str(organisation?.['name']) ?? ods;
+  if (name === undefined) {
+    problems.push({
+      field: `${base}.serviceProvider`,
+      reason:
+        'is required: the site, as a display, an ODS identifier, or a reference to an Organization in the Bundle',
+    });
     return undefined;
   }
-  return start;
+  return { name, ...(ods && /^[A-Z0-9]{3,10}$/.test(ods) ? { odsCode: ods } : {}) };
 }
 
 function envelopeFor(
@@ -307,14 +385,7 @@ function readEncounter(entry: Json, resource: Json, index: number, context: Cont
     if (reasonDisplay === undefined)
       problems.push({ field: `${reason.path}.display`, reason: 'is required (or the concept text)' });
   }
-  const provider = isObject(resource['serviceProvider']) ? resource['serviceProvider'] : undefined;
-  const siteName = str(provider?.['display']);
-  if (siteName === undefined)
-    problems.push({ field: `${base}.serviceProvider.display`, reason: "is required: the site's name" });
-  const ods =
-    isObject(provider?.['identifier']) && provider['identifier']['system'] === ODS_SYSTEM
-      ? str(provider['identifier']['value'])
-      : undefined;
+  const site = siteOf(resource, base, context, problems);
   const disposition = isObject(resource['hospitalization'])
     ? resource['hospitalization']['dischargeDisposition']
     : undefined;
@@ -345,15 +416,15 @@ function readEncounter(entry: Json, resource: Json, index: number, context: Cont
     'data.reason.system': `${reason?.path ?? `${base}.reasonCode`}.system`,
     'data.reason.code': `${reason?.path ?? `${base}.reasonCode`}.code`,
     'data.reason.display': `${reason?.path ?? `${base}.reasonCode`}.display`,
-    'data.site.name': `${base}.serviceProvider.display`,
-    'data.site.odsCode': `${base}.serviceProvider.identifier.value`,
+    'data.site.name': `${base}.serviceProvider`,
+    'data.site.odsCode': `${base}.serviceProvider`,
   };
   if (problems.length > 0) return { entry: index, resourceType: 'Encounter', problems, fields };
   const data: Json = {
     setting,
     arrivedAt,
     reason: { system: SNOMED_CT, code: reasonCode, display: reasonDisplay },
-    site: { name: siteName, ...(ods ? { odsCode: ods } : {}) },
+    site,
     ...(outcome ? { outcome } : {}),
   };
   return {
@@ -383,13 +454,8 @@ function readFlag(entry: Json, resource: Json, index: number, context: Context):
   const raisedAt = period(resource, base, problems);
   const categories = [{ path: `${base}.category`, value: resource['category'] }];
   const role = codingIn(categories, PRACTITIONER_ROLE_SYSTEM);
-  const roleCode = str(role?.coding['code']);
-  if (!role) {
-    problems.push({
-      field: `${base}.category`,
-      reason: `must name the raising practitioner's role (system ${PRACTITIONER_ROLE_SYSTEM})`,
-    });
-  } else if (roleCode === undefined || !ROLES.includes(roleCode)) {
+  const roleCode = role ? str(role.coding['code']) : DEFAULT_ROLE;
+  if (role && (roleCode === undefined || !ROLES.includes(roleCode))) {
     problems.push({ field: `${role.path}.code`, reason: `must be one of ${ROLES.join(', ')}` });
   }
   const category = codingIn(categories, CONCERN_CATEGORY_SYSTEM);
@@ -445,7 +511,7 @@ export function readBundle(bundle: Json, context: { source: string; secret: stri
     }
     const resourceType = resource['resourceType'];
     const read = READERS[resourceType];
-    if (read) mapped.push(read(entry, resource, index, { ...context, patient }));
+    if (read) mapped.push(read(entry, resource, index, { ...context, patient, entries }));
     else if (!PASSIVE.has(resourceType)) ignored.push({ entry: index, resourceType });
   });
   return { mapped, ignored };

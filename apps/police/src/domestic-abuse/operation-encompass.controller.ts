@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestj
 import type { ServiceConfig } from '@jigsaw/config';
 import {
   AgencyCaller,
+  ApiTabularAdapter,
   BatchIngest,
   recordTabular,
   type AgencyCallerIdentity,
@@ -35,6 +36,10 @@ export class OperationEncompassController {
    */
   @Post()
   @HttpCode(200)
+  @ApiTabularAdapter(
+    'Record a force’s Operation Encompass notifications, one event per row',
+    OPERATION_ENCOMPASS_FIELDS,
+  )
   receive(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,

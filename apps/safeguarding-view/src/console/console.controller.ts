@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Redirect, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { bearerTokenOf, parseOidcIssuers, Public, TokenVerifier, type Principal } from '@jigsaw/auth';
 import { repoRoot } from '@jigsaw/config';
@@ -10,6 +10,15 @@ import type { SafeguardingViewConfig } from '../app.module.js';
 
 const CONSOLE_DIR = join(repoRoot(), 'apps/safeguarding-view/console');
 const read = (file: string): string => readFileSync(join(CONSOLE_DIR, file), 'utf8');
+
+/** The service's root is where a person arriving with a browser wants to be: the console. */
+@Public()
+@Controller()
+export class RootController {
+  @Get()
+  @Redirect('/console/', 302)
+  root(): void {}
+}
 
 /**
  * Serves the practitioners' console: static files that call the public query API with the practitioner's

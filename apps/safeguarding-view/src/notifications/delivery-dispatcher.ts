@@ -169,7 +169,7 @@ export class DeliveryDispatcher {
       headers: {
         'content-type': 'application/json',
         ...signedHeaders(
-          webhook.secret,
+          webhook.keys,
           { id: delivery.id, notificationId: delivery.notification_id },
           body,
           now,

@@ -2,8 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@jigsaw/config';
 import { SafeguardingViewConfig } from '../app.module.js';
 import { parseWebhooks } from './notifications.config.js';
+import { aWebhookSecret } from './testing/standard-webhooks.js';
 
-const secret = 's'.repeat(32);
+const secret = aWebhookSecret();
+const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
 const hook = (entry: Record<string, unknown>): string => JSON.stringify([entry]);
 const school = 'urn:jigsaw:org:education:hillside-primary';
 
@@ -17,8 +19,8 @@ describe('notification configuration', () => {
         ]),
       ),
     ).toEqual([
-      { organisation: school, url: 'https://cpoms.example/hooks/jigsaw', secret },
-      { organisation: 'urn:jigsaw:org:council:leeds', url: 'http://127.0.0.1:4000/in', secret },
+      { organisation: school, url: 'https://cpoms.example/hooks/jigsaw', keys: [key] },
+      { organisation: 'urn:jigsaw:org:council:leeds', url: 'http://127.0.0.1:4000/in', keys: [key] },
     ]);
     expect(parseWebhooks('')).toEqual([]);
   });
@@ -32,9 +34,23 @@ describe('notification configuration', () => {
     expect(() => parseWebhooks(hook({ organisation: school, url: 'http://cpoms.example/', secret }))).toThrow(
       '[0].url must be https',
     );
-    expect(() => parseWebhooks(hook({ organisation: school, url: 'https://x', secret: 'short' }))).toThrow(
-      '[0].secret must be at least 32 characters',
-    );
+    const refused = `[0].secret (${school}) must be whsec_<base64 of 24 to 64 bytes>`;
+    for (const wrong of [
+      // Not whsec_, the UTF-8 of a long string: what deliveries were once keyed with.
+      'a-webhook-secret-of-at-least-32-characters',
+      `whsec_${Buffer.alloc(23, 7).toString('base64')}`,
+      `whsec_${Buffer.alloc(65, 7).toString('base64')}`,
+      `whsec_${Buffer.alloc(32, 7).toString('base64url')}!`,
+      `whsec_${Buffer.alloc(32, 7).toString('base64').slice(1)}`,
+      [],
+      [secret, 'whsec_'],
+      42,
+      undefined,
+    ]) {
+      const parse = () => parseWebhooks(hook({ organisation: school, url: 'https://x', secret: wrong }));
+      expect(parse).toThrow(refused);
+      if (typeof wrong === 'string') expect(parse).not.toThrow(wrong);
+    }
     expect(() => parseWebhooks(hook({ organisation: school, url: 'https://x', secret, extra: 1 }))).toThrow(
       '[0].extra is not allowed',
     );
@@ -43,6 +59,20 @@ describe('notification configuration', () => {
       { organisation: school, url: 'https://y', secret },
     ]);
     expect(() => parseWebhooks(twice)).toThrow('[1].organisation is listed twice');
+  });
+
+  it('takes keys of 24 to 64 bytes, and several while one is rotated, newest first', () => {
+    for (const bytes of [24, 32, 64]) {
+      const [webhook] = parseWebhooks(
+        hook({ organisation: school, url: 'https://x', secret: aWebhookSecret(bytes) }),
+      );
+      expect(webhook?.keys[0]).toHaveLength(bytes);
+    }
+    const next = aWebhookSecret();
+    const [rotating] = parseWebhooks(
+      hook({ organisation: school, url: 'https://x', secret: [next, secret] }),
+    );
+    expect(rotating?.keys).toEqual([Buffer.from(next.slice(6), 'base64'), key]);
   });
 
   it('fails the service at start naming the variable', () => {

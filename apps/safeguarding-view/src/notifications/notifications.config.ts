@@ -1,12 +1,13 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { agencyOfSource } from '@jigsaw/envelope';
 import { parseHolidays } from './school-calendar.js';
+import { WEBHOOK_KEY_BYTES, WEBHOOK_SECRET_PREFIX, webhookKey } from './webhook-signature.js';
 
 /** The settings notifications read; the view's config class carries them (see app.module.ts). */
 export interface NotificationSettings {
   /** School holidays, `2026-12-21/2027-01-01,2027-04-06`: days Operation Encompass deadlines roll past. */
   SCHOOL_HOLIDAYS: string;
-  /** JSON: `[{ "organisation": "urn:jigsaw:org:...", "url": "https://...", "secret": "..." }]`. */
+  /** JSON: `[{ "organisation": "urn:jigsaw:org:...", "url": "https://...", "secret": "whsec_..." }]`. */
   NOTIFICATION_WEBHOOKS: string;
   /** How often the scheduler escalates overdue notifications and dispatches due deliveries. */
   NOTIFICATION_TICK_MS: number;
@@ -32,15 +33,13 @@ export const NOTIFICATION_DEFAULTS: NotificationSettings = {
   NOTIFICATION_MAX_AGE_DAYS: 30,
 };
 
-/** Where one organisation takes its notifications, and the secret its deliveries are signed with. */
+/** Where one organisation takes its notifications, and the keys its deliveries are signed with. */
 export interface Webhook {
   organisation: string;
   url: string;
-  secret: string;
+  /** The current key first, then any being rotated out: each signs every delivery. */
+  keys: Buffer[];
 }
-
-/** HMAC keys shorter than the hash output weaken it (RFC 2104 section 3). */
-export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
 /** Plain http only to this machine (tests, a local relay); anything else must be https. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -76,10 +75,15 @@ export function parseWebhooks(text: string): Webhook[] {
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOCAL_HOSTS.has(parsed.hostname))) {
       throw new Error(`${at}.url must be https (http only to localhost)`);
     }
-    if (typeof secret !== 'string' || secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
-      throw new Error(`${at}.secret must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+    const secrets: unknown[] = Array.isArray(secret) ? secret : [secret];
+    const keys = secrets.map((s) => (typeof s === 'string' ? webhookKey(s) : undefined));
+    if (secrets.length === 0 || keys.some((key) => key === undefined)) {
+      throw new Error(
+        `${at}.secret (${organisation}) must be ${WEBHOOK_SECRET_PREFIX}<base64 of ${WEBHOOK_KEY_BYTES.min} to ` +
+          `${WEBHOOK_KEY_BYTES.max} bytes>, or a list of them while rotating`,
+      );
     }
-    return { organisation, url: parsed.toString(), secret };
+    return { organisation, url: parsed.toString(), keys: keys as Buffer[] };
   });
 }
 

@@ -19,6 +19,7 @@ import {
   type NotificationKind,
   type NotificationStatus,
 } from './notification.js';
+import { PROBLEM_SCHEMA } from '../openapi/problems.js';
 import { NotificationInbox, type Acknowledgement, type InboxPage } from './notification-inbox.js';
 
 export class InboxQueryDto {
@@ -157,15 +158,18 @@ export class NotificationsController {
   @ApiResponse({
     status: 400,
     description: 'A filter or cursor that cannot be read.',
-    example: problem(
-      400,
-      'VALIDATION_FAILED',
-      'status',
-      'must be one of the following values: open, overdue, acknowledged',
-    ),
+    content: {
+      'application/problem+json': {
+        schema: PROBLEM_SCHEMA,
+        example: problem(
+          400,
+          'VALIDATION_FAILED',
+          'status',
+          'must be one of the following values: open, overdue, acknowledged',
+        ),
+      },
+    },
   })
-  @ApiResponse({ status: 401, description: 'No valid bearer token.' })
-  @ApiResponse({ status: 403, description: 'The token does not grant the purpose, or is an agency system.' })
   async list(@Query() query: InboxQueryDto, @CurrentViewer() viewer: Viewer): Promise<InboxPage> {
     return this.inbox.page(viewer, {
       limit: query.limit ?? 50,
@@ -188,9 +192,13 @@ export class NotificationsController {
   @ApiResponse({
     status: 404,
     description: 'No notification with that id that this practitioner may see.',
-    example: problem(404, 'NOT_FOUND', 'id', 'names no notification this practitioner may see'),
+    content: {
+      'application/problem+json': {
+        schema: PROBLEM_SCHEMA,
+        example: problem(404, 'NOT_FOUND', 'id', 'names no notification this practitioner may see'),
+      },
+    },
   })
-  @ApiResponse({ status: 401, description: 'No valid bearer token.' })
   async acknowledge(
     @Param('id') id: string,
     @Query() _query: AcknowledgeQueryDto,

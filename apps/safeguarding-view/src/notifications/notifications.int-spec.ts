@@ -16,6 +16,7 @@ import { NotificationInbox } from './notification-inbox.js';
 import { inSchema, type NotificationRow } from './notification-store.js';
 import { NOTIFICATION_DEFAULTS, type NotificationSettings } from './notifications.config.js';
 import { NotificationsProjection } from './notifications.projection.js';
+import { aWebhookSecret } from './testing/standard-webhooks.js';
 import {
   aChild,
   aLeadPractitioner,
@@ -33,7 +34,7 @@ import {
 
 const SCHEMA = 'view_notifications';
 const REPLAYED = 'view_notifications_replayed';
-const secret = 'a-webhook-secret-of-at-least-32-characters';
+const secret = aWebhookSecret();
 
 const settings: NotificationSettings = {
   ...NOTIFICATION_DEFAULTS,

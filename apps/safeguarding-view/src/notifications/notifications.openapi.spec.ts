@@ -28,9 +28,10 @@ describe('the notifications API description', () => {
       expect(operation?.security).toEqual([{ bearer: [] }]);
       expect(operation?.summary).toBeTruthy();
     }
+    // Answers as JSON; refusals as problem+json, as ProblemDetailsFilter serves them.
     const example = (op: typeof list, status: string): unknown =>
       (op?.responses[status] as { content?: Record<string, { example?: unknown }> })?.content?.[
-        'application/json'
+        status.startsWith('4') ? 'application/problem+json' : 'application/json'
       ]?.example;
     expect(example(list, '200')).toMatchObject({
       notifications: [expect.objectContaining({ kind: 'operation-encompass' })],

@@ -1,14 +1,16 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
- * Webhook deliveries are signed as Standard Webhooks (standardwebhooks.com) signs them, so receivers can
- * use an existing library or a few lines of their own:
+ * Webhook deliveries are signed as the Standard Webhooks specification (standardwebhooks.com) says, so a
+ * receiver verifies them with the official libraries (`new Webhook(secret).verify(body, headers)`):
  *
  *   webhook-id: the delivery id, the same on every retry: the receiver's idempotency key
  *   webhook-timestamp: seconds since the Unix epoch when this attempt was signed
- *   webhook-signature: v1,<base64 HMAC-SHA256(secret, `${webhook-id}.${webhook-timestamp}.${body}`)>
+ *   webhook-signature: v1,<base64 HMAC-SHA256(key, `${webhook-id}.${webhook-timestamp}.${body}`)> per secret
  *
- * The key is the configured secret's UTF-8 bytes. `jigsaw-notification-id` names the notification.
+ * A secret is `whsec_` then the key's bytes in base64; the key is those decoded bytes. While a secret is
+ * rotated, each delivery carries one signature per secret, space separated.
+ * `jigsaw-notification-id` names the notification.
  */
 export const WEBHOOK_HEADERS = {
   id: 'webhook-id',
@@ -17,18 +19,29 @@ export const WEBHOOK_HEADERS = {
   notification: 'jigsaw-notification-id',
 } as const;
 
-/** Receivers should refuse a signature older (or newer) than this, against replay. */
-export const SIGNATURE_TOLERANCE_SECONDS = 5 * 60;
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** The specification's bounds on a key: shorter weakens HMAC-SHA256 (RFC 2104 section 3). */
+export const WEBHOOK_KEY_BYTES = { min: 24, max: 64 } as const;
 
-export function signature(secret: string, id: string, timestamp: number, body: string): string {
-  const mac = createHmac('sha256', Buffer.from(secret, 'utf8'))
-    .update(`${id}.${timestamp}.${body}`)
-    .digest('base64');
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The key a `whsec_<base64>` secret stands for, or undefined when it is not one of 24 to 64 bytes. */
+export function webhookKey(secret: string): Buffer | undefined {
+  if (!secret.startsWith(WEBHOOK_SECRET_PREFIX)) return undefined;
+  const encoded = secret.slice(WEBHOOK_SECRET_PREFIX.length);
+  if (!BASE64.test(encoded)) return undefined;
+  const key = Buffer.from(encoded, 'base64');
+  return key.length >= WEBHOOK_KEY_BYTES.min && key.length <= WEBHOOK_KEY_BYTES.max ? key : undefined;
+}
+
+export function signature(key: Buffer, id: string, timestamp: number, body: string): string {
+  const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
   return `v1,${mac}`;
 }
 
+/** The headers of one attempt, signed with every key (the current one and any being rotated out). */
 export function signedHeaders(
-  secret: string,
+  keys: readonly Buffer[],
   delivery: { id: string; notificationId: string },
   body: string,
   now: Date,
@@ -37,29 +50,7 @@ export function signedHeaders(
   return {
     [WEBHOOK_HEADERS.id]: delivery.id,
     [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-    [WEBHOOK_HEADERS.signature]: signature(secret, delivery.id, timestamp, body),
+    [WEBHOOK_HEADERS.signature]: keys.map((key) => signature(key, delivery.id, timestamp, body)).join(' '),
     [WEBHOOK_HEADERS.notification]: delivery.notificationId,
   };
-}
-
-/**
- * What a receiver does: true when one of the (space separated) signatures matches and the timestamp is
- * within tolerance of `now`. Compares in constant time.
- */
-export function verifySignature(
-  secret: string,
-  headers: Readonly<Record<string, string | undefined>>,
-  body: string,
-  now: Date,
-): boolean {
-  const id = headers[WEBHOOK_HEADERS.id];
-  const timestamp = Number(headers[WEBHOOK_HEADERS.timestamp]);
-  const given = headers[WEBHOOK_HEADERS.signature];
-  if (!id || !given || !Number.isInteger(timestamp)) return false;
-  if (Math.abs(now.getTime() / 1000 - timestamp) > SIGNATURE_TOLERANCE_SECONDS) return false;
-  const expected = Buffer.from(signature(secret, id, timestamp, body));
-  return given.split(' ').some((candidate) => {
-    const bytes = Buffer.from(candidate);
-    return bytes.length === expected.length && timingSafeEqual(bytes, expected);
-  });
 }

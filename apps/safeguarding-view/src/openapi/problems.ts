@@ -1,29 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import type { SchemaObject } from '@nestjs/swagger';
+import { PROBLEM_SCHEMA } from '@jigsaw/http';
 
-/** RFC 7807, as ProblemDetailsFilter writes it. */
-export const PROBLEM_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail', 'instance'],
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    code: { type: 'string', description: 'A stable error code (libs/errors ErrorCode).' },
-    errors: {
-      type: 'array',
-      description: 'Each field (or query parameter) that failed, and why.',
-      items: {
-        type: 'object',
-        required: ['field', 'reason'],
-        properties: { field: { type: 'string' }, reason: { type: 'string' } },
-      },
-    },
-  },
-};
+export { PROBLEM_SCHEMA };
 
 type ProblemStatus = 400 | 401 | 403 | 404;
 
