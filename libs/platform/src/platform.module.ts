@@ -1,11 +1,18 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
 import { createPool, ensureDatabase, runMigrations, type MigrationSet, type Pool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { connectKurrentDb, KURRENTDB_PUBLISHER_MIGRATIONS, kurrentDbAnswers } from '@jigsaw/event-store';
 import { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from '@jigsaw/http';
-import { KafkaMessaging } from '@jigsaw/messaging';
+import { KafkaMessaging, type TopicSettings } from '@jigsaw/messaging';
 import { KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from './tokens.js';
 
 export interface PlatformOptions {
@@ -15,6 +22,12 @@ export interface PlatformOptions {
   /** Topics this service publishes or consumes; created at start (brokers never auto-create). */
   topics: readonly string[];
 }
+
+const SETTING_VARIABLES: Record<keyof TopicSettings, string> = {
+  partitions: 'KAFKA_PARTITIONS',
+  replicationFactor: 'KAFKA_REPLICATION_FACTOR',
+  minInsyncReplicas: 'KAFKA_MIN_INSYNC_REPLICAS',
+};
 
 @Injectable()
 class PoolCloser implements OnApplicationShutdown {
@@ -59,11 +72,20 @@ export class PlatformModule {
         {
           provide: KafkaMessaging,
           useFactory: async (): Promise<KafkaMessaging> => {
-            const messaging = new KafkaMessaging({
-              brokers: options.config.KAFKA_BROKERS,
-              clientId: options.name,
+            const { config } = options;
+            const messaging = new KafkaMessaging({ brokers: config.KAFKA_BROKERS, clientId: options.name });
+            const differences = await messaging.ensureTopics(options.topics, {
+              partitions: config.KAFKA_PARTITIONS,
+              replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+              minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
             });
-            await messaging.ensureTopics(options.topics);
+            // Existing topics are never altered at start: repartitioning moves children between partitions.
+            for (const d of differences) {
+              new Logger('kafka').warn(
+                `topic ${d.topic} has ${d.setting} ${d.actual} but the configuration says ${d.expected} ` +
+                  `(${SETTING_VARIABLES[d.setting]}); it is used as it is`,
+              );
+            }
             return messaging;
           },
         },
