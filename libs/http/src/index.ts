@@ -13,3 +13,4 @@ export {
   validateDto,
   validationFailed,
 } from './validation.js';
+export { handleShutdownSignals, refuseWhenClosing, ShutdownConfig, shuttingDown } from './shutdown.js';

@@ -29,6 +29,8 @@ const SETTING_VARIABLES: Record<keyof TopicSettings, string> = {
   minInsyncReplicas: 'KAFKA_MIN_INSYNC_REPLICAS',
 };
 
+const POOL_END_TIMEOUT_MS = 1_000;
+
 @Injectable()
 class PoolCloser implements OnApplicationShutdown {
   constructor(
@@ -37,7 +39,13 @@ class PoolCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    // end() waits for every client to come back; one held by work cut off at shutdown never does.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.pool.end(),
+      new Promise((resolve) => (timer = setTimeout(resolve, POOL_END_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
     await this.kurrentdb?.dispose();
   }
 }
