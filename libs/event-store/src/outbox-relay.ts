@@ -66,7 +66,7 @@ export class OutboxRelay {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.running,
-      new Promise((resolve) => (timer = setTimeout(resolve, this.options.stopTimeoutMs ?? 3_000))),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.stopTimeoutMs ?? 2_000))),
     ]);
     clearTimeout(timer);
   }

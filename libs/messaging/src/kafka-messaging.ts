@@ -32,7 +32,7 @@ const { ConfigResourceTypes } = kafkajs;
  * How long a disconnect may take at shutdown. kafkajs retries a broker that is down for far longer; a
  * service must still stop within its deadline, and whatever was not committed is delivered again.
  */
-const DISCONNECT_TIMEOUT_MS = 3_000;
+const DISCONNECT_TIMEOUT_MS = 2_000;
 
 async function disconnectWithin(disconnect: () => Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
