@@ -57,17 +57,21 @@ export interface ShutdownHandle {
  * Installs SIGTERM and SIGINT handlers, before anything that may wait on Kafka or PostgreSQL. The first
  * signal turns readiness to 503, drains, closes the application (in-flight requests finish, consumers
  * and relays stop after what they have committed), and exits; a timer exits anyway at the deadline, and
- * a second signal exits at once.
+ * the same signal again exits at once.
  */
 export function handleShutdownSignals(logger: Logger, config: ShutdownConfig): ShutdownHandle {
   let app: INestApplication | undefined;
   const log = logger.child({ context: 'shutdown' });
   const exit = (code: number): never => process.exit(code);
+  let first: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (phase !== 'running') {
+    if (first !== undefined) {
+      // Ctrl-C under `npm start` brings SIGINT and the launcher's SIGTERM together: only a repeat hurries.
+      if (signal !== first) return;
       log.warn({ signal }, 'second signal: exiting now');
       exit(1);
     }
+    first = signal;
     phase = 'draining';
     const started = Date.now();
     if (!app) {

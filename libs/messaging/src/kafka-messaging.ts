@@ -1,11 +1,4 @@
-import kafkajs, {
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Admin,
-  type Consumer,
-  type Producer,
-} from 'kafkajs';
+import kafkajs, { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { JigsawError } from '@jigsaw/errors';
 import { injectTraceContext } from '@jigsaw/telemetry';
 import type {
@@ -309,15 +302,16 @@ export class KafkaMessaging {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const { brokers } = await admin.describeCluster();
-      if (wanted.replicationFactor > brokers.length) {
-        throw new Error(
-          `KAFKA_REPLICATION_FACTOR is ${wanted.replicationFactor} but the cluster has ${brokers.length} broker(s)`,
-        );
-      }
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length > 0) {
+        // Only when creating: a replica starting while a broker is down must still start on what exists.
+        const { brokers } = await admin.describeCluster();
+        if (wanted.replicationFactor > brokers.length) {
+          throw new Error(
+            `KAFKA_REPLICATION_FACTOR is ${wanted.replicationFactor} but the cluster has ${brokers.length} broker(s) up`,
+          );
+        }
         await admin
           // Not waitForLeaders: kafkajs retries only 'leader not available' there, and a new broker also
           // answers 'unknown topic' for a while. The poll below waits for both.
