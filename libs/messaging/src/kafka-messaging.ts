@@ -345,9 +345,12 @@ export class KafkaMessaging {
     }
   }
 
-  /** True when the cluster answers a metadata request. */
+  /**
+   * True when the cluster answers a metadata request. A few quick retries: with one broker of a cluster
+   * down, the first seed broker tried may be that one, and another answers.
+   */
   async ping(): Promise<boolean> {
-    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 300 } });
     try {
       await admin.connect();
       await admin.describeCluster();
