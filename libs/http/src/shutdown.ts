@@ -21,7 +21,7 @@ export class ShutdownConfig {
   @IsInt()
   @Min(1_000)
   @Max(10_000)
-  SHUTDOWN_TIMEOUT_MS = 8_000;
+  SHUTDOWN_TIMEOUT_MS = 7_000;
 }
 
 type Phase = 'running' | 'draining' | 'closing';
