@@ -15,3 +15,25 @@ export declare function isKafkaReachable(
   brokers?: string,
   options?: { timeoutMs?: number },
 ): Promise<boolean>;
+export declare const CLUSTER_SIZE: number;
+export interface KafkaClusterOptions {
+  log?: (message: string) => void;
+  /** Brokers on basePort, +1, +2; controllers on basePort + 3, +4, +5; default 9192. */
+  basePort?: number;
+  /** Each node's data under <dataDir>/node-<id>; default <repo>/.data/kafka-cluster. */
+  dataDir?: string;
+}
+export interface KafkaClusterNode {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+  dataDir: string;
+}
+export declare function clusterNodes(options?: KafkaClusterOptions): KafkaClusterNode[];
+export declare function startKafkaCluster(options?: KafkaClusterOptions): Promise<string>;
+export declare function stopKafkaCluster(options?: KafkaClusterOptions): Promise<void>;
+export declare function startKafkaNode(nodeId: number, options?: KafkaClusterOptions): Promise<string>;
+export declare function stopKafkaNode(
+  nodeId: number,
+  options?: KafkaClusterOptions & { signal?: 'SIGTERM' | 'SIGKILL' },
+): Promise<void>;

@@ -3,6 +3,8 @@
 // Jars come from Maven Central via Maven (infra/kafka/pom.xml); data/logs live in <repo>/.data/kafka.
 //
 //   node infra/kafka/kafka.mjs start|ensure|stop|status
+//   node infra/kafka/kafka.mjs cluster   three nodes (controller + broker each) on 127.0.0.1:9192-9194;
+//                                         `stop` stops them too
 //
 // Module API:
 //   ensureKafka({ log }?)        -> Promise<string>   brokers ("127.0.0.1:9092", or $KAFKA_BROKERS)
@@ -13,6 +15,12 @@
 //   startKafka({ port, controllerPort?, dataDir, log? }) -> Promise<string>   brokers ("127.0.0.1:<port>")
 //   stopKafka({ port, dataDir, log? })                   -> Promise<void>
 // controllerPort defaults to port + 1; nothing is shared with the default broker but the Maven cache.
+//
+// A three-node cluster (replication 3, min in-sync 2), brokers on basePort..basePort+2, controllers on +3..+5:
+//   startKafkaCluster({ basePort?, dataDir?, log? })  -> Promise<string>  brokers ("127.0.0.1:9192,...")
+//   stopKafkaCluster({ basePort?, dataDir?, log? })   -> Promise<void>
+//   stopKafkaNode(id, { signal?, basePort?, dataDir? }), startKafkaNode(id, { basePort?, dataDir? })
+//   clusterNodes({ basePort?, dataDir? })             -> each node's id, ports and data directory
 //
 // Only node: builtins; plain ESM; Node >= 20.
 
@@ -43,19 +51,37 @@ const PROPS_TEMPLATE = join(HERE, 'server.properties');
 const LOG4J2_CONFIG = join(HERE, 'log4j2.xml');
 const DEFAULT_PORT = 9092;
 
-/** Where one broker keeps everything, and where it listens. The defaults are the hub's own broker. */
-function layout({ dataDir = DEFAULT_DATA_DIR, port = DEFAULT_PORT, controllerPort = port + 1 } = {}) {
+/**
+ * Where one broker keeps everything, and where it listens. The defaults are the hub's own broker; a
+ * cluster's node also has its id, the quorum's voters, its replication settings and a shared cluster id.
+ */
+function layout({
+  dataDir = DEFAULT_DATA_DIR,
+  port = DEFAULT_PORT,
+  controllerPort = port + 1,
+  nodeId = 1,
+  voters = `${nodeId}@127.0.0.1:${controllerPort}`,
+  replication = 1,
+  minIsr = 1,
+  heap,
+  clusterIdFile = join(dataDir, 'cluster.id'),
+} = {}) {
   const logDir = join(dataDir, 'logs');
   return {
     dataDir,
     port,
     controllerPort,
+    nodeId,
+    voters,
+    replication,
+    minIsr,
+    heap,
     brokers: `127.0.0.1:${port}`,
     logDir,
     propsFile: join(dataDir, 'server.properties'),
     cpFile: join(dataDir, 'classpath.txt'),
     cpHashFile: join(dataDir, 'classpath.pom.sha256'),
-    clusterIdFile: join(dataDir, 'cluster.id'),
+    clusterIdFile,
     metaProps: join(dataDir, 'data', 'meta.properties'),
     pidFile: join(dataDir, 'kafka.pid'),
     lockDir: join(dataDir, 'start.lock'),
@@ -328,7 +354,11 @@ function writeServerProperties(L) {
   const text = readFileSync(PROPS_TEMPLATE, 'utf8')
     .replaceAll('@DATA_DIR@', L.dataDir.replaceAll('\\', '/'))
     .replaceAll('@PORT@', String(L.port))
-    .replaceAll('@CONTROLLER_PORT@', String(L.controllerPort));
+    .replaceAll('@CONTROLLER_PORT@', String(L.controllerPort))
+    .replaceAll('@NODE_ID@', String(L.nodeId))
+    .replaceAll('@VOTERS@', L.voters)
+    .replaceAll('@REPLICATION@', String(L.replication))
+    .replaceAll('@MIN_ISR@', String(L.minIsr));
   writeFileSync(L.propsFile, text);
 }
 
@@ -370,7 +400,7 @@ async function formatStorageOnce(L, cp, log) {
 // ---------------------------------------------------------------------------
 
 function jvmArgs(L) {
-  const heap = (process.env.KAFKA_HEAP_OPTS || '-Xms256m -Xmx1g').split(/\s+/).filter(Boolean);
+  const heap = (process.env.KAFKA_HEAP_OPTS || L.heap || '-Xms256m -Xmx1g').split(/\s+/).filter(Boolean);
   const extra = (process.env.KAFKA_JVM_OPTS || '').split(/\s+/).filter(Boolean);
   return [
     ...heap,
@@ -524,6 +554,76 @@ export async function stopKafka({ log = defaultLog, ...options } = {}) {
 }
 
 // ---------------------------------------------------------------------------
+// A three-node cluster: each node a controller and a broker, on loopback
+// ---------------------------------------------------------------------------
+
+const DEFAULT_CLUSTER_DIR = join(REPO_ROOT, '.data', 'kafka-cluster');
+const DEFAULT_CLUSTER_PORT = 9192;
+export const CLUSTER_SIZE = 3;
+
+/**
+ * The nodes of a cluster whose brokers listen on basePort, +1, +2 and whose controllers on basePort + 3,
+ * +4, +5, each with its data under dataDir/node-<id>. Replication 3, min in-sync 2, small heaps.
+ */
+export function clusterNodes({ basePort = DEFAULT_CLUSTER_PORT, dataDir = DEFAULT_CLUSTER_DIR } = {}) {
+  const ids = Array.from({ length: CLUSTER_SIZE }, (_, i) => i + 1);
+  const voters = ids.map((id) => `${id}@127.0.0.1:${basePort + CLUSTER_SIZE + id - 1}`).join(',');
+  return ids.map((nodeId) => ({
+    nodeId,
+    port: basePort + nodeId - 1,
+    controllerPort: basePort + CLUSTER_SIZE + nodeId - 1,
+    dataDir: join(dataDir, `node-${nodeId}`),
+    voters,
+    replication: 3,
+    minIsr: 2,
+    heap: '-Xms128m -Xmx384m',
+    clusterIdFile: join(dataDir, 'cluster.id'),
+  }));
+}
+
+/** Starts every node of the cluster not yet running (together: a node waits for a quorum of voters). */
+export async function startKafkaCluster({ log = defaultLog, ...options } = {}) {
+  const nodes = clusterNodes(options);
+  mkdirSync(dirname(nodes[0].clusterIdFile), { recursive: true });
+  clusterId(layout(nodes[0]));
+  // Maven once, not once per node: every node takes the first node's cached classpath.
+  const first = layout(nodes[0]);
+  mkdirSync(first.dataDir, { recursive: true });
+  await resolveClasspath(first, log);
+  for (const node of nodes.slice(1)) {
+    const L = layout(node);
+    mkdirSync(L.dataDir, { recursive: true });
+    for (const file of ['cpFile', 'cpHashFile']) writeFileSync(L[file], readFileSync(first[file]));
+  }
+  await Promise.all(nodes.map((node) => startLocal(layout(node), (m) => log(`node ${node.nodeId}: ${m}`))));
+  return nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
+}
+
+/** Starts one node of the cluster again (after a crash or a stop); the others must form a quorum. */
+export function startKafkaNode(nodeId, { log = defaultLog, ...options } = {}) {
+  const node = clusterNodes(options)[nodeId - 1];
+  return startLocal(layout(node), (m) => log(`node ${nodeId}: ${m}`));
+}
+
+/** Stops one node cleanly (SIGTERM, then SIGKILL after 30 s), or kills it at once with `signal: 'SIGKILL'`. */
+export async function stopKafkaNode(nodeId, { log = defaultLog, signal = 'SIGTERM', ...options } = {}) {
+  const L = layout(clusterNodes(options)[nodeId - 1]);
+  const pid = readPid(L);
+  if (!pid || !isAlive(pid) || !looksLikeOurBroker(pid)) return;
+  if (signal === 'SIGKILL') {
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+  } else {
+    await killPid(pid, (m) => log(`node ${nodeId}: ${m}`));
+  }
+  rmSync(L.pidFile, { force: true });
+}
+
+export async function stopKafkaCluster({ log = defaultLog, ...options } = {}) {
+  await Promise.all(clusterNodes(options).map((node) => stopKafkaNode(node.nodeId, { log, ...options })));
+}
+
+// ---------------------------------------------------------------------------
 // CLI
 // ---------------------------------------------------------------------------
 
@@ -536,10 +636,11 @@ function isMain() {
   }
 }
 
-const KAFKA_USAGE = `usage: npm run kafka -- start|stop|status|ensure
+const KAFKA_USAGE = `usage: npm run kafka -- start|cluster|stop|status|ensure
 
   start    start the local single-node broker (127.0.0.1:9092, data in .data/kafka)
-  stop     stop the broker this machine started
+  cluster  start a three-node KRaft cluster on loopback (127.0.0.1:9192-9194): see "Running at scale"
+  stop     stop the broker and the cluster this machine started
   status   say whether KAFKA_BROKERS (or the local broker) answers
   ensure   start the local broker unless one answers, then print its address
 `;
@@ -552,8 +653,12 @@ async function main(cmd) {
     case 'ensure':
       process.stdout.write(`${await ensureKafka()}\n`);
       return 0;
+    case 'cluster':
+      process.stdout.write(`${await startKafkaCluster()}\n`);
+      return 0;
     case 'stop':
       await stopKafka();
+      await stopKafkaCluster();
       return 0;
     case 'status': {
       const brokers = process.env.KAFKA_BROKERS?.trim() || LOCAL_BROKERS;

@@ -11,12 +11,14 @@ import { IsOptional, Matches } from 'class-validator';
 import { TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
+import { erasureTopic } from '@jigsaw/erasure';
 import { PG_POOL, PlatformModule, SERVICE_CONFIG } from '@jigsaw/platform';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { AsKnownAtController } from './as-known-at/as-known-at.controller.js';
 import { AUDIT, AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from './audit.js';
 import { AuditorGuard } from './auth/auditor.guard.js';
 import { corsFor } from './cors.middleware.js';
+import { ErasureRelay } from './erasure/erasure-relay.js';
 import { OperationsController } from './commands/operations.controller.js';
 import { SubjectAccessController } from './subject-access/subject-access.controller.js';
 
@@ -39,7 +41,12 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ name: 'audit', config, migrations: AUDIT_SERVICE_MIGRATIONS, topics: [] }),
+        PlatformModule.forRoot({
+          name: 'audit',
+          config,
+          migrations: AUDIT_SERVICE_MIGRATIONS,
+          topics: [erasureTopic(config.KAFKA_TOPIC_PREFIX)],
+        }),
       ],
       controllers: [AsKnownAtController, AccessLogController, SubjectAccessController, OperationsController],
       providers: [
@@ -49,6 +56,7 @@ export class AppModule implements NestModule {
           useFactory: (pool: Pool, c: ServiceConfig): Audit =>
             createAudit(pool, c.IDENTIFIER_HMAC_SECRET, c.ENCRYPTION_MASTER_KEY, c.KAFKA_TOPIC_PREFIX),
         },
+        ErasureRelay,
         // Global: every route but health needs a token with an auditing role and the audit purpose.
         TokenVerifier,
         { provide: APP_GUARD, useClass: AuditorGuard },

@@ -23,6 +23,32 @@ describe('loadConfig', () => {
     expect(config.KAFKA_BROKERS).toBe('k1:9092,k2:9092');
   });
 
+  it('takes the Kafka topic settings a cluster needs, and refuses ones no cluster could honour', () => {
+    expect(loadConfig(PoliceConfig, {})).toMatchObject({
+      KAFKA_REPLICATION_FACTOR: 1,
+      KAFKA_MIN_INSYNC_REPLICAS: 1,
+      KAFKA_PARTITIONS: 6,
+    });
+    const cluster = { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_PARTITIONS: '12' };
+    expect(loadConfig(PoliceConfig, cluster)).toMatchObject({
+      KAFKA_REPLICATION_FACTOR: 3,
+      KAFKA_MIN_INSYNC_REPLICAS: 2,
+      KAFKA_PARTITIONS: 12,
+    });
+    expect(() => loadConfig(PoliceConfig, { ...cluster, KAFKA_MIN_INSYNC_REPLICAS: '4' })).toThrow(
+      /KAFKA_MIN_INSYNC_REPLICAS: .*must not exceed KAFKA_REPLICATION_FACTOR/,
+    );
+    expect(() => loadConfig(PoliceConfig, { KAFKA_REPLICATION_FACTOR: '0' })).toThrow(
+      /KAFKA_REPLICATION_FACTOR: .*at least 1/,
+    );
+    expect(() => loadConfig(PoliceConfig, { KAFKA_PARTITIONS: 'six' })).toThrow(
+      /KAFKA_PARTITIONS: .*whole number/,
+    );
+    expect(() => loadConfig(PoliceConfig, { KAFKA_PARTITIONS: '0' })).toThrow(
+      /KAFKA_PARTITIONS: .*at least 1/,
+    );
+  });
+
   it('stores events in PostgreSQL unless told to use KurrentDB, which then needs its URL', () => {
     expect(loadConfig(PoliceConfig, { JIGSAW_DEVELOPMENT: 'true' }).EVENT_STORE).toBe('postgres');
     const kurrent = loadConfig(PoliceConfig, {

@@ -10,6 +10,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   type ValidationArguments,
   ValidateBy,
@@ -72,6 +73,37 @@ export class ServiceConfig {
   @IsString()
   @Matches(/^[a-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold only a-z, 0-9, ".", "_" and "-"' })
   KAFKA_TOPIC_PREFIX = 'jigsaw.';
+
+  /**
+   * Copies of each partition the hub's topics are created with: 1 on a single development broker, 3 on a
+   * production cluster (README "Running at scale"). Topics that exist already are checked, not changed.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'KAFKA_REPLICATION_FACTOR must be a whole number' })
+  @Min(1, { message: 'KAFKA_REPLICATION_FACTOR must be at least 1' })
+  @Max(7, { message: 'KAFKA_REPLICATION_FACTOR must be at most 7' })
+  KAFKA_REPLICATION_FACTOR = 1;
+
+  /** Replicas that must hold a message before it is acknowledged (acks=all): 2 with a replication of 3. */
+  @Type(() => Number)
+  @IsInt({ message: 'KAFKA_MIN_INSYNC_REPLICAS must be a whole number' })
+  @Min(1, { message: 'KAFKA_MIN_INSYNC_REPLICAS must be at least 1' })
+  @ValidateBy({
+    name: 'notAboveReplicationFactor',
+    validator: {
+      validate: (value, args) => Number(value) <= (args?.object as ServiceConfig).KAFKA_REPLICATION_FACTOR,
+      defaultMessage: () =>
+        'KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR, or no write could ever be acknowledged',
+    },
+  })
+  KAFKA_MIN_INSYNC_REPLICAS = 1;
+
+  /** Partitions per topic: the most consumers of one group that can work at once on it (README). */
+  @Type(() => Number)
+  @IsInt({ message: 'KAFKA_PARTITIONS must be a whole number' })
+  @Min(1, { message: 'KAFKA_PARTITIONS must be at least 1' })
+  @Max(1000, { message: 'KAFKA_PARTITIONS must be at most 1000' })
+  KAFKA_PARTITIONS = 6;
 
   /** Where events are stored: PostgreSQL (with an outbox) or KurrentDB 25.1+ (followed by a catch-up subscription). */
   @IsIn(['postgres', 'kurrentdb'], { message: 'EVENT_STORE must be postgres or kurrentdb' })

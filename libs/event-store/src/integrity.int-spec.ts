@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { runMigrations, type Pool } from '@jigsaw/database';
+import { createPool, runMigrations, type Pool } from '@jigsaw/database';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { IntegritySealer, sealIntegrity, verifyIntegrity, type IntegrityProblem } from './integrity.js';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from './postgres-event-store.js';
@@ -264,6 +264,27 @@ describe('tamper evidence: every change made to the store behind its back is fou
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_store.seals');
     expect(rows[0]!.n).toBe(2);
     expect((await verifyIntegrity(pool)).seal).toMatchObject({ seal: 2, streams: 3 });
+  });
+
+  it('seals the same heads once when two replicas seal at the same moment, and the chain verifies', async () => {
+    // Two audit replicas: two processes, so two pools, on one database.
+    const other = createPool(db.url, { max: 3, name: 'second-replica' });
+    try {
+      const first = await Promise.all([sealIntegrity(pool), sealIntegrity(other), sealIntegrity(pool)]);
+      expect(first.map((r) => r.sealedStreams).sort()).toEqual([0, 0, 3]);
+      await store.append(streams[1]!, [aRecordedEvent()], { expectedVersion: 4 });
+      const second = await Promise.all([sealIntegrity(other), sealIntegrity(pool), sealIntegrity(other)]);
+      expect(second.map((r) => r.sealedStreams).sort()).toEqual([0, 0, 1]);
+    } finally {
+      await other.end();
+    }
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_store.seals');
+    expect(rows[0]!.n).toBe(2);
+    expect(await verifyIntegrity(pool)).toMatchObject({
+      ok: true,
+      problems: [],
+      seal: { seal: 2, streams: 3 },
+    });
   });
 
   it("chains the access log's appends to many streams at once, however they race", async () => {

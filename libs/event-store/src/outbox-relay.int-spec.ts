@@ -85,3 +85,81 @@ describe('outbox relay when its session is lost', () => {
     expect(await relay.backlog()).toBe(0);
   });
 });
+
+describe('outbox relays, one leader per owner', () => {
+  let db: TestDatabase;
+  const prefix = uniqueTopicPrefix('owners');
+  const police = `${prefix}police.events`;
+  const health = `${prefix}health.events`;
+  const received: IncomingMessage[] = [];
+  let consumer: MessageConsumer;
+  const publishers: Publisher[] = [];
+  const relays: OutboxRelay[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase([EVENT_STORE_MIGRATIONS]);
+    const messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'relay-owners-test' });
+    await messaging.ensureTopics([police, health]);
+    consumer = messaging.consumer({ groupId: `${prefix}reader`, topics: [police, health] });
+    await consumer.start((message) => {
+      received.push(message);
+      return Promise.resolve();
+    });
+    // Two replicas of each owner, as two police and two health processes would run them.
+    for (const topic of [police, health, police, health]) {
+      const publisher = messaging.publisher();
+      publishers.push(publisher);
+      relays.push(new OutboxRelay(db.pool, publisher, { topics: [topic], pollIntervalMs: 20 }));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    await Promise.all(publishers.map((p) => p.close()));
+    await consumer?.stop();
+    await db?.drop();
+  });
+
+  const leaders = async (): Promise<number> =>
+    Number(
+      (
+        await db.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        )
+      ).rows[0]!.n,
+    );
+
+  it("counts only its owner's rows, and each owner's leader publishes while the other's does", async () => {
+    const store = (topic: string): PostgresEventStore =>
+      new PostgresEventStore(db.pool, { route: (e) => ({ topic, key: e.childid }) });
+    const children = Array.from({ length: 4 }, () => aRecordedEvent().childid);
+    // Several events per child, to see each child's order kept.
+    const written: { topic: string; childid: string; id: string }[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const [i, childid] of children.entries()) {
+        const topic = i % 2 === 0 ? police : health;
+        const event = aRecordedEvent({ childid });
+        await store(topic).append(`${topic}-${childid}`, [event], { expectedVersion: 'any' });
+        written.push({ topic, childid, id: event.id });
+      }
+    }
+    expect(await relays[0]!.backlog()).toBe(10);
+    expect(await relays[1]!.backlog()).toBe(10);
+
+    for (const relay of relays) relay.start();
+    await until(() => received.length >= written.length, 'every row published');
+    // One leader for police and one for health: two locks, whichever replicas hold them.
+    expect(await leaders()).toBe(2);
+    expect(relays.reduce((sum, r) => sum + r.published, 0)).toBe(written.length);
+    expect(relays[0]!.published + relays[2]!.published).toBe(10);
+    expect(await relays[0]!.backlog()).toBe(0);
+
+    const order = (list: { childid: string; id: string }[], childid: string): string[] =>
+      list.filter((e) => e.childid === childid).map((e) => e.id);
+    const got = received.map((m) => ({
+      childid: m.key!,
+      id: (JSON.parse(m.value!.toString()) as { id: string }).id,
+    }));
+    for (const childid of children) expect(order(got, childid)).toEqual(order(written, childid));
+  });
+});

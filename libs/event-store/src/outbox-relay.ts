@@ -4,15 +4,23 @@ import { registerGauge } from '@jigsaw/telemetry';
 import { relayed, relaySpans, type OutboxRow } from './outbox-relay.telemetry.js';
 
 export interface OutboxRelayOptions {
+  /**
+   * The topics whose rows this relay publishes: its owner's (an agency's topic, the hub's). Each owner has
+   * its own leader, so several owners' relays publish at once. Absent: every row in the outbox.
+   */
+  topics?: readonly string[];
   batchSize?: number;
+  /** How long `stop` waits for a batch in flight (e.g. Kafka retrying a broker that is down). */
+  stopTimeoutMs?: number;
   /** How often to look when nothing woke the relay: rows written by another process wait this long at most. */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
 }
 
 /**
- * Publishes outbox rows to Kafka in id order, then deletes them. One relay is active per database at a
- * time (an advisory lock), which keeps each child's messages in order; others wait as standbys.
+ * Publishes outbox rows to Kafka in id order, then deletes them. One relay per owner (its set of topics)
+ * is active at a time, by an advisory lock named after those topics, which keeps each child's messages in
+ * order; the owner's other replicas wait as standbys, and other owners' relays publish side by side.
  * At least once: a crash after publishing and before deleting republishes, and consumers dedupe.
  */
 export class OutboxRelay {
@@ -21,12 +29,17 @@ export class OutboxRelay {
   private wake_: (() => void) | undefined;
   private pending = false;
   published = 0;
+  private readonly topics: string[] | null;
+  private readonly lockName: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly publisher: Publisher,
     private readonly options: OutboxRelayOptions = {},
   ) {
+    this.topics = options.topics ? [...options.topics].sort() : null;
+    this.lockName = `jigsaw.outbox-relay${this.topics ? `:${this.topics.join(',')}` : ''}`;
+    // Only what this relay publishes: another owner's backlog is another process's to report.
     registerGauge('jigsaw_outbox_backlog', 'Outbox rows not yet published to Kafka', () => this.backlog());
     registerGauge('jigsaw_outbox_oldest_age_seconds', 'Age of the oldest unpublished outbox row', () =>
       this.oldestAgeSeconds(),
@@ -43,20 +56,42 @@ export class OutboxRelay {
     this.running ??= this.loop();
   }
 
+  /**
+   * Stops after the batch in flight, waiting `stopTimeoutMs` at most: a batch cut off is rolled back
+   * with its session, and its rows are published again by the next leader.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake_?.();
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.stopTimeoutMs ?? 2_000))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** The outbox's rows that are this relay's to publish. */
+  private get mine(): { where: string; params: unknown[] } {
+    return this.topics
+      ? { where: 'WHERE topic = ANY($1::text[])', params: [this.topics] }
+      : { where: '', params: [] };
   }
 
   async backlog(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.outbox');
+    const { where, params } = this.mine;
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM event_store.outbox ${where}`,
+      params,
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
   async oldestAgeSeconds(): Promise<number> {
+    const { where, params } = this.mine;
     const { rows } = await this.pool.query<{ age: number | null }>(
-      'SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM event_store.outbox',
+      `SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM event_store.outbox ${where}`,
+      params,
     );
     return Math.max(0, rows[0]?.age ?? 0);
   }
@@ -66,9 +101,9 @@ export class OutboxRelay {
       let leader: PoolClient | undefined;
       try {
         leader = await this.pool.connect();
-        const lock = await leader.query<{ ok: boolean }>(
-          "SELECT pg_try_advisory_lock(hashtext('jigsaw.outbox-relay')) AS ok",
-        );
+        const lock = await leader.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+          this.lockName,
+        ]);
         if (!lock.rows[0]?.ok) {
           leader.release();
           leader = undefined;
@@ -115,10 +150,11 @@ export class OutboxRelay {
     const client = session ?? (await this.pool.connect());
     try {
       await client.query('BEGIN');
+      const { where, params } = this.mine;
       const { rows } = await client.query<OutboxRow>(
         `SELECT id, topic, message_key, payload, headers, traceparent, tracestate, created_at
-         FROM event_store.outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize ?? 500],
+         FROM event_store.outbox ${where} ORDER BY id LIMIT $${params.length + 1} FOR UPDATE SKIP LOCKED`,
+        [...params, this.options.batchSize ?? 500],
       );
       if (rows.length > 0) {
         // Each message's span continues its append's trace, and its traceparent travels on in the headers.

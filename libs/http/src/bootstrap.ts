@@ -17,6 +17,7 @@ import { setupOpenApi } from './openapi.js';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import { rateLimit, RateLimitConfig } from './rate-limit.js';
 import { securityHeaders, type SecurityHeaderOptions } from './security-headers.js';
+import { handleShutdownSignals, refuseWhenClosing, ShutdownConfig } from './shutdown.js';
 import { createValidationPipe } from './validation.js';
 
 export const BODY_LIMIT = '1mb';
@@ -31,7 +32,7 @@ export function configureHttp(
   headers: SecurityHeaderOptions = {},
 ): void {
   const express = app as NestExpressApplication;
-  express.use(...securityHeaders(headers), rateLimit(limits));
+  express.use(refuseWhenClosing, ...securityHeaders(headers), rateLimit(limits));
   // Nest's types reserve `verify` for its raw-body option (off here); it passes it to the parser as given.
   const verify = { verify: verifyRawBody } as object;
   express.useBodyParser('json', {
@@ -49,7 +50,6 @@ export function configureHttp(
   express.use(httpTelemetry());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
 }
 
 @Injectable()
@@ -73,10 +73,13 @@ export async function bootstrapService(
 ): Promise<INestApplication> {
   // Before NestJS, so that its first line is already JSON and every span has a provider.
   const logger = startTelemetry(name);
+  // Before anything that may wait on Kafka or PostgreSQL, so that a signal is never ignored while it does.
+  const shutdown = handleShutdownSignals(logger, loadConfig(ShutdownConfig));
   const app = await NestFactory.create<NestExpressApplication>(
     { module: JigsawService, imports: [module, TelemetryLifecycleModule] },
     { bodyParser: false, logger: new PinoLoggerService(logger) },
   );
+  shutdown.attach(app);
   configureHttp(app, undefined, options.headers);
   setupOpenApi(app, name);
   await app.listen(port, '127.0.0.1');

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { shuttingDown } from './shutdown.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -46,6 +47,8 @@ export class HealthController {
 
   @Get('ready')
   async ready(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
+    // First, so that a load balancer stops sending traffic while in-flight requests finish.
+    if (shuttingDown()) throw new ServiceUnavailableException('not ready: shutting down');
     const checks = await this.readiness.report();
     const down = Object.entries(checks).filter(
       ([name, state]) => state === 'down' && !this.readiness.isAdvisory(name),

@@ -20,3 +20,4 @@ export {
   validateDto,
   validationFailed,
 } from './validation.js';
+export { handleShutdownSignals, refuseWhenClosing, ShutdownConfig, shuttingDown } from './shutdown.js';

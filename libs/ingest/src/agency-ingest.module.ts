@@ -43,8 +43,10 @@ class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await (this.kurrentdb ?? this.relay).stop();
   }
 
-  static create(pool: Pool, messaging: KafkaMessaging, logger: Logger): OutboxRelay {
+  static create(pool: Pool, messaging: KafkaMessaging, logger: Logger, topic: string): OutboxRelay {
+    // This agency's topic only: each agency's replicas elect their own relay.
     return new OutboxRelay(pool, messaging.publisher(), {
+      topics: [topic],
       onError: (error) => logger.warn(`relay paused: ${(error as Error).message}`),
     });
   }
@@ -95,9 +97,14 @@ export class AgencyIngestModule {
         },
         {
           provide: OutboxRelay,
-          inject: [PG_POOL, KafkaMessaging],
-          useFactory: (pool: Pool, messaging: KafkaMessaging) =>
-            RelayLifecycle.create(pool, messaging, new Logger('outbox-relay')),
+          inject: [PG_POOL, KafkaMessaging, SERVICE_CONFIG],
+          useFactory: (pool: Pool, messaging: KafkaMessaging, config: ServiceConfig) =>
+            RelayLifecycle.create(
+              pool,
+              messaging,
+              new Logger('outbox-relay'),
+              agencyTopic(config.KAFKA_TOPIC_PREFIX, catalogue.agency),
+            ),
         },
         {
           provide: KurrentDbPublisher,

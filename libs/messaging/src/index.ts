@@ -1,4 +1,11 @@
-export { KafkaMessaging, type KafkaMessagingOptions } from './kafka-messaging.js';
+export {
+  DEFAULT_TOPIC_SETTINGS,
+  KafkaMessaging,
+  mismatches,
+  type KafkaMessagingOptions,
+  type TopicMismatch,
+  type TopicSettings,
+} from './kafka-messaging.js';
 export type {
   BatchHandler,
   IncomingMessage,

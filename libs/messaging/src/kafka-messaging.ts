@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { JigsawError } from '@jigsaw/errors';
 import { injectTraceContext } from '@jigsaw/telemetry';
 import type {
@@ -18,11 +18,85 @@ const CHUNK = 500;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+// kafkajs is CommonJS: Node finds its classes as named exports, but not this enum.
+const { ConfigResourceTypes } = kafkajs;
+
+/**
+ * How long a disconnect may take at shutdown. kafkajs retries a broker that is down for far longer; a
+ * service must still stop within its deadline, and whatever was not committed is delivered again.
+ */
+const DISCONNECT_TIMEOUT_MS = 2_000;
+
+async function disconnectWithin(disconnect: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    disconnect().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, DISCONNECT_TIMEOUT_MS))),
+  ]);
+  clearTimeout(timer);
+}
+
 /** A createTopics failure only because another service created the same topics first. */
 function isOnlyTopicExists(error: unknown): boolean {
   const e = error as { type?: string; errors?: { type?: string }[] } | undefined;
   const types = e?.errors?.map((x) => x.type) ?? [e?.type];
   return types.length > 0 && types.every((t) => t === 'TOPIC_ALREADY_EXISTS');
+}
+
+/** How the hub's topics are made: KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS. */
+export interface TopicSettings {
+  partitions: number;
+  replicationFactor: number;
+  minInsyncReplicas: number;
+}
+
+export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
+  partitions: 6,
+  replicationFactor: 1,
+  minInsyncReplicas: 1,
+};
+
+/** An existing topic made otherwise than the settings say; changing it is an operator's decision. */
+export interface TopicMismatch {
+  topic: string;
+  setting: keyof TopicSettings;
+  expected: number;
+  actual: number;
+}
+
+async function minInsyncOf(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name,
+      configNames: ['min.insync.replicas'],
+    })),
+  });
+  return new Map(
+    described.resources.flatMap((r) => {
+      const value = r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue;
+      return value === undefined ? [] : [[r.resourceName, Number(value)] as const];
+    }),
+  );
+}
+
+/** What differs between the wanted settings and the topics as the cluster describes them. */
+export function mismatches(
+  wanted: TopicSettings,
+  topics: readonly { name: string; partitions: readonly { replicas: readonly number[] }[] }[],
+  minInsync: ReadonlyMap<string, number>,
+): TopicMismatch[] {
+  return topics.flatMap((t) => {
+    const actual: TopicSettings = {
+      partitions: t.partitions.length,
+      replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
+      minInsyncReplicas: minInsync.get(t.name) ?? wanted.minInsyncReplicas,
+    };
+    return (Object.keys(wanted) as (keyof TopicSettings)[])
+      .filter((setting) => actual[setting] !== wanted[setting])
+      .map((setting) => ({ topic: t.name, setting, expected: wanted[setting], actual: actual[setting] }));
+  });
 }
 
 export interface KafkaMessagingOptions {
@@ -70,7 +144,7 @@ class KafkajsPublisher implements Publisher {
   }
 
   async close(): Promise<void> {
-    if (this.connected) await this.producer.disconnect();
+    if (this.connected) await disconnectWithin(() => this.producer.disconnect());
     this.connected = undefined;
   }
 }
@@ -191,9 +265,10 @@ class KafkajsConsumer implements MessageConsumer {
     deadLettered.inc({ code: error.code });
   }
 
+  /** Waits for the chunk in hand (its transaction and offset commit), then leaves the group. */
   async stop(): Promise<void> {
     this.unreport?.();
-    await this.consumer.disconnect();
+    await disconnectWithin(() => this.consumer.disconnect());
     await this.deadLetter?.publisher.close();
   }
 }
@@ -213,23 +288,41 @@ export class KafkaMessaging {
   }
 
   /**
-   * Creates missing topics and waits until the cluster reports a leader for every partition: on a new
-   * broker, metadata lags creation, and a consumer subscribing in between fails. Auto-creation is off on
-   * our brokers, so every service declares what it uses; two services may race to create the same topic.
+   * Creates missing topics with `settings` and waits until the cluster reports a leader for every
+   * partition: on a new broker, metadata lags creation, and a consumer subscribing in between fails.
+   * Auto-creation is off on our brokers, so every service declares what it uses; two services may race to
+   * create the same topic. Topics that exist already are left as they are: what differs from `settings`
+   * is returned, for the service to warn about. A replication factor above the cluster's brokers fails.
    */
-  async ensureTopics(topics: readonly string[], partitions = 6): Promise<void> {
+  async ensureTopics(
+    topics: readonly string[],
+    settings: Partial<TopicSettings> = {},
+  ): Promise<TopicMismatch[]> {
+    const wanted: TopicSettings = { ...DEFAULT_TOPIC_SETTINGS, ...settings };
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length > 0) {
+        // Only when creating: a replica starting while a broker is down must still start on what exists.
+        const { brokers } = await admin.describeCluster();
+        if (wanted.replicationFactor > brokers.length) {
+          throw new Error(
+            `KAFKA_REPLICATION_FACTOR is ${wanted.replicationFactor} but the cluster has ${brokers.length} broker(s) up`,
+          );
+        }
         await admin
           // Not waitForLeaders: kafkajs retries only 'leader not available' there, and a new broker also
           // answers 'unknown topic' for a while. The poll below waits for both.
           .createTopics({
             waitForLeaders: false,
-            topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+            topics: missing.map((topic) => ({
+              topic,
+              numPartitions: wanted.partitions,
+              replicationFactor: wanted.replicationFactor,
+              configEntries: [{ name: 'min.insync.replicas', value: String(wanted.minInsyncReplicas) }],
+            })),
           })
           .catch((error: unknown) => {
             if (!isOnlyTopicExists(error)) throw error;
@@ -237,13 +330,13 @@ export class KafkaMessaging {
       }
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const ready = await admin
-          .fetchTopicMetadata({ topics: [...topics] })
-          .then((m) =>
-            m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
-          )
-          .catch(() => false);
-        if (ready) return;
+        const metadata = await admin.fetchTopicMetadata({ topics: [...topics] }).catch(() => undefined);
+        const ready = metadata?.topics.every(
+          (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+        );
+        if (metadata && ready) {
+          return mismatches(wanted, metadata.topics, await minInsyncOf(admin, topics));
+        }
         if (Date.now() > deadline) throw new Error(`topics have no leaders after 60 s: ${topics.join(', ')}`);
         await sleep(250);
       }
@@ -252,9 +345,12 @@ export class KafkaMessaging {
     }
   }
 
-  /** True when the cluster answers a metadata request. */
+  /**
+   * True when the cluster answers a metadata request. A few quick retries: with one broker of a cluster
+   * down, the first seed broker tried may be that one, and another answers.
+   */
   async ping(): Promise<boolean> {
-    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    const admin = this.kafka.admin({ retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 300 } });
     try {
       await admin.connect();
       await admin.describeCluster();

@@ -1,11 +1,18 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
 import { createPool, ensureDatabase, runMigrations, type MigrationSet, type Pool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { connectKurrentDb, KURRENTDB_PUBLISHER_MIGRATIONS, kurrentDbAnswers } from '@jigsaw/event-store';
 import { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from '@jigsaw/http';
-import { KafkaMessaging } from '@jigsaw/messaging';
+import { KafkaMessaging, type TopicSettings } from '@jigsaw/messaging';
 import { KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from './tokens.js';
 
 export interface PlatformOptions {
@@ -16,6 +23,14 @@ export interface PlatformOptions {
   topics: readonly string[];
 }
 
+const SETTING_VARIABLES: Record<keyof TopicSettings, string> = {
+  partitions: 'KAFKA_PARTITIONS',
+  replicationFactor: 'KAFKA_REPLICATION_FACTOR',
+  minInsyncReplicas: 'KAFKA_MIN_INSYNC_REPLICAS',
+};
+
+const POOL_END_TIMEOUT_MS = 1_000;
+
 @Injectable()
 class PoolCloser implements OnApplicationShutdown {
   constructor(
@@ -24,7 +39,13 @@ class PoolCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    // end() waits for every client to come back; one held by work cut off at shutdown never does.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.pool.end(),
+      new Promise((resolve) => (timer = setTimeout(resolve, POOL_END_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
     await this.kurrentdb?.dispose();
   }
 }
@@ -59,11 +80,20 @@ export class PlatformModule {
         {
           provide: KafkaMessaging,
           useFactory: async (): Promise<KafkaMessaging> => {
-            const messaging = new KafkaMessaging({
-              brokers: options.config.KAFKA_BROKERS,
-              clientId: options.name,
+            const { config } = options;
+            const messaging = new KafkaMessaging({ brokers: config.KAFKA_BROKERS, clientId: options.name });
+            const differences = await messaging.ensureTopics(options.topics, {
+              partitions: config.KAFKA_PARTITIONS,
+              replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+              minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
             });
-            await messaging.ensureTopics(options.topics);
+            // Existing topics are never altered at start: repartitioning moves children between partitions.
+            for (const d of differences) {
+              new Logger('kafka').warn(
+                `topic ${d.topic} has ${d.setting} ${d.actual} but the configuration says ${d.expected} ` +
+                  `(${SETTING_VARIABLES[d.setting]}); it is used as it is`,
+              );
+            }
             return messaging;
           },
         },

@@ -46,6 +46,11 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** The exit code of the last run, null while it runs (or when a signal ended it). */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -76,11 +76,11 @@ export async function createWorld(
 }
 
 /** Each service's output, kept as a test artefact (CI uploads test-artifacts/). */
-function keepOutput(label: string, services: World['services']): void {
+export function keepOutput(label: string, services: Record<string, ServiceProcess | undefined>): void {
   const dir = join(repoRoot(), 'test-artifacts', 'faults');
   mkdirSync(dir, { recursive: true });
   for (const [name, service] of Object.entries(services)) {
-    writeFileSync(join(dir, `${label}-${name}.log`), service.output.join(''));
+    if (service) writeFileSync(join(dir, `${label}-${name}.log`), service.output.join(''));
   }
 }
 

@@ -19,10 +19,7 @@ import { hubEventsTopic, IdentityConsumers } from './identity.consumers.js';
 import { IdentityController, IdentityDeciderGuard } from './identity.controller.js';
 import { PossibleMatchRaiser } from './possible-match.raiser.js';
 
-/**
- * Publishes the outbox. One relay per database is active (an advisory lock); this one stands by while an
- * agency service's relay holds it, and takes over when the view runs alone.
- */
+/** Publishes the hub's identity events from the outbox; one replica of the view leads, the others stand by. */
 @Injectable()
 class IdentityRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -51,10 +48,11 @@ class IdentityRelayLifecycle implements OnApplicationBootstrap, OnApplicationShu
     },
     {
       provide: OutboxRelay,
-      inject: [PG_POOL, KafkaMessaging],
-      useFactory: (pool: Pool, messaging: KafkaMessaging) => {
+      inject: [PG_POOL, KafkaMessaging, SERVICE_CONFIG],
+      useFactory: (pool: Pool, messaging: KafkaMessaging, config: ServiceConfig) => {
         const logger = new Logger('outbox-relay');
         return new OutboxRelay(pool, messaging.publisher(), {
+          topics: [hubEventsTopic(config.KAFKA_TOPIC_PREFIX)],
           onError: (error) => logger.warn(`relay paused: ${(error as Error).name}`),
         });
       },

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { createTestDatabase, freePort, type TestDatabase } from '@jigsaw/testing';
@@ -148,6 +149,28 @@ describe('webhook delivery', () => {
     expect(await attempts(id)).toEqual([
       expect.objectContaining({ attempt: 1, outcome: 'delivered', http_status: 200, error: null }),
     ]);
+  });
+
+  it('sends each delivery once, under its one webhook-id, when two replicas dispatch at the same moment', async () => {
+    const raised = [];
+    for (let i = 0; i < 8; i++) raised.push(await raise());
+    const otherPool = createPool(db.url, { max: 5, name: 'second-replica' });
+    try {
+      const other = new DeliveryDispatcher(otherPool, SCHEMA, settings, clock, children);
+      const attempted = await Promise.all([
+        dispatcher.dispatchDue(3),
+        other.dispatchDue(3),
+        dispatcher.dispatchDue(3),
+        other.dispatchDue(3),
+      ]);
+      expect(attempted.reduce((a, b) => a + b, 0)).toBe(raised.length);
+      for (const { delivery: id } of raised) {
+        expect(sentFor(id)).toHaveLength(1);
+        expect(await delivery(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      }
+    } finally {
+      await otherPool.end();
+    }
   });
 
   it('carries the incident itself when the force cleared the school system for it', async () => {

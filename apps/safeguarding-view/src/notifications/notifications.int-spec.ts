@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPool } from '@jigsaw/database';
 import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { eventKeyOf, appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
@@ -332,6 +333,34 @@ describe('notifications on PostgreSQL', () => {
       ]);
       // The force sees its own incident whole, narrative included.
       expect(mine[0]?.event?.data).toHaveProperty('narrative');
+    });
+
+    it('escalates each overdue notification once when two replicas tick at the same moment', async () => {
+      const raised = [];
+      for (let i = 0; i < 6; i++) raised.push(await raise());
+      // The second replica: its own process, so its own pool, on the same database.
+      const otherPool = createPool(db.url, { max: 5, name: 'second-replica' });
+      try {
+        const other = new Escalator(otherPool, SCHEMA, settings, clock, children);
+        clock.set('2026-11-23T08:30:00Z');
+        const looked = await Promise.all([
+          escalator.escalateOverdue(2),
+          other.escalateOverdue(2),
+          escalator.escalateOverdue(2),
+          other.escalateOverdue(2),
+          escalator.escalateOverdue(),
+          other.escalateOverdue(),
+        ]);
+        expect(looked.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(raised.length);
+        for (const { child, id } of raised) {
+          const rows = await notificationsOf(child);
+          // The original and its two escalations (force and council), never a second pair.
+          expect(rows.filter((r) => r.escalation_of === id)).toHaveLength(2);
+          expect(rows.find((r) => r.id === id)).toMatchObject({ escalation_outcome: 'escalated' });
+        }
+      } finally {
+        await otherPool.end();
+      }
     });
 
     it('does not escalate what was acknowledged in time', async () => {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import kafkajs, { Kafka } from 'kafkajs';
+import { testBrokers, uniqueTopicPrefix } from '@jigsaw/testing';
+import { KafkaMessaging } from './kafka-messaging.js';
+
+const { ConfigResourceTypes } = kafkajs;
+
+/** The topics as the broker itself describes them, through a client of its own. */
+async function described(
+  topic: string,
+): Promise<{ partitions: number; replicas: number; minInsync: string }> {
+  const admin = new Kafka({ brokers: testBrokers().split(','), clientId: 'topic-check' }).admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+    });
+    return {
+      partitions: topics[0]!.partitions.length,
+      replicas: topics[0]!.partitions[0]!.replicas.length,
+      minInsync: configs.resources[0]!.configEntries[0]!.configValue,
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('topics made and checked against KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS', () => {
+  const messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'topic-settings-test' });
+
+  it('creates missing topics with the settings, and finds nothing to report about them', async () => {
+    const topic = `${uniqueTopicPrefix('topics')}police.events`;
+    const settings = { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 };
+    expect(await messaging.ensureTopics([topic], settings)).toEqual([]);
+    expect(await described(topic)).toEqual({ partitions: 3, replicas: 1, minInsync: '1' });
+    expect(await messaging.ensureTopics([topic], settings)).toEqual([]);
+  });
+
+  it('reports each setting an existing topic does not have, and leaves the topic as it is', async () => {
+    const topic = `${uniqueTopicPrefix('topics')}health.events`;
+    await messaging.ensureTopics([topic], { partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 });
+    const differences = await messaging.ensureTopics([topic], {
+      partitions: 4,
+      replicationFactor: 1,
+      minInsyncReplicas: 2,
+    });
+    expect(differences).toEqual([
+      { topic, setting: 'partitions', expected: 4, actual: 2 },
+      { topic, setting: 'minInsyncReplicas', expected: 2, actual: 1 },
+    ]);
+    expect(await described(topic)).toEqual({ partitions: 2, replicas: 1, minInsync: '1' });
+  });
+
+  it('refuses a replication factor above the number of brokers, naming the variable', async () => {
+    const topic = `${uniqueTopicPrefix('topics')}council.events`;
+    await expect(
+      messaging.ensureTopics([topic], { partitions: 1, replicationFactor: 3, minInsyncReplicas: 2 }),
+    ).rejects.toThrow(/KAFKA_REPLICATION_FACTOR is 3 but the cluster has 1 broker/);
+  });
+});
