@@ -13,7 +13,6 @@ import {
   ValidateBy,
   ValidateIf,
   type ValidationArguments,
-  ValidateBy,
 } from 'class-validator';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/jigsaw';
