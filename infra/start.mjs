@@ -22,8 +22,6 @@ const SERVICES = [
 ].filter(([name]) => existsSync(join(root, 'apps', name, 'src/main.ts')));
 
 const say = (message) => process.stdout.write(`[jigsaw] ${message}\n`);
-say('development mode (JIGSAW_DEVELOPMENT=true): development secrets, tokens and sign-in are accepted');
-
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(
     [
@@ -41,6 +39,7 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.exit(0);
 }
 
+say('development mode (JIGSAW_DEVELOPMENT=true): development secrets, tokens and sign-in are accepted');
 const [brokers, databaseUrl] = await Promise.all([ensureKafka(), ensurePostgres()]);
 say(`Kafka at ${brokers}; PostgreSQL at ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`);
 build();

@@ -24,12 +24,18 @@ describe('loadConfig', () => {
   });
 
   it('takes the Kafka topic settings a cluster needs, and refuses ones no cluster could honour', () => {
-    expect(loadConfig(PoliceConfig, {})).toMatchObject({
+    const dev = { JIGSAW_DEVELOPMENT: 'true' };
+    expect(loadConfig(PoliceConfig, dev)).toMatchObject({
       KAFKA_REPLICATION_FACTOR: 1,
       KAFKA_MIN_INSYNC_REPLICAS: 1,
       KAFKA_PARTITIONS: 6,
     });
-    const cluster = { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_PARTITIONS: '12' };
+    const cluster = {
+      ...dev,
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+      KAFKA_PARTITIONS: '12',
+    };
     expect(loadConfig(PoliceConfig, cluster)).toMatchObject({
       KAFKA_REPLICATION_FACTOR: 3,
       KAFKA_MIN_INSYNC_REPLICAS: 2,
@@ -38,13 +44,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig(PoliceConfig, { ...cluster, KAFKA_MIN_INSYNC_REPLICAS: '4' })).toThrow(
       /KAFKA_MIN_INSYNC_REPLICAS: .*must not exceed KAFKA_REPLICATION_FACTOR/,
     );
-    expect(() => loadConfig(PoliceConfig, { KAFKA_REPLICATION_FACTOR: '0' })).toThrow(
+    expect(() => loadConfig(PoliceConfig, { ...dev, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(
       /KAFKA_REPLICATION_FACTOR: .*at least 1/,
     );
-    expect(() => loadConfig(PoliceConfig, { KAFKA_PARTITIONS: 'six' })).toThrow(
+    expect(() => loadConfig(PoliceConfig, { ...dev, KAFKA_PARTITIONS: 'six' })).toThrow(
       /KAFKA_PARTITIONS: .*whole number/,
     );
-    expect(() => loadConfig(PoliceConfig, { KAFKA_PARTITIONS: '0' })).toThrow(
+    expect(() => loadConfig(PoliceConfig, { ...dev, KAFKA_PARTITIONS: '0' })).toThrow(
       /KAFKA_PARTITIONS: .*at least 1/,
     );
   });

@@ -1,4 +1,4 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { nhsNumberProblem } from './nhs-number.js';
 import { upnProblem } from './upn.js';
 
@@ -12,7 +12,9 @@ function fromProblem(name: string, problemOf: (value: unknown) => string | undef
         ...(options ? { options } : {}),
         validator: {
           validate: (value: unknown) => problemOf(value) === undefined,
-          defaultMessage: (args) => `${args?.property ?? 'value'} ${problemOf(args?.value) ?? 'is invalid'}`,
+          // class-validator asks for a message only for a value that failed, so the rule has a problem to give.
+          defaultMessage: ({ property, value }: ValidationArguments) =>
+            [property, problemOf(value)].join(' '),
         },
       });
     };
