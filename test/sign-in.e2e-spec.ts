@@ -129,6 +129,20 @@ describe('sign-in outside development mode, against two real OpenID providers', 
   it('a practitioner from each issuer signs in with PKCE and reads what their mapped role may see', async () => {
     const clinician = await issuers.cis2.signIn('clinician-1', consoleClient);
     const socialWorker = await issuers.entra.signIn('social-worker-1', consoleClient);
+    // The council has no relationship with the trust's patient yet: its social worker claims access, with
+    // the same token, once the view knows the child.
+    await eventually(
+      async () => {
+        const claim = await postJson(
+          `${view.url}/v1/children/access-claims?purpose=safeguarding`,
+          { nhsNumber, purpose: 'safeguarding', reason: 'Strategy discussion today about this child.' },
+          bearer(socialWorker),
+        );
+        return claim.status === 201 ? true : undefined;
+      },
+      20_000,
+      'the social worker’s access claim',
+    );
     for (const token of [clinician, socialWorker]) {
       const chronology = await eventually(
         async () => {
@@ -156,7 +170,7 @@ describe('sign-in outside development mode, against two real OpenID providers', 
     expect(care.status).toBe(200);
   });
 
-  describe('refusals: 401 problem+json, and nothing recorded', () => {
+  describe('refusals: 401 (problem+json, an OperationOutcome from FHIR), and nothing recorded', () => {
     const forged = async (change: Record<string, unknown>) => {
       const key = issuers.cis2.keys[0]!;
       const now = Math.floor(Date.now() / 1000);
@@ -232,7 +246,7 @@ describe('sign-in outside development mode, against two real OpenID providers', 
     it.each(cases)('%s', async (_what, make) => {
       const token = await make();
       const before = await eventCount();
-      const post = await postJson<{ code: string }>(
+      const post = await postJson<Record<string, unknown>>(
         `${health.url}/v1/adapters/fhir`,
         encounterBundle(aNhsNumber()),
         bearer(token),
@@ -241,11 +255,13 @@ describe('sign-in outside development mode, against two real OpenID providers', 
         `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`,
         bearer(token),
       );
-      for (const response of [post, read]) {
-        expect(response.status).toBe(401);
-        expect(response.contentType).toContain('application/problem+json');
-        expect(response.body.code).toBe('UNAUTHENTICATED');
-      }
+      // The FHIR adapter refuses as FHIR clients read it, the query API as problem+json.
+      expect(post.status).toBe(401);
+      expect(post.contentType).toContain('application/fhir+json');
+      expect(post.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'login' }] });
+      expect(read.status).toBe(401);
+      expect(read.contentType).toContain('application/problem+json');
+      expect(read.body.code).toBe('UNAUTHENTICATED');
       expect(await eventCount()).toBe(before);
     });
   });
