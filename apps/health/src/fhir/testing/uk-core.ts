@@ -18,12 +18,17 @@ export function ukCoreExample(name: UkCoreExample): Json {
   return JSON.parse(readFileSync(join(folder, `${name}.json`), 'utf8')) as Json;
 }
 
-/** The published Patient, its NHS number replaced by `nhsNumber`: the only change made to an example. */
+/**
+ * The published Patient with `nhsNumber`, and born 46 years later (1970 to 2016, same day): the published
+ * Richard Smith is an adult, and the hub refuses a child's record with a birth date over 25 years ago.
+ * These are the only changes made to an example.
+ */
 export function ukCorePatient(nhsNumber: string): Json {
   const patient = ukCoreExample('UKCore-Patient-RichardSmith-Example');
   for (const identifier of patient['identifier'] as Json[]) {
     if (identifier['system'] === NHS_NUMBER_SYSTEM) identifier['value'] = nhsNumber;
   }
+  patient['birthDate'] = String(patient['birthDate']).replace(/^1970-/, '2016-');
   return patient;
 }
 
