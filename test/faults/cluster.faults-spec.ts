@@ -96,7 +96,7 @@ interface Fault {
 }
 
 // Opt-in (FAULTS_CLUSTER=1) until it passes within CI's time: on the shared 2-core machine, three broker
-// JVMs and the replicas left ingest far below the sending rate and most posts timed out (README).
+// JVMs and the replicas left ingest far below the sending rate and most posts timed out (docs/operating.md).
 const suite = process.env['FAULTS_CLUSTER'] === '1' ? describe : describe.skip;
 
 suite(

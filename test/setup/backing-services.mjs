@@ -45,7 +45,7 @@ export async function dockerEngine(timeoutMs = 10_000) {
 export function kurrentDbSkipReason(dockerWhy) {
   return (
     'no KurrentDB server: KURRENTDB_URL is not set and no Docker engine answers ' +
-    `(${dockerWhy}); see README "Running on KurrentDB"`
+    `(${dockerWhy}); see docs/operating.md "Running on KurrentDB"`
   );
 }
 

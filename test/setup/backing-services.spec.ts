@@ -43,6 +43,6 @@ describe('where the tests get Kafka, PostgreSQL and KurrentDB', () => {
     const reason = kurrentDbSkipReason('Could not find a working container runtime strategy');
     expect(reason).toContain('KURRENTDB_URL is not set');
     expect(reason).toContain('Could not find a working container runtime strategy');
-    expect(reason).toContain('README');
+    expect(reason).toContain('docs/operating.md "Running on KurrentDB"');
   });
 });

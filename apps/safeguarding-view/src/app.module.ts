@@ -48,7 +48,7 @@ export class SafeguardingViewConfig extends ServiceConfig {
   @IsUrl({ require_tld: false })
   CONSOLE_AUDIT_URL?: string;
 
-  // Notifications (README, Notifications).
+  // Notifications (docs/integrating.md, Notifications).
   @IsSchoolHolidays() SCHOOL_HOLIDAYS = N.SCHOOL_HOLIDAYS;
   @IsWebhookList() NOTIFICATION_WEBHOOKS = N.NOTIFICATION_WEBHOOKS;
   @Type(() => Number) @IsInt() @Min(10) NOTIFICATION_TICK_MS = N.NOTIFICATION_TICK_MS;

@@ -152,9 +152,9 @@ describe('parseOidcIssuers', () => {
     expect(() => parseOidcIssuers(JSON.stringify([good, good]))).toThrow('is listed twice');
   });
 
-  it('reads the README’s example for a CIS2-like and an Entra-like issuer', () => {
-    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
-    const example = /## Sign-in\n[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+  it('reads the documented example for a CIS2-like and an Entra-like issuer', () => {
+    const page = readFileSync(join(repoRoot(), 'docs/security-and-privacy.md'), 'utf8');
+    const example = /## Sign-in\n[\s\S]*?```json\n([\s\S]*?)```/.exec(page)?.[1];
     const entries = parseOidcIssuers(example);
     expect(entries.map((e) => [e.agency, e.console?.label])).toEqual([
       ['health', 'NHS Care Identity Service 2'],

@@ -75,7 +75,7 @@ export class ServiceConfig {
 
   /**
    * Copies of each partition the hub's topics are created with: 1 on a single development broker, 3 on a
-   * production cluster (README "Running at scale"). Topics that exist already are checked, not changed.
+   * production cluster (docs/operating.md, "Running at scale"). Topics that exist already are checked, not changed.
    */
   @Type(() => Number)
   @IsInt({ message: 'KAFKA_REPLICATION_FACTOR must be a whole number' })
@@ -97,7 +97,7 @@ export class ServiceConfig {
   })
   KAFKA_MIN_INSYNC_REPLICAS = 1;
 
-  /** Partitions per topic: the most consumers of one group that can work at once on it (README). */
+  /** Partitions per topic: the most consumers of one group that can work at once on it (docs/operating.md). */
   @Type(() => Number)
   @IsInt({ message: 'KAFKA_PARTITIONS must be a whole number' })
   @Min(1, { message: 'KAFKA_PARTITIONS must be at least 1' })
@@ -127,7 +127,7 @@ export class ServiceConfig {
 
   /**
    * The identity providers whose tokens the hub accepts: a JSON array, one entry per issuer with its
-   * audience, agency, organisations and claim mapping (README, "Sign-in"); checked entry by entry at start.
+   * audience, agency, organisations and claim mapping (docs/security-and-privacy.md, "Sign-in"); checked entry by entry at start.
    */
   @ValidateIf((c: ServiceConfig) => !c.JIGSAW_DEVELOPMENT || c.OIDC_ISSUERS !== undefined)
   @IsString({ message: 'OIDC_ISSUERS is needed outside development mode: nobody could sign in' })

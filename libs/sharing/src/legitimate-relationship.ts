@@ -7,7 +7,7 @@ import type { Viewer } from './viewer.js';
 /** How long a relationship outlives what made it (CP-IS keeps an ended plan for as long). */
 export const LEGITIMATE_RELATIONSHIP_GRACE_MONTHS = 12;
 
-/** Why an organisation has a relationship with a child; each names a rule of the README's "Who may see which child". */
+/** Why an organisation has a relationship with a child; each names a rule of "Who may see which child" in docs/security-and-privacy.md. */
 export type RelationshipBasis = 'owner' | 'on-roll' | 'named-school' | 'notified';
 
 /** One span of a relationship: from when the hub recorded its cause, until it ended (absent while it holds). */

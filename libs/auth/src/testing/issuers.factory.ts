@@ -40,7 +40,7 @@ export async function systemClient(clientId: string): Promise<SystemClient> {
   return { clientId, privateKey, publicJwk: { ...(await exportJWK(publicKey)), alg: 'RS256', use: 'sig' } };
 }
 
-/** The `OIDC_ISSUERS` entry for a CIS2-like issuer, as the README shows it. */
+/** The `OIDC_ISSUERS` entry for a CIS2-like issuer, as docs/security-and-privacy.md shows it. */
 export const cis2Entry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
   issuer,
   audience: 'urn:jigsaw:hub',
@@ -61,7 +61,7 @@ export const cis2Entry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownS
   keys,
 });
 
-/** The `OIDC_ISSUERS` entry for an Entra-like issuer, as the README shows it. */
+/** The `OIDC_ISSUERS` entry for an Entra-like issuer, as docs/security-and-privacy.md shows it. */
 export const entraEntry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
   issuer,
   audience: 'api://jigsaw',
