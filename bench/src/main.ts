@@ -20,8 +20,7 @@ import {
   practitionerToken,
   ServiceProcess,
 } from '@jigsaw/testing';
-import { chronologyProjection } from '../../apps/safeguarding-view/src/chronology/chronology.projection.js';
-import { viewMigrations } from '../../apps/safeguarding-view/src/view-schema.js';
+import { chronologyProjection, viewMigrations } from '@jigsaw/view-model';
 import { CpuMeter, pidsMatching } from './cpu.js';
 import { closedLoop, openLoop } from './load.js';
 import { hotspots } from './profile.js';

@@ -24,7 +24,7 @@ import { eventually, postUntilAnswered, type Answer } from './support/agency-cli
 import { faultCluster, startFaultKafka, stopFaultKafka } from './support/cluster.mjs';
 import { compareWithReplay, eventCounts } from './support/replay.js';
 import { createWorld, keepOutput, type World } from './support/world.js';
-import { VIEW_SCHEMA } from '../../apps/safeguarding-view/src/view-schema.js';
+import { VIEW_SCHEMA } from '@jigsaw/view-model';
 
 // Paced, so that every fault lands mid-flow: PER_SECOND for SECONDS, through a round-robin proxy.
 const PER_SECOND = Number(process.env['FAULTS_CLUSTER_RATE'] ?? 40);

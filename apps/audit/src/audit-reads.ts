@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import type { StoredEvent } from '@jigsaw/event-store';
 import { eventKey } from '@jigsaw/sharing';
-import type { ChildLookup } from '../../safeguarding-view/src/access/record-accessed.event.js';
+import type { ChildLookup } from '@jigsaw/view-model';
 import {
   auditAccessed,
   type AuditAccessedData,

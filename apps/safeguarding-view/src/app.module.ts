@@ -18,10 +18,9 @@ import {
   SERVICE_CONFIG,
 } from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
-import { AccessLog } from './access/access-log.js';
+import { AccessLog, ChildRefResolver, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { AccessClaimsController } from './children/access-claims.controller.js';
 import { ChildAccessGate } from './children/child-access.gate.js';
-import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
 import { ConsoleController, RootController } from './console/console.controller.js';
 import { FhirFlagController } from './fhir/fhir-flag.controller.js';
@@ -35,10 +34,8 @@ import {
 } from './notifications/notifications.config.js';
 import { NotificationsController, notificationProviders } from './notifications/notifications.providers.js';
 import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
-import { readModelMigrations } from './read-models.js';
 import { ChildViewController } from './view/child-view.controller.js';
 import { ChildViewService } from './view/child-view.service.js';
-import { VIEW_SCHEMA } from './view-schema.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
   override PORT = 3000;

@@ -12,9 +12,8 @@ import { erasureTopic, openMessages, PersonalDataVault } from '@jigsaw/erasure';
 import { agencyTopic, deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
+import { readModelProjections, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { NotificationsProjection } from './notifications/notifications.projection.js';
-import { readModelProjections } from './read-models.js';
-import { VIEW_SCHEMA } from './view-schema.js';
 
 export function viewTopics(prefix: string): string[] {
   // And erasures: a child's reaches every read model.

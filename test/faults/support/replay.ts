@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from '@jigsaw/database';
 import { ServiceConfig } from '@jigsaw/config';
-import { VIEW_READ_MODELS } from '../../../apps/safeguarding-view/src/read-models.js';
 import { OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import type { EventStore, GlobalPosition, StoredEvent } from '@jigsaw/event-store';
 import { rebuild, type Projection } from '@jigsaw/projection';
-import { chronologyProjection } from '../../../apps/safeguarding-view/src/chronology/chronology.projection.js';
-import { VIEW_SCHEMA } from '../../../apps/safeguarding-view/src/view-schema.js';
+import { VIEW_READ_MODELS, chronologyProjection, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { prepareSchema } from './world.js';
 
 /**

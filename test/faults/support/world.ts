@@ -14,7 +14,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { VIEW_SCHEMA, viewMigrations } from '../../../apps/safeguarding-view/src/view-schema.js';
+import { VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
 
 /** One test file's hub: its own database on the fault cluster, its own topics, its services. */
 export interface World {

@@ -1,9 +1,6 @@
 import type { StoredEvent } from '@jigsaw/event-store';
 import { eventKey } from '@jigsaw/sharing';
-import {
-  RECORD_ACCESSED,
-  type RecordAccessedData,
-} from '../../../safeguarding-view/src/access/record-accessed.event.js';
+import { RECORD_ACCESSED, type RecordAccessedData } from '@jigsaw/view-model';
 import type { AuditAccessedData } from '../access/audit-accessed.event.js';
 
 /** One read of the child's records: who, when, through which service and view, for what, and what was shown. */

@@ -8,12 +8,7 @@ import {
   type Role,
 } from '@jigsaw/envelope';
 import { AUDIT_ROLES, type VisibilityLevel } from '@jigsaw/sharing';
-import {
-  accessRecord,
-  RECORD_ACCESSED,
-  type ChildLookup,
-  type RecordAccessedData,
-} from '../../../safeguarding-view/src/access/record-accessed.event.js';
+import { accessRecord, RECORD_ACCESSED, type ChildLookup, type RecordAccessedData } from '@jigsaw/view-model';
 import type { AuditCaller } from '../auth/audit-caller.js';
 
 export const AUDIT_SOURCE = hubSource('audit');

@@ -14,15 +14,15 @@ import {
   type Viewer,
   type VisibilityReason,
 } from '@jigsaw/sharing';
-import type { ShownRecord } from '../../../safeguarding-view/src/access/record-accessed.event.js';
-import { claimOf } from '../../../safeguarding-view/src/children/access-claimed.event.js';
 import {
+  type ShownRecord,
+  claimOf,
   chronologyFor,
   type ChronologyEntry,
   type ChronologyRow,
-} from '../../../safeguarding-view/src/chronology/chronology-view.js';
-import { occurredAtOf } from '../../../safeguarding-view/src/chronology/chronology.projection.js';
-import { isAgencyRecord } from '../../../safeguarding-view/src/read-models.js';
+  occurredAtOf,
+  isAgencyRecord,
+} from '@jigsaw/view-model';
 
 /** Whose view to reconstruct, and when. */
 export interface AsKnownAtQuery {

@@ -1,7 +1,6 @@
 import { AGENCIES } from '@jigsaw/envelope';
 import type { EventStore, StoredEvent } from '@jigsaw/event-store';
-import { accessStreamOf } from '../../../safeguarding-view/src/access/record-accessed.event.js';
-import { accessClaimsStreamOf } from '../../../safeguarding-view/src/children/access-claimed.event.js';
+import { accessStreamOf, accessClaimsStreamOf } from '@jigsaw/view-model';
 
 /** The store's global order: by writing transaction, then position. */
 export function byGlobalOrder(a: StoredEvent, b: StoredEvent): number {

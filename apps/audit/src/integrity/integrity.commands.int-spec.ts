@@ -5,7 +5,7 @@ import { PostgresEventStore } from '@jigsaw/event-store';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { aNhsNumber, aRecordedEvent, aUpn, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { appliedEventsMigrations } from '@jigsaw/projection';
-import { viewMigrations } from '../../../safeguarding-view/src/view-schema.js';
+import { viewMigrations } from '@jigsaw/view-model';
 import { AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from '../audit.js';
 import type { AuditCaller } from '../auth/audit-caller.js';
 import type { CommandContext, CommandInput } from '../commands/command.js';

@@ -1,6 +1,6 @@
 import { sealIntegrity, verifyIntegrity } from '@jigsaw/event-store';
 import { forgetChild } from '@jigsaw/identity';
-import { ChildLinks } from '../../../safeguarding-view/src/identity/child-links.js';
+import { ChildLinks } from '@jigsaw/view-model';
 import { requiredArg, stringOption, usageError, type AuditCommand } from '../commands/command.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -16,8 +16,8 @@ import {
   VIEW_READ_MODELS,
   type ReadModel,
   type ReadModelTable,
-} from '../../../safeguarding-view/src/read-models.js';
-import { VIEW_SCHEMA } from '../../../safeguarding-view/src/view-schema.js';
+  VIEW_SCHEMA,
+} from '@jigsaw/view-model';
 import { byGlobalOrder } from '../history/child-history.js';
 
 export interface RebuildRecord {

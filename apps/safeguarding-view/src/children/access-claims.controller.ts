@@ -9,16 +9,16 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
 import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
-import { NoIdentifiers } from '../identity/identity.dto.js';
-import { VIEW_SCHEMA } from '../view-schema.js';
 import {
+  VIEW_SCHEMA,
   accessClaimed,
   accessClaimsStreamOf,
   SELF_CLAIMED_ACCESS_HOURS,
   type AccessClaimedData,
-} from './access-claimed.event.js';
+  childIdentifierOf,
+} from '@jigsaw/view-model';
+import { NoIdentifiers } from '../identity/identity.dto.js';
 import { ChildAccessGate, unknownChild } from './child-access.gate.js';
-import { childIdentifierOf } from './child-ref.js';
 
 /** A claim: the child by exactly one identifier, the purpose, and why, in words kept with the claim. */
 export class AccessClaimDto {

@@ -12,13 +12,19 @@ import {
   type Viewer,
 } from '@jigsaw/sharing';
 import { counter } from '@jigsaw/telemetry';
-import { AccessLog } from '../access/access-log.js';
-import { recordAccessed, type AccessView, type ChildLookup } from '../access/record-accessed.event.js';
+import {
+  AccessLog,
+  recordAccessed,
+  type AccessView,
+  type ChildLookup,
+  type ChronologyRow,
+  VIEW_SCHEMA,
+  ChildRefResolver,
+  retiredNumber,
+  accessClaimsStreamOf,
+  claimOf,
+} from '@jigsaw/view-model';
 import { lookupOf, readChildRows } from '../chronology/chronology.reads.js';
-import type { ChronologyRow } from '../chronology/chronology-view.js';
-import { VIEW_SCHEMA } from '../view-schema.js';
-import { ChildRefResolver, retiredNumber } from './child-ref.js';
-import { accessClaimsStreamOf, claimOf } from './access-claimed.event.js';
 
 /** What every request naming a child the viewer may not reach gets: the answer for a child never heard of. */
 export function unknownChild(): JigsawError {

@@ -37,13 +37,12 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
+import { VIEW_SCHEMA, viewMigrations, chronologyProjection } from '@jigsaw/view-model';
 import { ChildHistoryReader } from '../notifications/child-history.js';
 import { systemClock } from '../notifications/clock.js';
 import { NOTIFICATION_DEFAULTS } from '../notifications/notifications.config.js';
 import { NotificationsProjection } from '../notifications/notifications.projection.js';
 import { ProjectionConsumer, viewTopics } from '../projection.consumer.js';
-import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
-import { chronologyProjection } from './chronology.projection.js';
 
 const REBUILT = 'view_rebuilt';
 const MASTER_KEY = randomBytes(32).toString('base64');

@@ -5,6 +5,13 @@ import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { relatedAccess, type Viewer } from '@jigsaw/sharing';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
+  VIEW_SCHEMA,
+  viewMigrations,
+  chronologyFor,
+  type ChronologyEntry,
+  chronologyProjection,
+} from '@jigsaw/view-model';
+import {
   aeClinician,
   EXAMPLE_NOW,
   exampleEvent,
@@ -16,11 +23,8 @@ import {
   socialWorker,
   WEST_YORKSHIRE_POLICE,
 } from '../openapi/example-history.js';
-import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
 import { readChronologyPage } from './chronology-page.js';
 import type { ChronologyPageRequest } from './chronology-query.js';
-import { chronologyFor, type ChronologyEntry } from './chronology-view.js';
-import { chronologyProjection } from './chronology.projection.js';
 
 const auditor: Viewer = {
   agency: 'council',

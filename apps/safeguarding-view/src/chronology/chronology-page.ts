@@ -1,13 +1,13 @@
 import type { Pool } from '@jigsaw/database';
 import type { ChildAccess, Viewer } from '@jigsaw/sharing';
-import type { ShownRecord } from '../access/record-accessed.event.js';
 import {
+  type ShownRecord,
   ledgerOf,
   toEntry,
   visibleRecords,
   type ChronologyEntry,
   type VisibleRecord,
-} from './chronology-view.js';
+} from '@jigsaw/view-model';
 import type { ChronologyCursor, ChronologyPageRequest } from './chronology-query.js';
 import { readControlRows, readEntryRows, type PositionedRow } from './chronology.reads.js';
 

@@ -6,17 +6,14 @@ import type { Pool } from '@jigsaw/database';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Viewer } from '@jigsaw/sharing';
-import { AccessLog } from '../access/access-log.js';
-import { recordAccessed } from '../access/record-accessed.event.js';
+import { AccessLog, recordAccessed, VIEW_SCHEMA, type ChronologyEntry } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { CHRONOLOGY_EXAMPLES } from '../openapi/examples.js';
 import { ApiProblems } from '../openapi/problems.js';
 import { CHRONOLOGY_PAGE_SCHEMA } from '../openapi/schemas.js';
-import { VIEW_SCHEMA } from '../view-schema.js';
 import { ChronologyCursors } from './chronology-cursor.js';
 import { readChronologyPage } from './chronology-page.js';
 import { ChronologyQueryDto, MAX_LIMIT, pageRequestOf } from './chronology-query.js';
-import type { ChronologyEntry } from './chronology-view.js';
 import { lookupOf } from './chronology.reads.js';
 
 export interface ChronologyResponse {

@@ -1,8 +1,7 @@
 import type { Pool } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { CONTROL_EVENT_TYPES, SHARING_DECLINED_ACTION } from '@jigsaw/sharing';
-import type { ChildLookup } from '../access/record-accessed.event.js';
-import type { ChronologyRow } from './chronology-view.js';
+import type { ChildLookup, ChronologyRow } from '@jigsaw/view-model';
 import type { ChronologyCursor, ChronologyPageRequest } from './chronology-query.js';
 
 interface Row {

@@ -7,13 +7,16 @@ import { outcomeOfProblem } from '@jigsaw/fhir';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { aNhsNumber, createTestDatabase, hapiFhirValidator, type TestDatabase } from '@jigsaw/testing';
-import { AccessLog } from '../access/access-log.js';
+import {
+  AccessLog,
+  ChildRefResolver,
+  chronologyProjection,
+  ChildLinks,
+  VIEW_SCHEMA,
+  viewMigrations,
+} from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
-import { ChildRefResolver } from '../children/child-ref.js';
-import { chronologyProjection } from '../chronology/chronology.projection.js';
-import { ChildLinks } from '../identity/child-links.js';
 import { aeClinician, exampleHistory, LEEDS, socialWorker } from '../openapi/example-history.js';
-import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
 import { ChildViewService } from '../view/child-view.service.js';
 import { FhirFlagController } from './fhir-flag.controller.js';
 

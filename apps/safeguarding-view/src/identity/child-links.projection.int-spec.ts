@@ -12,9 +12,7 @@ import {
 } from '@jigsaw/identity';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { chronologyProjection } from '../chronology/chronology.projection.js';
-import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
-import { ChildLinks } from './child-links.js';
+import { chronologyProjection, VIEW_SCHEMA, viewMigrations, ChildLinks } from '@jigsaw/view-model';
 import { childLinksProjection } from './child-links.projection.js';
 import {
   CHILDREN_MERGED,

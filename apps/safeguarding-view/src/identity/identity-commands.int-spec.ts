@@ -5,8 +5,7 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store'
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { aNhsNumber, aUpn, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
-import { ChildLinks } from './child-links.js';
+import { VIEW_SCHEMA, viewMigrations, ChildLinks } from '@jigsaw/view-model';
 import { IdentityCommands } from './identity-commands.js';
 import { hubEventsTopic } from './identity.consumers.js';
 import {

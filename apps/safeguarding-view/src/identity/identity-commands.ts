@@ -8,7 +8,7 @@ import {
   type EvidenceKind,
   type RenumberProblem,
 } from '@jigsaw/identity';
-import { ChildLinks } from './child-links.js';
+import { ChildLinks } from '@jigsaw/view-model';
 import {
   confirmPossibleMatch,
   foldStream,

@@ -21,7 +21,7 @@ import {
 } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
-import { VIEW_SCHEMA } from '../view-schema.js';
+import { VIEW_SCHEMA } from '@jigsaw/view-model';
 import { childLinksProjection } from './child-links.projection.js';
 import { IdentityCommands } from './identity-commands.js';
 

@@ -17,7 +17,7 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
-import { VIEW_SCHEMA } from '../view-schema.js';
+import { VIEW_SCHEMA } from '@jigsaw/view-model';
 import { IdentityCommands } from './identity-commands.js';
 import { MergeDto, ReasonDto, RenumberDto, UnbornLinkDto } from './identity.dto.js';
 import type { Decision } from './identity.events.js';

@@ -8,7 +8,7 @@ import {
   type SharingDecision,
 } from '@jigsaw/envelope';
 import type { EvidenceKind, LinkKind } from '@jigsaw/identity';
-import { HUB_CHILD_ID_SYSTEM } from '../access/record-accessed.event.js';
+import { HUB_CHILD_ID_SYSTEM } from '@jigsaw/view-model';
 
 export const POSSIBLE_MATCH_RAISED = 'hub.possible-match-raised';
 export const POSSIBLE_MATCH_CONFIRMED = 'hub.possible-match-confirmed';

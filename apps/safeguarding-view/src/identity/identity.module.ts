@@ -13,7 +13,7 @@ import { KurrentDbPublisher, OutboxRelay } from '@jigsaw/event-store';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { KafkaMessaging } from '@jigsaw/messaging';
 import { createEventStore, KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
-import { ChildLinks } from './child-links.js';
+import { ChildLinks } from '@jigsaw/view-model';
 import { IDENTITY_EVENT_STORE, IdentityCommands } from './identity-commands.js';
 import { hubEventsTopic, IdentityConsumers } from './identity.consumers.js';
 import { IdentityController, IdentityDeciderGuard } from './identity.controller.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { IdentityRegistry, type UncheckedEvidence } from '@jigsaw/identity';
-import { ChildLinks } from './child-links.js';
+import { ChildLinks } from '@jigsaw/view-model';
 import { IdentityCommands } from './identity-commands.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

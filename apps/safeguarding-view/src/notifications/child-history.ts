@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { eventKeyOf } from '@jigsaw/projection';
-import { membersOn } from '../identity/child-links.js';
+import { membersOn } from '@jigsaw/view-model';
 import {
   eventKey,
   foldSharingLedger,

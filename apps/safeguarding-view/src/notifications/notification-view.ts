@@ -1,6 +1,6 @@
 import type { ChildSubject, RecordedEvent } from '@jigsaw/envelope';
 import { eventKey, redactForViewer, type Viewer, type ViewableEvent } from '@jigsaw/sharing';
-import type { ShownRecord } from '../access/record-accessed.event.js';
+import type { ShownRecord } from '@jigsaw/view-model';
 import type { ChildHistory } from './child-history.js';
 import {
   statusOf,

@@ -5,9 +5,7 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store'
 import { eventKeyOf, appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import type { Viewer } from '@jigsaw/sharing';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { AccessLog } from '../access/access-log.js';
-import { chronologyProjection } from '../chronology/chronology.projection.js';
-import { viewMigrations } from '../view-schema.js';
+import { AccessLog, chronologyProjection, viewMigrations } from '@jigsaw/view-model';
 import { ChildHistoryReader } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';

@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { VIEW_SCHEMA } from '../view-schema.js';
+import { VIEW_SCHEMA } from '@jigsaw/view-model';
 import { ChildHistoryReader } from './child-history.js';
 import { CLOCK, systemClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';

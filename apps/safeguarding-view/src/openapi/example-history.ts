@@ -6,8 +6,7 @@ import {
   type SharingDecision,
 } from '@jigsaw/envelope';
 import type { Viewer } from '@jigsaw/sharing';
-import type { ChronologyRow } from '../chronology/chronology-view.js';
-import { occurredAtOf } from '../chronology/chronology.projection.js';
+import { type ChronologyRow, occurredAtOf } from '@jigsaw/view-model';
 
 /**
  * One child's year, from all four agencies, as the hub records it: the history behind the OpenAPI

@@ -1,7 +1,7 @@
 import { eventKeyOf } from '@jigsaw/projection';
 import { relatedAccess, type Viewer } from '@jigsaw/sharing';
 import { ChronologyCursors } from '../chronology/chronology-cursor.js';
-import { chronologyFor, type ChronologyEntry } from '../chronology/chronology-view.js';
+import { chronologyFor, type ChronologyEntry } from '@jigsaw/view-model';
 import { childViewFor, type ChildView } from '../view/child-view.js';
 import {
   aeClinician,

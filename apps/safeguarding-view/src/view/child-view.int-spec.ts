@@ -8,12 +8,16 @@ import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { aNhsNumber, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { AccessLog } from '../access/access-log.js';
-import type { RecordAccessedData } from '../access/record-accessed.event.js';
+import {
+  AccessLog,
+  type RecordAccessedData,
+  ChildRefResolver,
+  chronologyProjection,
+  ChildLinks,
+  VIEW_SCHEMA,
+  viewMigrations,
+} from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
-import { ChildRefResolver } from '../children/child-ref.js';
-import { chronologyProjection } from '../chronology/chronology.projection.js';
-import { ChildLinks } from '../identity/child-links.js';
 import { readChildRows } from '../chronology/chronology.reads.js';
 import {
   aeClinician,
@@ -24,7 +28,6 @@ import {
   socialWorker,
   WEST_YORKSHIRE_POLICE,
 } from '../openapi/example-history.js';
-import { VIEW_SCHEMA, viewMigrations } from '../view-schema.js';
 import { childViewFor } from './child-view.js';
 import { ChildViewService } from './child-view.service.js';
 

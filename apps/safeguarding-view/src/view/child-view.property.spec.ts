@@ -2,12 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { isControlEvent, relatedAccess, sharingArbitraries, type Viewer } from '@jigsaw/sharing';
-import {
-  chronologyFor,
-  ledgerOf,
-  visibleRecords,
-  type ChronologyRow,
-} from '../chronology/chronology-view.js';
+import { chronologyFor, ledgerOf, visibleRecords, type ChronologyRow } from '@jigsaw/view-model';
 import { rowOf } from '../openapi/example-history.js';
 import { childViewFor } from './child-view.js';
 import { VIEW_EVENT_TYPES } from './view-event-types.js';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Viewer } from '@jigsaw/sharing';
-import { AccessLog } from '../access/access-log.js';
-import { recordAccessed } from '../access/record-accessed.event.js';
+import { AccessLog, recordAccessed } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { lookupOf } from '../chronology/chronology.reads.js';
 import { childViewFor, type ChildView } from './child-view.js';

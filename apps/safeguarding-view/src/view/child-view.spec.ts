@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { repoRoot } from '@jigsaw/config';
 import { AGENCIES, type Purpose, type RecordedEvent } from '@jigsaw/envelope';
 import { isControlEvent, relatedAccess, type Viewer } from '@jigsaw/sharing';
-import { chronologyFor } from '../chronology/chronology-view.js';
+import { chronologyFor } from '@jigsaw/view-model';
 import {
   aeClinician,
   EXAMPLE_CHILD_ID,

@@ -12,9 +12,13 @@ import {
   type Viewer,
   type ChildAccess,
 } from '@jigsaw/sharing';
-import type { ShownRecord } from '../access/record-accessed.event.js';
-import { ledgerOf, visibleRecords, type ChronologyRow } from '../chronology/chronology-view.js';
-import { TYPE_LABELS } from '../chronology/entry-summary.js';
+import {
+  type ShownRecord,
+  ledgerOf,
+  visibleRecords,
+  type ChronologyRow,
+  TYPE_LABELS,
+} from '@jigsaw/view-model';
 import { isViewEventType, VIEW_EVENT_TYPES, type ViewEventType } from './view-event-types.js';
 
 /** Whom to call: the fields an agency's record gave, as the viewer's cut kept them. */

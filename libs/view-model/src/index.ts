@@ -1,0 +1,45 @@
+// What the safeguarding view and the audit service both read and write: the access log's events, access
+// claims, how a child reference is resolved, identity links, the chronology read model, and the registry of
+// read models that the live consumer and the audit service's rebuild share.
+export {
+  accessRecord,
+  accessStreamOf,
+  HUB_CHILD_ID_SYSTEM,
+  RECORD_ACCESSED,
+  recordAccessed,
+  type AccessView,
+  type ChildLookup,
+  type RecordAccessedData,
+  type ShownRecord,
+} from './access/record-accessed.event.js';
+export { AccessLog } from './access/access-log.js';
+export {
+  accessClaimed,
+  accessClaimsStreamOf,
+  claimOf,
+  SELF_CLAIMED_ACCESS_HOURS,
+  type AccessClaimedData,
+} from './children/access-claimed.event.js';
+export { ChildRefResolver, childIdentifierOf, retiredNumber } from './children/child-ref.js';
+export {
+  chronologyFor,
+  ledgerOf,
+  toEntry,
+  visibleRecords,
+  type ChronologyEntry,
+  type ChronologyRow,
+  type VisibleRecord,
+} from './chronology/chronology-view.js';
+export { chronologyProjection, occurredAtOf } from './chronology/chronology.projection.js';
+export { TYPE_LABELS } from './chronology/entry-summary.js';
+export { ChildLinks, membersOn } from './identity/child-links.js';
+export {
+  isAgencyRecord,
+  readModelMigrations,
+  readModelProjections,
+  VIEW_READ_MODELS,
+  type ReadModel,
+  type ReadModelContext,
+  type ReadModelTable,
+} from './read-models.js';
+export { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
