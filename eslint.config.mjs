@@ -1,5 +1,60 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Each app is its own process: it may import libs (`@jigsaw/*`), never another app, and a lib never imports
+ * an app. What two apps share belongs in a lib. `no-restricted-imports` sees only the import's text, so one
+ * block per app and folder depth names exactly the relative paths that climb out of the app into another
+ * (from `apps/audit/src/x/`, `../../../` is `apps/`). CI runs `npm run lint`, so a crossing fails the build.
+ */
+function appBoundaries() {
+  const apps = readdirSync(new URL('apps/', import.meta.url), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  const escape = (name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const sources = '*.{ts,mts,js,mjs}';
+  const blocks = [];
+  for (let depth = 0; depth <= 12; depth++) {
+    const folders = '*/'.repeat(depth);
+    for (const app of apps) {
+      const self = `(?!${escape(app)}(?:/|$)|\\.\\.?(?:/|$))`;
+      blocks.push({
+        files: [`apps/${app}/${folders}${sources}`],
+        rules: {
+          'no-restricted-imports': [
+            'error',
+            {
+              patterns: [
+                {
+                  regex: `^(?:\\./)?(?:\\.\\./){${depth + 1}}${self}[^/]+|^(?:\\./)?(?:\\.\\./){${depth + 2},}apps/${self}`,
+                  message: `apps/${app} may import libs (@jigsaw/*), never another app: move what both need into a lib.`,
+                },
+              ],
+            },
+          ],
+        },
+      });
+    }
+    blocks.push({
+      files: [`libs/*/${folders}${sources}`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(?:\\./)?(?:\\.\\./){${depth + 2},}apps(?:/|$)`,
+                message: 'A lib never imports an app: apps build on libs, not the other way round.',
+              },
+            ],
+          },
+        ],
+      },
+    });
+  }
+  return blocks;
+}
 
 export default tseslint.config(
   {
@@ -72,4 +127,5 @@ export default tseslint.config(
       },
     },
   },
+  ...appBoundaries(),
 );
