@@ -20,13 +20,20 @@ export const cis2Practitioner = (
   },
 });
 
-/** A practitioner as Microsoft Entra ID describes one: the tenant in `tid`, app roles in `roles`. */
+/** An Entra object id for an account: the same for every application, unlike Entra's pairwise `sub`. */
+export const entraObjectId = (id: string): string =>
+  `00000000-0000-4000-8000-${Buffer.from(id).toString('hex').padEnd(12, '0').slice(0, 12)}`;
+
+/**
+ * A practitioner as Microsoft Entra ID describes one: the tenant in `tid`, the person in `oid`, app roles
+ * in `roles`.
+ */
 export const entraPractitioner = (
   id: string,
   { tid = LEEDS_TENANT, roles = ['Jigsaw.SocialWorker', 'Jigsaw.Purpose.Safeguarding'] } = {},
 ): IssuerAccount => ({
   id,
-  claims: { tid, roles },
+  claims: { tid, oid: entraObjectId(id), roles, ver: '2.0' },
 });
 
 export interface SystemClient {
@@ -40,8 +47,14 @@ export async function systemClient(clientId: string): Promise<SystemClient> {
   return { clientId, privateKey, publicJwk: { ...(await exportJWK(publicKey)), alg: 'RS256', use: 'sig' } };
 }
 
+type KeySettings = { maxAgeSeconds: number; cooldownSeconds: number };
+
 /** The `OIDC_ISSUERS` entry for a CIS2-like issuer, as the README shows it. */
-export const cis2Entry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
+export const cis2Entry = (
+  issuer: string,
+  keys: KeySettings = { maxAgeSeconds: 600, cooldownSeconds: 30 },
+  extra: object = {},
+) => ({
   issuer,
   audience: 'urn:jigsaw:hub',
   agency: 'health',
@@ -59,15 +72,21 @@ export const cis2Entry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownS
   },
   systems: { claim: 'client_id', clients: { 'rr8-epr': 'urn:jigsaw:org:health:rr8' } },
   keys,
+  ...extra,
 });
 
 /** The `OIDC_ISSUERS` entry for an Entra-like issuer, as the README shows it. */
-export const entraEntry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
+export const entraEntry = (
+  issuer: string,
+  keys: KeySettings = { maxAgeSeconds: 600, cooldownSeconds: 30 },
+  extra: object = {},
+) => ({
   issuer,
   audience: 'api://jigsaw',
   agency: 'council',
   organisations: ['urn:jigsaw:org:council:leeds'],
   claims: {
+    subject: { claim: 'oid' },
     organisation: { claim: 'tid', values: { [LEEDS_TENANT]: 'urn:jigsaw:org:council:leeds' } },
     role: {
       claim: 'roles',
@@ -84,6 +103,7 @@ export const entraEntry = (issuer: string, keys = { maxAgeSeconds: 600, cooldown
   },
   systems: { claim: 'client_id', clients: { 'leeds-case-management': 'urn:jigsaw:org:council:leeds' } },
   keys,
+  ...extra,
 });
 
 export interface TwoIssuers {
@@ -95,8 +115,15 @@ export interface TwoIssuers {
   close(): Promise<void>;
 }
 
-/** Two real OpenID providers with different claim shapes, each with its practitioners and one agency system. */
-export async function startTwoIssuers(accessTokenTtl = 600): Promise<TwoIssuers> {
+/**
+ * Two real OpenID providers with different claim shapes, each with its practitioners and one agency system.
+ * `console` is where the console client may be sent back to (the tests' own redirect besides).
+ */
+export async function startTwoIssuers({
+  accessTokenTtl = 600,
+  cis2AccessTokenTtl = accessTokenTtl,
+  console: consoleUris = [],
+}: { accessTokenTtl?: number; cis2AccessTokenTtl?: number; console?: string[] } = {}): Promise<TwoIssuers> {
   const [trust, council] = await Promise.all([
     systemClient('rr8-epr'),
     systemClient('leeds-case-management'),
@@ -104,12 +131,13 @@ export async function startTwoIssuers(accessTokenTtl = 600): Promise<TwoIssuers>
   const consoleClient = {
     clientId: 'jigsaw-console',
     kind: 'public' as const,
-    redirectUris: [CONSOLE_REDIRECT],
+    redirectUris: [CONSOLE_REDIRECT, ...consoleUris],
+    postLogoutRedirectUris: consoleUris,
   };
   const [cis2, entra] = await Promise.all([
     OidcIssuer.start({
       audience: 'urn:jigsaw:hub',
-      accessTokenTtl,
+      accessTokenTtl: cis2AccessTokenTtl,
       accounts: [
         cis2Practitioner('clinician-1'),
         cis2Practitioner('visitor-1', { role: 'S8000:G8000:R8001', activities: ['B0428', 'B1611'] }),
