@@ -119,7 +119,9 @@ describe('principalFromIssuerClaims, Entra-like', () => {
 
 describe('the identity recorded', () => {
   const [other] = parseOidcIssuers(
-    JSON.stringify([{ ...cis2Entry('https://other-cis2.example'), organisations: ['urn:jigsaw:org:health:*'] }]),
+    JSON.stringify([
+      { ...cis2Entry('https://other-cis2.example'), organisations: ['urn:jigsaw:org:health:*'] },
+    ]),
   ) as [IssuerSettings];
   const clinician = cis2Practitioner('p-1').claims;
 

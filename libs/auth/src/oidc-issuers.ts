@@ -79,8 +79,17 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
     throw new IssuerSettingsError(who, field, reason);
   };
   if (!isObject(raw)) return fail('(entry)', 'must be an object');
-  const { issuer, audience, agency, organisations, claims, systems, algorithms, keys, clockToleranceSeconds } =
-    raw;
+  const {
+    issuer,
+    audience,
+    agency,
+    organisations,
+    claims,
+    systems,
+    algorithms,
+    keys,
+    clockToleranceSeconds,
+  } = raw;
   const consoleClient = raw['console'];
 
   if (!nonEmptyString(issuer)) return fail('issuer', 'is required');

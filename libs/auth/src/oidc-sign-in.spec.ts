@@ -326,10 +326,14 @@ describe('an unreachable issuer', () => {
       const first = await issuers.cis2.signIn('clinician-1', consoleClient);
       const second = await issuers.cis2.signIn('visitor-1', consoleClient);
       const entra = await issuers.entra.signIn('social-worker-1', consoleClient);
-      await expect(verifier.verify(first)).resolves.toMatchObject({ sub: `${issuers.cis2.issuer}#clinician-1` });
+      await expect(verifier.verify(first)).resolves.toMatchObject({
+        sub: `${issuers.cis2.issuer}#clinician-1`,
+      });
 
       await issuers.cis2.stop();
-      await expect(verifier.verify(second)).resolves.toMatchObject({ sub: `${issuers.cis2.issuer}#visitor-1` });
+      await expect(verifier.verify(second)).resolves.toMatchObject({
+        sub: `${issuers.cis2.issuer}#visitor-1`,
+      });
       await sleep(2_200);
       // Not a 401, which would send the practitioner to sign in at a provider that is down: a 503 to retry.
       for (const token of [second, first]) {
