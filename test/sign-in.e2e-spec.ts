@@ -293,7 +293,7 @@ describe('sign-in outside development mode, against two real OpenID providers', 
     );
     const read = (token: string) =>
       fetch(`${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`, {
-        headers: bearer(token!),
+        headers: bearer(token),
       });
     expect((await read(warm!)).status).toBe(200);
     await issuers.entra.stop();

@@ -78,10 +78,7 @@ export class ConsoleController {
 
   /** Who the token's issuer says the practitioner is, as the hub maps it: the console shows it. */
   @Get('session')
-  async session(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<Principal> {
+  async session(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Principal> {
     return authenticateRequest(request, response, this.verifier);
   }
 }
