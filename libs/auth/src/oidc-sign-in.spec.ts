@@ -282,7 +282,7 @@ describe('key rotation at the issuer', () => {
 });
 
 describe('an unreachable issuer', () => {
-  it('at start: the service starts, tokens are refused, and it is used once it answers', async () => {
+  it('at start: the service starts, its tokens wait (503), and it is used once it answers', async () => {
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     const readiness = new Readiness([]);
@@ -293,6 +293,17 @@ describe('an unreachable issuer', () => {
     verifier.onModuleInit();
     await expect(readiness.report()).resolves.toEqual({ [`issuer ${issuer}`]: 'down' });
     expect(readiness.isAdvisory(`issuer ${issuer}`)).toBe(true);
+    // A token naming it can be neither accepted nor refused yet: 503, to retry once discovery may be.
+    const key = await newSigningKey();
+    const early = await forge(key.privateKey, key.kid, {
+      iss: issuer,
+      aud: 'urn:jigsaw:hub',
+      sub: 'clinician-1',
+      ...cis2Practitioner('clinician-1').claims,
+    });
+    const error = await verifier.verify(early).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IssuerUnavailableError);
+    expect((error as IssuerUnavailableError).retryAfterSeconds).toBe(1);
 
     const cis2 = await OidcIssuer.start({
       port,
