@@ -4,16 +4,9 @@
 // `oid`), in headless Chromium through the authorization code flow with PKCE. The CIS2-like issuer's
 // access tokens live 6 s and are checked with no clock tolerance, so the console meets a token that has
 // really expired, and signs in again without losing the page.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  aNhsNumber,
-  createTestDatabase,
-  testBrokers,
-  uniqueTopicPrefix,
-  type TestDatabase,
-} from '@jigsaw/testing';
+import { aNhsNumber, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   cis2Entry,
   entraEntry,
@@ -21,6 +14,7 @@ import {
   startTwoIssuers,
   type TwoIssuers,
 } from '../libs/auth/src/testing/issuers.factory.js';
+import { deploymentEnv } from './support/deployment.js';
 import { freePort, ServiceProcess } from './support/service-process.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -65,21 +59,10 @@ describe('the console signs in through CIS2-like and Entra-like providers', () =
     const consoleClient = (label: string) => ({ console: { clientId: 'jigsaw-console', label } });
     view = await ServiceProcess.start(
       'safeguarding-view',
-      {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: testBrokers(),
-        KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('console-sign-in'),
-        JIGSAW_DEVELOPMENT: 'false',
-        IDENTIFIER_HMAC_SECRET: randomBytes(24).toString('base64'),
-        ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
-        OIDC_ISSUERS: JSON.stringify([
-          cis2Entry(issuers.cis2.issuer, undefined, {
-            ...consoleClient(CIS2_LABEL),
-            clockToleranceSeconds: 0,
-          }),
-          entraEntry(issuers.entra.issuer, undefined, consoleClient(ENTRA_LABEL)),
-        ]),
-      },
+      deploymentEnv(db, 'console-sign-in', [
+        cis2Entry(issuers.cis2.issuer, undefined, { ...consoleClient(CIS2_LABEL), clockToleranceSeconds: 0 }),
+        entraEntry(issuers.entra.issuer, undefined, consoleClient(ENTRA_LABEL)),
+      ]),
       [],
       port,
     );

@@ -10,8 +10,6 @@ import {
   createTestDatabase,
   newSigningKey,
   practitionerToken,
-  testBrokers,
-  uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
 import {
@@ -23,6 +21,7 @@ import {
   startTwoIssuers,
   type TwoIssuers,
 } from '../libs/auth/src/testing/issuers.factory.js';
+import { deploymentEnv } from './support/deployment.js';
 import { eventually, getJson, postJson } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
@@ -86,19 +85,11 @@ describe('sign-in outside development mode, against two real OpenID providers', 
   beforeAll(async () => {
     issuers = await startTwoIssuers();
     db = await createTestDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers(),
-      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('sign-in'),
-      JIGSAW_DEVELOPMENT: 'false',
-      IDENTIFIER_HMAC_SECRET: randomBytes(24).toString('base64'),
-      ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
-      OIDC_ISSUERS: JSON.stringify([
-        cis2Entry(issuers.cis2.issuer, { maxAgeSeconds: 600, cooldownSeconds: 1 }),
-        // Its keys are due every 4 s, so the run can see them go stale while it is down.
-        entraEntry(issuers.entra.issuer, { maxAgeSeconds: 4, cooldownSeconds: 1 }),
-      ]),
-    };
+    const env = deploymentEnv(db, 'sign-in', [
+      cis2Entry(issuers.cis2.issuer, { maxAgeSeconds: 600, cooldownSeconds: 1 }),
+      // Its keys are due every 4 s, so the run can see them go stale while it is down.
+      entraEntry(issuers.entra.issuer, { maxAgeSeconds: 4, cooldownSeconds: 1 }),
+    ]);
     [health, view] = (await startServices(env, 'health', 'safeguarding-view')) as [
       ServiceProcess,
       ServiceProcess,
