@@ -56,11 +56,16 @@ describe('the console signs in through CIS2-like and Entra-like providers', () =
       startTwoIssuers({ cis2AccessTokenTtl: TOKEN_SECONDS, console: [consoleUrl] }),
       createTestDatabase(),
     ]);
-    const consoleClient = (label: string) => ({ console: { clientId: 'jigsaw-console', label } });
+    const consoleClient = (label: string, scope = 'openid') => ({
+      console: { clientId: 'jigsaw-console', label, scope },
+    });
     view = await ServiceProcess.start(
       'safeguarding-view',
       deploymentEnv(db, 'console-sign-in', [
-        cis2Entry(issuers.cis2.issuer, undefined, { ...consoleClient(CIS2_LABEL), clockToleranceSeconds: 0 }),
+        cis2Entry(issuers.cis2.issuer, undefined, {
+          ...consoleClient(CIS2_LABEL, 'openid nationalrbacaccess'),
+          clockToleranceSeconds: 0,
+        }),
         entraEntry(issuers.entra.issuer, undefined, consoleClient(ENTRA_LABEL)),
       ]),
       [],

@@ -3,7 +3,7 @@
 // `roles`). Tokens come from their token endpoints through the authorization code flow with PKCE and the
 // client credentials grant with private_key_jwt; refusals are forged with the issuers' own keys.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { decodeJwt, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { ErrorCode } from '@jigsaw/errors';
 import { Readiness } from '@jigsaw/http';
 import { freePort, newSigningKey, OidcIssuer } from '@jigsaw/testing';
@@ -81,6 +81,29 @@ describe('sign-in through real OpenID providers', () => {
       role: 'health-visitor',
       purposes: ['safeguarding', 'health-care', 'child-protection'],
     });
+  });
+
+  it('gets the national RBAC roles in the ID token as CIS2 gives them, and maps the same from the access token', async () => {
+    const { accessToken, idToken } = await issuers.cis2.signInForTokens(
+      'visitor-1',
+      consoleClient,
+      'nationalrbacaccess nhsperson',
+    );
+    const id = decodeJwt(idToken);
+    const access = decodeJwt(accessToken);
+    expect(id).toMatchObject({ aud: 'jigsaw-console', sub: 'visitor-1', nhsid_useruid: 'visitor-1' });
+    expect(id['nhsid_nrbac_roles']).toEqual([
+      {
+        person_roleid: 'visitor-1-role',
+        org_code: 'RR8',
+        role_code: 'S8000:G8000:R8001',
+        activity_codes: ['B0428', 'B1611'],
+      },
+    ]);
+    expect(access['nhsid_nrbac_roles']).toEqual(id['nhsid_nrbac_roles']);
+    // The ID token is the console's (its aud), never a bearer token for the hub.
+    expect(await refusal(verifier, idToken)).toContain('wrong or missing aud claim');
+    await expect(verifier.verify(accessToken)).resolves.toMatchObject({ role: 'health-visitor' });
   });
 
   it('maps an Entra-like practitioner, whose roles claim gives role and purposes both', async () => {

@@ -6,6 +6,9 @@ export const CONSOLE_REDIRECT = 'http://127.0.0.1/console/signed-in';
 export const LEEDS_TENANT = '0c5d6a2e-6b1f-4c39-9d0e-6a1f2b3c4d5e';
 export const OTHER_TENANT = '9f8e7d6c-5b4a-4321-8fed-cba987654321';
 
+/** CIS2's scopes and the claims each gives in userinfo and the ID token. */
+export const CIS2_SCOPE_CLAIMS = { nationalrbacaccess: ['nhsid_nrbac_roles'], nhsperson: ['nhsid_useruid'] };
+
 /** A practitioner as NHS CIS2 describes one: national RBAC in a nested claim, the trust's ODS code. */
 export const cis2Practitioner = (
   id: string,
@@ -138,6 +141,8 @@ export async function startTwoIssuers({
     OidcIssuer.start({
       audience: 'urn:jigsaw:hub',
       accessTokenTtl: cis2AccessTokenTtl,
+      // As CIS2: the national RBAC roles in userinfo and the ID token when `nationalrbacaccess` is asked.
+      scopeClaims: CIS2_SCOPE_CLAIMS,
       accounts: [
         cis2Practitioner('clinician-1'),
         cis2Practitioner('visitor-1', { role: 'S8000:G8000:R8001', activities: ['B0428', 'B1611'] }),
