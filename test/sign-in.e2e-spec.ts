@@ -150,17 +150,21 @@ describe('sign-in outside development mode, against two real OpenID providers', 
       );
       expect(chronology.entries.map((e) => e.id)).toEqual(recorded);
     }
-    // Each look is recorded under the subject scoped by its issuer (Entra's oid, not its pairwise sub).
+    // Each look, and the access claim, is recorded under the subject scoped by its issuer (Entra's oid,
+    // not its pairwise sub): the same sub from another issuer would be another person.
+    const socialWorkerIdentity = `${issuers.entra.issuer}#${entraObjectId('social-worker-1')}`;
     const { rows } = await db.pool.query<{ sub: string }>(
       `SELECT DISTINCT payload->'data'->'viewer'->>'sub' AS sub FROM event_store.events
-       WHERE type = 'hub.record-accessed' ORDER BY 1`,
+       WHERE type = 'hub.record-accessed'`,
     );
     expect(rows.map((r) => r.sub).sort()).toEqual(
-      [
-        `${issuers.cis2.issuer}#clinician-1`,
-        `${issuers.entra.issuer}#${entraObjectId('social-worker-1')}`,
-      ].sort(),
+      [`${issuers.cis2.issuer}#clinician-1`, socialWorkerIdentity].sort(),
     );
+    const claims = await db.pool.query<{ sub: string }>(
+      `SELECT payload->'data'->'claimant'->>'sub' AS sub FROM event_store.events
+       WHERE type = 'hub.access-claimed'`,
+    );
+    expect(claims.rows).toEqual([{ sub: socialWorkerIdentity }]);
     // The Entra-like mapping grants the social worker safeguarding only: other purposes are refused.
     const other = await getJson(
       `${view.url}/v1/children/${nhsNumber}/chronology?purpose=health-care`,
