@@ -1,5 +1,5 @@
 export { AgencySystemGuard, type AgencySystemIdentity } from './agency-system.guard.js';
-export { authenticate, isPublic } from './authenticate.js';
+export { authenticate, authenticateRequest, isPublic } from './authenticate.js';
 export { CurrentViewer, PractitionerGuard } from './practitioner.guard.js';
 export {
   principalFromClaims,
@@ -11,9 +11,10 @@ export { IS_PUBLIC, Public } from './public.decorator.js';
 export {
   AuthenticationError,
   bearerTokenOf,
+  IssuerUnavailableError,
   MISSING_TOKEN_CHALLENGE,
   TokenVerifier,
   type TokenSettings,
 } from './token-verifier.js';
-export { claimValues, principalFromIssuerClaims } from './claim-mapping.js';
+export { claimValues, principalFromIssuerClaims, scopedSubject } from './claim-mapping.js';
 export { IssuerSettingsError, mayAssert, parseOidcIssuers, type IssuerSettings } from './oidc-issuers.js';

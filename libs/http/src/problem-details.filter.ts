@@ -27,6 +27,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   // The hub's own stored data failed a check: never the caller's fault, and never shown as if readable.
   [ErrorCode.PersonalDataUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
   [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ErrorCode.IssuerUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const TITLE_OF: Record<number, string> = {

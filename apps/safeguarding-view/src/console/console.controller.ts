@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { Controller, Get, Header, Inject, Redirect, Req } from '@nestjs/common';
-import type { Request } from 'express';
-import { bearerTokenOf, parseOidcIssuers, Public, TokenVerifier, type Principal } from '@jigsaw/auth';
+import { Controller, Get, Header, Inject, Redirect, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { authenticateRequest, parseOidcIssuers, Public, TokenVerifier, type Principal } from '@jigsaw/auth';
 import { repoRoot } from '@jigsaw/config';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import type { SafeguardingViewConfig } from '../app.module.js';
@@ -78,8 +78,8 @@ export class ConsoleController {
 
   /** Who the token's issuer says the practitioner is, as the hub maps it: the console shows it. */
   @Get('session')
-  async session(@Req() request: Request): Promise<Principal> {
-    return this.verifier.verify(bearerTokenOf(request.headers.authorization));
+  async session(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Principal> {
+    return authenticateRequest(request, response, this.verifier);
   }
 }
 
