@@ -140,6 +140,17 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
     }
   });
 
+  it('ends only an episode of its own type: a care episode that started the same day stays shared', () => {
+    const care = aCouncilEvent('council.looked-after-started', 'lac-same-day', {
+      startDate: '2024-09-02',
+      legalStatus: 'C2',
+    });
+    const all = [started, care, ended];
+    expect(stateOf(all, care).sharingEndsAt).toBeUndefined();
+    expect(decideRelated(clinician, care, stateOf(all, care), anniversary).reason).toBe('shared');
+    expect(decideRelated(clinician, started, stateOf(all, started), anniversary).reason).toBe('expired');
+  });
+
   it('changes nothing when the end arrives twice', () => {
     expect(stateOf([started, ended, ended], started)).toEqual(stateOf(history, started));
   });
