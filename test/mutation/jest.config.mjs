@@ -17,4 +17,5 @@ export default {
   rootDir: '../..',
   testTimeout: base.testTimeout,
   testMatch: target.tests.map((glob) => `<rootDir>/${glob}`),
+  setupFiles: ['<rootDir>/test/mutation/fast-check.setup.ts'],
 };
