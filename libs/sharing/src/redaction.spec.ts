@@ -354,6 +354,20 @@ describe('types without a rule, and auditors', () => {
     });
   });
 
+  it('accepts the same rule registered twice, as when its module is loaded again', () => {
+    const rule = redactionFor(PLACEMENT)!;
+    expect(() => registerRedaction(PLACEMENT, rule)).not.toThrow();
+    expect(redactionFor(PLACEMENT)).toBe(rule);
+  });
+
+  it('given data that is not an object, then the owner sees only the corrections and others see no fields', () => {
+    const odd = { ...incident, data: ['not', 'an', 'object'] } as unknown as RecordedEvent;
+    const state: SharingState = { ...IN_FORCE, corrections: { summary: 'Corrected.' } };
+    expect(redactRelated(metOfficer, odd, state, NOW)?.data).toEqual({ summary: 'Corrected.' });
+    expect(redactRelated(metOfficer, odd, IN_FORCE, NOW)?.data).toEqual({});
+    expect(redactRelated(kentOfficer, odd, IN_FORCE, NOW)?.data).toEqual({});
+  });
+
   it('refuses a second rule for the same type', () => {
     expect(redactionFor(DOMESTIC_ABUSE_INCIDENT_NOTIFIED)).toBeDefined();
     expect(() => registerRedaction(DOMESTIC_ABUSE_INCIDENT_NOTIFIED, () => ({}))).toThrow(
