@@ -239,6 +239,36 @@ describe('sharing state', () => {
     expect(stateAfter(incident, set, liftBy(MET))?.markers).toEqual([]);
   });
 
+  it('given a retraction twice, then it keeps the first', () => {
+    const again = aControlEvent(
+      'police.record-retracted',
+      { targetEventId: 'oe-1', reason: 'second' },
+      { id: 'ctl-again' },
+    );
+    expect(stateAfter(incident, retract(), again)?.retracted?.eventId).toBe('ctl-retract');
+  });
+
+  it('given the last marker on a child lifted, then the ledger holds no markers for the child', () => {
+    const set = aControlEvent('police.protective-marker-set', { marker: 'adoption', reason: 'x' });
+    const lift = aControlEvent('police.protective-marker-lifted', { marker: 'adoption', reason: 'y' });
+    const ledger = foldSharingLedger([incident, set, lift]);
+    expect(ledger.markers.has(incident.childid)).toBe(false);
+  });
+
+  it("lists the event's own markers and the child's once each, sorted", () => {
+    const shielded = anIncidentNotified({
+      id: 'oe-1',
+      sharing: { markers: ['concealed-address', 'adoption'] },
+    });
+    const set = aControlEvent('police.protective-marker-set', { marker: 'adoption', reason: 'x' });
+    const other = aControlEvent(
+      'police.protective-marker-set',
+      { marker: 'anonymity', reason: 'x' },
+      { id: 'm-2' },
+    );
+    expect(stateAfter(shielded, set, other)?.markers).toEqual(['adoption', 'anonymity', 'concealed-address']);
+  });
+
   it("keeps the event's own recorded markers", () => {
     const shielded = anIncidentNotified({ id: 'oe-1', sharing: { markers: ['adoption'] } });
     expect(stateAfter(shielded)?.markers).toEqual(['adoption']);
