@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AGENCIES, type Agency } from '@jigsaw/envelope';
+import { allowFields, pickPaths } from './field-allow-list.js';
 import './index.js';
 import { redactionFor } from './redaction.js';
 import type { Viewer } from './viewer.js';
@@ -241,7 +242,7 @@ const DISCLOSED: Readonly<Record<string, Readonly<Record<Agency, readonly string
   },
 };
 
-const viewer = (agency: Agency): Viewer => ({
+const viewerOf = (agency: Agency): Viewer => ({
   agency,
   organisation: `urn:jigsaw:org:${agency}:x`,
   role: 'designated-safeguarding-lead',
@@ -284,6 +285,36 @@ describe('what each agency sees of each type', () => {
     const data = dataWith(all.filter((path) => !all.some((other) => other.startsWith(`${path}.`))));
     const rule = redactionFor(type);
     expect(rule).toBeDefined();
-    expect(rule!(data, viewer(agency))).toEqual(only(data, paths));
+    expect(rule!(data, viewerOf(agency))).toStrictEqual(only(data, paths));
+  });
+});
+
+describe('picking allowed paths', () => {
+  it('keeps several fields of one nested object together', () => {
+    const data = { contact: { name: 'PC Example', phone: '020', email: 'x@y' } };
+    expect(pickPaths(data, ['contact.name', 'contact.phone'])).toStrictEqual({
+      contact: { name: 'PC Example', phone: '020' },
+    });
+  });
+
+  it('leaves out a path the data does not have, rather than adding it empty', () => {
+    expect(Object.keys(pickPaths({ a: 1 }, ['b', 'c.d', 'a']))).toEqual(['a']);
+  });
+
+  it('follows only the data’s own fields, and only into objects', () => {
+    expect(pickPaths({ a: 'text', b: [1, 2] }, ['toString', 'a.length', 'b.0', 'constructor'])).toStrictEqual(
+      {},
+    );
+  });
+
+  it('returns copies, so a change to what was shown leaves the record as it was', () => {
+    const data = { contact: { name: 'PC Example' } };
+    const picked = pickPaths(data, ['contact']);
+    (picked['contact'] as { name: string }).name = 'changed';
+    expect(data.contact.name).toBe('PC Example');
+  });
+
+  it('shows an agency the list does not name nothing', () => {
+    expect(allowFields({ council: ['a'] })({ a: 1 }, viewerOf('education'))).toStrictEqual({});
   });
 });
