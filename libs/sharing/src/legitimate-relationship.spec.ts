@@ -151,6 +151,41 @@ describe('legitimate relationship: who has one', () => {
     expect(accessAt([joined, undated, later], viewerAt(SCHOOL), '2027-03-01T00:00:00Z')).toBe('none');
   });
 
+  it('reads each leaving record’s own date, and an empty one as none given', () => {
+    const joined = record(SCHOOL, 'education.pupil-on-roll', '2025-09-01T08:00:00Z');
+    const missing = record(SCHOOL, 'education.child-missing-education-reported', '2026-03-09T08:00:00Z', {
+      reportedOn: '2026-03-02',
+    });
+    expect(foldRelationships([joined, missing]).get(SCHOOL)?.[0]?.endedAt).toBe('2026-03-02');
+    const blank = record(SCHOOL, 'education.elective-home-education-notified', '2026-03-09T08:00:00Z', {
+      offRollOn: '',
+    });
+    expect(foldRelationships([joined, blank]).get(SCHOOL)?.[0]?.endedAt).toBe('2026-03-09T08:00:00Z');
+  });
+
+  it('keeps the roll open when the school records anything else about the child', () => {
+    const history = [
+      record(SCHOOL, 'education.pupil-on-roll', '2025-09-01T08:00:00Z'),
+      record(SCHOOL, 'education.safeguarding-concern-recorded', '2025-10-01T08:00:00Z'),
+      record(MET, 'police.missing-episode-started', '2025-10-02T08:00:00Z'),
+    ];
+    expect(foldRelationships(history).get(SCHOOL)).toEqual([
+      { basis: 'on-roll', from: '2025-09-01T08:00:00Z' },
+      { basis: 'owner', from: '2025-10-01T08:00:00Z' },
+    ]);
+  });
+
+  it('holds while any one of an organisation’s relationships holds, though others have lapsed', () => {
+    const history = [record(LEEDS, 'council.referral-received', '2026-06-01T00:00:00Z')];
+    const addressed = [{ organisation: LEEDS, at: '2025-01-01T00:00:00Z' }];
+    const relationships = foldRelationships(history, { addressed });
+    const at = new Date('2026-07-01T00:00:00Z');
+    expect(relatedOrganisations(relationships, at)).toEqual([LEEDS]);
+    expect(decideChildAccess(viewerAt(LEEDS, { role: 'social-worker' }), { relationships }, at)).toBe(
+      'legitimate-relationship',
+    );
+  });
+
   it('gives the named school no relationship through an incident withdrawn or restricted', () => {
     const schoolByUrn = (): string => SCHOOL;
     for (const action of ['consent-withdrawn', 'record-restricted'] as const) {
