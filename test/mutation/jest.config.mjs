@@ -17,5 +17,4 @@ export default {
   rootDir: '../..',
   testTimeout: base.testTimeout,
   testMatch: target.tests.map((glob) => `<rootDir>/${glob}`),
-  setupFiles: ['<rootDir>/test/mutation/fast-check.setup.ts'],
 };
