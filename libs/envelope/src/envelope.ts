@@ -10,7 +10,11 @@ export interface ChildSubject {
   postcode?: string;
 }
 
-/** CloudEvents 1.0 structured JSON, with Jigsaw's `subject` and `sharing`. */
+/**
+ * An event as the hub works with it in process: the CloudEvent (see cloud-event.ts) with the child, the
+ * sharing decision and the record lifted out of `data` beside its attributes. It never leaves the process in
+ * this shape: HTTP, the store and Kafka carry the CloudEvent.
+ */
 export interface JigsawEnvelope<TType extends string = string, TData = unknown> {
   specversion: '1.0';
   id: string;
@@ -19,8 +23,13 @@ export interface JigsawEnvelope<TType extends string = string, TData = unknown> 
   time: string;
   dataschema: string;
   datacontenttype?: 'application/json';
+  /** The CloudEvent's `subject`: the sender's own reference for the record, never personal data. */
+  reference?: string;
+  /** The child, as `data.child` of the CloudEvent. */
   subject: ChildSubject;
+  /** `data.sharing` of the CloudEvent. */
   sharing: SharingDecision;
+  /** `data.record` of the CloudEvent: the record itself, as its type's schema describes it. */
   data: TData;
 }
 
