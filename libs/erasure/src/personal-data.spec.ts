@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { CloudEvent } from 'cloudevents';
 import { SchemaRegistry, toCloudEvent, type RecordedEvent } from '@jigsaw/envelope';
 import { newDataKey, PersonalDataUnreadableError } from './personal-data-crypto.js';
 import { personalPathsOf } from './personal-data-fields.js';
@@ -57,6 +58,7 @@ function skeleton(event: ProtectedEvent): unknown {
 }
 
 const examples = recordedExamples();
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('sealing personal data, for every example event under schemas/', () => {
   it('has examples to test', () => expect(examples.length).toBeGreaterThan(30));
@@ -71,6 +73,21 @@ describe('sealing personal data, for every example event under schemas/', () => 
       expect(sealed.subject).toEqual({ localIds: [{ system: HUB_CHILD_ID_SYSTEM, value: event.childid }] });
       expect(sealed.personaldata.fields).toEqual(personalPathsOf(event));
       expect(skeleton(sealed)).toEqual(skeleton(event));
+    },
+  );
+
+  it.each(examples)(
+    '%s: as published, a CloudEvent the official SDK accepts in strict mode, no attribute personal',
+    (_path, event) => {
+      const published = { ...toCloudEvent(seal(event)), traceparent: TRACEPARENT };
+      const sdk = new CloudEvent(published, true);
+      expect(sdk.data).toEqual(published.data);
+      const { data: _data, ...attributes } = sdk.toJSON();
+      const text = JSON.stringify(attributes);
+      for (const value of personalStrings(event)) expect(text).not.toContain(value);
+      for (const value of Object.values(attributes).filter((v) => v !== undefined))
+        expect(typeof value).toBe('string');
+      expect(attributes).toMatchObject({ childid: event.childid, traceparent: TRACEPARENT });
     },
   );
 
