@@ -16,7 +16,7 @@ import {
   type PractitionerClaims,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson } from './support/http.js';
+import { getJson, postEvent, postJson, eventually } from './support/http.js';
 import { claimAccess } from './support/access-claims.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
@@ -140,7 +140,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
   let afterWithdrawal: string;
 
   const post = async (event: JigsawEnvelope): Promise<void> => {
-    const response = await postJson(`${police.url}/v1/events`, event, asPolice);
+    const response = await postEvent(`${police.url}/v1/events`, event, asPolice);
     expect(response).toMatchObject({ status: 202 });
   };
   const chronologyRows = async (): Promise<number> =>

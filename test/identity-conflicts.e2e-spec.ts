@@ -14,7 +14,7 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson } from './support/http.js';
+import { eventually, getJson, postEvent, postJson } from './support/http.js';
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 const metOfficer = practitionerToken({
@@ -58,7 +58,11 @@ describe('identity that cannot join two children, over HTTP', () => {
   });
 
   const send = (event: unknown, source = METROPOLITAN_POLICE) =>
-    postJson<Record<string, unknown>>(url('police', '/v1/events'), event, bearer(agencySystemToken(source)));
+    postEvent<Record<string, unknown>>(
+      url('police', '/v1/events'),
+      event as object,
+      bearer(agencySystemToken(source)),
+    );
 
   const find = (nhsNumber: string) =>
     getJson<{ childId: string }>(

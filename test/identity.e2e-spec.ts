@@ -19,7 +19,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { claimAccessOnceKnown } from './support/access-claims.js';
-import { eventually, getJson, postJson, type JsonResponse } from './support/http.js';
+import { getJson, type JsonResponse, postEvent, postJson, eventually, exampleEvent } from './support/http.js';
 
 interface Envelope {
   id: string;
@@ -48,7 +48,7 @@ function exampleFor(
 ): Envelope {
   const folder = join(repoRoot(), 'schemas', type.replace('.', '/'), 'examples/valid');
   const file = readdirSync(folder).find((f) => f.endsWith('.json'))!;
-  const example = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Envelope;
+  const example = exampleEvent<Envelope>(join(folder, file));
   return { ...example, id: `identity-${randomUUID()}`, subject, data: { ...example.data, ...data } };
 }
 

@@ -16,7 +16,7 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, postJson } from './support/http.js';
+import { postEvent, postJson, eventually, exampleEvent } from './support/http.js';
 
 interface Envelope {
   id: string;
@@ -32,7 +32,7 @@ type Agency = 'council' | 'police' | 'health' | 'education';
 function exampleFor(type: string, source: string, subject: Record<string, unknown>): Envelope {
   const folder = join(repoRoot(), 'schemas', type.replace('.', '/'), 'examples/valid');
   const file = readdirSync(folder).find((f) => f.endsWith('.json'))!;
-  const example = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Envelope;
+  const example = exampleEvent<Envelope>(join(folder, file));
   return {
     ...example,
     id: `lr-${type}-${source.split(':')[4]}-${Date.now()}`,
@@ -122,7 +122,7 @@ describe('legitimate relationships: each organisation sees exactly the children 
             ? { upn: child.upn, nhsNumber: child.nhsNumber }
             : { nhsNumber: child.nhsNumber };
         const event = exampleFor(AGENCY[agency].type, source, subject);
-        const response = await postJson(`${services.get(agency)!.url}/v1/events`, event, {
+        const response = await postEvent(`${services.get(agency)!.url}/v1/events`, event, {
           authorization: `Bearer ${agencySystemToken(source)}`,
         });
         expect({ agency, status: response.status, body: response.body }).toEqual({

@@ -13,7 +13,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { claimAccessOnceKnown } from './support/access-claims.js';
-import { eventually, getJson, postJson } from './support/http.js';
+import { eventually, getJson, postEvent } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
 interface Chronology {
@@ -38,7 +38,7 @@ const schoolDsl: PractitionerClaims = {
   purposes: ['safeguarding'],
 };
 const asSchoolDsl = { authorization: `Bearer ${practitionerToken(schoolDsl)}` };
-const post = <T = unknown>(url: string, body: unknown) => postJson<T>(url, body, asPolice);
+const post = <T = unknown>(url: string, body: object) => postEvent<T>(url, body, asPolice);
 
 describe('the spine: a police system to the shared chronology', () => {
   let db: TestDatabase;

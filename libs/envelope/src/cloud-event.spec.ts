@@ -99,7 +99,7 @@ describe('upcasting stored events', () => {
   it('turns a v1 event into its v2 CloudEvent, valid to the official SDK in strict mode', () => {
     const upcast_ = upcast(v1Stored);
     expect(upcast_).toEqual(toCloudEvent(v1Stored as unknown as RecordedEvent));
-    expect(() => new CloudEvent(upcast_, true)).not.toThrow();
+    expect(() => new CloudEvent(upcast_ as unknown as Record<string, unknown>, true)).not.toThrow();
   });
 
   it('leaves a v2 event as it is', () => {
