@@ -55,7 +55,9 @@ function binaryEvent(headers: Headers, mediaType: string | undefined, body: unkn
       missing.map((attribute) => ({ field: `ce-${attribute}`, reason: 'is required in binary mode' })),
     );
   }
-  return { ...attributes, datacontenttype: DATA_MEDIA_TYPE, data: body };
+  // The content type is the data's, application/json: what an event without datacontenttype has, so the same
+  // event sent structured or binary is the same event (and a resend in the other mode is a duplicate).
+  return { ...attributes, data: body };
 }
 
 /**
