@@ -160,12 +160,12 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
     getJson(`${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`, bearer(dsl));
   const auditReads = async (): Promise<{ data: AccessEntry & { accessedAt: string } }[]> =>
     (
-      await db.pool.query<{ payload: { data: AccessEntry & { accessedAt: string } } }>(
+      await db.pool.query<{ payload: { data: { record: AccessEntry & { accessedAt: string } } } }>(
         `SELECT payload FROM event_store.events WHERE stream_id = $1 AND source = 'urn:jigsaw:org:hub:audit'
          ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((r) => r.payload);
+    ).rows.map((r) => ({ data: r.payload.data.record }));
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -361,12 +361,12 @@ describe('the child view: four agencies, three practitioners, three different an
 
   const accessEvents = async (): Promise<AccessData[]> =>
     (
-      await db.pool.query<{ payload: { data: AccessData } }>(
+      await db.pool.query<{ payload: { data: { record: AccessData } } }>(
         `SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed' AND stream_id = $1
          ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((row) => row.payload.data);
+    ).rows.map((row) => row.payload.data.record);
 
   const readView = async (
     claims: PractitionerClaims,

@@ -324,7 +324,7 @@ describe('the console in a real browser', () => {
 
   it('records each look in the access log', async () => {
     const { rows } = await db.pool.query<{ view: string; role: string }>(
-      `SELECT payload->'data'->>'view' AS view, payload->'data'->'viewer'->>'role' AS role
+      `SELECT payload->'data'->'record'->>'view' AS view, payload->'data'->'record'->'viewer'->>'role' AS role
        FROM event_store.events WHERE type = 'hub.record-accessed'`,
     );
     expect(rows).toEqual(

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { repoRoot } from '@jigsaw/config';
@@ -96,11 +96,11 @@ describe('legitimate relationships: each organisation sees exactly the children 
   ];
   const accessData = async (childId: string): Promise<Record<string, unknown>[]> =>
     (
-      await db.pool.query<{ payload: { data: Record<string, unknown> } }>(
+      await db.pool.query<{ payload: { data: { record: Record<string, unknown> } } }>(
         `SELECT payload FROM event_store.events WHERE stream_id = $1 ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((row) => row.payload.data);
+    ).rows.map((row) => row.payload.data.record);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -255,11 +255,11 @@ describe('legitimate relationships: each organisation sees exactly the children 
     const colleague = bearer(practitioner('health', ORGANISATIONS.health[1], 'clin-b-other'));
     expect((await get(reads(child.nhsNumber)[2]!, colleague)).status).toBe(404);
 
-    const { rows } = await db.pool.query<{ payload: { data: Record<string, unknown> } }>(
+    const { rows } = await db.pool.query<{ payload: { data: { record: Record<string, unknown> } } }>(
       `SELECT payload FROM event_store.events WHERE type = 'hub.access-claimed' AND stream_id = $1`,
       [`access-claims-${child.childId}`],
     );
-    expect(rows.map((r) => r.payload.data)).toEqual([
+    expect(rows.map((r) => r.payload.data.record)).toEqual([
       expect.objectContaining({
         childId: child.childId,
         claimant: expect.objectContaining({ sub: 'clin-b-ed', organisation: ORGANISATIONS.health[1] }),

@@ -130,12 +130,12 @@ describe('who sees what: one child, four practitioners, every read logged', () =
 
   const accessEvents = async (): Promise<AccessData[]> =>
     (
-      await db.pool.query<{ payload: { data: AccessData } }>(
+      await db.pool.query<{ payload: { data: { record: AccessData } } }>(
         `SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed' AND stream_id = $1
          ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((row) => row.payload.data);
+    ).rows.map((row) => row.payload.data.record);
 
   /** Reads the chronology and returns the access events the read added, queried as soon as it answered. */
   const read = async (
@@ -321,7 +321,7 @@ describe('who sees what: one child, four practitioners, every read logged', () =
       "SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed'",
     );
     expect(rows.length).toBeGreaterThanOrEqual(5);
-    expectNoIdentifiers(rows.map((r) => (r.payload as { data: unknown; sharing: unknown }).data));
+    expectNoIdentifiers(rows.map((r) => (r.payload as { data: { record: unknown } }).data.record));
     expect(JSON.stringify(rows)).not.toContain(nhsNumber);
   });
 

@@ -17,9 +17,7 @@ export async function openMessages(
   const parsed = messages.map((message): ProtectedEvent | undefined => {
     try {
       const value: unknown = JSON.parse(message.value?.toString('utf8') ?? '');
-      return typeof value === 'object' && value !== null
-        ? (readStoredEvent(value) as ProtectedEvent)
-        : undefined;
+      return typeof value === 'object' && value !== null ? readStoredEvent(value) : undefined;
     } catch {
       return undefined;
     }

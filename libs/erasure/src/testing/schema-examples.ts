@@ -21,7 +21,7 @@ export function recordedExamples(): [string, RecordedEvent][] {
             ...event,
             childid: event.childid ?? randomUUID(),
             recordedtime: event.recordedtime ?? '2026-11-22T09:00:00.000Z',
-          } as RecordedEvent,
+          },
         ]);
       }
     }
