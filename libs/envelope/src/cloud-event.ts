@@ -1,4 +1,4 @@
-import type { ChildSubject, JigsawEnvelope, RecordedEvent } from './envelope.js';
+import type { ChildSubject, CoreAttributes, JigsawEnvelope, RecordedEvent } from './envelope.js';
 import type { SharingDecision } from './sharing.js';
 
 /** The envelope schema every event we accept, store and publish meets. */
@@ -24,14 +24,10 @@ export interface CloudEventData<TRecord = unknown> {
  * decision inside `data`. `subject` is the sender's own reference for the record, never personal data.
  * `childid` (the pseudonymous hub child id) and `recordedtime` are set by the hub on what it publishes.
  */
-export interface JigsawCloudEvent<TType extends string = string, TRecord = unknown> {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: TType;
-  time: string;
-  dataschema: string;
-  datacontenttype?: 'application/json';
+export interface JigsawCloudEvent<
+  TType extends string = string,
+  TRecord = unknown,
+> extends CoreAttributes<TType> {
   subject?: string;
   childid?: string;
   recordedtime?: string;
