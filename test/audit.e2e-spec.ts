@@ -158,14 +158,15 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
     );
   const dslChronology = (): Promise<{ status: number; body: { entries: Entry[] } }> =>
     getJson(`${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`, bearer(dsl));
-  const auditReads = async (): Promise<{ data: AccessEntry & { accessedAt: string } }[]> =>
+  /** The audit's own reads, as stored: each a CloudEvent (`stored`), its record as `data`. */
+  const auditReads = async (): Promise<{ stored: unknown; data: AccessEntry & { accessedAt: string } }[]> =>
     (
       await db.pool.query<{ payload: { data: { record: AccessEntry & { accessedAt: string } } } }>(
         `SELECT payload FROM event_store.events WHERE stream_id = $1 AND source = 'urn:jigsaw:org:hub:audit'
          ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((r) => ({ data: r.payload.data.record }));
+    ).rows.map((r) => ({ stored: r.payload, data: r.payload.data.record }));
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -312,7 +313,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       expect(read!.data.shown.map((s) => s.event).sort()).toEqual(
         [key(withdrawnLater), key(stillShared)].sort(),
       );
-      expect(new SchemaRegistry().validateEnvelope(read)).toEqual([]);
+      expect(new SchemaRegistry().validateEnvelope(read!.stored)).toEqual([]);
       expect(JSON.stringify(read)).not.toContain(nhsNumber);
     });
 
