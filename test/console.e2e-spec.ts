@@ -27,7 +27,7 @@ import {
   aPupilOnRoll,
   HILLSIDE,
 } from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
-import { eventually, getJson, postJson } from './support/http.js';
+import { getJson, postEvent, eventually } from './support/http.js';
 import { claimAccess } from './support/access-claims.js';
 import { freePort, ServiceProcess, startServices } from './support/service-process.js';
 
@@ -156,7 +156,7 @@ describe('the console in a real browser', () => {
     // The child is on the school's roll first, so the incident is routed to the school.
     const asSchool = { authorization: `Bearer ${agencySystemToken(HILLSIDE)}` };
     const roll = aPupilOnRoll(child, { onRollFrom: '2021-09-01' });
-    expect((await postJson(`${education.url}/v1/events`, roll, asSchool)).status).toBe(202);
+    expect((await postEvent(`${education.url}/v1/events`, roll, asSchool)).status).toBe(202);
     await eventually(
       async () =>
         (await db.pool.query(`SELECT 1 FROM view.chronology WHERE event->>'id' = $1`, [roll.id])).rowCount
@@ -167,7 +167,7 @@ describe('the console in a real browser', () => {
     );
     const asPolice = { authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE)}` };
     for (const event of [shared, councilOnly]) {
-      expect((await postJson(`${police.url}/v1/events`, event, asPolice)).status).toBe(202);
+      expect((await postEvent(`${police.url}/v1/events`, event, asPolice)).status).toBe(202);
     }
     // Wait until the view holds both records (a social worker may see both).
     const socialWorker: PractitionerClaims = {
@@ -297,7 +297,7 @@ describe('the console in a real browser', () => {
 
   it('records each look in the access log', async () => {
     const { rows } = await db.pool.query<{ view: string; role: string }>(
-      `SELECT payload->'data'->>'view' AS view, payload->'data'->'viewer'->>'role' AS role
+      `SELECT payload->'data'->'record'->>'view' AS view, payload->'data'->'record'->'viewer'->>'role' AS role
        FROM event_store.events WHERE type = 'hub.record-accessed'`,
     );
     expect(rows).toEqual(

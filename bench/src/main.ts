@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { repoRoot } from '@jigsaw/config';
+import { toCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
 import { createPool, runMigrations, type Pool } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { KafkaMessaging } from '@jigsaw/messaging';
@@ -81,11 +82,11 @@ const policeHeaders = {
   authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE, { ttlSeconds: 4 * 3600 })}`,
 };
 
-async function post(police: ServiceProcess, body: unknown): Promise<boolean> {
+async function post(police: ServiceProcess, event: JigsawEnvelope): Promise<boolean> {
   const response = await fetch(`${police.url}/v1/events`, {
     method: 'POST',
     headers: policeHeaders,
-    body: JSON.stringify(body),
+    body: JSON.stringify(toCloudEvent(event)),
   });
   await response.arrayBuffer();
   return response.status === 202;

@@ -7,7 +7,7 @@ import {
   type Pool,
   type PoolClient,
 } from '@jigsaw/database';
-import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
+import { contentHash, readStoredEvent, toCloudEvent, type RecordedEvent } from '@jigsaw/envelope';
 import { Traced } from '@jigsaw/telemetry';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import {
@@ -40,7 +40,8 @@ interface EventRow {
   stream_position: string;
   transaction_id: string;
   global_position: string;
-  payload: RecordedEvent;
+  /** The CloudEvent as written: envelope v2, or an older version that reading upcasts. */
+  payload: unknown;
   content_hash: string;
   recorded_at: Date;
 }
@@ -55,7 +56,7 @@ function toStored(row: EventRow): StoredEvent {
     streamId: row.stream_id,
     streamPosition: Number(row.stream_position),
     globalPosition: { transactionId: row.transaction_id, position: row.global_position },
-    event: row.payload,
+    event: readStoredEvent(row.payload),
     contentHash: row.content_hash,
     recordedAt: row.recorded_at,
   };
@@ -133,7 +134,7 @@ export class PostgresEventStore implements EventStore {
     const params: unknown[] = [
       streamId,
       events.length,
-      JSON.stringify(events),
+      JSON.stringify(events.map(toCloudEvent)),
       events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
       routes.map((r) => r.topic),
       routes.map((r) => r.key),
@@ -257,7 +258,7 @@ export class PostgresEventStore implements EventStore {
             pending.map((id) => counts.get(id)!),
             batch.map((r) => r.streamId),
             batch.map((r) => r.ord),
-            batch.map((r) => JSON.stringify(r.event)),
+            batch.map((r) => JSON.stringify(toCloudEvent(r.event))),
             batch.map((r) => contentHash(r.event)),
           ],
         );

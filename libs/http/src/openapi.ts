@@ -119,14 +119,42 @@ function describeEventIngest(operation: OperationObject, agency: string): void {
   operation.requestBody = {
     required: true,
     description:
-      'One event as CloudEvents 1.0 structured JSON with `subject` and `sharing` (schemas/envelope/v1.json, ' +
-      'and schemas/<agency>/<type>/v<n>.json for `data`).',
+      'CloudEvents 1.0 (schemas/envelope/v2.json; `data` is `{child, sharing, record}`, and ' +
+      'schemas/<agency>/<type>/v<n>.json describes `data.record`). Structured mode: one event as the body. ' +
+      'Binary mode: the attributes in `ce-*` headers, `data` as the application/json body. Batched mode: ' +
+      'an array of 1 to 500 events, answered 207.',
     content: {
       'application/json': { schema: { type: 'object' }, examples },
       // CloudEvents structured mode names its own media type; the body is the same.
       'application/cloudevents+json': { schema: { type: 'object' }, examples },
+      'application/cloudevents-batch+json': {
+        schema: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'object' } },
+      },
     },
   };
+  operation.responses['207'] = {
+    description:
+      "A batch: each event's outcome in the order sent, accepted, duplicate or refused with its problem details.",
+    content: {
+      'application/json': {
+        example: {
+          accepted: 1,
+          duplicates: 0,
+          refused: 0,
+          results: [{ index: 0, id: first?.id ?? 'event-id', status: 'accepted' }],
+        },
+      },
+    },
+  };
+  operation.responses['415'] ??= problemResponse('No CloudEvents content mode reads the request.', {
+    type: 'urn:jigsaw:problem:unsupported-media-type',
+    title: 'Unsupported Media Type',
+    status: 415,
+    detail: 'no CloudEvents content mode reads text/plain',
+    instance: '/v1/events',
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    errors: [{ field: 'content-type', reason: 'must be application/cloudevents+json or application/json' }],
+  });
   operation.responses['202'] = {
     description: 'Recorded (or the same id and content seen before): answered with its id.',
     content: { 'application/json': { example: { id: first?.id ?? 'event-id' } } },

@@ -1,7 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from '@jigsaw/envelope';
+import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
+import {
+  agencyOfSource,
+  cloudEventField,
+  contentHash,
+  fromCloudEvent,
+  SchemaRegistry,
+  type JigsawCloudEvent,
+  type JigsawEnvelope,
+} from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
@@ -21,6 +29,7 @@ export interface RecordEventResult {
 
 export class RecordEvent extends Command<RecordEventResult> {
   constructor(
+    /** One CloudEvent, as structured JSON (binary mode is read into this shape first). */
     readonly body: unknown,
     readonly now: Date,
     /** The authenticated agency system; when given, the event's source must be its organisation. */
@@ -75,7 +84,9 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
       const { childId } = plan;
       const streamId = streamIdOf(agency, childId);
       const history = await this.store.readStream(streamId);
-      const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
+      const events = inCloudEventTerms(() =>
+        decide(envelope, definition, { now, childId, history: history.map((e) => e.event) }),
+      );
       try {
         // Personal data is stored sealed with the child's key; the content hash stays the plaintext's.
         // Identity links and evidence commit with the event or not at all.
@@ -112,12 +123,13 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
   private async validate(
     body: unknown,
   ): Promise<{ envelope: JigsawEnvelope; definition: EventTypeDefinition }> {
-    const envelopeProblems = await validateDto(EnvelopeDto, body);
-    const schemaProblems = this.schemas.validateEnvelope(body);
-    const candidate = (typeof body === 'object' && body !== null ? body : {}) as Partial<JigsawEnvelope>;
+    const cloudEvent = (typeof body === 'object' && body !== null ? body : {}) as JigsawCloudEvent;
+    const candidate = fromCloudEvent(cloudEvent);
+    const schemaProblems = [...envelopeV1Problems(cloudEvent), ...this.schemas.validateEnvelope(body)];
+    const envelopeProblems = renamed(await validateDto(EnvelopeDto, candidate));
     const definition = typeof candidate.type === 'string' ? this.types.get(candidate.type) : undefined;
     const typeProblems = definition
-      ? await validateDto(definition.dataDto, candidate.data, 'data')
+      ? await validateDto(definition.dataDto, candidate.data, 'data.record')
       : typeof candidate.type === 'string'
         ? [
             {
@@ -137,8 +149,71 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
         : [];
     // A missing field reads best as the schema says it ("is required"); otherwise the DTO's wording is clearer.
     const missing = schemaProblems.filter((p) => p.reason === 'is required');
-    const problems = mergeProblems(missing, typeProblems, sourceProblems, envelopeProblems, schemaProblems);
+    const problems = mergeProblems(
+      missing,
+      typeProblems,
+      sourceProblems,
+      referenceProblems(candidate),
+      envelopeProblems,
+      schemaProblems,
+    );
     if (problems.length > 0 || !definition) throw validationFailed(problems);
-    return { envelope: body as JigsawEnvelope, definition };
+    return { envelope: candidate, definition };
   }
+}
+
+const renamed = (problems: readonly FieldProblem[]): FieldProblem[] =>
+  problems.map((p) => ({ field: cloudEventField(p.field), reason: p.reason }));
+
+/** Runs a rule written against the hub's envelope, naming what it refuses as the CloudEvent does. */
+function inCloudEventTerms<T>(rule: () => T): T {
+  try {
+    return rule();
+  } catch (error) {
+    if (!(error instanceof JigsawError)) throw error;
+    throw new JigsawError(error.code, error.message, renamed(error.problems));
+  }
+}
+
+/** Envelope v1 put the child and the sharing decision in attributes; say where they go now. */
+function envelopeV1Problems(event: object): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if ('sharing' in event) {
+    problems.push({
+      field: 'sharing',
+      reason: 'is not a CloudEvents attribute: the sharing decision goes in data.sharing',
+    });
+  }
+  if ('subject' in event && typeof event.subject === 'object') {
+    problems.push({
+      field: 'subject',
+      reason: "must be a string (the sender's reference for the record): the child goes in data.child",
+    });
+  }
+  return problems;
+}
+
+const comparable = (value: string): string => value.replace(/[\s-]/g, '').toLowerCase();
+
+/** `subject` is an attribute anyone routing the event can read: it must not name the child. */
+function referenceProblems({ reference, subject }: JigsawEnvelope): FieldProblem[] {
+  if (typeof reference !== 'string' || typeof subject !== 'object' || subject === null) return [];
+  const personal = [
+    subject.nhsNumber,
+    subject.upn,
+    subject.name?.given,
+    subject.name?.family,
+    subject.birthDate,
+    subject.postcode,
+    ...(subject.localIds ?? []).map((id) => id.value),
+  ].filter((value): value is string => typeof value === 'string' && comparable(value).length >= 3);
+  const ref = comparable(reference);
+  return personal.some((value) => ref.includes(comparable(value)))
+    ? [
+        {
+          field: 'subject',
+          reason: "must not hold the child's personal data (identifiers, name, birth date, postcode)",
+        },
+      ]
+    : [];
 }

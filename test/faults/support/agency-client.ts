@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { toCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
 import { agencySystemToken } from '@jigsaw/testing';
 
 export interface Answer {
@@ -27,7 +28,8 @@ export function bearerFor(organisation: string): string {
 export async function postUntilAnswered(
   url: string,
   organisation: string,
-  body: unknown,
+  /** An event in the hub's terms, sent as its CloudEvent. */
+  event: JigsawEnvelope,
   options: { deadline?: number; retry?: boolean } = {},
 ): Promise<Answer> {
   const deadline = options.deadline ?? Date.now() + 120_000;
@@ -39,7 +41,7 @@ export async function postUntilAnswered(
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: bearerFor(organisation) },
-        body: JSON.stringify(body),
+        body: JSON.stringify(toCloudEvent(event)),
         signal: AbortSignal.timeout(30_000),
       });
       status = response.status;

@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } 
 import type { Response } from 'express';
 import type { ServiceConfig } from '@jigsaw/config';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
+import { envelopeField, toCloudEvent } from '@jigsaw/envelope';
 import {
   ApiOperationOutcomes,
   FHIR_JSON,
@@ -197,7 +198,7 @@ export class FhirController {
     const report = await this.batch.record(
       mapped.map((plan) => ({
         row: plan.entry + 1,
-        ...(plan.envelope ? { envelope: plan.envelope } : {}),
+        ...(plan.envelope ? { envelope: toCloudEvent(plan.envelope) } : {}),
         ...(plan.problems ? { problems: plan.problems } : {}),
       })),
       new Date(),
@@ -208,7 +209,7 @@ export class FhirController {
       const base = { entry: plan.entry, resourceType: plan.resourceType };
       if (row.status !== 'rejected') return { ...base, status: row.status, id: row.id };
       const errors = dedupe(
-        row.errors.map((e) => ({ field: plan.fields[e.field] ?? e.field, reason: e.reason })),
+        row.errors.map((e) => ({ field: plan.fields[envelopeField(e.field)] ?? e.field, reason: e.reason })),
       );
       return {
         ...base,
