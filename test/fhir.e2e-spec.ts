@@ -9,12 +9,16 @@ import {
   hapiFhirValidator,
   testBrokers,
   uniqueTopicPrefix,
+  type FhirValidator,
   type TestDatabase,
 } from '@jigsaw/testing';
+import { randomUUID } from 'node:crypto';
 import {
   asEmergencyAttendance,
   ukCoreBundle,
   ukCoreEntries,
+  ukCoreExample,
+  ukCorePatient,
 } from '../apps/health/src/fhir/testing/uk-core.js';
 import { ServiceProcess } from './support/service-process.js';
 
@@ -41,15 +45,18 @@ const aTrust = (): string => `urn:jigsaw:org:health:uk-core-trust-${++trusts}`;
 describe('the FHIR adapter, with UK Core examples', () => {
   let db: TestDatabase;
   let health: ServiceProcess;
+  let validator: FhirValidator | undefined;
 
   beforeAll(async () => {
+    // Fetching HAPI FHIR the first time blocks for a minute: before any connection to the service is open.
+    validator = hapiFhirValidator();
     db = await createTestDatabase();
     health = await ServiceProcess.start('health', {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('fhir'),
     });
-  }, 120_000);
+  }, 720_000);
   afterAll(async () => {
     await health?.stop();
     await db?.drop();
@@ -169,6 +176,101 @@ describe('the FHIR adapter, with UK Core examples', () => {
     expect(await stored(trust)).toHaveLength(2);
   });
 
+  /** A Flag shaped as UK Core publishes it, with an identifier and summary of its own. */
+  const aFlag = (summary: string, start = '2025-03-01T10:00:00+00:00'): Json => {
+    const published = ukCoreExample('UKCore-Flag-FoodAllergy-Example');
+    return {
+      ...published,
+      id: randomUUID(),
+      identifier: [{ system: 'https://tools.ietf.org/html/rfc4122', value: randomUUID() }],
+      code: { ...(published['code'] as Json), text: summary },
+      period: { start },
+    };
+  };
+  const bundleOf = (type: 'transaction' | 'batch', resources: Json[]): Json => ({
+    resourceType: 'Bundle',
+    type,
+    entry: resources.map((resource) => ({
+      fullUrl: `urn:uuid:${randomUUID()}`,
+      resource,
+      request: { method: 'POST', url: String(resource['resourceType']) },
+    })),
+  });
+  const idsFrom = async (source: string): Promise<string[]> =>
+    (
+      await db.pool.query<{ id: string }>(
+        'SELECT id FROM event_store.events WHERE source = $1 ORDER BY global_position',
+        [source],
+      )
+    ).rows.map((r) => r.id);
+
+  it('records nothing of a transaction whose fourth entry the store refuses: its id was used for other content', async () => {
+    const trust = aTrust();
+    const patient = ukCorePatient(aNhsNumber());
+    const flags = [1, 2, 3, 4].map((n) => aFlag(`concern ${n}`));
+    const first = await post<ResponseBundle>(trust, bundleOf('batch', [patient, flags[2]!]));
+    expect(first.body.entry.map((e) => e.response.status)).toEqual(['200 OK', '201 Created']);
+    const recorded = await idsFrom(trust);
+    expect(recorded).toHaveLength(1);
+
+    // The same identifier, other content: entries 1, 2 and 4 pass every check, entry 3 is refused.
+    flags[2] = { ...flags[2]!, code: { text: 'changed since it was sent' } };
+    const refused = await post<Outcome>(trust, bundleOf('transaction', [patient, ...flags]));
+    expect(refused.status).toBe(409);
+    expect(refused.contentType).toContain('application/fhir+json');
+    isOutcome(refused.body, 'Bundle.entry[3].resource.identifier[0]');
+    expect(refused.body.issue[0]).toMatchObject({ severity: 'error', code: 'conflict' });
+    expect(await idsFrom(trust)).toEqual(recorded);
+
+    // As a batch, each entry stands alone: the other three are recorded, the third is refused.
+    const batch = await post<ResponseBundle>(trust, bundleOf('batch', [patient, ...flags]));
+    expect(batch.body.entry.map((e) => e.response.status)).toEqual([
+      '200 OK',
+      '201 Created',
+      '201 Created',
+      '409 Conflict',
+      '201 Created',
+    ]);
+    isOutcome(batch.body.entry[3]!.response.outcome, 'Bundle.entry[3].resource.identifier[0]');
+    expect(await idsFrom(trust)).toHaveLength(4);
+  });
+
+  it("records nothing of a transaction whose last entry a rule refuses, and all of it once it's put right", async () => {
+    const trust = aTrust();
+    const patient = ukCorePatient(aNhsNumber());
+    const flags = [1, 2, 3, 4].map((n) => aFlag(`concern ${n}`));
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const refused = await post<Outcome>(
+      trust,
+      bundleOf('transaction', [patient, ...flags.slice(0, 3), { ...flags[3]!, period: { start: future } }]),
+    );
+    expect(refused.status).toBe(400);
+    isOutcome(refused.body, 'Bundle.entry[4].resource.period.start');
+    expect(await idsFrom(trust)).toEqual([]);
+
+    const answer = await post<ResponseBundle>(trust, bundleOf('transaction', [patient, ...flags]));
+    expect(answer.status).toBe(200);
+    expect(answer.body.entry.map((e) => e.response.status)).toEqual([
+      '200 OK',
+      '201 Created',
+      '201 Created',
+      '201 Created',
+      '201 Created',
+    ]);
+    const stored = await idsFrom(trust);
+    expect(stored).toHaveLength(4);
+    expect(answer.body.entry.slice(1).map((e) => e.response.location)).toEqual(
+      stored.map((id) => `urn:jigsaw:event:${id}`),
+    );
+    // One append: the four events hold consecutive places in the child's stream.
+    const { rows } = await db.pool.query<{ stream_id: string; stream_position: string }>(
+      'SELECT stream_id, stream_position FROM event_store.events WHERE source = $1 ORDER BY stream_position',
+      [trust],
+    );
+    expect(new Set(rows.map((r) => r.stream_id)).size).toBe(1);
+    expect(rows.map((r) => Number(r.stream_position))).toEqual([1, 2, 3, 4]);
+  });
+
   it('answers FHIR XML with 415, naming the types it takes, and records nothing', async () => {
     const trust = aTrust();
     const answer = await post<Outcome>(
@@ -192,12 +294,11 @@ describe('the FHIR adapter, with UK Core examples', () => {
   });
 
   it('answers in resources HAPI FHIR finds valid R4: batch and transaction responses, OperationOutcomes', async () => {
-    const validator = hapiFhirValidator();
     if (!validator) return;
     const trust = aTrust();
     const transaction = ukCoreBundle('transaction', aNhsNumber());
     const answers = [
-      (await post<ResponseBundle>(trust, ukCoreBundle('batch', aNhsNumber()))).body,
+      (await post<ResponseBundle>(aTrust(), ukCoreBundle('batch', aNhsNumber()))).body,
       (await post<Outcome>(trust, transaction)).body,
       (
         await post<ResponseBundle>(trust, {

@@ -7,6 +7,9 @@ export type { AgencyCatalogue, EventTypeDefinition, IngestContext } from './even
 export {
   RecordEvent,
   RecordEventHandler,
+  RecordTransaction,
+  RecordTransactionHandler,
+  TransactionEntryRefusedError,
   streamIdOf,
   type RecordEventResult,
 } from './record-event.command.js';
