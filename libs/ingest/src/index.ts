@@ -42,4 +42,9 @@ export {
   type TabularRequest,
   type TabularRowContext,
 } from './tabular-adapter.js';
-export { ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';
+export {
+  ApiSourceQuery,
+  ApiTabularAdapter,
+  BATCH_REPORT_SCHEMA,
+  FIELD_PROBLEMS_SCHEMA,
+} from './tabular-adapter.openapi.js';

@@ -79,7 +79,17 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
       const { childId } = plan;
       const streamId = streamIdOf(agency, childId);
       const history = await this.store.readStream(streamId);
-      const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
+      let events: RecordedEvent[];
+      try {
+        events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
+      } catch (error) {
+        // A rule on the child's history (one plan at a time) refuses the event itself when its id is sent
+        // again: a resend is a duplicate, other content under the id a conflict, as when the rule passes.
+        const stored = await this.store.findEvent(envelope.source, envelope.id);
+        if (!stored) throw error;
+        if (stored.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
+        throw idReused(envelope.id);
+      }
       try {
         // Personal data is stored sealed with the child's key; the content hash stays the plaintext's.
         // Identity links and evidence commit with the event or not at all.

@@ -2,8 +2,14 @@ import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { FieldProblem } from '@jigsaw/errors';
-import { validationFailed } from '@jigsaw/http';
-import { AgencyCaller, type AgencyCallerIdentity } from '@jigsaw/ingest';
+import { PROBLEM_SCHEMA, validationFailed } from '@jigsaw/http';
+import {
+  AgencyCaller,
+  ApiSourceQuery,
+  FIELD_PROBLEMS_SCHEMA,
+  type AgencyCallerIdentity,
+} from '@jigsaw/ingest';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { readCinRecord } from './cin-census.record.js';
 import { RecordCinRecord, type CinEventOutcome } from './record-cin-record.command.js';
@@ -22,6 +28,40 @@ export interface CinCensusReport {
   rows: CinRecordReport[];
 }
 
+const EVENT_OUTCOME_SCHEMA = {
+  type: 'object',
+  required: ['type', 'id', 'status'],
+  properties: {
+    type: { type: 'string' },
+    id: { type: 'string' },
+    status: { type: 'string', enum: ['accepted', 'duplicate'] },
+  },
+};
+const REPORT_SCHEMA = {
+  type: 'object',
+  required: ['accepted', 'duplicates', 'rejected', 'eventsRecorded', 'rows'],
+  properties: {
+    accepted: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    rejected: { type: 'integer' },
+    eventsRecorded: { type: 'integer' },
+    rows: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['row', 'status'],
+        properties: {
+          row: { type: 'integer', description: '1-based: the array index + 1.' },
+          status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
+          events: { type: 'array', items: EVENT_OUTCOME_SCHEMA },
+          code: { type: 'string' },
+          errors: FIELD_PROBLEMS_SCHEMA,
+        },
+      },
+    },
+  },
+};
+
 @Controller('v1/adapters/cin-census')
 export class CinCensusController {
   constructor(
@@ -35,6 +75,21 @@ export class CinCensusController {
    */
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Record a Children in Need census return, each record as the events it shows' })
+  @ApiSourceQuery()
+  @ApiBody({
+    description: 'A JSON array of CIN census records (the Department for Education’s CIN census fields).',
+    schema: { type: 'array', items: { type: 'object' } },
+  })
+  @ApiOkResponse({
+    description: 'The return was read: a report per record, accepted, duplicate or rejected with each field.',
+    content: { 'application/json': { schema: REPORT_SCHEMA } },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Not a JSON array, or no source: nothing is recorded.',
+    content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } },
+  })
   async receive(
     @Body() body: unknown,
     @Query('source') sourceParam: string | undefined,

@@ -42,7 +42,30 @@ export class FhirFlagController {
   @ApiOperation({ summary: "The FHIR endpoint's CapabilityStatement" })
   @ApiOkResponse({
     description: 'A FHIR R4 CapabilityStatement.',
-    content: { [FHIR_JSON]: { schema: { type: 'object', required: ['resourceType'] } } },
+    content: {
+      [FHIR_JSON]: {
+        schema: {
+          type: 'object',
+          required: ['resourceType', 'status', 'date', 'kind', 'fhirVersion', 'format', 'rest'],
+          properties: {
+            resourceType: { type: 'string', enum: ['CapabilityStatement'] },
+            status: { type: 'string' },
+            date: { type: 'string' },
+            kind: { type: 'string', enum: ['instance'] },
+            fhirVersion: { type: 'string', enum: ['4.0.1'] },
+            format: { type: 'array', items: { type: 'string' } },
+            rest: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['mode', 'resource'],
+                properties: { mode: { type: 'string', enum: ['server'] }, resource: { type: 'array' } },
+              },
+            },
+          },
+        },
+      },
+    },
   })
   metadata(@Req() request: Request, @Res({ passthrough: true }) response: Response): Record<string, unknown> {
     response.type(FHIR_JSON);
