@@ -34,7 +34,7 @@ const ACCESS_LOG_ENTRY = object(
       items: { type: 'object', required: ['event'], properties: { event: str, level: str, reason: str } },
     },
     asKnownAt: { type: 'object' },
-    refused: { type: 'object', description: 'A refused read: why nothing was shown.' },
+    refused: { type: 'string', description: 'A refused read: why nothing was shown (`no-relationship`).' },
   },
   ['lookup', 'asKnownAt', 'refused'],
 );
