@@ -277,9 +277,19 @@ describe('every route answers as its OpenAPI document says', () => {
     expect(await call('safeguarding-view', 'post', ack, { headers: dsl })).toMatchObject({ status: 404 });
 
     expect(await call('safeguarding-view', 'get', '/fhir/metadata')).toMatchObject({ status: 200 });
-    expect(await get(`/fhir/Flag?patient=${nhsNumber}&purpose=health-care`, clinician)).toMatchObject({
-      status: 200,
+    // Searched as a CP-IS consumer searches, naming no purpose: for direct care, and recorded as such.
+    const flag = { status: 200, body: { resourceType: 'Bundle', type: 'searchset' } };
+    expect(await get(`/fhir/Flag?patient=${nhsNumber}`, clinician)).toMatchObject(flag);
+    expect(await get(`/fhir/Flag?patient=${nhsNumber}&purpose=health-care`, clinician)).toMatchObject(flag);
+    expect(await get(`/fhir/Flag?patient=${nhsNumber}&purpose=safeguarding`, clinician)).toMatchObject({
+      status: 403,
     });
+    const { rows } = await db.pool.query<{ purpose: string }>(
+      `SELECT payload->'data'->>'purpose' AS purpose FROM event_store.events
+        WHERE type = 'hub.record-accessed' AND payload->'data'->'viewer'->>'organisation' = $1`,
+      [TRUST],
+    );
+    expect(rows.map((r) => r.purpose)).toEqual(['health-care', 'health-care']);
     expect(await get('/fhir/Flag?patient=123&purpose=health-care', clinician)).toMatchObject({ status: 400 });
 
     const identity = (path: string, body?: unknown, headers = socialWorker) =>

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentViewer, Public } from '@jigsaw/auth';
+import { CurrentViewer, DefaultPurpose, Public } from '@jigsaw/auth';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { ApiOperationOutcomes, FHIR_JSON, OperationOutcomeFilter } from '@jigsaw/fhir';
 import { isValidNhsNumber, nhsNumberProblem } from '@jigsaw/identity';
@@ -73,6 +73,7 @@ export class FhirFlagController {
   }
 
   @Get('Flag')
+  @DefaultPurpose('health-care')
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'The CP-IS flag of a child, as FHIR Flags',
@@ -123,7 +124,7 @@ export class FhirFlagController {
       ]);
     }
     response.type(FHIR_JSON);
-    const self = `/fhir/Flag?patient=${encodeURIComponent(query.patient)}&purpose=${query.purpose}`;
+    const self = `/fhir/Flag?patient=${encodeURIComponent(query.patient)}&purpose=${viewer.purpose}`;
     let view;
     try {
       view = await this.views.read(nhsNumber, viewer);
