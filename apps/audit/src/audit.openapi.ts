@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import {
+  ApiBody,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -178,6 +179,11 @@ export const ApiOperationRun = () =>
   applyDecorators(
     ApiOperation({ summary: 'Run an audit operation' }),
     ApiParam({ name: 'name', description: 'An operation from `GET /v1/operations`.', example: 'verify' }),
+    ApiBody({
+      required: false,
+      description: "The operation's options by name, as `GET /v1/operations` lists them.",
+      schema: { type: 'object', additionalProperties: true, example: {} },
+    }),
     json("The operation's result, as its usage describes.", {}),
     ...problems(400, 403),
   );
