@@ -57,6 +57,14 @@ describe('the FHIR adapter, with UK Core examples', () => {
       : name === 'baby'
         ? ukCoreBaby(nhsNumber)
         : ukCoreExample(name);
+  /** Richard Smith made a child, his trust, his inpatient stay and his flag: the first four published. */
+  const ADULT_STAY: Resource[] = [
+    'richard',
+    'UKCore-Organization-LeedsTeachingHospital-Example',
+    'UKCore-Encounter-InpatientEncounter-Example',
+    'UKCore-Flag-FoodAllergy-Example',
+  ];
+  const ADULT_STAY_RECORDED = ['passive', 'ignored', 'Bundle.entry[2].resource.class.code', 'recorded'];
   const PUBLISHED: {
     name: string;
     type: string;
@@ -67,57 +75,31 @@ describe('the FHIR adapter, with UK Core examples', () => {
     {
       name: 'an adult made a child, an inpatient stay and a flag',
       type: 'collection',
-      resources: [
-        'richard',
-        'UKCore-Organization-LeedsTeachingHospital-Example',
-        'UKCore-Encounter-InpatientEncounter-Example',
-        'UKCore-Flag-FoodAllergy-Example',
-      ],
-      expected: ['passive', 'ignored', 'Bundle.entry[2].resource.class.code', 'recorded'],
+      resources: ADULT_STAY,
+      expected: ADULT_STAY_RECORDED,
     },
     {
       name: 'the same as search results',
       type: 'searchset',
-      resources: [
-        'richard',
-        'UKCore-Organization-LeedsTeachingHospital-Example',
-        'UKCore-Encounter-InpatientEncounter-Example',
-        'UKCore-Flag-FoodAllergy-Example',
-      ],
-      expected: ['passive', 'ignored', 'Bundle.entry[2].resource.class.code', 'recorded'],
+      resources: ADULT_STAY,
+      expected: ADULT_STAY_RECORDED,
     },
     {
       name: 'the same as a discharge message',
       type: 'message',
-      resources: [
-        'UKCore-MessageHeader-Discharge-Example',
-        'richard',
-        'UKCore-Organization-LeedsTeachingHospital-Example',
-        'UKCore-Encounter-InpatientEncounter-Example',
-        'UKCore-Flag-FoodAllergy-Example',
-      ],
+      resources: ['UKCore-MessageHeader-Discharge-Example', ...ADULT_STAY],
       expected: ['passive', 'passive', 'ignored', 'Bundle.entry[3].resource.class.code', 'recorded'],
     },
     {
       name: 'the same as a batch',
       type: 'batch',
-      resources: [
-        'richard',
-        'UKCore-Organization-LeedsTeachingHospital-Example',
-        'UKCore-Encounter-InpatientEncounter-Example',
-        'UKCore-Flag-FoodAllergy-Example',
-      ],
-      expected: ['passive', 'ignored', 'Bundle.entry[2].resource.class.code', 'recorded'],
+      resources: ADULT_STAY,
+      expected: ADULT_STAY_RECORDED,
     },
     {
       name: 'the same as a transaction: refused whole for the inpatient stay',
       type: 'transaction',
-      resources: [
-        'richard',
-        'UKCore-Organization-LeedsTeachingHospital-Example',
-        'UKCore-Encounter-InpatientEncounter-Example',
-        'UKCore-Flag-FoodAllergy-Example',
-      ],
+      resources: ADULT_STAY,
       expected: ['passive', 'passive', 'Bundle.entry[2].resource.class.code', 'passive'],
     },
     {

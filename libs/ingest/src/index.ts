@@ -42,9 +42,4 @@ export {
   type TabularRequest,
   type TabularRowContext,
 } from './tabular-adapter.js';
-export {
-  ApiSourceQuery,
-  ApiTabularAdapter,
-  BATCH_REPORT_SCHEMA,
-  FIELD_PROBLEMS_SCHEMA,
-} from './tabular-adapter.openapi.js';
+export { ApiSourceQuery, ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';

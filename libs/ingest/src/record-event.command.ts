@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import {
@@ -49,29 +49,34 @@ const MAX_ATTEMPTS = 12;
 const backoff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
-@CommandHandler(RecordEvent)
-export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEventResult> {
+/** What recording needs, whether one event or a transaction: the agency's types, the store, identity. */
+@Injectable()
+abstract class IngestHandler {
   private readonly types: Map<string, EventTypeDefinition>;
 
   constructor(
-    @Inject(AGENCY_CATALOGUE) private readonly catalogue: AgencyCatalogue,
+    @Inject(AGENCY_CATALOGUE) protected readonly catalogue: AgencyCatalogue,
     private readonly schemas: SchemaRegistry,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly identity: IdentityRegistry,
-    private readonly vault: PersonalDataVault,
+    @Inject(EVENT_STORE) protected readonly store: EventStore,
+    protected readonly identity: IdentityRegistry,
+    protected readonly vault: PersonalDataVault,
   ) {
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
   }
 
+  protected check(body: unknown, caller: AgencyCallerIdentity | undefined): Promise<CheckedEnvelope> {
+    return checkEnvelope(body, caller, this.catalogue, this.types, this.schemas);
+  }
+}
+
+@CommandHandler(RecordEvent)
+export class RecordEventHandler
+  extends IngestHandler
+  implements ICommandHandler<RecordEvent, RecordEventResult>
+{
   @Traced('command RecordEvent')
   async execute({ body, now, caller }: RecordEvent): Promise<RecordEventResult> {
-    const { envelope, definition, hash } = await checkEnvelope(
-      body,
-      caller,
-      this.catalogue,
-      this.types,
-      this.schemas,
-    );
+    const { envelope, definition, hash } = await this.check(body, caller);
     const { agency } = this.catalogue;
     for (let attempt = 1; ; attempt++) {
       // Every rule runs before anything is written: the plan only reads the registry.
@@ -155,27 +160,16 @@ async function refusedAs<T>(index: number, work: () => T | Promise<T>): Promise<
 }
 
 @CommandHandler(RecordTransaction)
-export class RecordTransactionHandler implements ICommandHandler<RecordTransaction, RecordEventResult[]> {
-  private readonly types: Map<string, EventTypeDefinition>;
-
-  constructor(
-    @Inject(AGENCY_CATALOGUE) private readonly catalogue: AgencyCatalogue,
-    private readonly schemas: SchemaRegistry,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly identity: IdentityRegistry,
-    private readonly vault: PersonalDataVault,
-  ) {
-    this.types = new Map(catalogue.types.map((t) => [t.type, t]));
-  }
-
+export class RecordTransactionHandler
+  extends IngestHandler
+  implements ICommandHandler<RecordTransaction, RecordEventResult[]>
+{
   @Traced('command RecordTransaction')
   async execute({ bodies, now, caller }: RecordTransaction): Promise<RecordEventResult[]> {
     const checked: CheckedEnvelope[] = [];
     const firstOf = new Map<string, number>();
     for (const [index, body] of bodies.entries()) {
-      const entry = await refusedAs(index, () =>
-        checkEnvelope(body, caller, this.catalogue, this.types, this.schemas),
-      );
+      const entry = await refusedAs(index, () => this.check(body, caller));
       const earlier = firstOf.get(entry.envelope.id);
       if (earlier !== undefined && checked[earlier]!.hash !== entry.hash) {
         throw new TransactionEntryRefusedError(index, idReused(entry.envelope.id));

@@ -3,8 +3,7 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiRespons
 import { PROBLEM_SCHEMA } from '@jigsaw/http';
 import type { AdapterField } from './adapter-input.js';
 
-/** The `errors` of a refused row: each field and why. */
-export const FIELD_PROBLEMS_SCHEMA = {
+const FIELD_PROBLEMS_SCHEMA = {
   type: 'array',
   items: {
     type: 'object',

@@ -3,12 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { FieldProblem } from '@jigsaw/errors';
 import { PROBLEM_SCHEMA, validationFailed } from '@jigsaw/http';
-import {
-  AgencyCaller,
-  ApiSourceQuery,
-  FIELD_PROBLEMS_SCHEMA,
-  type AgencyCallerIdentity,
-} from '@jigsaw/ingest';
+import { AgencyCaller, ApiSourceQuery, BATCH_REPORT_SCHEMA, type AgencyCallerIdentity } from '@jigsaw/ingest';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { readCinRecord } from './cin-census.record.js';
@@ -37,25 +32,21 @@ const EVENT_OUTCOME_SCHEMA = {
     status: { type: 'string', enum: ['accepted', 'duplicate'] },
   },
 };
+const { properties: batch } = BATCH_REPORT_SCHEMA;
+/** The tabular adapters' report, each record with the events it became. */
 const REPORT_SCHEMA = {
-  type: 'object',
-  required: ['accepted', 'duplicates', 'rejected', 'eventsRecorded', 'rows'],
+  ...BATCH_REPORT_SCHEMA,
+  required: [...BATCH_REPORT_SCHEMA.required, 'eventsRecorded'],
   properties: {
-    accepted: { type: 'integer' },
-    duplicates: { type: 'integer' },
-    rejected: { type: 'integer' },
+    ...batch,
     eventsRecorded: { type: 'integer' },
     rows: {
-      type: 'array',
+      ...batch.rows,
       items: {
-        type: 'object',
-        required: ['row', 'status'],
+        ...batch.rows.items,
         properties: {
-          row: { type: 'integer', description: '1-based: the array index + 1.' },
-          status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
+          ...batch.rows.items.properties,
           events: { type: 'array', items: EVENT_OUTCOME_SCHEMA },
-          code: { type: 'string' },
-          errors: FIELD_PROBLEMS_SCHEMA,
         },
       },
     },

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import type { ServiceConfig } from '@jigsaw/config';
@@ -16,6 +16,7 @@ import {
 import { validationFailed } from '@jigsaw/http';
 import {
   AgencyCaller,
+  ApiSourceQuery,
   BatchIngest,
   RecordTransaction,
   TransactionEntryRefusedError,
@@ -155,11 +156,7 @@ export class FhirController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the Encounters and Flags of a FHIR R4 Bundle about one child' })
-  @ApiQuery({
-    name: 'source',
-    required: false,
-    description: 'The sending organisation, when the token is not an agency system’s (which names it).',
-  })
+  @ApiSourceQuery()
   @ApiBody({
     description: 'A FHIR R4 Bundle: collection, message, searchset, batch or transaction.',
     schema: BUNDLE_SCHEMA,
