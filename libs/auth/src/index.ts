@@ -1,6 +1,6 @@
 export { AgencySystemGuard, type AgencySystemIdentity } from './agency-system.guard.js';
 export { authenticate, authenticateRequest, isPublic } from './authenticate.js';
-export { CurrentViewer, PractitionerGuard } from './practitioner.guard.js';
+export { CurrentViewer, DefaultPurpose, PractitionerGuard } from './practitioner.guard.js';
 export {
   principalFromClaims,
   type AgencySystemPrincipal,

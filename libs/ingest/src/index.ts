@@ -15,6 +15,9 @@ export type { AgencyCatalogue, EventTypeDefinition, IngestContext } from './even
 export {
   RecordEvent,
   RecordEventHandler,
+  RecordTransaction,
+  RecordTransactionHandler,
+  TransactionEntryRefusedError,
   streamIdOf,
   type RecordEventResult,
 } from './record-event.command.js';
@@ -47,4 +50,4 @@ export {
   type TabularRequest,
   type TabularRowContext,
 } from './tabular-adapter.js';
-export { ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';
+export { ApiSourceQuery, ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';
