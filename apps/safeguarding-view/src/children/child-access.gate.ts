@@ -159,6 +159,8 @@ export class ChildAccessGate {
 
   private async schools(urns: readonly unknown[]): Promise<Map<string, string>> {
     const named = [...new Set(urns.filter((u): u is string => typeof u === 'string'))];
+    // Most children's records name no school: no round trip for them.
+    if (named.length === 0) return new Map();
     const { rows } = await this.pool.query<{ urn: string; organisation: string }>(
       `SELECT urn, organisation FROM "${VIEW_SCHEMA}".notification_schools WHERE urn = ANY($1::text[])`,
       [named],
