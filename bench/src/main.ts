@@ -40,6 +40,11 @@ const SETTINGS = {
   rateSeconds: env('BENCH_RATE_SECONDS', 10, 5),
   querySeconds: env('BENCH_QUERY_SECONDS', 5, 3),
   replayEvents: env('BENCH_REPLAY_EVENTS', 1_000_000, 200_000),
+  /**
+   * Each service's V8 heap budget (--max-old-space-size), as a deployment with a 300 MB memory limit gives
+   * it: without one, V8 on a large machine lets garbage pile up long before it collects.
+   */
+  serviceHeapMb: env('BENCH_SERVICE_HEAP_MB', 160, 160),
   /** Rows per transaction, and messages per Kafka batch, in the raw batched baselines. */
   baselineBatch: 500,
 };
@@ -453,7 +458,11 @@ async function main(): Promise<void> {
     KAFKA_TOPIC_PREFIX: `jigsaw-bench-${Date.now()}.`,
     LOG_LEVEL: 'warn',
   };
-  const profiling = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const profiling = [
+    '--cpu-prof',
+    `--cpu-prof-dir=${profileDir}`,
+    `--max-old-space-size=${SETTINGS.serviceHeapMb}`,
+  ];
   const [police, view] = await Promise.all([
     ServiceProcess.start('police', serviceEnv, profiling),
     ServiceProcess.start('safeguarding-view', serviceEnv, profiling),
@@ -603,7 +612,8 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
       '  --replay-only  only the replay (BENCH_REPLAY_EVENTS events); prints, writes no report',
       'Environment (defaults, full / quick):',
       '  BENCH_EVENTS (6000 / 2000), BENCH_CONCURRENCY (64), BENCH_RATE (300), BENCH_RATE_SECONDS (10 / 5),',
-      '  BENCH_QUERY_SECONDS (5 / 3), BENCH_REPLAY_EVENTS (1000000 / 200000); KAFKA_BROKERS, DATABASE_URL',
+      '  BENCH_QUERY_SECONDS (5 / 3), BENCH_REPLAY_EVENTS (1000000 / 200000), BENCH_SERVICE_HEAP_MB (160);',
+      '  KAFKA_BROKERS, DATABASE_URL',
       '',
     ].join('\n'),
   );

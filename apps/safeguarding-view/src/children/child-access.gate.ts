@@ -73,8 +73,9 @@ export class ChildAccessGate {
     lookup: ChildLookup,
     now: Date,
   ): Promise<ReachedChild> {
-    const childId = named ? await this.canonicalOf(named.childId) : undefined;
-    const members = childId ? await this.membersOf(childId) : [];
+    const { childId, members } = named
+      ? await this.children.canonicalWithMembers(named.childId)
+      : { childId: undefined, members: [] };
     const reached = await this.reach(viewer, { childId, members, view, lookup }, now);
     if (named?.retired) throw retiredNumber();
     return reached;
