@@ -41,7 +41,7 @@ const SETTINGS = {
   querySeconds: env('BENCH_QUERY_SECONDS', 5, 3),
   replayEvents: env('BENCH_REPLAY_EVENTS', 1_000_000, 200_000),
   /**
-   * Each service's V8 heap budget (--max-old-space-size, with 8 MB semi-spaces), as a deployment with a
+   * Each service's V8 heap budget (--max-old-space-size, with 16 MB semi-spaces), as a deployment with a
    * 300 MB memory limit gives it: without one, V8 on a large machine lets garbage pile up before it collects.
    */
   serviceHeapMb: env('BENCH_SERVICE_HEAP_MB', 192, 192),
@@ -462,7 +462,7 @@ async function main(): Promise<void> {
     '--cpu-prof',
     `--cpu-prof-dir=${profileDir}`,
     `--max-old-space-size=${SETTINGS.serviceHeapMb}`,
-    '--max-semi-space-size=8',
+    '--max-semi-space-size=16',
   ];
   const [police, view] = await Promise.all([
     ServiceProcess.start('police', serviceEnv, profiling),
