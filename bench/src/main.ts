@@ -94,23 +94,36 @@ const policeHeaders = {
 };
 
 let overloadRefusals = 0;
+/** Why POSTs failed: the HTTP status, or the client's error code. */
+let failureReasons: Record<string, number> = {};
+const failed = (reason: string): false => {
+  failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+  return false;
+};
 
 /** POSTs an event, honouring 503 + Retry-After as a client should; true once it is accepted. */
 async function post(police: ServiceProcess, body: unknown): Promise<boolean> {
   const payload = JSON.stringify(body);
   for (let attempt = 0; attempt < 60; attempt++) {
-    const response = await fetch(`${police.url}/v1/events`, {
-      method: 'POST',
-      headers: policeHeaders,
-      body: payload,
-    });
-    await response.arrayBuffer();
-    if (response.status !== 503) return response.status === 202;
+    let response: Response;
+    try {
+      response = await fetch(`${police.url}/v1/events`, {
+        method: 'POST',
+        headers: policeHeaders,
+        body: payload,
+      });
+      await response.arrayBuffer();
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      return failed(cause?.code ?? (error as Error).message);
+    }
+    if (response.status === 202) return true;
+    if (response.status !== 503) return failed(`HTTP ${response.status}`);
     overloadRefusals++;
     const wait = Number(response.headers.get('retry-after') ?? 1);
     await new Promise((r) => setTimeout(r, wait * 1000));
   }
-  return false;
+  return failed('still refused after 60 attempts');
 }
 
 /** Waits until the view shows every id, and returns when each became visible. */
@@ -139,6 +152,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   let next = 0;
   let failures = 0;
   overloadRefusals = 0;
+  failureReasons = {};
   meter?.begin();
   const started = Date.now();
   await Promise.all(
@@ -161,6 +175,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
     cpuPerEventMs,
     events: events.length,
     failures,
+    failureReasons,
     refusedThenRetried: overloadRefusals,
     concurrency: SETTINGS.ingestConcurrency,
     acceptedPerSecond: round((events.length * 1000) / (accepted - started)),
@@ -179,6 +194,7 @@ async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number>
   const sentAt = new Map<string, number>();
   let i = 0;
   overloadRefusals = 0;
+  failureReasons = {};
   const load = await openLoop(
     () => {
       const event = anIncidentNotification({ nhsNumber: children[i++ % children.length]! });
@@ -196,6 +212,7 @@ async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number>
     seconds: SETTINGS.rateSeconds,
     posted: load.requests,
     postFailures: load.failures,
+    failureReasons,
     refusedThenRetried: overloadRefusals,
     postLatencyMs: load.latencyMs,
     visible: visible.size,

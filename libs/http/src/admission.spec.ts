@@ -42,7 +42,7 @@ async function heldServer(config: Partial<AdmissionConfig>) {
 describe('AdmissionConfig', () => {
   it('limits writes in flight by default, and reads the limit from the environment', () => {
     expect({ ...loadConfig(AdmissionConfig, {}) }).toEqual({
-      MAX_WRITES_IN_FLIGHT: 128,
+      MAX_WRITES_IN_FLIGHT: 64,
       OVERLOAD_RETRY_AFTER_SECONDS: 1,
     });
     expect(() => loadConfig(AdmissionConfig, { MAX_WRITES_IN_FLIGHT: 'many' })).toThrow(

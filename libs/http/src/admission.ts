@@ -8,12 +8,15 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
  * that retries after the wait loses nothing. Reads are not counted.
  */
 export class AdmissionConfig {
-  /** Writes (POST, PUT, PATCH, DELETE) in flight at once. 0 turns the limit off. */
+  /**
+   * Writes (POST, PUT, PATCH, DELETE) in flight at once. 0 turns the limit off. A few per database
+   * connection (DATABASE_POOL_MAX, 10): more only queue for a connection, until they time out in the pool.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(100_000)
-  MAX_WRITES_IN_FLIGHT = 128;
+  MAX_WRITES_IN_FLIGHT = 64;
 
   /** The Retry-After a refused write is given, in seconds. */
   @Type(() => Number)
