@@ -94,6 +94,7 @@ const policeHeaders = {
 };
 
 let overloadRefusals = 0;
+let connectionResets = 0;
 /** Why POSTs failed: the HTTP status, or the client's error code. */
 let failureReasons: Record<string, number> = {};
 const failed = (reason: string): false => {
@@ -114,8 +115,12 @@ async function post(police: ServiceProcess, body: unknown): Promise<boolean> {
       });
       await response.arrayBuffer();
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      return failed(cause?.code ?? (error as Error).message);
+      const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      // A reset connection is sent again: ingest is idempotent by (source, id).
+      if (code !== 'ECONNRESET') return failed(code);
+      connectionResets++;
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
     }
     if (response.status === 202) return true;
     if (response.status !== 503) return failed(`HTTP ${response.status}`);
@@ -152,6 +157,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   let next = 0;
   let failures = 0;
   overloadRefusals = 0;
+  connectionResets = 0;
   failureReasons = {};
   meter?.begin();
   const started = Date.now();
@@ -177,6 +183,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
     failures,
     failureReasons,
     refusedThenRetried: overloadRefusals,
+    resetThenRetried: connectionResets,
     concurrency: SETTINGS.ingestConcurrency,
     acceptedPerSecond: round((events.length * 1000) / (accepted - started)),
     visiblePerSecond: perSecond,
@@ -194,6 +201,7 @@ async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number>
   const sentAt = new Map<string, number>();
   let i = 0;
   overloadRefusals = 0;
+  connectionResets = 0;
   failureReasons = {};
   const load = await openLoop(
     () => {
@@ -214,6 +222,7 @@ async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number>
     postFailures: load.failures,
     failureReasons,
     refusedThenRetried: overloadRefusals,
+    resetThenRetried: connectionResets,
     postLatencyMs: load.latencyMs,
     visible: visible.size,
     visibilityMs: p,
