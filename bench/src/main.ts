@@ -116,8 +116,8 @@ async function post(police: ServiceProcess, body: unknown): Promise<boolean> {
       await response.arrayBuffer();
     } catch (error) {
       const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      // A reset connection is sent again: ingest is idempotent by (source, id).
-      if (code !== 'ECONNRESET') return failed(code);
+      // A connection reset or not made is tried again: ingest is idempotent by (source, id).
+      if (code !== 'ECONNRESET' && code !== 'UND_ERR_CONNECT_TIMEOUT') return failed(code);
       connectionResets++;
       await new Promise((r) => setTimeout(r, 1000));
       continue;

@@ -38,8 +38,8 @@ export function admission(config: AdmissionConfig): RequestHandler & { inFlight:
     if (inFlight >= limit) {
       res
         .status(503)
-        // The body was not read: the connection is not reused for another request.
-        .set({ connection: 'close', 'retry-after': retryAfter, 'content-type': 'application/problem+json' })
+        // The connection stays open: closing it under a body still being sent resets the client instead.
+        .set({ 'retry-after': retryAfter, 'content-type': 'application/problem+json' })
         .send(
           JSON.stringify({
             type: 'about:blank',
