@@ -230,7 +230,8 @@ export class PostgresEventStore implements EventStore {
       try {
         const result = await this.pool.query<{ stream_id: string }>(
           `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(stream_id, n)),
-           input AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::jsonb[], $6::text[]) AS e(stream_id, ord, p, h)),
+           input AS (SELECT * FROM ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), jsonb_array_elements($5::jsonb),
+                                              unnest($6::text[])) AS e(stream_id, ord, p, h)),
            chain AS (
              SELECT w.stream_id, w.n, c.hashes[1] AS prev, c.hashes[w.n + 1] AS head, c.hashes
              FROM wanted w, LATERAL (SELECT event_store.chain_hashes(
@@ -258,7 +259,8 @@ export class PostgresEventStore implements EventStore {
             pending.map((id) => counts.get(id)!),
             batch.map((r) => r.streamId),
             batch.map((r) => r.ord),
-            batch.map((r) => JSON.stringify(toCloudEvent(r.event))),
+            // One JSON array, not an array of jsonb: no per-element quoting either side.
+            JSON.stringify(batch.map((r) => toCloudEvent(r.event))),
             batch.map((r) => contentHash(r.event)),
           ],
         );
