@@ -168,9 +168,9 @@ describe('personal data vault on PostgreSQL', () => {
     const a = randomUUID();
     const [event] = await record(a, 1);
     await db.pool.query(
-      `UPDATE event_store.events SET payload = jsonb_set(payload, '{personaldata,ciphertext}',
-         to_jsonb(CASE WHEN left(payload->'personaldata'->>'ciphertext', 1) = 'A' THEN 'B' ELSE 'A' END
-                  || substr(payload->'personaldata'->>'ciphertext', 2)))
+      `UPDATE event_store.events SET payload = jsonb_set(payload, '{data,personaldata,ciphertext}',
+         to_jsonb(CASE WHEN left(payload->'data'->'personaldata'->>'ciphertext', 1) = 'A' THEN 'B' ELSE 'A' END
+                  || substr(payload->'data'->'personaldata'->>'ciphertext', 2)))
        WHERE stream_id = $1`,
       [`police-${a}`],
     );

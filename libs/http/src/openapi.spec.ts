@@ -112,8 +112,13 @@ describe('the OpenAPI document', () => {
     const examples = Object.values(body.content['application/json']!.examples);
     expect(examples.length).toBeGreaterThanOrEqual(5);
     expect(examples.every((e) => e.value.type.startsWith('police.'))).toBe(true);
-    // CloudEvents structured mode's own media type is taken too (the body parser reads any */*+json).
-    expect(Object.keys(body.content).sort()).toEqual(['application/cloudevents+json', 'application/json']);
+    // CloudEvents structured mode's own media type is taken too (the body parser reads any */*+json), and
+    // batched mode's.
+    expect(Object.keys(body.content).sort()).toEqual([
+      'application/cloudevents+json',
+      'application/cloudevents-batch+json',
+      'application/json',
+    ]);
     expect(ingest.responses['202']).toMatchObject({
       content: { 'application/json': { example: { id: expect.any(String) } } },
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { SchemaRegistry } from '@jigsaw/envelope';
+import { SchemaRegistry, toCloudEvent } from '@jigsaw/envelope';
 import { auditAccessed, AUDIT_SOURCE } from './audit-accessed.event.js';
 
 const registry = new SchemaRegistry();
@@ -48,7 +48,7 @@ describe('auditAccessed', () => {
           },
         ],
       );
-      expect(registry.validateEnvelope(event)).toEqual([]);
+      expect(registry.validateEnvelope(toCloudEvent(event))).toEqual([]);
       expect(event).toMatchObject({
         source: AUDIT_SOURCE,
         childid: childId,

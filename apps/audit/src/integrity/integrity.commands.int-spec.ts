@@ -103,7 +103,7 @@ describe('audit verify and audit erase', () => {
     );
     expect(erased.json).toMatchObject({ erasures: [{ childId: child, recorded: true }] });
     const { rows } = await db.pool.query<{ type: string; actor: string }>(
-      `SELECT type, payload->'data'->'erasedBy'->>'sub' AS actor FROM event_store.events WHERE stream_id = $1`,
+      `SELECT type, payload->'data'->'record'->'erasedBy'->>'sub' AS actor FROM event_store.events WHERE stream_id = $1`,
       [`erasure-${child}`],
     );
     expect(rows).toEqual([{ type: 'hub.child-erased', actor: 'dpo-1' }]);

@@ -5,6 +5,7 @@ import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import {
   agencyOfSource,
   contentHash,
+  readStoredEvent,
   SchemaRegistry,
   type Agency,
   type RecordedEvent,
@@ -265,11 +266,13 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
     expect(erasedMessage?.key).toBe(a.id);
     expect(JSON.parse(erasedMessage!.value)).toMatchObject({
       type: 'hub.child-erased',
-      data: { childId: a.id },
+      data: { record: { childId: a.id } },
     });
     const opener = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY });
     const opened = await opener.openAll(
-      raw.filter((m) => m.topic !== erasureTopic(prefix)).map((m) => JSON.parse(m.value) as ProtectedEvent),
+      raw
+        .filter((m) => m.topic !== erasureTopic(prefix))
+        .map((m) => readStoredEvent(JSON.parse(m.value)) as ProtectedEvent),
     );
     expect(opened.filter((e) => e.childid === a.id).every(isErased)).toBe(true);
     expect(byKey(opened.filter((e) => e.childid === b.id))).toEqual(byKey(b.events));

@@ -410,13 +410,13 @@ describe('notifications on PostgreSQL', () => {
 
       // Each child read is on record, as the chronology's reads are.
       const access = await db.pool.query<{
-        payload: { data: { view: string; childId: string; shown: unknown[] } };
+        payload: { data: { record: { view: string; childId: string; shown: unknown[] } } };
       }>(
-        `SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed' AND payload->'data'->>'childId' = $1`,
+        `SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed' AND payload->'data'->'record'->>'childId' = $1`,
         [first.notifications[0]!.childId],
       );
-      expect(access.rows.map((r) => r.payload.data.view)).toContain('notifications');
-      expect(access.rows[0]?.payload.data.shown.length).toBeGreaterThan(0);
+      expect(access.rows.map((r) => r.payload.data.record.view)).toContain('notifications');
+      expect(access.rows[0]?.payload.data.record.shown.length).toBeGreaterThan(0);
 
       clock.set('2026-11-25T08:30:00Z');
       const overdue = await inbox.page(dsl, { limit: 200, status: 'overdue' });

@@ -43,11 +43,11 @@ describe('the child view over PostgreSQL', () => {
 
   const accessEvents = async (): Promise<RecordAccessedData[]> =>
     (
-      await db.pool.query<{ payload: { data: RecordAccessedData } }>(
+      await db.pool.query<{ payload: { data: { record: RecordAccessedData } } }>(
         `SELECT payload FROM event_store.events WHERE stream_id = $1 ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((row) => row.payload.data);
+    ).rows.map((row) => row.payload.data.record);
 
   beforeAll(async () => {
     db = await createTestDatabase([

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { SchemaRegistry } from '@jigsaw/envelope';
+import { SchemaRegistry, toCloudEvent } from '@jigsaw/envelope';
 import { accessStreamOf, recordAccessed } from './record-accessed.event.js';
 
 const registry = new SchemaRegistry();
@@ -33,10 +33,10 @@ describe('recordAccessed', () => {
     ],
   );
 
-  it('is a valid envelope of its own schema', () => {
+  it('is a valid CloudEvent of its own schema', () => {
     const { childid: _childid, recordedtime: _recordedtime, ...envelope } = event;
-    expect(registry.validateEnvelope(envelope)).toEqual([]);
-    expect(registry.validateEnvelope(event)).toEqual([]);
+    expect(registry.validateEnvelope(toCloudEvent(envelope))).toEqual([]);
+    expect(registry.validateEnvelope(toCloudEvent(event))).toEqual([]);
   });
 
   it('names the child only by hub child id, in its own stream', () => {
