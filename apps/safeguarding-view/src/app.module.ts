@@ -20,6 +20,7 @@ import {
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog } from './access/access-log.js';
 import { AccessClaimsController } from './children/access-claims.controller.js';
+import { ReviewsController } from './reviews/reviews.controller.js';
 import { ChildAccessGate } from './children/child-access.gate.js';
 import { ChildRefResolver } from './children/child-ref.js';
 import { FindChildController } from './children/find-child.controller.js';
@@ -87,6 +88,7 @@ export class AppModule {
         ChronologyController,
         FindChildController,
         AccessClaimsController,
+        ReviewsController,
         ConsoleController,
         RootController,
         ChildViewController,
