@@ -6,6 +6,7 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store'
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { AccessLog } from '../../safeguarding-view/src/access/access-log.js';
 import { ChildRefResolver } from '../../safeguarding-view/src/children/child-ref.js';
+import { relationshipsOf } from '../../safeguarding-view/src/children/relationship-facts.js';
 import { ChildLinks } from '../../safeguarding-view/src/identity/child-links.js';
 import { AuditReads } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
@@ -51,7 +52,9 @@ export function createAudit(
   return {
     store,
     vault,
-    reads: new AuditReads(children, new ChildHistory(records), new AccessLog(store)),
+    reads: new AuditReads(children, new ChildHistory(records), new AccessLog(store), (members, history) =>
+      relationshipsOf(pool, members, history),
+    ),
     rebuilds: new ReadModelRebuilds(pool, records),
   };
 }

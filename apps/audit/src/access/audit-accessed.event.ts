@@ -1,4 +1,5 @@
 import {
+  agencyOfSource,
   hubSource,
   type Agency,
   type LawfulBasis,
@@ -37,6 +38,8 @@ export interface AuditAccessedData extends Omit<RecordAccessedData, 'view' | 'sh
     at: string;
     viewer: { organisation: string; agency: Agency; role: Role; purpose: Purpose };
   };
+  /** A partnership-wide read: the organisations whose data protection officers it is reported to. */
+  reportedTo?: string[];
 }
 
 /**
@@ -52,12 +55,14 @@ export function auditAccessed(
     childId: string;
     lookup: ChildLookup;
     asKnownAt?: AuditAccessedData['asKnownAt'];
+    reportedTo?: readonly string[];
+    refused?: RecordAccessedData['refused'];
   },
   shown: AuditShownRecord[],
 ): RecordedEvent<typeof RECORD_ACCESSED, AuditAccessedData> {
-  const { id, now, caller, view, childId, lookup, asKnownAt } = read;
+  const { id, now, caller, view, childId, lookup, asKnownAt, reportedTo, refused } = read;
   const at = now.toISOString();
-  return accessRecord(
+  const event = accessRecord<AuditAccessedData>(
     { id, at, source: AUDIT_SOURCE, childId, agency: caller.agency, roles: AUDIT_ROLES },
     {
       view,
@@ -73,6 +78,18 @@ export function auditAccessed(
       accessedAt: at,
       shown,
       ...(asKnownAt ? { asKnownAt } : {}),
+      ...(reportedTo ? { reportedTo: [...reportedTo] } : {}),
+      ...(refused ? { refused } : {}),
     },
   );
+  if (!reportedTo) return event;
+  // Reported: the data protection officers of those organisations' agencies may review it too.
+  const told = reportedTo
+    .map(agencyOfSource)
+    .filter((agency): agency is Agency => agency !== undefined && agency !== caller.agency);
+  const audience = [
+    ...event.sharing.audience,
+    ...[...new Set(told)].map((agency) => ({ agency, roles: ['data-protection-officer' as Role] })),
+  ];
+  return { ...event, sharing: { ...event.sharing, audience } };
 }

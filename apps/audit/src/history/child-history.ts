@@ -2,6 +2,7 @@ import { AGENCIES } from '@jigsaw/envelope';
 import type { EventStore, StoredEvent } from '@jigsaw/event-store';
 import { accessStreamOf } from '../../../safeguarding-view/src/access/record-accessed.event.js';
 import { accessClaimsStreamOf } from '../../../safeguarding-view/src/children/access-claimed.event.js';
+import { reviewsStreamOf } from '../../../safeguarding-view/src/reviews/review.events.js';
 
 /** The store's global order: by writing transaction, then position. */
 export function byGlobalOrder(a: StoredEvent, b: StoredEvent): number {
@@ -36,6 +37,11 @@ export class ChildHistory {
   /** Every self-claimed access to the child (`hub.access-claimed`), in global order. */
   claims(members: readonly string[]): Promise<StoredEvent[]> {
     return this.read(members.map(accessClaimsStreamOf));
+  }
+
+  /** Every review opened or closed for the child (`hub.review-opened`, `hub.review-closed`). */
+  reviews(members: readonly string[]): Promise<StoredEvent[]> {
+    return this.read(members.map(reviewsStreamOf));
   }
 
   private async read(streams: readonly string[]): Promise<StoredEvent[]> {

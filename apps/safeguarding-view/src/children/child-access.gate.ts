@@ -5,10 +5,10 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
 import {
   decideChildAccess,
-  foldRelationships,
   type AccessClaim,
   type ChildAccess,
   type Relationships,
+  type Review,
   type Viewer,
 } from '@jigsaw/sharing';
 import { counter } from '@jigsaw/telemetry';
@@ -18,7 +18,9 @@ import { lookupOf, readChildRows } from '../chronology/chronology.reads.js';
 import type { ChronologyRow } from '../chronology/chronology-view.js';
 import { VIEW_SCHEMA } from '../view-schema.js';
 import { ChildRefResolver, retiredNumber } from './child-ref.js';
+import { reviewsOf, reviewsStreamOf } from '../reviews/review.events.js';
 import { accessClaimsStreamOf, claimOf } from './access-claimed.event.js';
+import { relationshipsOf } from './relationship-facts.js';
 
 /** What every request naming a child the viewer may not reach gets: the answer for a child never heard of. */
 export function unknownChild(): JigsawError {
@@ -117,27 +119,23 @@ export class ChildAccessGate {
     members: readonly string[],
     now: Date,
   ): Promise<{ rows: ChronologyRow[]; access: ChildAccess }> {
-    const [{ rows, relationships }, claims] = await Promise.all([
+    const [{ rows, relationships }, claims, reviews] = await Promise.all([
       this.relationshipsOf(members),
       this.claims(members),
+      this.reviews(members),
     ]);
-    return { rows, access: decideChildAccess(viewer, { relationships, claims }, now) };
+    return { rows, access: decideChildAccess(viewer, { relationships, claims, reviews }, now) };
   }
 
   /** The child's rows and every organisation's relationship with it, from its records and notifications. */
   async relationshipsOf(
     members: readonly string[],
   ): Promise<{ rows: ChronologyRow[]; relationships: Relationships }> {
-    const [rows, addressed] = await Promise.all([
-      readChildRows(this.pool, VIEW_SCHEMA, members),
-      this.addressed(members),
-    ]);
+    const rows = await readChildRows(this.pool, VIEW_SCHEMA, members);
     const history = [...rows]
       .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime())
       .map((row) => row.event);
-    const schools = await this.schools(history.map((e) => (e.data as { schoolUrn?: unknown }).schoolUrn));
-    const relationships = foldRelationships(history, { addressed, schoolByUrn: (urn) => schools.get(urn) });
-    return { rows, relationships };
+    return { rows, relationships: await relationshipsOf(this.pool, members, history) };
   }
 
   canonicalOf(childId: string): Promise<string> {
@@ -148,26 +146,13 @@ export class ChildAccessGate {
     return this.children.membersOf(childId);
   }
 
-  private async addressed(members: readonly string[]): Promise<{ organisation: string; at: string }[]> {
-    const { rows } = await this.pool.query<{ organisation: string; at: Date }>(
-      `SELECT recipient_organisation AS organisation, created_at AS at FROM "${VIEW_SCHEMA}".notifications
-       WHERE child_id = ANY($1::uuid[])`,
-      [members],
-    );
-    return rows.map((r) => ({ organisation: r.organisation, at: r.at.toISOString() }));
-  }
-
-  private async schools(urns: readonly unknown[]): Promise<Map<string, string>> {
-    const named = [...new Set(urns.filter((u): u is string => typeof u === 'string'))];
-    const { rows } = await this.pool.query<{ urn: string; organisation: string }>(
-      `SELECT urn, organisation FROM "${VIEW_SCHEMA}".notification_schools WHERE urn = ANY($1::text[])`,
-      [named],
-    );
-    return new Map(rows.map((r) => [r.urn, r.organisation]));
-  }
-
   private async claims(members: readonly string[]): Promise<AccessClaim[]> {
     const streams = await Promise.all(members.map((id) => this.store.readStream(accessClaimsStreamOf(id))));
     return streams.flat().flatMap(({ event }) => claimOf(event) ?? []);
+  }
+
+  private async reviews(members: readonly string[]): Promise<Review[]> {
+    const streams = await Promise.all(members.map((id) => this.store.readStream(reviewsStreamOf(id))));
+    return reviewsOf(streams.flat().map(({ event }) => event));
   }
 }

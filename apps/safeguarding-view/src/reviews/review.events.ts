@@ -57,18 +57,16 @@ function shared<T extends string, D>(
 }
 
 /** A partnership lead opened a review of one child for a panel: the panel may audit that child until it closes. */
-export function reviewOpened(
-  review: {
-    id: string;
-    now: Date;
-    viewer: Viewer;
-    childId: string;
-    reference: string;
-    panelOrganisation: string;
-    period: { from: string; to: string };
-    until: string;
-  },
-): RecordedEvent<typeof REVIEW_OPENED, ReviewOpenedData> {
+export function reviewOpened(review: {
+  id: string;
+  now: Date;
+  viewer: Viewer;
+  childId: string;
+  reference: string;
+  panelOrganisation: string;
+  period: { from: string; to: string };
+  until: string;
+}): RecordedEvent<typeof REVIEW_OPENED, ReviewOpenedData> {
   const { id, now, viewer, childId, reference, panelOrganisation, period, until } = review;
   const at = now.toISOString();
   const base = accessRecord(

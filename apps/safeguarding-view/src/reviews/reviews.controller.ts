@@ -22,7 +22,9 @@ export class OpenReviewDto {
   @IsOptional() @IsString() upn?: string;
   @Matches(REFERENCE, { message: 'reference must be 1 to 64 letters, digits or / _ . -' })
   reference!: string;
-  @Matches(ORGANISATION, { message: 'panelOrganisation must be an organisation, urn:jigsaw:org:<agency>:<code>' })
+  @Matches(ORGANISATION, {
+    message: 'panelOrganisation must be an organisation, urn:jigsaw:org:<agency>:<code>',
+  })
   panelOrganisation!: string;
   @IsDateString(DATE, { message: 'periodFrom must be a real date (YYYY-MM-DD)' }) periodFrom!: string;
   @IsDateString(DATE, { message: 'periodTo must be a real date (YYYY-MM-DD)' }) periodTo!: string;
@@ -78,9 +80,11 @@ export class ReviewsController {
     const stream = reviewsStreamOf(childId);
     const history = (await this.store.readStream(stream)).map(({ event }) => event);
     if (reviewsOf(history).some((r) => r.reference === body.reference)) {
-      throw new JigsawError(ErrorCode.DuplicateEventConflict, 'a review with that reference is already recorded', [
-        { field: 'reference', reason: 'is already used for this child' },
-      ]);
+      throw new JigsawError(
+        ErrorCode.DuplicateEventConflict,
+        'a review with that reference is already recorded',
+        [{ field: 'reference', reason: 'is already used for this child' }],
+      );
     }
     const until = new Date(body.until).toISOString();
     const event = reviewOpened({
@@ -93,7 +97,9 @@ export class ReviewsController {
       period: { from: body.periodFrom, to: body.periodTo },
       until,
     });
-    await this.store.append(stream, [event], { expectedVersion: history.length === 0 ? 'no-stream' : history.length });
+    await this.store.append(stream, [event], {
+      expectedVersion: history.length === 0 ? 'no-stream' : history.length,
+    });
     return { childId, reference: body.reference, until };
   }
 
@@ -127,12 +133,15 @@ export class ReviewsController {
       { id: `review-closed-${randomUUID()}`, now, viewer, childId, reference },
       review.panelOrganisation,
     );
-    await this.store.append(stream, [event], { expectedVersion: history.length === 0 ? 'no-stream' : history.length });
+    await this.store.append(stream, [event], {
+      expectedVersion: history.length === 0 ? 'no-stream' : history.length,
+    });
     return { childId, reference, closedAt: event.data.closedAt };
   }
 
   private problemWith(body: OpenReviewDto, now: Date): { field: string; reason: string } | undefined {
-    if (body.periodTo < body.periodFrom) return { field: 'periodTo', reason: 'must not be before periodFrom' };
+    if (body.periodTo < body.periodFrom)
+      return { field: 'periodTo', reason: 'must not be before periodFrom' };
     if (!(Date.parse(body.until) > now.getTime())) return { field: 'until', reason: 'must be in the future' };
     return undefined;
   }
