@@ -63,7 +63,7 @@ interface ChildView {
   }[];
   counts: Record<string, number | string>;
   signals: { code: string; explanation: string; evidence: { id: string; source: string }[] }[];
-  cpis?: { flagged: boolean; council?: { organisation: string; contact?: Record<string, string> } };
+  cpis?: { state: string; council?: { organisation: string; contact?: Record<string, string> } };
 }
 interface Chronology {
   entries: {
@@ -532,7 +532,7 @@ describe('the child view: four agencies, three practitioners, three different an
   it('shows an A&E clinician the CP-IS flag with the council to call, and nothing shared only for safeguarding', async () => {
     const { body, logged } = await readView(aeClinician, 'health-care');
     expect(body.cpis).toEqual({
-      flagged: true,
+      state: 'flagged',
       childProtectionPlan: { current: true, since: day(60), organisation: LEEDS },
       council: {
         organisation: LEEDS,
