@@ -82,6 +82,19 @@ export class ChildAccessGate {
     return reached;
   }
 
+  /**
+   * The child an NHS number names now, with all its rows, whatever the viewer's relationship: only for a
+   * named rule that reads a child without one (the CP-IS minimal flag). Undefined for a number the hub
+   * does not know, a retired number, or a child nobody recorded anything about.
+   */
+  async reachableChild(nhsNumber: string): Promise<{ childId: string; rows: ChronologyRow[] } | undefined> {
+    const named = await this.children.named(nhsNumber);
+    if (!named || named.retired) return undefined;
+    const childId = await this.canonicalOf(named.childId);
+    const rows = await readChildRows(this.pool, VIEW_SCHEMA, await this.membersOf(childId));
+    return rows.length > 0 ? { childId, rows } : undefined;
+  }
+
   /** The child, or the unknown-child error; `childId` undefined is a child the hub does not know. */
   async reach(
     viewer: Viewer,
