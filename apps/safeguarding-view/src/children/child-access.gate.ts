@@ -13,7 +13,12 @@ import {
 } from '@jigsaw/sharing';
 import { counter } from '@jigsaw/telemetry';
 import { AccessLog } from '../access/access-log.js';
-import { recordAccessed, type AccessView, type ChildLookup } from '../access/record-accessed.event.js';
+import {
+  readerOf,
+  recordAccessed,
+  type AccessView,
+  type ChildLookup,
+} from '../access/record-accessed.event.js';
 import { lookupOf, readChildRows } from '../chronology/chronology.reads.js';
 import type { ChronologyRow } from '../chronology/chronology-view.js';
 import { VIEW_SCHEMA } from '../view-schema.js';
@@ -27,11 +32,14 @@ export function unknownChild(): JigsawError {
   return new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
 }
 
-/** Reads that found no child this viewer may reach, by organisation: trawling shows as a rising line. */
-const misses = counter<'agency' | 'organisation'>({
+/**
+ * Reads that found no child this viewer may reach, by organisation only (never by practitioner, so the
+ * metric names nobody): trawling shows as a rising line, and the security log says who.
+ */
+const misses = counter<'organisation'>({
   name: 'jigsaw_child_reads_refused_total',
   help: 'Reads of a child unknown to the hub or with whom the organisation has no relationship',
-  labelNames: ['agency', 'organisation'],
+  labelNames: ['organisation'],
 });
 
 /** A child the viewer reaches, with every row it has (all linked hub ids) and how the viewer reaches it. */
@@ -104,8 +112,10 @@ export class ChildAccessGate {
     const { rows, access } = await this.accessOf(viewer, read.members, now);
     // A hub child id nobody ever recorded anything under is a child the hub does not know.
     if (read.childId === undefined || access === 'none' || rows.length === 0) {
-      misses.inc({ agency: viewer.agency, organisation: viewer.organisation });
-      if (read.childId !== undefined && rows.length > 0) {
+      misses.inc({ organisation: viewer.organisation });
+      if (read.childId === undefined || rows.length === 0) {
+        await this.securityLog(viewer, read.view, read.lookup, now);
+      } else {
         await this.accessLog.record(
           recordAccessed(
             {
@@ -124,6 +134,26 @@ export class ChildAccessGate {
       throw unknownChild();
     }
     return { childId: read.childId, members: [...read.members], rows, access };
+  }
+
+  /**
+   * Records, in the viewer's organisation's security log, a read or claim that named a child the hub does
+   * not know: who, when, for what, through which view and by which kind of identifier, never the value.
+   */
+  async securityLog(viewer: Viewer, view: string, lookup: string, now: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO "${VIEW_SCHEMA}".security_log (id, organisation, at, viewer, purpose, view, lookup)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        randomUUID(),
+        viewer.organisation,
+        now,
+        JSON.stringify(readerOf(viewer)),
+        viewer.purpose,
+        view,
+        lookup,
+      ],
+    );
   }
 
   /** How the viewer reaches the child whose linked hub ids are `members` (none: a child nobody knows). */
