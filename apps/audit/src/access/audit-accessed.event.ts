@@ -89,7 +89,7 @@ export function auditAccessed(
     .filter((agency): agency is Agency => agency !== undefined && agency !== caller.agency);
   const audience = [
     ...event.sharing.audience,
-    ...[...new Set(told)].map((agency) => ({ agency, roles: ['data-protection-officer' as Role] })),
+    ...[...new Set(told)].map((agency) => ({ agency, roles: ['data-protection-officer'] })),
   ];
   return { ...event, sharing: { ...event.sharing, audience } };
 }
