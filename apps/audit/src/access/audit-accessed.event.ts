@@ -1,6 +1,7 @@
 import {
   agencyOfSource,
   hubSource,
+  type AudienceEntry,
   type Agency,
   type LawfulBasis,
   type Purpose,
@@ -87,7 +88,7 @@ export function auditAccessed(
   const told = reportedTo
     .map(agencyOfSource)
     .filter((agency): agency is Agency => agency !== undefined && agency !== caller.agency);
-  const audience = [
+  const audience: AudienceEntry[] = [
     ...event.sharing.audience,
     ...[...new Set(told)].map((agency) => ({ agency, roles: ['data-protection-officer'] })),
   ];
