@@ -90,7 +90,7 @@ export function auditAccessed(
     .filter((agency): agency is Agency => agency !== undefined && agency !== caller.agency);
   const audience: AudienceEntry[] = [
     ...event.sharing.audience,
-    ...[...new Set(told)].map((agency) => ({ agency, roles: ['data-protection-officer'] })),
+    ...[...new Set(told)].map((agency): AudienceEntry => ({ agency, roles: ['data-protection-officer'] })),
   ];
   return { ...event, sharing: { ...event.sharing, audience } };
 }
