@@ -241,8 +241,9 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
         rebuild: { events: number; applied: number; caughtUp: number; models: string[] };
         compare: { differences: unknown[]; tables: { liveRows: number; rebuiltRows: number }[] };
       };
-      expect(result.rebuild.models).toEqual(['chronology']);
-      expect(result.rebuild.applied + result.rebuild.caughtUp).toBe(3);
+      expect(result.rebuild.models).toEqual(['chronology', 'access-claims']);
+      // The three incidents and the school's self-claim.
+      expect(result.rebuild.applied + result.rebuild.caughtUp).toBe(4);
       expect(result.compare.differences).toEqual([]);
       expect(result.compare.tables[0]!.rebuiltRows).toBe(result.compare.tables[0]!.liveRows);
       // Not a terminal here: plain progress lines with the rate, not a redrawn bar.
@@ -280,7 +281,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       stop = true;
       await reader;
       expect(swap.code).toBe(0);
-      expect(swap.stdout).toMatch(/swapped chronology from view_rebuild_e2e into view/);
+      expect(swap.stdout).toMatch(/swapped chronology, access_claims from view_rebuild_e2e into view/);
       expect(answers.length).toBeGreaterThan(3);
       expect(answers.every((status) => status === 200)).toBe(true);
 
@@ -594,7 +595,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       );
       expect(models).toMatchObject({
         status: 200,
-        body: { liveSchema: 'view', models: [{ name: 'chronology' }] },
+        body: { liveSchema: 'view', models: [{ name: 'chronology' }, { name: 'access-claims' }] },
       });
       const rebuild = await postJson<Problem>(`${audit.url}/v1/operations/rebuild`, {}, bearer(dpo));
       expect(rebuild.status).toBe(400);
