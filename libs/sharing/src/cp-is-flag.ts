@@ -80,9 +80,10 @@ export function decideCpisFlag(
   if (visible.length > 0) return { state: 'flagged', rule: 'shared', statuses: visible };
   if (shown.length === 0) return { state: 'not-flagged' };
   if (!readsMinimalFlag(viewer)) return { state: 'not-visible' };
-  // The council to call: the one whose plan or care is in force, else the one that ended last.
-  const byEnd = [...shown].sort((a, b) => (b.endDate ?? '9999').localeCompare(a.endDate ?? '9999'));
-  const responsible = byEnd.find((status) => inForce(status, today)) ?? byEnd[0]!;
+  // The council to call: the one whose plan or care is in force, else (every one ended) the last to end.
+  const responsible =
+    shown.find((status) => inForce(status, today)) ??
+    shown.reduce((last, status) => (status.endDate! > last.endDate! ? status : last));
   const contact = shown.find((s) => s.council === responsible.council && s.contact)?.contact;
   return {
     state: 'flagged',
