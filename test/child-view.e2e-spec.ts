@@ -407,8 +407,11 @@ describe('the child view: four agencies, three practitioners, three different an
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('child-view'),
     };
-    const started = await startServices(env, 'council', 'police', 'health', 'education', 'safeguarding-view');
-    started.forEach((s) => services.set(s.name, s));
+    // One at a time: five services starting at once on a busy machine can miss the readiness deadline.
+    for (const name of ['council', 'police', 'health', 'education', 'safeguarding-view'] as const) {
+      const [started] = await startServices(env, name);
+      services.set(started!.name, started!);
+    }
     for (const [agency, body] of posts) {
       const response = await postJson(`${service(agency).url}/v1/events`, body, {
         authorization: `Bearer ${agencySystemToken(body.source)}`,
