@@ -32,19 +32,14 @@ export async function claimAccess(
 }
 
 /**
- * As `claimAccess`, while the hub may not know the child yet: whether the child is now open to the
- * claimant. The claim answers alike for a known and an unknown child, so the finding read tells.
+ * As `claimAccess`, while the hub may not know the child yet: whether the claim was accepted. The claim
+ * answers alike whether or not the hub knows the child, so only the caller's next read tells whether it
+ * opened the child: callers poll that read, claiming again while it answers 404.
  */
 export async function claimAccessOnceKnown(
   viewUrl: string,
   claims: PractitionerClaims,
   child: ChildNamed,
 ): Promise<boolean> {
-  if ((await postClaim(viewUrl, claims, child)).status !== 201) return false;
-  const purpose = claims.purposes[0]!;
-  const query = typeof child === 'string' ? `nhsNumber=${child}` : `upn=${child.upn}`;
-  const found = await fetch(`${viewUrl}/v1/children?${query}&purpose=${purpose}`, {
-    headers: { authorization: `Bearer ${practitionerToken(claims)}` },
-  });
-  return found.status === 200;
+  return (await postClaim(viewUrl, claims, child)).status === 201;
 }
