@@ -41,6 +41,7 @@ interface AccessEntry {
   viewer: { sub: string; organisation: string; role: string };
   shown: { event: string; level: string; reason: string; lawfulBasis: string }[];
   asKnownAt?: { at: string; viewer: Record<string, string> };
+  refused?: string;
 }
 interface Problem {
   status: number;
@@ -72,6 +73,7 @@ const SCHOOL = 'urn:jigsaw:org:education:school-100001';
 /** The view's console, which reads the access log from the audit service in the browser. */
 const CONSOLE = 'http://localhost:3000';
 const LEEDS = 'urn:jigsaw:org:council:leeds';
+const REVIEW = 'CSPR-2026-014';
 const HOSTILE = '<script>alert("sar")</script> & <b>bold</b>';
 const WITHDRAWN_BECAUSE = 'The parent withdrew consent to share this notification with the school.';
 
@@ -86,8 +88,15 @@ const bearer = (c: PractitionerClaims): Record<string, string> => ({
   authorization: `Bearer ${practitionerToken(c)}`,
 });
 const dsl = claims('designated-safeguarding-lead', SCHOOL, ['safeguarding'], 'dsl-1');
-const dpo = claims('data-protection-officer', LEEDS, ['audit'], 'dpo-1');
-const panel = claims('review-panel', LEEDS, ['audit'], 'panel-1');
+/** The Met recorded the incidents: its data protection officer's organisation works with the child. */
+const dpo = claims('data-protection-officer', METROPOLITAN_POLICE, ['audit'], 'dpo-1');
+/** York never worked with the child. */
+const unrelatedDpo = claims('data-protection-officer', 'urn:jigsaw:org:council:york', ['audit'], 'dpo-york');
+const partnershipDpo = claims('partnership-dpo', LEEDS, ['audit'], 'pdpo-1');
+const PANEL = 'urn:jigsaw:org:council:leeds-partnership';
+const panel = claims('review-panel', PANEL, ['audit'], 'panel-1');
+const otherPanel = claims('review-panel', 'urn:jigsaw:org:council:york-partnership', ['audit'], 'panel-2');
+const lead = claims('partnership-lead', LEEDS, ['safeguarding'], 'lead-1');
 const schoolAuditor = claims('auditor', SCHOOL, ['audit'], 'school-aud-1');
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -204,6 +213,20 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
     await waitForRows(3);
     await sleep(20);
     afterWithdrawal = new Date().toISOString();
+    // The partnership commissions a practice review of the child: its panel may audit the child.
+    const opened = await postJson<{ childId: string }>(
+      `${view.url}/v1/reviews?purpose=safeguarding`,
+      {
+        nhsNumber,
+        reference: REVIEW,
+        panelOrganisation: PANEL,
+        periodFrom: '2026-01-01',
+        periodTo: '2026-12-31',
+        until: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+      bearer(lead),
+    );
+    expect(opened).toMatchObject({ status: 201, body: { childId } });
   }, 180_000);
 
   afterAll(async () => {
@@ -219,8 +242,9 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
         rebuild: { events: number; applied: number; caughtUp: number; models: string[] };
         compare: { differences: unknown[]; tables: { liveRows: number; rebuiltRows: number }[] };
       };
-      expect(result.rebuild.models).toEqual(['chronology']);
-      expect(result.rebuild.applied + result.rebuild.caughtUp).toBe(3);
+      expect(result.rebuild.models).toEqual(['chronology', 'access-claims']);
+      // The three incidents and the school's self-claim.
+      expect(result.rebuild.applied + result.rebuild.caughtUp).toBe(4);
       expect(result.compare.differences).toEqual([]);
       expect(result.compare.tables[0]!.rebuiltRows).toBe(result.compare.tables[0]!.liveRows);
       // Not a terminal here: plain progress lines with the rate, not a redrawn bar.
@@ -258,7 +282,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       stop = true;
       await reader;
       expect(swap.code).toBe(0);
-      expect(swap.stdout).toMatch(/swapped chronology from view_rebuild_e2e into view/);
+      expect(swap.stdout).toMatch(/swapped chronology, access_claims from view_rebuild_e2e into view/);
       expect(answers.length).toBeGreaterThan(3);
       expect(answers.every((status) => status === 200)).toBe(true);
 
@@ -307,7 +331,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       expect(read!.data).toMatchObject({
         view: 'as-known-at',
         purpose: 'audit',
-        viewer: { sub: 'panel-1', role: 'review-panel', organisation: LEEDS },
+        viewer: { sub: 'panel-1', role: 'review-panel', organisation: PANEL },
         asKnownAt: { at: new Date(whileShared).toISOString(), viewer: { organisation: SCHOOL } },
       });
       expect(read!.data.shown.map((s) => s.event).sort()).toEqual(
@@ -332,11 +356,11 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
           afterWithdrawal,
           '--json',
         ],
-        { ...env, JIGSAW_TOKEN: practitionerToken(dpo) },
+        { ...env, JIGSAW_TOKEN: practitionerToken(partnershipDpo) },
       );
       expect(run.code).toBe(0);
       expect((JSON.parse(run.stdout) as AsKnownAt).entries.map((e) => e.id)).toEqual([stillShared.id]);
-      expect((await auditReads()).at(-1)!.data.viewer.sub).toBe('dpo-1');
+      expect((await auditReads()).at(-1)!.data.viewer.sub).toBe('pdpo-1');
       const unsigned = await cli(['as-known-at', nhsNumber], env);
       expect(unsigned.code).toBe(2);
     });
@@ -398,15 +422,42 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       expect((await auditReads()).slice(before).map((r) => r.data.view)).toEqual(['access-log']);
     });
 
-    it('refuses a school, auditor or not, with 403 problem+json, and records nothing', async () => {
+    it('refuses a practitioner without an auditing role with 403, and records nothing', async () => {
       const before = (await auditReads()).length;
-      for (const who of [schoolAuditor, dsl]) {
-        const response = await accessLog(who);
-        expect(response.status).toBe(403);
-        expect(response.contentType).toContain('application/problem+json');
-        expect(response.body.errors?.[0]?.field).toBe('role');
-      }
+      const response = await accessLog(dsl);
+      expect(response.status).toBe(403);
+      expect(response.contentType).toContain('application/problem+json');
+      expect(response.body.errors?.[0]?.field).toBe('role');
       expect((await auditReads()).length).toBe(before);
+    });
+
+    it('answers auditors outside the case as for an unknown child, and records the refusal', async () => {
+      const unknown = await accessLog(unrelatedDpo, aNhsNumber());
+      const before = (await auditReads()).length;
+      // The school only self-claimed: it recorded nothing, so its auditor has no records of its own here.
+      for (const who of [unrelatedDpo, otherPanel, schoolAuditor]) {
+        const response = await accessLog(who);
+        expect({ status: response.status, body: response.body }).toEqual({
+          status: 404,
+          body: { ...unknown.body, instance: expect.any(String) },
+        });
+      }
+      const refused = (await auditReads()).slice(before).map((r) => [r.data.viewer.sub, r.data.refused]);
+      expect(refused).toEqual([
+        ['dpo-york', 'no-relationship'],
+        ['panel-2', 'no-relationship'],
+        ['school-aud-1', 'no-relationship'],
+      ]);
+    });
+
+    it("reports a partnership data protection officer's read to the organisations working with the child", async () => {
+      const before = (await auditReads()).length;
+      expect((await accessLog(partnershipDpo)).status).toBe(200);
+      const [read] = (await auditReads()).slice(before);
+      expect(read!.data).toMatchObject({
+        viewer: { sub: 'pdpo-1' },
+        reportedTo: expect.arrayContaining([METROPOLITAN_POLICE]),
+      });
     });
 
     it("lets the console's origin read it from a browser, and no other origin", async () => {
@@ -496,7 +547,41 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       const bad = await getJson<Problem>(url('?format=pdf'), bearer(dpo));
       expect(bad.status).toBe(400);
       expect(bad.body.errors).toEqual([{ field: 'format', reason: 'must be json or html, given once' }]);
-      expect((await getJson<Problem>(url(), bearer(schoolAuditor))).status).toBe(403);
+      expect((await getJson<Problem>(url(), bearer(schoolAuditor))).status).toBe(404);
+    });
+  });
+
+  describe('a review panel', () => {
+    const exportFor = (who: PractitionerClaims) =>
+      getJson<SubjectAccessExport & Problem>(
+        `${audit.url}/v1/children/${nhsNumber}/subject-access-export`,
+        bearer(who),
+      );
+
+    it('reads its child until the review closes, and nothing after', async () => {
+      const open = await exportFor(panel);
+      expect(open.status).toBe(200);
+      expect(open.body.records.map((r) => r.id)).toEqual(
+        expect.arrayContaining([withdrawnLater.id, stillShared.id]),
+      );
+      const notLead = await postJson<Problem>(
+        `${view.url}/v1/reviews/${childId}/${REVIEW}/close?purpose=safeguarding`,
+        {},
+        bearer(dsl),
+      );
+      expect(notLead.status).toBe(403);
+      const closed = await postJson(
+        `${view.url}/v1/reviews/${childId}/${REVIEW}/close?purpose=safeguarding`,
+        {},
+        bearer(lead),
+      );
+      expect(closed.status).toBe(200);
+      expect((await exportFor(panel)).status).toBe(404);
+      const stored = await db.pool.query<{ type: string }>(
+        'SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY stream_position',
+        [`reviews-${childId}`],
+      );
+      expect(stored.rows.map((r) => r.type)).toEqual(['hub.review-opened', 'hub.review-closed']);
     });
   });
 
@@ -511,7 +596,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       );
       expect(models).toMatchObject({
         status: 200,
-        body: { liveSchema: 'view', models: [{ name: 'chronology' }] },
+        body: { liveSchema: 'view', models: [{ name: 'chronology' }, { name: 'access-claims' }] },
       });
       const rebuild = await postJson<Problem>(`${audit.url}/v1/operations/rebuild`, {}, bearer(dpo));
       expect(rebuild.status).toBe(400);

@@ -63,7 +63,7 @@ interface ChildView {
   }[];
   counts: Record<string, number | string>;
   signals: { code: string; explanation: string; evidence: { id: string; source: string }[] }[];
-  cpis?: { flagged: boolean; council?: { organisation: string; contact?: Record<string, string> } };
+  cpis?: { state: string; council?: { organisation: string; contact?: Record<string, string> } };
 }
 interface Chronology {
   entries: {
@@ -407,8 +407,11 @@ describe('the child view: four agencies, three practitioners, three different an
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('child-view'),
     };
-    const started = await startServices(env, 'council', 'police', 'health', 'education', 'safeguarding-view');
-    started.forEach((s) => services.set(s.name, s));
+    // One at a time: five services starting at once on a busy machine can miss the readiness deadline.
+    for (const name of ['council', 'police', 'health', 'education', 'safeguarding-view'] as const) {
+      const [started] = await startServices(env, name);
+      services.set(started!.name, started!);
+    }
     for (const [agency, body] of posts) {
       const response = await postEvent(`${service(agency).url}/v1/events`, body, {
         authorization: `Bearer ${agencySystemToken(body.source)}`,
@@ -532,7 +535,7 @@ describe('the child view: four agencies, three practitioners, three different an
   it('shows an A&E clinician the CP-IS flag with the council to call, and nothing shared only for safeguarding', async () => {
     const { body, logged } = await readView(aeClinician, 'health-care');
     expect(body.cpis).toEqual({
-      flagged: true,
+      state: 'flagged',
       childProtectionPlan: { current: true, since: day(60), organisation: LEEDS },
       council: {
         organisation: LEEDS,

@@ -245,8 +245,9 @@ describe('legitimate relationships: each organisation sees exactly the children 
       reason: 'Brought to the emergency department by a neighbour; treating now.',
     });
     expect(made.status).toBe(201);
-    const { until } = made.body as { childId: string; until: string };
-    expect(made.body).toEqual({ childId: child.childId, until: expect.any(String) });
+    const { until } = made.body as { until: string };
+    // The answer names no child: a claim on a child the hub does not know answers alike.
+    expect(made.body).toEqual({ until: expect.any(String) });
     expect(Date.parse(until) - Date.now()).toBeGreaterThan(23.9 * 3_600_000);
     expect(Date.parse(until) - Date.now()).toBeLessThanOrEqual(24 * 3_600_000);
 
@@ -291,5 +292,36 @@ describe('legitimate relationships: each organisation sees exactly the children 
     expect((await get('/v1/children/access-claims?purpose=audit', bearer(unrelatedDpo))).body).toEqual({
       claims: [],
     });
+  });
+  it('answers a claim on an unknown child exactly as on a known one, and keeps unknown-child reads in a security log', async () => {
+    const trawler = practitioner('police', ORGANISATIONS.police[1], 'pc-b-trawl');
+    const claim = (nhsNumber: string) =>
+      postJson(
+        `${viewUrl()}/v1/children/access-claims?purpose=safeguarding`,
+        { nhsNumber, purpose: 'safeguarding', reason: 'Checking whether this child is known, for the test.' },
+        bearer(trawler),
+      );
+    const unknownNumber = aNhsNumber();
+    const [known, unknown] = [await claim(children[0]!.nhsNumber), await claim(unknownNumber)];
+    expect(unknown.status).toBe(known.status);
+    expect(Object.keys(unknown.body as object)).toEqual(Object.keys(known.body as object));
+
+    expect((await get(reads(unknownNumber)[1]!, bearer(trawler))).status).toBe(404);
+    const { rows } = await db.pool.query<{ view: string; lookup: string; viewer: { sub: string } }>(
+      `SELECT view, lookup, viewer FROM view.security_log WHERE organisation = $1 ORDER BY at`,
+      [ORGANISATIONS.police[1]],
+    );
+    expect(rows.filter((r) => r.viewer.sub === 'pc-b-trawl').map((r) => [r.view, r.lookup])).toEqual([
+      ['access-claim', 'nhs-number'],
+      ['child-view', 'nhs-number'],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(unknownNumber);
+
+    // Misses are counted by organisation only: the metric names no practitioner and no agency.
+    const exposition = await (await fetch(`${viewUrl()}/metrics`)).text();
+    const misses = exposition.split('\n').filter((l) => l.startsWith('jigsaw_child_reads_refused_total{'));
+    expect(misses.length).toBeGreaterThan(0);
+    for (const line of misses)
+      expect(line).toMatch(/^jigsaw_child_reads_refused_total\{organisation="[^"]+"\} \d+$/);
   });
 });

@@ -31,7 +31,11 @@ export async function claimAccess(
   }
 }
 
-/** As `claimAccess`, while the hub may not know the child yet: whether the claim was made. */
+/**
+ * As `claimAccess`, while the hub may not know the child yet: whether the claim was accepted. The claim
+ * answers alike whether or not the hub knows the child, so only the caller's next read tells whether it
+ * opened the child: callers poll that read, claiming again while it answers 404.
+ */
 export async function claimAccessOnceKnown(
   viewUrl: string,
   claims: PractitionerClaims,

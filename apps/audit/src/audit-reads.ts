@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import type { StoredEvent } from '@jigsaw/event-store';
-import { eventKey } from '@jigsaw/sharing';
-import type { ChildLookup } from '@jigsaw/view-model';
+import { eventKey, type Relationships } from '@jigsaw/sharing';
+import { reviewsOf, type ChildLookup } from '@jigsaw/view-model';
 import {
   auditAccessed,
   type AuditAccessedData,
@@ -13,7 +13,13 @@ import {
 import { accessLogOf, type AccessLogEntry } from './access-log/access-log.js';
 import { asKnownAt, parseAsKnownAtQuery, type AsKnownAt } from './as-known-at/as-known-at.js';
 import type { AuditCaller } from './auth/audit-caller.js';
-import { councilsOf, requireCustodian } from './auth/audit-policy.js';
+import {
+  auditScopeOf,
+  mayReplayAs,
+  readsInScope,
+  recordsInScope,
+  type AuditScope,
+} from './auth/audit-policy.js';
 import type { ChildHistory } from './history/child-history.js';
 import { subjectAccessExport, type SubjectAccessExport } from './subject-access/subject-access-export.js';
 
@@ -24,6 +30,12 @@ export interface ChildRefs {
   resolve(ref: string): Promise<string>;
   membersOf(childId: string): Promise<string[]>;
 }
+
+/** Every organisation's relationship with the child, from its history and what the hub addressed about it. */
+export type RelationshipsOf = (
+  members: readonly string[],
+  history: readonly RecordedEvent[],
+) => Promise<Relationships>;
 
 export interface AccessRecorder {
   record(event: RecordedEvent): Promise<void>;
@@ -39,6 +51,11 @@ function audited(events: readonly StoredEvent[]): AuditShownRecord[] {
   }));
 }
 
+/** A partnership-wide read is reported to every organisation holding a relationship with the child. */
+function reported(scope: AuditScope): { reportedTo?: readonly string[] } {
+  return scope.kind === 'partnership' ? { reportedTo: scope.reportTo } : {};
+}
+
 /**
  * The auditors' reads, shared by the API and the CLI. Each one reads the history, decides, records the
  * read in the child's access stream, and only then answers: a read that cannot be recorded fails.
@@ -48,6 +65,7 @@ export class AuditReads {
     private readonly children: ChildRefs,
     private readonly history: ChildHistory,
     private readonly log: AccessRecorder,
+    private readonly relationships: RelationshipsOf,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -64,10 +82,16 @@ export class AuditReads {
       this.history.claims(members),
     ]);
     if (records.length === 0) throw this.notHeld();
+    const scope = await this.scope(caller, { childId, members, ref, view: 'as-known-at' }, records, now);
+    if (!mayReplayAs(scope, parsed.viewer.organisation)) {
+      throw new JigsawError(ErrorCode.Forbidden, "you may replay only your own organisation's view", [
+        { field: 'viewer', reason: `must be ${caller.organisation}` },
+      ]);
+    }
     const { answer, shown } = asKnownAt(childId, parsed, records, claims);
     const { at, viewer } = answer;
     await this.record(
-      { caller, now, view: 'as-known-at', childId, ref, asKnownAt: { at, viewer } },
+      { caller, now, view: 'as-known-at', childId, ref, asKnownAt: { at, viewer }, ...reported(scope) },
       shown.map((s) => ({ ...s, reason: 'audit' })),
     );
     return answer;
@@ -80,10 +104,15 @@ export class AuditReads {
       this.history.records(members),
       this.history.accesses(members),
     ]);
-    if (records.length === 0 && accesses.length === 0) throw this.notHeld();
-    requireCustodian(caller, councilsOf(records), "a child's access log");
-    await this.record({ caller, now, view: 'access-log', childId, ref }, audited(accesses));
-    return { childId, entries: accessLogOf(accesses) };
+    if (records.length === 0) throw this.notHeld();
+    const scope = await this.scope(caller, { childId, members, ref, view: 'access-log' }, records, now);
+    const entries = readsInScope(scope, accessLogOf(accesses));
+    const keys = new Set(entries.map((e) => e.event));
+    await this.record(
+      { caller, now, view: 'access-log', childId, ref, ...reported(scope) },
+      audited(accesses.filter(({ event }) => keys.has(eventKey(event.source, event.id)))),
+    );
+    return { childId, entries };
   }
 
   async subjectAccessExport(caller: AuditCaller, ref: string): Promise<SubjectAccessExport> {
@@ -93,19 +122,16 @@ export class AuditReads {
       this.history.records(members),
       this.history.accesses(members),
     ]);
-    if (records.length === 0 && accesses.length === 0) throw this.notHeld();
-    requireCustodian(caller, councilsOf(records), 'a subject access export');
-    const sar = subjectAccessExport({
-      childId,
-      members,
-      now,
-      caller,
-      records,
-      accessLog: accessLogOf(accesses),
-    });
-    await this.record({ caller, now, view: 'subject-access-export', childId, ref }, [
-      ...audited(records),
-      ...audited(accesses),
+    if (records.length === 0) throw this.notHeld();
+    const view = 'subject-access-export';
+    const scope = await this.scope(caller, { childId, members, ref, view }, records, now);
+    const held = recordsInScope(scope, records);
+    const log = readsInScope(scope, accessLogOf(accesses));
+    const keys = new Set(log.map((e) => e.event));
+    const sar = subjectAccessExport({ childId, members, now, caller, records: held, accessLog: log });
+    await this.record({ caller, now, view, childId, ref, ...reported(scope) }, [
+      ...audited(held),
+      ...audited(accesses.filter(({ event }) => keys.has(eventKey(event.source, event.id)))),
     ]);
     return sar;
   }
@@ -116,8 +142,37 @@ export class AuditReads {
     return { childId, members: await this.children.membersOf(childId) };
   }
 
+  /** The same answer as for a child the hub never heard of: a child outside the caller's case is one. */
   private notHeld(): JigsawError {
-    return new JigsawError(ErrorCode.ChildNotFound, 'the hub holds nothing about that child');
+    return new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
+  }
+
+  /**
+   * How far the caller reaches into this child's case; when not at all, the refusal is recorded in the
+   * child's access stream and the answer is the unknown child's.
+   */
+  private async scope(
+    caller: AuditCaller,
+    read: { childId: string; members: string[]; ref: string; view: AuditView },
+    records: readonly StoredEvent[],
+    now: Date,
+  ): Promise<AuditScope> {
+    const [relationships, reviews] = await Promise.all([
+      this.relationships(
+        read.members,
+        records.map((stored) => stored.event),
+      ),
+      this.history.reviews(read.members),
+    ]);
+    const scope = auditScopeOf(
+      caller,
+      { relationships, reviews: reviewsOf(reviews.map((stored) => stored.event)) },
+      now,
+    );
+    if (scope) return scope;
+    const { childId, ref, view } = read;
+    await this.record({ caller, now, view, childId, ref, refused: 'no-relationship' }, []);
+    throw this.notHeld();
   }
 
   private async record(
@@ -128,6 +183,8 @@ export class AuditReads {
       childId: string;
       ref: string;
       asKnownAt?: AuditAccessedData['asKnownAt'];
+      reportedTo?: readonly string[];
+      refused?: 'no-relationship';
     },
     shown: AuditShownRecord[],
   ): Promise<void> {

@@ -4,7 +4,7 @@ import type { MigrationSet, Pool } from '@jigsaw/database';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
-import { AccessLog, ChildRefResolver, ChildLinks } from '@jigsaw/view-model';
+import { AccessLog, ChildRefResolver, ChildLinks, relationshipsOf } from '@jigsaw/view-model';
 import { AuditReads } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
@@ -49,7 +49,9 @@ export function createAudit(
   return {
     store,
     vault,
-    reads: new AuditReads(children, new ChildHistory(records), new AccessLog(store)),
+    reads: new AuditReads(children, new ChildHistory(records), new AccessLog(store), (members, history) =>
+      relationshipsOf(pool, members, history),
+    ),
     rebuilds: new ReadModelRebuilds(pool, records),
   };
 }

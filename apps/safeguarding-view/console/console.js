@@ -377,7 +377,16 @@ function renderView(view) {
   container.replaceChildren();
   if (!view) return;
   const cpis = view.cpis;
-  if (cpis?.flagged) {
+  if (cpis?.state === 'not-visible') {
+    container.append(
+      el(
+        'div',
+        { class: 'flag', role: 'note', 'aria-label': 'CP-IS flag' },
+        el('strong', { text: 'CP-IS: a plan or care is recorded that you may not see for this purpose.' }),
+      ),
+    );
+  }
+  if (cpis?.state === 'flagged') {
     const on = [
       cpis.childProtectionPlan?.current && 'on a child protection plan',
       cpis.lookedAfter?.current && 'looked after',

@@ -43,6 +43,10 @@ export const ROLES = [
   'data-protection-officer',
   /** A member of a child safeguarding practice review panel: reviews what each agency knew, and when. */
   'review-panel',
+  /** The local safeguarding partnership's lead: opens and closes reviews for a named child. */
+  'partnership-lead',
+  /** A data protection officer acting for the whole partnership: exports across organisations, recorded and reported. */
+  'partnership-dpo',
   'agency-system',
 ] as const;
 export type Role = (typeof ROLES)[number];

@@ -77,6 +77,8 @@ export const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'hub.record-accessed': ['viewer.sub', 'viewer.role', 'shown.event', 'asKnownAt.viewer.role'],
   // A self-claim's reason is refused when it holds an NHS number or UPN; it is the claim's own account.
   'hub.access-claimed': ['claimant.sub', 'claimant.role', 'reason'],
+  'hub.review-opened': ['openedBy.sub', 'openedBy.role'],
+  'hub.review-closed': ['closedBy.sub', 'closedBy.role'],
   // Identity decisions name children only by hub child id; who decided and why is the record of the link.
   'hub.child-renumbered': ['decidedBy.sub', 'decidedBy.role', 'reason'],
   'hub.children-merged': ['decidedBy.sub', 'decidedBy.role', 'reason'],

@@ -30,6 +30,9 @@ const INTENDED: Readonly<Record<Role, { open: Sensitivity | 'none'; named: Sensi
   auditor: { open: 'none', named: 'none' },
   'data-protection-officer': { open: 'none', named: 'none' },
   'review-panel': { open: 'none', named: 'none' },
+  'partnership-dpo': { open: 'none', named: 'none' },
+  // Opens and closes reviews; reads no child's records by that role.
+  'partnership-lead': { open: 'none', named: 'none' },
 };
 
 const RANK = ['none', ...SENSITIVITIES];

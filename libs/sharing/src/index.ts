@@ -196,3 +196,14 @@ export {
   MENTAL_HEALTH_REFERRAL_MADE,
   mentalHealthReferralRedaction,
 } from './mental-health-referral.redaction.js';
+export {
+  CP_IS_MINIMAL_FLAG,
+  CP_IS_MONTHS_AFTER_END,
+  decideCpisFlag,
+  readsMinimalFlag,
+  shownOn,
+  type CpisFlagAnswer,
+  type CpisFlagState,
+  type HeldCareStatus,
+  type MinimalStatus,
+} from './cp-is-flag.js';

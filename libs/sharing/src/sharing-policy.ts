@@ -29,6 +29,8 @@ export const CLEARANCE: Readonly<Record<Role, { default: Clearance; named: Clear
   auditor: { default: 'none', named: 'none' },
   'data-protection-officer': { default: 'none', named: 'none' },
   'review-panel': { default: 'none', named: 'none' },
+  'partnership-lead': { default: 'none', named: 'none' },
+  'partnership-dpo': { default: 'none', named: 'none' },
 };
 
 /** Names the rule that decided; it goes into the access log. */

@@ -15,6 +15,7 @@ export const AUDIT_ROLES = [
   'auditor',
   'data-protection-officer',
   'review-panel',
+  'partnership-dpo',
 ] as const satisfies readonly Role[];
 export type AuditRole = (typeof AUDIT_ROLES)[number];
 

@@ -5,6 +5,7 @@ export {
   accessRecord,
   accessStreamOf,
   HUB_CHILD_ID_SYSTEM,
+  readerOf,
   RECORD_ACCESSED,
   recordAccessed,
   type AccessView,
@@ -43,3 +44,15 @@ export {
   type ReadModelTable,
 } from './read-models.js';
 export { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
+export { relationshipsOf } from './children/relationship-facts.js';
+export { accessClaimsProjection } from './children/access-claims.projection.js';
+export {
+  REVIEW_CLOSED,
+  REVIEW_OPENED,
+  reviewClosed,
+  reviewOpened,
+  reviewsOf,
+  reviewsStreamOf,
+  type ReviewClosedData,
+  type ReviewOpenedData,
+} from './reviews/review.events.js';

@@ -2,6 +2,8 @@ import type { MigrationSet, Pool, PoolClient } from '@jigsaw/database';
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import { isChildErased } from '@jigsaw/erasure';
 import type { Projection } from '@jigsaw/projection';
+import { ACCESS_CLAIMED } from './children/access-claimed.event.js';
+import { accessClaimsProjection } from './children/access-claims.projection.js';
 import { chronologyProjection } from './chronology/chronology.projection.js';
 import { viewMigrations } from './view-schema.js';
 
@@ -46,6 +48,13 @@ export const VIEW_READ_MODELS: readonly ReadModel[] = [
     // And hub.child-erased: the child's entries give up their personal data.
     consumes: (event) => isAgencyRecord(event) || isChildErased(event),
     tables: [{ name: 'chronology', key: ['event_key'], ignore: ['projected_at'] }],
+  },
+  {
+    name: 'access-claims',
+    migrations: (schema) => [viewMigrations(schema)],
+    projections: () => [accessClaimsProjection],
+    consumes: (event) => event.type === ACCESS_CLAIMED,
+    tables: [{ name: 'access_claims', key: ['claim_id', 'reported_to'] }],
   },
 ];
 

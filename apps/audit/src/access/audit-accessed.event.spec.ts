@@ -55,8 +55,54 @@ describe('auditAccessed', () => {
         data: { view, purpose: 'audit' },
       });
       expect(event.sharing.audience).toEqual([
-        { agency: 'council', roles: ['auditor', 'data-protection-officer', 'review-panel'] },
+        {
+          agency: 'council',
+          roles: ['auditor', 'data-protection-officer', 'review-panel', 'partnership-dpo'],
+        },
       ]);
     },
   );
+
+  it("shares a partnership-wide read with the data protection officers it is reported to, and a refusal's reason", () => {
+    const event = auditAccessed(
+      {
+        id: `audit-${randomUUID()}`,
+        now: new Date('2026-11-23T10:00:00Z'),
+        caller: { ...caller, role: 'partnership-dpo' },
+        view: 'subject-access-export',
+        childId,
+        lookup: 'nhs-number',
+        reportedTo: [
+          'urn:jigsaw:org:police:met',
+          'urn:jigsaw:org:education:school-100001',
+          caller.organisation,
+        ],
+      },
+      [],
+    );
+    expect(registry.validateEnvelope(event)).toEqual([]);
+    expect(event.data.reportedTo).toEqual([
+      'urn:jigsaw:org:police:met',
+      'urn:jigsaw:org:education:school-100001',
+      caller.organisation,
+    ]);
+    expect(event.sharing.audience.slice(1)).toEqual([
+      { agency: 'police', roles: ['data-protection-officer'] },
+      { agency: 'education', roles: ['data-protection-officer'] },
+    ]);
+    const refused = auditAccessed(
+      {
+        id: 'audit-refused',
+        now: new Date(),
+        caller,
+        view: 'access-log',
+        childId,
+        lookup: 'nhs-number',
+        refused: 'no-relationship',
+      },
+      [],
+    );
+    expect(registry.validateEnvelope(refused)).toEqual([]);
+    expect(refused.data).toMatchObject({ refused: 'no-relationship', shown: [] });
+  });
 });

@@ -1,5 +1,7 @@
 import {
+  agencyOfSource,
   hubSource,
+  type AudienceEntry,
   type Agency,
   type LawfulBasis,
   type Purpose,
@@ -32,6 +34,8 @@ export interface AuditAccessedData extends Omit<RecordAccessedData, 'view' | 'sh
     at: string;
     viewer: { organisation: string; agency: Agency; role: Role; purpose: Purpose };
   };
+  /** A partnership-wide read: the organisations whose data protection officers it is reported to. */
+  reportedTo?: string[];
 }
 
 /**
@@ -47,12 +51,14 @@ export function auditAccessed(
     childId: string;
     lookup: ChildLookup;
     asKnownAt?: AuditAccessedData['asKnownAt'];
+    reportedTo?: readonly string[];
+    refused?: RecordAccessedData['refused'];
   },
   shown: AuditShownRecord[],
 ): RecordedEvent<typeof RECORD_ACCESSED, AuditAccessedData> {
-  const { id, now, caller, view, childId, lookup, asKnownAt } = read;
+  const { id, now, caller, view, childId, lookup, asKnownAt, reportedTo, refused } = read;
   const at = now.toISOString();
-  return accessRecord(
+  const event = accessRecord<AuditAccessedData>(
     { id, at, source: AUDIT_SOURCE, childId, agency: caller.agency, roles: AUDIT_ROLES },
     {
       view,
@@ -68,6 +74,18 @@ export function auditAccessed(
       accessedAt: at,
       shown,
       ...(asKnownAt ? { asKnownAt } : {}),
+      ...(reportedTo ? { reportedTo: [...reportedTo] } : {}),
+      ...(refused ? { refused } : {}),
     },
   );
+  if (!reportedTo) return event;
+  // Reported: the data protection officers of those organisations' agencies may review it too.
+  const told = reportedTo
+    .map(agencyOfSource)
+    .filter((agency): agency is Agency => agency !== undefined && agency !== caller.agency);
+  const audience: AudienceEntry[] = [
+    ...event.sharing.audience,
+    ...[...new Set(told)].map((agency): AudienceEntry => ({ agency, roles: ['data-protection-officer'] })),
+  ];
+  return { ...event, sharing: { ...event.sharing, audience } };
 }

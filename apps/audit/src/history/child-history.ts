@@ -1,6 +1,6 @@
 import { AGENCIES } from '@jigsaw/envelope';
 import type { EventStore, StoredEvent } from '@jigsaw/event-store';
-import { accessStreamOf, accessClaimsStreamOf } from '@jigsaw/view-model';
+import { accessStreamOf, accessClaimsStreamOf, reviewsStreamOf } from '@jigsaw/view-model';
 
 /** The store's global order: by writing transaction, then position. */
 export function byGlobalOrder(a: StoredEvent, b: StoredEvent): number {
@@ -35,6 +35,11 @@ export class ChildHistory {
   /** Every self-claimed access to the child (`hub.access-claimed`), in global order. */
   claims(members: readonly string[]): Promise<StoredEvent[]> {
     return this.read(members.map(accessClaimsStreamOf));
+  }
+
+  /** Every review opened or closed for the child (`hub.review-opened`, `hub.review-closed`). */
+  reviews(members: readonly string[]): Promise<StoredEvent[]> {
+    return this.read(members.map(reviewsStreamOf));
   }
 
   private async read(streams: readonly string[]): Promise<StoredEvent[]> {

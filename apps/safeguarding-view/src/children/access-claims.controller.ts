@@ -10,11 +10,12 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength, Validate } from 'class-validator';
 import { CurrentViewer } from '@jigsaw/auth';
-import { withTransaction, type Pool } from '@jigsaw/database';
-import { PURPOSES, type Purpose } from '@jigsaw/envelope';
+import type { Pool } from '@jigsaw/database';
+import { PURPOSES, SchemaRegistry, type Purpose } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
+import { ProjectionRunner } from '@jigsaw/projection';
 import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
 import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
 import {
@@ -23,10 +24,13 @@ import {
   accessClaimsStreamOf,
   SELF_CLAIMED_ACCESS_HOURS,
   type AccessClaimedData,
+  accessClaimsProjection,
   childIdentifierOf,
 } from '@jigsaw/view-model';
 import { NoIdentifiers } from '../identity/identity.dto.js';
-import { ChildAccessGate, unknownChild } from './child-access.gate.js';
+import { ChildAccessGate } from './child-access.gate.js';
+
+const CLAIM_MS = SELF_CLAIMED_ACCESS_HOURS * 3_600_000;
 
 /** A claim: the child by exactly one identifier, the purpose, and why, in words kept with the claim. */
 export class AccessClaimDto {
@@ -100,7 +104,12 @@ export class AccessClaimsController {
     @Inject(EVENT_STORE) private readonly store: ConfiguredEventStore,
     private readonly identity: IdentityRegistry,
     private readonly gate: ChildAccessGate,
-  ) {}
+    schemas: SchemaRegistry,
+  ) {
+    this.inbox = new ProjectionRunner(this.pool, VIEW_SCHEMA, [accessClaimsProjection], schemas);
+  }
+
+  private readonly inbox: ProjectionRunner;
 
   @Post()
   @HttpCode(201)
@@ -108,43 +117,45 @@ export class AccessClaimsController {
     summary: 'Claim access to a child you have no relationship with, stating why',
     description:
       'The claim is recorded and reported to the data protection officers of the organisations that work ' +
-      'with the child. It lasts 24 hours and opens the child to you alone.',
+      'with the child. It lasts 24 hours and opens the child to you alone. The answer is the same whether ' +
+      'or not the hub knows the child.',
   })
   @ApiPurposeQuery()
   @ApiBody({ schema: CLAIM_SCHEMA })
   @ApiCreatedResponse({
-    description: 'Claimed: the child is open to you until `until`.',
+    description:
+      'Claimed: the child, if the hub knows them, is open to you until `until`. The same answer for a child ' +
+      'the hub does not know.',
     content: {
       'application/json': {
         schema: {
           type: 'object',
-          required: ['childId', 'until'],
-          properties: {
-            childId: { type: 'string', format: 'uuid' },
-            until: { type: 'string', format: 'date-time' },
-          },
+          required: ['until'],
+          properties: { until: { type: 'string', format: 'date-time' } },
         },
       },
     },
   })
-  @ApiProblems('/v1/children/access-claims', 400, 404)
-  async claim(
-    @Body() body: AccessClaimDto,
-    @CurrentViewer() viewer: Viewer,
-  ): Promise<{ childId: string; until: string }> {
+  @ApiProblems('/v1/children/access-claims', 400)
+  async claim(@Body() body: AccessClaimDto, @CurrentViewer() viewer: Viewer): Promise<{ until: string }> {
     if (body.purpose !== viewer.purpose) {
       throw new JigsawError(ErrorCode.ValidationFailed, 'the claim must be for the purpose of this sign-in', [
         { field: 'purpose', reason: 'must be the purpose named in the query' },
       ]);
     }
     const { kind, value } = childIdentifierOf(body.nhsNumber, body.upn);
-    const found = await this.identity.lookupStatus(kind, value);
-    if (!found || found.retired) throw unknownChild();
-    const childId = await this.gate.canonicalOf(found.childId);
     const now = new Date();
-    const members = await this.gate.membersOf(childId);
+    const until = new Date(now.getTime() + CLAIM_MS).toISOString();
+    // A child the hub does not know (or a retired number) answers exactly as a known one: the claim
+    // endpoint must not tell them apart. The attempt goes to the organisation's security log instead.
+    const found = await this.identity.lookupStatus(kind, value);
+    const childId = found && !found.retired ? await this.gate.canonicalOf(found.childId) : undefined;
+    const members = childId ? await this.gate.membersOf(childId) : [];
     const { relationships, rows } = await this.gate.relationshipsOf(members);
-    if (rows.length === 0) throw unknownChild();
+    if (!childId || rows.length === 0) {
+      await this.gate.securityLog(viewer, 'access-claim', kind, now);
+      return { until };
+    }
     const reportedTo = relatedOrganisations(relationships, now).filter((o) => o !== viewer.organisation);
     const event = accessClaimed(
       {
@@ -158,26 +169,9 @@ export class AccessClaimsController {
       reportedTo,
     );
     await this.store.append(accessClaimsStreamOf(childId), [event], { expectedVersion: 'any' });
-    await withTransaction(this.pool, async (tx) => {
-      for (const organisation of reportedTo) {
-        await tx.query(
-          `INSERT INTO "${VIEW_SCHEMA}".access_claims
-             (claim_id, reported_to, child_id, claimant, purpose, reason, claimed_at, until)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-          [
-            event.id,
-            organisation,
-            childId,
-            JSON.stringify(event.data.claimant),
-            event.data.purpose,
-            event.data.reason,
-            event.data.claimedAt,
-            event.data.until,
-          ],
-        );
-      }
-    });
-    return { childId, until: event.data.until };
+    // The data protection officers' inbox is a read model of the claim, as a rebuild makes it again.
+    await this.inbox.apply(event);
+    return { until: event.data.until };
   }
 
   /** For a data protection officer: the self-claims made on children their organisation works with. */

@@ -5,15 +5,16 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
 import {
   decideChildAccess,
-  foldRelationships,
   type AccessClaim,
   type ChildAccess,
   type Relationships,
+  type Review,
   type Viewer,
 } from '@jigsaw/sharing';
 import { counter } from '@jigsaw/telemetry';
 import {
   AccessLog,
+  readerOf,
   recordAccessed,
   type AccessView,
   type ChildLookup,
@@ -23,6 +24,9 @@ import {
   retiredNumber,
   accessClaimsStreamOf,
   claimOf,
+  relationshipsOf,
+  reviewsOf,
+  reviewsStreamOf,
 } from '@jigsaw/view-model';
 import { lookupOf, readChildRows } from '../chronology/chronology.reads.js';
 
@@ -31,11 +35,14 @@ export function unknownChild(): JigsawError {
   return new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
 }
 
-/** Reads that found no child this viewer may reach, by organisation: trawling shows as a rising line. */
-const misses = counter<'agency' | 'organisation'>({
+/**
+ * Reads that found no child this viewer may reach, by organisation only (never by practitioner, so the
+ * metric names nobody): trawling shows as a rising line, and the security log says who.
+ */
+const misses = counter<'organisation'>({
   name: 'jigsaw_child_reads_refused_total',
   help: 'Reads of a child unknown to the hub or with whom the organisation has no relationship',
-  labelNames: ['agency', 'organisation'],
+  labelNames: ['organisation'],
 });
 
 /** A child the viewer reaches, with every row it has (all linked hub ids) and how the viewer reaches it. */
@@ -87,6 +94,19 @@ export class ChildAccessGate {
     return reached;
   }
 
+  /**
+   * The child an NHS number names now, with all its rows, whatever the viewer's relationship: only for a
+   * named rule that reads a child without one (the CP-IS minimal flag). Undefined for a number the hub
+   * does not know, a retired number, or a child nobody recorded anything about.
+   */
+  async reachableChild(nhsNumber: string): Promise<{ childId: string; rows: ChronologyRow[] } | undefined> {
+    const named = await this.children.named(nhsNumber);
+    if (!named || named.retired) return undefined;
+    const childId = await this.canonicalOf(named.childId);
+    const rows = await readChildRows(this.pool, VIEW_SCHEMA, await this.membersOf(childId));
+    return rows.length > 0 ? { childId, rows } : undefined;
+  }
+
   /** The child, or the unknown-child error; `childId` undefined is a child the hub does not know. */
   async reach(
     viewer: Viewer,
@@ -96,8 +116,10 @@ export class ChildAccessGate {
     const { rows, access } = await this.accessOf(viewer, read.members, now);
     // A hub child id nobody ever recorded anything under is a child the hub does not know.
     if (read.childId === undefined || access === 'none' || rows.length === 0) {
-      misses.inc({ agency: viewer.agency, organisation: viewer.organisation });
-      if (read.childId !== undefined && rows.length > 0) {
+      misses.inc({ organisation: viewer.organisation });
+      if (read.childId === undefined || rows.length === 0) {
+        await this.securityLog(viewer, read.view, read.lookup, now);
+      } else {
         await this.accessLog.record(
           recordAccessed(
             {
@@ -118,33 +140,49 @@ export class ChildAccessGate {
     return { childId: read.childId, members: [...read.members], rows, access };
   }
 
+  /**
+   * Records, in the viewer's organisation's security log, a read or claim that named a child the hub does
+   * not know: who, when, for what, through which view and by which kind of identifier, never the value.
+   */
+  async securityLog(viewer: Viewer, view: string, lookup: string, now: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO "${VIEW_SCHEMA}".security_log (id, organisation, at, viewer, purpose, view, lookup)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        randomUUID(),
+        viewer.organisation,
+        now,
+        JSON.stringify(readerOf(viewer)),
+        viewer.purpose,
+        view,
+        lookup,
+      ],
+    );
+  }
+
   /** How the viewer reaches the child whose linked hub ids are `members` (none: a child nobody knows). */
   async accessOf(
     viewer: Viewer,
     members: readonly string[],
     now: Date,
   ): Promise<{ rows: ChronologyRow[]; access: ChildAccess }> {
-    const [{ rows, relationships }, claims] = await Promise.all([
+    const [{ rows, relationships }, claims, reviews] = await Promise.all([
       this.relationshipsOf(members),
       this.claims(members),
+      this.reviews(members),
     ]);
-    return { rows, access: decideChildAccess(viewer, { relationships, claims }, now) };
+    return { rows, access: decideChildAccess(viewer, { relationships, claims, reviews }, now) };
   }
 
   /** The child's rows and every organisation's relationship with it, from its records and notifications. */
   async relationshipsOf(
     members: readonly string[],
   ): Promise<{ rows: ChronologyRow[]; relationships: Relationships }> {
-    const [rows, addressed] = await Promise.all([
-      readChildRows(this.pool, VIEW_SCHEMA, members),
-      this.addressed(members),
-    ]);
+    const rows = await readChildRows(this.pool, VIEW_SCHEMA, members);
     const history = [...rows]
       .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime())
       .map((row) => row.event);
-    const schools = await this.schools(history.map((e) => (e.data as { schoolUrn?: unknown }).schoolUrn));
-    const relationships = foldRelationships(history, { addressed, schoolByUrn: (urn) => schools.get(urn) });
-    return { rows, relationships };
+    return { rows, relationships: await relationshipsOf(this.pool, members, history) };
   }
 
   canonicalOf(childId: string): Promise<string> {
@@ -155,28 +193,13 @@ export class ChildAccessGate {
     return this.children.membersOf(childId);
   }
 
-  private async addressed(members: readonly string[]): Promise<{ organisation: string; at: string }[]> {
-    const { rows } = await this.pool.query<{ organisation: string; at: Date }>(
-      `SELECT recipient_organisation AS organisation, created_at AS at FROM "${VIEW_SCHEMA}".notifications
-       WHERE child_id = ANY($1::uuid[])`,
-      [members],
-    );
-    return rows.map((r) => ({ organisation: r.organisation, at: r.at.toISOString() }));
-  }
-
-  private async schools(urns: readonly unknown[]): Promise<Map<string, string>> {
-    const named = [...new Set(urns.filter((u): u is string => typeof u === 'string'))];
-    // Most children's records name no school: no round trip for them.
-    if (named.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ urn: string; organisation: string }>(
-      `SELECT urn, organisation FROM "${VIEW_SCHEMA}".notification_schools WHERE urn = ANY($1::text[])`,
-      [named],
-    );
-    return new Map(rows.map((r) => [r.urn, r.organisation]));
-  }
-
   private async claims(members: readonly string[]): Promise<AccessClaim[]> {
     const streams = await Promise.all(members.map((id) => this.store.readStream(accessClaimsStreamOf(id))));
     return streams.flat().flatMap(({ event }) => claimOf(event) ?? []);
+  }
+
+  private async reviews(members: readonly string[]): Promise<Review[]> {
+    const streams = await Promise.all(members.map((id) => this.store.readStream(reviewsStreamOf(id))));
+    return reviewsOf(streams.flat().map(({ event }) => event));
   }
 }

@@ -1,3 +1,4 @@
+import type { CpisFlagState } from '@jigsaw/sharing';
 import type { ContactDetails, CpisFlag, ViewStatus } from '../view/child-view.js';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
@@ -67,17 +68,59 @@ export function cpisFlags(childId: string, nhsNumber: string, flag: CpisFlag): J
   });
 }
 
-/** A FHIR `searchset` Bundle of the Flags found, with the search that found them. */
-export function searchset(base: string, self: string, resources: readonly Json[]): Json {
+/** The flag's three states, as the OperationOutcome of a search states them. */
+export const CPIS_FLAG_STATE_SYSTEM = 'urn:jigsaw:fhir:cpis-flag-state';
+
+const OUTCOME: Record<CpisFlagState, { code: string; text: string }> = {
+  flagged: {
+    code: 'informational',
+    text: 'On a child protection plan or looked after, now or within the year.',
+  },
+  'not-flagged': { code: 'not-found', text: 'No child protection plan or care is known to the hub.' },
+  'not-visible': {
+    code: 'suppressed',
+    text: 'You may not see whether the child is on a plan or looked after, for this purpose.',
+  },
+};
+
+/**
+ * A FHIR `searchset` Bundle of the Flags found, with the search that found them, and an OperationOutcome
+ * saying which of the three states the flag is in: no Flag never stands for "you may not see".
+ */
+export function searchset(
+  base: string,
+  self: string,
+  resources: readonly Json[],
+  state: CpisFlagState,
+): Json {
+  const { code, text } = OUTCOME[state];
+  const outcome = {
+    resourceType: 'OperationOutcome',
+    id: `cpis-flag-${state}`,
+    issue: [
+      {
+        severity: 'information',
+        code,
+        details: { coding: [{ system: CPIS_FLAG_STATE_SYSTEM, code: state }], text },
+      },
+    ],
+  };
   return {
     resourceType: 'Bundle',
     type: 'searchset',
     total: resources.length,
     link: [{ relation: 'self', url: `${base}${self}` }],
-    entry: resources.map((resource) => ({
-      fullUrl: `${base}/fhir/${String(resource['resourceType'])}/${String(resource['id'])}`,
-      resource,
-      search: { mode: 'match' },
-    })),
+    entry: [
+      ...resources.map((resource) => ({
+        fullUrl: `${base}/fhir/${String(resource['resourceType'])}/${String(resource['id'])}`,
+        resource,
+        search: { mode: 'match' },
+      })),
+      {
+        fullUrl: `${base}/fhir/OperationOutcome/${outcome.id}`,
+        resource: outcome,
+        search: { mode: 'outcome' },
+      },
+    ],
   };
 }

@@ -6,6 +6,7 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { ApiOperationOutcomes, FHIR_JSON, OperationOutcomeFilter } from '@jigsaw/fhir';
 import { isValidNhsNumber, nhsNumberProblem } from '@jigsaw/identity';
 import type { Viewer } from '@jigsaw/sharing';
+import type { CpisFlag } from '../view/child-view.js';
 import { ChildViewService } from '../view/child-view.service.js';
 import { capabilityStatement } from './capability-statement.js';
 import { cpisFlags, NHS_NUMBER_SYSTEM, searchset } from './cpis-flag.fhir.js';
@@ -80,7 +81,10 @@ export class FhirFlagController {
     description:
       'A searchset Bundle: one Flag per child protection plan or care episode current or ended within the ' +
       'year, with its start (and end) and the responsible council to call; nothing of the plan itself. ' +
-      'For health practitioners; cut by the sharing policy and recorded in the access log like the view.',
+      'For health practitioners; cut by the sharing policy and recorded in the access log like the view. ' +
+      'An OperationOutcome entry (search mode `outcome`) states the flag: `flagged`, `not-flagged` (no plan ' +
+      'or care known to the hub) or `not-visible` (one exists that you may not see). A clinician reading ' +
+      'for health care may read the minimal flag of any child, as in CP-IS; the responsible council is told.',
   })
   @ApiOkResponse({
     description: 'A FHIR searchset Bundle of Flags.',
@@ -125,16 +129,18 @@ export class FhirFlagController {
     }
     response.type(FHIR_JSON);
     const self = `/fhir/Flag?patient=${encodeURIComponent(query.patient)}&purpose=${viewer.purpose}`;
-    let view;
+    let flag: CpisFlag | undefined;
+    let childId: string | undefined;
     try {
-      view = await this.views.read(nhsNumber, viewer);
+      const view = await this.views.read(nhsNumber, viewer);
+      ({ cpis: flag, childId } = view);
     } catch (error) {
-      // A child the hub does not know has no flag: the same answer as a child without one.
-      if (error instanceof JigsawError && error.code === ErrorCode.ChildNotFound) {
-        return searchset(baseOf(request), self, []);
-      }
-      throw error;
+      if (!(error instanceof JigsawError && error.code === ErrorCode.ChildNotFound)) throw error;
+      // No relationship, or no such child: the named CP-IS rule decides, and tells the two apart to nobody.
+      flag = await this.views.flagWithoutRelationship(nhsNumber, viewer);
     }
-    return searchset(baseOf(request), self, view.cpis ? cpisFlags(view.childId, nhsNumber, view.cpis) : []);
+    const state = flag?.state ?? 'not-flagged';
+    const flags = flag && state === 'flagged' ? cpisFlags(childId ?? 'cp-is', nhsNumber, flag) : [];
+    return searchset(baseOf(request), self, flags, state);
   }
 }

@@ -24,6 +24,21 @@ type Json = Record<string, unknown>;
 const request = { protocol: 'https', get: () => 'jigsaw.example' } as unknown as Request;
 const response = () => ({ type: jest.fn() }) as unknown as Response;
 
+/** The flag's state, as the search's OperationOutcome entry says it. */
+const stateOf = (bundle: Json): string | undefined => {
+  const entries = bundle['entry'] as { resource: Json; search: { mode: string } }[];
+  const outcome = entries.find((e) => e.search.mode === 'outcome')?.resource as
+    { issue: { details: { coding: { code: string }[] } }[] } | undefined;
+  return outcome?.issue[0]?.details.coding[0]?.code;
+};
+
+/** A clinician at an emergency department the child never attended: no relationship with the child. */
+const elsewhere = {
+  ...aeClinician,
+  organisation: 'urn:jigsaw:org:health:york-hospital',
+  userId: 'clin-york',
+};
+
 describe('the CP-IS flag over FHIR', () => {
   let db: TestDatabase;
   let controller: FhirFlagController;
@@ -36,6 +51,14 @@ describe('the CP-IS flag over FHIR', () => {
         "SELECT count(*)::int AS n FROM event_store.events WHERE type = 'hub.record-accessed'",
       )
     ).rows[0]!.n;
+  const accessViews = async (after: number): Promise<{ view: string; refused: string | null }[]> =>
+    (
+      await db.pool.query<{ view: string; refused: string | null }>(
+        `SELECT payload->'data'->>'view' AS view, payload->'data'->>'refused' AS refused FROM event_store.events
+         WHERE type = 'hub.record-accessed' ORDER BY global_position OFFSET $1`,
+        [after],
+      )
+    ).rows;
   const search = (patient: string, viewer = aeClinician) =>
     controller.flags({ patient, purpose: viewer.purpose }, viewer, request, response());
 
@@ -54,7 +77,7 @@ describe('the CP-IS flag over FHIR', () => {
     const accessLog = new AccessLog(store);
     const children = new ChildRefResolver(identity, new ChildLinks(db.pool));
     controller = new FhirFlagController(
-      new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog),
+      new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog, db.pool),
     );
   });
   afterAll(async () => db?.drop());
@@ -92,10 +115,57 @@ describe('the CP-IS flag over FHIR', () => {
     expect(bundle['total']).toBe(1);
   });
 
-  it('answers a child unknown to the hub as one without a flag, and records no read', async () => {
+  it('answers a child unknown to the hub as not flagged, and records no read', async () => {
     const before = await reads();
-    expect(await search(aNhsNumber())).toMatchObject({ type: 'searchset', total: 0, entry: [] });
+    const bundle = await search(aNhsNumber());
+    expect(bundle).toMatchObject({ type: 'searchset', total: 0 });
+    expect(stateOf(bundle)).toBe('not-flagged');
     expect(await reads()).toBe(before);
+  });
+
+  it('states the flag in every answer: flagged, with the Flags', async () => {
+    expect(stateOf(await search(nhsNumber))).toBe('flagged');
+  });
+
+  it('gives unscheduled care elsewhere the minimal flag of any child, recorded, and tells the council when and where', async () => {
+    const before = await reads();
+    const bundle = await search(nhsNumber, elsewhere);
+    expect(stateOf(bundle)).toBe('flagged');
+    expect(bundle['total']).toBe(1);
+    const [entry] = bundle['entry'] as { resource: Json }[];
+    expect(entry?.resource).toMatchObject({
+      resourceType: 'Flag',
+      status: 'active',
+      code: { coding: [{ code: 'CPP' }] },
+      period: { start: expect.stringMatching(/^2026-06-02/) },
+      contained: [{ identifier: [{ value: LEEDS }], telecom: [{ value: '0113 222 4403' }] }],
+    });
+    expect(JSON.stringify(bundle)).not.toContain('NEG');
+    // The refused read of the child view, then the look-up of the flag under the CP-IS rule.
+    const views = await accessViews(before);
+    expect(views).toEqual([
+      { view: 'child-view', refused: 'no-relationship' },
+      { view: 'cp-is-flag', refused: null },
+    ]);
+    const { rows } = await db.pool.query<{ details: { lookup?: { at: string; organisation: string } } }>(
+      `SELECT details FROM "${VIEW_SCHEMA}".notifications WHERE recipient_organisation = $1 AND kind = 'cp-is'`,
+      [LEEDS],
+    );
+    expect(rows.map((r) => r.details.lookup)).toEqual([
+      { at: expect.any(String), organisation: elsewhere.organisation },
+    ]);
+  });
+
+  it('answers anyone else without a relationship not-visible, never not-flagged, known child or not', async () => {
+    const safeguarding = { ...elsewhere, purpose: 'safeguarding' as const };
+    const before = await reads();
+    for (const patient of [nhsNumber, aNhsNumber()]) {
+      const bundle = await search(patient, safeguarding);
+      expect(bundle).toMatchObject({ total: 0 });
+      expect(stateOf(bundle)).toBe('not-visible');
+    }
+    // Only the known child's refusal is recorded: on its access stream, as every refused read is.
+    expect(await accessViews(before)).toEqual([{ view: 'child-view', refused: 'no-relationship' }]);
   });
 
   it('refuses a patient that is no NHS number, and anyone but health, before reading anything', async () => {

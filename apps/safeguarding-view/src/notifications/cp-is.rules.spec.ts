@@ -139,8 +139,19 @@ describe('CP-IS', () => {
     ).toEqual([]);
   });
 
-  it('raises nothing for an attendance older than the horizon, so replaying history floods no inbox', () => {
-    const old = recorded(anAttendance(child, { arrivedAt: '2026-09-01T10:00:00Z' }), child, at(2));
+  it('raises nothing for an attendance recorded before the horizon, so replaying history floods no inbox', () => {
+    const old = recorded(
+      anAttendance(child, { arrivedAt: '2026-09-01T10:00:00Z' }),
+      child,
+      '2026-09-01T11:00:00Z',
+    );
     expect(given(plan, old)).toEqual([]);
+  });
+
+  it('counts the horizon from when the hub recorded the attendance, so a late report still notifies', () => {
+    const late = recorded(anAttendance(child, { arrivedAt: '2026-09-20T10:00:00Z' }), child, at(2));
+    expect(given(plan, late)).toEqual([
+      expect.objectContaining({ kind: 'cp-is', route: 'responsible-council' }),
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '@jigsaw/sharing';
 import type { ChildHistory } from './child-history.js';
 import type { CareStatusSummary, NewNotification } from './notification.js';
-import { mayReceive, recipientOf } from './recipients.js';
+import { mayReceive, recipientOf, recordedBefore } from './recipients.js';
 import { isIsoDate, londonDateOf } from './school-calendar.js';
 
 export const CARE_STATUS_TYPES = [
@@ -115,7 +115,7 @@ export function decideCpIs(
     const key = eventKeyOf(event);
     if (options.attendanceKeys && !options.attendanceKeys.has(key)) continue;
     const arrivedAt = arrivedAtOf(event, data);
-    if (!arrivedAt || arrivedAt < options.notBefore) continue;
+    if (!arrivedAt || recordedBefore(event, options.notBefore)) continue;
     const day = londonDateOf(arrivedAt);
     const byCouncil = new Map<string, { status: CareStatus; standing: 'in-force' | 'recently-ended' }[]>();
     for (const status of statuses) {

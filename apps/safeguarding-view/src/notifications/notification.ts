@@ -59,6 +59,8 @@ export interface NotificationDetails {
   careStatuses?: CareStatusSummary[];
   /** `<source>|<id>` of the records the care statuses come from. */
   statusEvents?: string[];
+  /** CP-IS: the child's minimal flag was looked up from unscheduled care: when, and where. */
+  lookup?: { at: string; organisation: string };
   /** For an escalation: the notification not acknowledged in time. */
   escalation?: {
     of: string;

@@ -184,7 +184,31 @@ describe('Operation Encompass', () => {
     expect(
       decide([roll, recorded(aRetraction(envelope, child), child, at(101))], { trigger: retracted }),
     ).toBeUndefined();
-    const old = recorded(anIncident(child, { occurredAt: '2026-09-01T22:00:00Z' }), child, at(100));
+    const old = recorded(
+      anIncident(child, { occurredAt: '2026-09-01T22:00:00Z' }),
+      child,
+      '2026-09-02T08:00:00Z',
+    );
     expect(decide([roll], { trigger: old })).toBeUndefined();
+  });
+
+  it('counts the age limit from when the hub recorded the incident: one reported 40 days late reaches the school', () => {
+    // Occurred 40 days before the hub heard of it; the horizon (1 October) is counted from the recording.
+    const late = recorded(
+      anIncident(child, { occurredAt: '2026-09-20T22:00:00Z' }),
+      child,
+      '2026-10-30T22:00:00Z',
+    );
+    expect(decide([roll], { trigger: late })).toMatchObject({
+      recipient: { organisation: HILLSIDE },
+      route: 'school-roll',
+    });
+    // The same incident replayed long after the hub recorded it raises nothing new.
+    const replayed = decideEncompass(late, new ChildHistory([roll, late]), {
+      now: new Date('2027-01-15T09:00:00Z'),
+      calendar,
+      notBefore: new Date('2026-12-16T09:00:00Z'),
+    });
+    expect(replayed).toBeUndefined();
   });
 });

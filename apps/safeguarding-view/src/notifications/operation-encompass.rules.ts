@@ -10,7 +10,7 @@ import {
 import type { ChildHistory } from './child-history.js';
 import { careStatuses, standingOn } from './cp-is.rules.js';
 import type { Addressee, NewNotification, Route, School } from './notification.js';
-import { mayReceive, recipientOf, type Recipient } from './recipients.js';
+import { mayReceive, recipientOf, recordedBefore, type Recipient } from './recipients.js';
 import { isIsoDate, londonDateOf, type SchoolCalendar } from './school-calendar.js';
 
 export { DOMESTIC_ABUSE_INCIDENT_NOTIFIED };
@@ -149,7 +149,7 @@ export function decideEncompass(
   const data = history.standingData(incident);
   if (!data) return undefined;
   const occurredAt = occurredAtOf(incident, data);
-  if (!occurredAt || occurredAt < context.notBefore) return undefined;
+  if (!occurredAt || recordedBefore(incident, context.notBefore)) return undefined;
   const force = recipientOf(incident.source);
   if (!force) return undefined;
   const day = londonDateOf(occurredAt);

@@ -70,3 +70,13 @@ export function mayReceive(
 ): boolean {
   return purposeFor(recipient, DESIGNATED_ROLE[recipient.agency], event, history, now) !== undefined;
 }
+
+/**
+ * Whether the hub recorded the event before the notification horizon. The age limit runs from when the
+ * hub heard, not from when it happened: an incident reported weeks late still reaches the school, and a
+ * replay or rebuild of old history, recorded long ago, raises nothing new.
+ */
+export function recordedBefore(event: RecordedEvent, notBefore: Date): boolean {
+  const at = Date.parse(event.recordedtime);
+  return Number.isNaN(at) || at < notBefore.getTime();
+}

@@ -116,10 +116,16 @@ export const CHILD_VIEW_SCHEMA: SchemaObject = {
     cpis: {
       type: 'object',
       description:
-        'Health viewers only: as CP-IS, on a child protection plan or looked after, and the council to call.',
-      required: ['flagged'],
+        'Health viewers only: as CP-IS, on a child protection plan or looked after, and the council to call. ' +
+        '`not-flagged`: no plan or care known to the hub; `not-visible`: one exists that you may not see.',
+      required: ['state'],
       properties: {
-        flagged: { type: 'boolean' },
+        state: { type: 'string', enum: ['flagged', 'not-flagged', 'not-visible'] },
+        rule: {
+          type: 'string',
+          enum: ['cp-is-minimal-flag'],
+          description: 'Present when the minimal CP-IS flag for unscheduled care answered, not sharing.',
+        },
         childProtectionPlan: STATUS,
         lookedAfter: STATUS,
         council: { type: 'object', properties: { organisation: string, contact: CONTACT } },

@@ -64,7 +64,11 @@ describe('the child view over PostgreSQL', () => {
     const store = new PostgresEventStore(db.pool);
     const accessLog = new AccessLog(store);
     const children = new ChildRefResolver(identity, new ChildLinks(db.pool));
-    service = new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog);
+    service = new ChildViewService(
+      new ChildAccessGate(db.pool, store, accessLog, children),
+      accessLog,
+      db.pool,
+    );
   });
   afterAll(async () => db.drop());
 

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import type { Viewer } from '@jigsaw/sharing';
-import { AccessLog, recordAccessed } from '@jigsaw/view-model';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from '@jigsaw/database';
+import { PG_POOL } from '@jigsaw/platform';
+import { eventKeyOf } from '@jigsaw/projection';
+import { readsMinimalFlag, type Viewer } from '@jigsaw/sharing';
+import { AccessLog, recordAccessed, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { lookupOf } from '../chronology/chronology.reads.js';
-import { childViewFor, type ChildView } from './child-view.js';
+import { inSchema, storeNotifications } from '../notifications/notification-store.js';
+import { careStatuses } from '../notifications/cp-is.rules.js';
+import { ChildHistory } from '../notifications/child-history.js';
+import { londonDateOf } from '../notifications/school-calendar.js';
+import { childViewFor, cpisFlagFor, heldCareStatuses, type ChildView, type CpisFlag } from './child-view.js';
 
 /**
  * Reads a child's view: one indexed read of the child's events, the fold for this viewer, and the
@@ -15,6 +22,7 @@ export class ChildViewService {
   constructor(
     private readonly gate: ChildAccessGate,
     private readonly accessLog: AccessLog,
+    @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
   async read(ref: string, viewer: Viewer, now: Date = new Date()): Promise<ChildView> {
@@ -28,5 +36,64 @@ export class ChildViewService {
       ),
     );
     return view;
+  }
+
+  /**
+   * The CP-IS flag for a viewer with no relationship with the child. Unscheduled care reads the minimal
+   * flag of any child, as in CP-IS; each look-up that finds a flag is recorded and tells the responsible
+   * council when and where. Anyone else learns only that they may not see: never a false `not-flagged`,
+   * and nothing that tells a known child from an unknown one.
+   */
+  async flagWithoutRelationship(
+    nhsNumber: string,
+    viewer: Viewer,
+    now: Date = new Date(),
+  ): Promise<CpisFlag> {
+    if (!readsMinimalFlag(viewer)) return { state: 'not-visible' };
+    const found = await this.gate.reachableChild(nhsNumber);
+    if (!found) return { state: 'not-flagged' };
+    const { childId, rows } = found;
+    const flag = cpisFlagFor(viewer, heldCareStatuses(rows, new Set()), now, () => ({
+      state: 'not-visible',
+    }));
+    if (flag.state !== 'flagged' || !flag.council) return flag;
+    const history = new ChildHistory(rows.map((row) => row.event));
+    const today = londonDateOf(now);
+    // The council to call is told; the look-up shows no record, only the status.
+    const statuses = careStatuses(history).filter((s) => s.council === flag.council!.organisation);
+    const accessId = `access-${randomUUID()}`;
+    await this.accessLog.record(
+      recordAccessed({ id: accessId, now, viewer, view: 'cp-is-flag', childId, lookup: 'nhs-number' }, []),
+    );
+    const at = now.toISOString();
+    await inSchema(this.pool, VIEW_SCHEMA, async (tx) => {
+      await storeNotifications(
+        tx,
+        [
+          {
+            dedupeKey: `cp-is-lookup|${accessId}`,
+            kind: 'cp-is',
+            childId,
+            triggerEventKey: statuses[0]?.events[0] ?? eventKeyOf(rows[0]!.event),
+            recipient: { organisation: flag.council!.organisation, agency: 'council' },
+            route: 'responsible-council',
+            details: {
+              careStatuses: statuses.map((s) => ({
+                kind: s.kind,
+                startDate: s.startDate,
+                ...(s.endDate ? { endDate: s.endDate } : {}),
+                inForce: s.endDate === undefined || today <= s.endDate,
+                ...(s.contact ? { contact: s.contact } : {}),
+              })),
+              statusEvents: statuses.flatMap((s) => s.events),
+              lookup: { at, organisation: viewer.organisation },
+            },
+          },
+        ],
+        now,
+        () => false,
+      );
+    });
+    return flag;
   }
 }

@@ -140,7 +140,7 @@ describe('the child view, for the example child', () => {
   it('shows an A&E clinician the CP-IS flag with the council to call, and nothing shared only for safeguarding', () => {
     const view = viewOf(aeClinician, history);
     expect(view.cpis).toEqual({
-      flagged: true,
+      state: 'flagged',
       childProtectionPlan: { current: true, since: '2026-06-02', organisation: LEEDS },
       council: {
         organisation: LEEDS,
@@ -254,7 +254,7 @@ describe('statuses', () => {
     for (const action of ['record-restricted', 'record-retracted', 'consent-withdrawn']) {
       const hidden = [start, control(start, action, '2026-02-02T00:00:00Z')];
       expect(viewOf(schoolDsl, hidden).statuses.childProtectionPlan).toEqual({ current: false });
-      expect(viewOf(aeClinician, hidden).cpis).toEqual({ flagged: false });
+      expect(viewOf(aeClinician, hidden).cpis).toEqual({ state: 'not-flagged' });
     }
     const restricted = control(start, 'record-restricted', '2026-02-02T00:00:00Z');
     const lifted = control(start, 'restriction-lifted', '2026-02-03T00:00:00Z');
@@ -340,7 +340,7 @@ describe('statuses', () => {
       details: { legalStatus: 'C2' },
     });
     expect(view.cpis).toEqual({
-      flagged: true,
+      state: 'flagged',
       lookedAfter: view.statuses.lookedAfter,
       council: {
         organisation: LEEDS,
@@ -355,15 +355,15 @@ describe('statuses', () => {
     });
   });
 
-  it('keeps a plan that ended within twelve months in the CP-IS answer, unflagged', () => {
+  it('keeps a plan that ended within twelve months in the CP-IS answer, flagged as ended', () => {
     const view = viewOf(aeClinician, [cpStart('2025-03-01'), cpEnd('2025-03-01', '2026-02-01')]);
     expect(view.cpis).toMatchObject({
-      flagged: false,
+      state: 'flagged',
       childProtectionPlan: { current: false, ended: '2026-02-01' },
       council: { organisation: LEEDS },
     });
     const long = viewOf(aeClinician, [cpStart('2024-03-01'), cpEnd('2024-03-01', '2025-02-01')]);
-    expect(long.cpis).toEqual({ flagged: false });
+    expect(long.cpis).toEqual({ state: 'not-flagged' });
   });
 
   it('reads child in need and family help episodes', () => {

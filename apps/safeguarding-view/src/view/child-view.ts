@@ -9,9 +9,15 @@ import {
   FAMILY_HELP_EPISODE_OPENED,
   LOOKED_AFTER_ENDED,
   LOOKED_AFTER_STARTED,
+  CP_IS_MINIMAL_FLAG,
+  decideCpisFlag,
+  type CpisFlagState,
+  type HeldCareStatus,
+  type MinimalStatus,
   type Viewer,
   type ChildAccess,
 } from '@jigsaw/sharing';
+import { eventKeyOf } from '@jigsaw/projection';
 import {
   type ShownRecord,
   ledgerOf,
@@ -19,6 +25,9 @@ import {
   type ChronologyRow,
   TYPE_LABELS,
 } from '@jigsaw/view-model';
+import { ChildHistory } from '../notifications/child-history.js';
+import { careStatuses } from '../notifications/cp-is.rules.js';
+import { londonDateOf } from '../notifications/school-calendar.js';
 import { isViewEventType, VIEW_EVENT_TYPES, type ViewEventType } from './view-event-types.js';
 
 /** Whom to call: the fields an agency's record gave, as the viewer's cut kept them. */
@@ -99,7 +108,13 @@ export interface RiskSignal {
 
 /** CP-IS, as a clinician sees it: the child is on a plan or looked after, and whom at the council to call. */
 export interface CpisFlag {
-  flagged: boolean;
+  /**
+   * `flagged`: on a plan or looked after, now or within the twelve months after; `not-flagged`: no such
+   * plan or care known to the hub; `not-visible`: one exists that this viewer, for this purpose, may not see.
+   */
+  state: CpisFlagState;
+  /** `cp-is-minimal-flag` when the answer rests on the CP-IS rule for unscheduled care, not on sharing. */
+  rule?: typeof CP_IS_MINIMAL_FLAG;
   /** Current, or ended within the last twelve months. */
   childProtectionPlan?: ViewStatus;
   lookedAfter?: ViewStatus;
@@ -450,6 +465,54 @@ function withoutDetails({ details: _details, ...status }: ViewStatus): ViewStatu
   return status;
 }
 
+/**
+ * The CP-IS flag in three states: what the viewer may see answers it when it can; otherwise the minimal
+ * flag rule (unscheduled care) or `not-visible` when the hub holds a plan or care the viewer may not see.
+ */
+export function cpisFlagFor(
+  viewer: Viewer,
+  held: readonly HeldCareStatus[],
+  now: Date,
+  visibleFlag: () => CpisFlag,
+): CpisFlag {
+  const answer = decideCpisFlag(viewer, held, londonDateOf(now));
+  if (answer.state !== 'flagged') return { state: answer.state };
+  if (answer.rule === 'shared') return visibleFlag();
+  const status = (kind: MinimalStatus['kind']): ViewStatus | undefined => {
+    const found = answer.statuses
+      .filter((s) => s.kind === kind)
+      .sort((a, b) => b.since.localeCompare(a.since));
+    const latest = found.find((s) => s.current) ?? found[0];
+    if (!latest) return undefined;
+    return { current: latest.current, since: latest.since, ...(latest.ended ? { ended: latest.ended } : {}) };
+  };
+  const plan = status('child-protection-plan');
+  const lookedAfter = status('looked-after');
+  return {
+    state: 'flagged',
+    rule: CP_IS_MINIMAL_FLAG,
+    ...(plan ? { childProtectionPlan: plan } : {}),
+    ...(lookedAfter ? { lookedAfter } : {}),
+    council: answer.council,
+  };
+}
+
+/** Every plan and period of care the hub holds about the child, and whether this viewer sees its records. */
+export function heldCareStatuses(
+  rows: readonly ChronologyRow[],
+  visibleKeys: ReadonlySet<string>,
+): HeldCareStatus[] {
+  const history = new ChildHistory(rows.map((row) => row.event));
+  return careStatuses(history).map(({ events, ...status }) => ({
+    kind: status.kind,
+    council: status.council,
+    startDate: status.startDate,
+    ...(status.endDate ? { endDate: status.endDate } : {}),
+    ...(status.contact ? { contact: status.contact } : {}),
+    visible: events.some((key) => visibleKeys.has(key)),
+  }));
+}
+
 function cpisOf(
   statuses: ChildStatuses,
   plans: readonly Episode[],
@@ -478,7 +541,7 @@ function cpisOf(
       return details;
     })();
   return {
-    flagged: statuses.childProtectionPlan.current || statuses.lookedAfter.current,
+    state: 'flagged',
     ...(plan ? { childProtectionPlan: withoutDetails(plan) } : {}),
     ...(lookedAfter ? { lookedAfter } : {}),
     ...(organisation ? { council: { organisation, ...(contact ? { contact } : {}) } } : {}),
@@ -568,7 +631,16 @@ export function childViewFor(
     agencies,
     counts,
     signals,
-    ...(viewer.agency === 'health' ? { cpis: cpisOf(statuses, plans, agencies, since) } : {}),
+    ...(viewer.agency === 'health'
+      ? {
+          cpis: cpisFlagFor(
+            viewer,
+            heldCareStatuses(rows, new Set(visible.map(({ row }) => eventKeyOf(row.event)))),
+            now,
+            () => cpisOf(statuses, plans, agencies, since),
+          ),
+        }
+      : {}),
   };
   return { view, shown: visible.map((v) => v.shown) };
 }

@@ -15,7 +15,7 @@ export const SAFEGUARDING_VIEW_SOURCE = hubSource('safeguarding-view');
 /** The subject of an access event: the hub child id, never an identifier an agency holds. */
 export const HUB_CHILD_ID_SYSTEM = 'urn:jigsaw:hub:child-id';
 
-export type AccessView = 'chronology' | 'find-child' | 'child-view' | 'notifications';
+export type AccessView = 'chronology' | 'find-child' | 'child-view' | 'notifications' | 'cp-is-flag';
 export type ChildLookup = 'hub-child-id' | 'nhs-number' | 'upn';
 
 /** One record shown, with the rule and the lawful basis the viewer relies on to see it. */

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsDateString, IsOptional, IsString, Matches } from 'class-validator';
+import { CurrentViewer } from '@jigsaw/auth';
+import { ErrorCode, JigsawError } from '@jigsaw/errors';
+import { IdentityRegistry } from '@jigsaw/identity';
+import { EVENT_STORE, type ConfiguredEventStore } from '@jigsaw/platform';
+import type { Viewer } from '@jigsaw/sharing';
+import { ChildAccessGate, unknownChild } from '../children/child-access.gate.js';
+import { ApiProblems } from '../openapi/problems.js';
+import {
+  childIdentifierOf,
+  reviewClosed,
+  reviewOpened,
+  reviewsOf,
+  reviewsStreamOf,
+} from '@jigsaw/view-model';
+
+const ORGANISATION = /^urn:jigsaw:org:(council|police|health|education):[a-z0-9][a-z0-9-]*$/;
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}$/;
+const DATE = { strict: true } as const;
+
+/** A review of one named child (rapid review, child safeguarding practice review), for one panel. */
+export class OpenReviewDto {
+  @IsOptional() @IsString() nhsNumber?: string;
+  @IsOptional() @IsString() upn?: string;
+  @Matches(REFERENCE, { message: 'reference must be 1 to 64 letters, digits or / _ . -' })
+  reference!: string;
+  @Matches(ORGANISATION, {
+    message: 'panelOrganisation must be an organisation, urn:jigsaw:org:<agency>:<code>',
+  })
+  panelOrganisation!: string;
+  @IsDateString(DATE, { message: 'periodFrom must be a real date (YYYY-MM-DD)' }) periodFrom!: string;
+  @IsDateString(DATE, { message: 'periodTo must be a real date (YYYY-MM-DD)' }) periodTo!: string;
+  @IsDateString(DATE, { message: 'until must be a date-time or date' }) until!: string;
+}
+
+function requireLead(viewer: Viewer): void {
+  if (viewer.role !== 'partnership-lead') {
+    throw new JigsawError(ErrorCode.Forbidden, "only the partnership's lead opens and closes reviews", [
+      { field: 'role', reason: 'must be partnership-lead' },
+    ]);
+  }
+}
+
+/**
+ * Reviews commissioned by the local safeguarding partnership for a named child. Opening one lets the
+ * panel's organisation audit that child (as known at, access log, export) until the review closes or
+ * its `until` passes; nothing else.
+ */
+@ApiTags('reviews')
+@ApiBearerAuth()
+@Controller('v1/reviews')
+export class ReviewsController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: ConfiguredEventStore,
+    private readonly identity: IdentityRegistry,
+    private readonly gate: ChildAccessGate,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Open a review of a named child for a review panel (partnership leads)',
+    description:
+      "Records hub.review-opened. The panel's organisation may then read the child's history as known at " +
+      'any time, its access log and its subject access export, until the review closes or `until` passes.',
+  })
+  @ApiProblems('/v1/reviews', 400, 401, 403, 404)
+  async open(
+    @Body() body: OpenReviewDto,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<{ childId: string; reference: string; until: string }> {
+    requireLead(viewer);
+    const now = new Date();
+    const problem = this.problemWith(body, now);
+    if (problem) throw new JigsawError(ErrorCode.ValidationFailed, 'the review cannot open', [problem]);
+    const { kind, value } = childIdentifierOf(body.nhsNumber, body.upn);
+    const found = await this.identity.lookupStatus(kind, value);
+    if (!found || found.retired) throw unknownChild();
+    const childId = await this.gate.canonicalOf(found.childId);
+    const { rows } = await this.gate.relationshipsOf(await this.gate.membersOf(childId));
+    if (rows.length === 0) throw unknownChild();
+    const stream = reviewsStreamOf(childId);
+    const history = (await this.store.readStream(stream)).map(({ event }) => event);
+    if (reviewsOf(history).some((r) => r.reference === body.reference)) {
+      throw new JigsawError(
+        ErrorCode.DuplicateEventConflict,
+        'a review with that reference is already recorded',
+        [{ field: 'reference', reason: 'is already used for this child' }],
+      );
+    }
+    const until = new Date(body.until).toISOString();
+    const event = reviewOpened({
+      id: `review-${randomUUID()}`,
+      now,
+      viewer,
+      childId,
+      reference: body.reference,
+      panelOrganisation: body.panelOrganisation,
+      period: { from: body.periodFrom, to: body.periodTo },
+      until,
+    });
+    await this.store.append(stream, [event], {
+      expectedVersion: history.length === 0 ? 'no-stream' : history.length,
+    });
+    return { childId, reference: body.reference, until };
+  }
+
+  @Post(':childId/:reference/close')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Close a review (partnership leads)',
+    description: "Records hub.review-closed: the panel's access to the child ends now.",
+  })
+  @ApiProblems('/v1/reviews/{childId}/{reference}/close', 400, 401, 403, 404)
+  async close(
+    @Param('childId') childId: string,
+    @Param('reference') reference: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<{ childId: string; reference: string; closedAt: string }> {
+    requireLead(viewer);
+    if (!/^[0-9a-f-]{36}$/.test(childId)) throw unknownChild();
+    const stream = reviewsStreamOf(childId);
+    const history = (await this.store.readStream(stream)).map(({ event }) => event);
+    const review = reviewsOf(history).find((r) => r.reference === reference);
+    if (!review) {
+      throw new JigsawError(ErrorCode.NotFound, 'no review with that reference is open for the child');
+    }
+    if (review.closedAt !== undefined) {
+      throw new JigsawError(ErrorCode.DuplicateEventConflict, 'the review is already closed', [
+        { field: 'reference', reason: 'was closed at ' + review.closedAt },
+      ]);
+    }
+    const now = new Date();
+    const event = reviewClosed(
+      { id: `review-closed-${randomUUID()}`, now, viewer, childId, reference },
+      review.panelOrganisation,
+    );
+    await this.store.append(stream, [event], {
+      expectedVersion: history.length === 0 ? 'no-stream' : history.length,
+    });
+    return { childId, reference, closedAt: event.data.closedAt };
+  }
+
+  private problemWith(body: OpenReviewDto, now: Date): { field: string; reason: string } | undefined {
+    if (body.periodTo < body.periodFrom)
+      return { field: 'periodTo', reason: 'must not be before periodFrom' };
+    if (!(Date.parse(body.until) > now.getTime())) return { field: 'until', reason: 'must be in the future' };
+    return undefined;
+  }
+}
