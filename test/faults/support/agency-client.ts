@@ -28,7 +28,8 @@ export async function postUntilAnswered(
   url: string,
   organisation: string,
   body: unknown,
-  options: { deadline?: number; retry?: boolean } = {},
+  /** `timeoutMs`: how long one attempt may take (30 s). */
+  options: { deadline?: number; retry?: boolean; timeoutMs?: number } = {},
 ): Promise<Answer> {
   const deadline = options.deadline ?? Date.now() + 120_000;
   for (let attempt = 1; ; attempt++) {
@@ -40,7 +41,7 @@ export async function postUntilAnswered(
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: bearerFor(organisation) },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
       status = response.status;
       retryAfterMs = Number(response.headers.get('retry-after') ?? 0) * 1000;

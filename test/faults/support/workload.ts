@@ -39,11 +39,14 @@ function single(service: ServiceName, envelope: { source: string }): Post {
   return { service, organisation: envelope.source, path: '/v1/events', body: envelope, events: 1 };
 }
 
-/** A force's Operation Encompass batch as JSON rows, each a child the hub has not seen (no school given). */
+/**
+ * A force's Operation Encompass batch as JSON rows, each a child the hub has not seen (no school given), from
+ * a backlog 40 days old: older than NOTIFICATION_MAX_AGE_DAYS, so they raise no notification.
+ */
 export function anOperationEncompassBatch(rows: number): Post {
   const body = Array.from({ length: rows }, () => ({
     incidentReference: `CAD-${randomUUID().slice(0, 13)}`,
-    incidentDateTime: ago(3 * 3_600_000),
+    incidentDateTime: ago(40 * 86_400_000),
     childNhsNumber: aNhsNumber(),
     childGivenName: 'Sam',
     childFamilyName: 'Example',
@@ -88,10 +91,12 @@ export function aFillerEvent(i: number): Post {
  * Sends a post until the hub answers, through `baseUrl` (a load balancer), and reads which events it holds
  * now: the one event of a 202, or each accepted or duplicate row of an adapter's report.
  */
-export async function send(baseUrl: string, post: Post, deadline: number): Promise<Acknowledged> {
-  const answer = await postUntilAnswered(`${baseUrl}${post.path}`, post.organisation, post.body, {
-    deadline,
-  });
+export async function send(
+  baseUrl: string,
+  post: Post,
+  options: { deadline: number; timeoutMs: number },
+): Promise<Acknowledged> {
+  const answer = await postUntilAnswered(`${baseUrl}${post.path}`, post.organisation, post.body, options);
   const keys: string[] = [];
   if (post.path === '/v1/events' && answer.status === 202) {
     keys.push(eventKey(post.organisation, (post.body as { id: string }).id));
