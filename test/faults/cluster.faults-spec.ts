@@ -107,7 +107,8 @@ const portFree = (port: number): Promise<boolean> =>
 /** Six free ports in a row: three brokers, then their three controllers. */
 async function freePortRun(): Promise<number> {
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below Linux's ephemeral ports (32768 up), which any outgoing connection may take meanwhile.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const free = await Promise.all(Array.from({ length: 6 }, (_, i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
@@ -131,8 +132,17 @@ describe('a three-broker cluster, two replicas of every service behind round-rob
   beforeAll(async () => {
     // The suite's single broker is not used here: its CPU goes to the cluster until the end.
     await stopFaultKafka();
-    options = { basePort: await freePortRun(), dataDir: join(faultCluster().runDir, 'cluster') };
-    brokers = await startKafkaCluster(options);
+    // Another process may still take a port between choosing it and a broker binding it: then other ports.
+    for (let attempt = 1; ; attempt++) {
+      options = { basePort: await freePortRun(), dataDir: join(faultCluster().runDir, `cluster-${attempt}`) };
+      try {
+        brokers = await startKafkaCluster(options);
+        break;
+      } catch (error) {
+        await stopKafkaCluster(options);
+        if (attempt === 3 || !String(error).includes('Address already in use')) throw error;
+      }
+    }
     const url = await receiver.listen();
     world = await createWorld('cluster', [], {
       KAFKA_BROKERS: brokers,
