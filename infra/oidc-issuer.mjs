@@ -12,10 +12,21 @@ import Provider from 'oidc-provider';
 /**
  * @param {{ port: number; path?: string; audience: string; keys: object[];
  *   accounts: { id: string; claims: object }[] | ((id: string) => object | undefined);
- *   clients: object[]; accessTokenTtl?: number }} options  keys are private JWKs, the first one signs;
- *   accounts, or a function from an account id to its claims
+ *   clients: object[]; accessTokenTtl?: number; scopeClaims?: Record<string, string[]> }} options  keys are
+ *   private JWKs, the first one signs; accounts, or a function from an account id to its claims;
+ *   scopeClaims, the account claims a scope also puts in the ID token and userinfo (as CIS2's
+ *   `nationalrbacaccess` does `nhsid_nrbac_roles`)
  */
-export function oidcProvider({ port, path = '', audience, keys, accounts, clients, accessTokenTtl = 600 }) {
+export function oidcProvider({
+  port,
+  path = '',
+  audience,
+  keys,
+  accounts,
+  clients,
+  accessTokenTtl = 600,
+  scopeClaims = {},
+}) {
   const claimsOf =
     typeof accounts === 'function' ? accounts : (id) => accounts.find((account) => account.id === id)?.claims;
   // Several providers may share a port under different paths: their cookies must not collide.
@@ -45,8 +56,12 @@ export function oidcProvider({ port, path = '', audience, keys, accounts, client
           },
     ),
     jwks: { keys },
-    findAccount: (_ctx, id) => (claimsOf(id) ? { accountId: id, claims: () => ({ sub: id }) } : undefined),
-    scopes: ['openid'],
+    findAccount: (_ctx, id) =>
+      claimsOf(id) ? { accountId: id, claims: () => ({ ...claimsOf(id), sub: id }) } : undefined,
+    scopes: ['openid', ...Object.keys(scopeClaims)],
+    claims: { openid: ['sub'], ...scopeClaims },
+    // The ID token carries the claims of the scopes granted, as CIS2's does, not only userinfo.
+    conformIdTokenClaims: false,
     pkce: { required: () => true },
     ttl: {
       AccessToken: accessTokenTtl,
@@ -67,7 +82,8 @@ export function oidcProvider({ port, path = '', audience, keys, accounts, client
         clientId: oidc.client.clientId,
         accountId: oidc.session.accountId,
       });
-      grant.addOIDCScope('openid');
+      const asked = [...(oidc.requestParamScopes ?? [])].filter((scope) => Object.hasOwn(scopeClaims, scope));
+      grant.addOIDCScope(['openid', ...asked].join(' '));
       grant.addResourceScope(audience, 'jigsaw');
       await grant.save();
       return grant;

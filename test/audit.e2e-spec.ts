@@ -16,7 +16,7 @@ import {
   type PractitionerClaims,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson } from './support/http.js';
+import { getJson, postEvent, postJson, eventually } from './support/http.js';
 import { claimAccess } from './support/access-claims.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
@@ -140,7 +140,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
   let afterWithdrawal: string;
 
   const post = async (event: JigsawEnvelope): Promise<void> => {
-    const response = await postJson(`${police.url}/v1/events`, event, asPolice);
+    const response = await postEvent(`${police.url}/v1/events`, event, asPolice);
     expect(response).toMatchObject({ status: 202 });
   };
   const chronologyRows = async (): Promise<number> =>
@@ -158,14 +158,15 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
     );
   const dslChronology = (): Promise<{ status: number; body: { entries: Entry[] } }> =>
     getJson(`${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`, bearer(dsl));
-  const auditReads = async (): Promise<{ data: AccessEntry & { accessedAt: string } }[]> =>
+  /** The audit's own reads, as stored: each a CloudEvent (`stored`), its record as `data`. */
+  const auditReads = async (): Promise<{ stored: unknown; data: AccessEntry & { accessedAt: string } }[]> =>
     (
-      await db.pool.query<{ payload: { data: AccessEntry & { accessedAt: string } } }>(
+      await db.pool.query<{ payload: { data: { record: AccessEntry & { accessedAt: string } } } }>(
         `SELECT payload FROM event_store.events WHERE stream_id = $1 AND source = 'urn:jigsaw:org:hub:audit'
          ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((r) => r.payload);
+    ).rows.map((r) => ({ stored: r.payload, data: r.payload.data.record }));
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -312,7 +313,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       expect(read!.data.shown.map((s) => s.event).sort()).toEqual(
         [key(withdrawnLater), key(stillShared)].sort(),
       );
-      expect(new SchemaRegistry().validateEnvelope(read)).toEqual([]);
+      expect(new SchemaRegistry().validateEnvelope(read!.stored)).toEqual([]);
       expect(JSON.stringify(read)).not.toContain(nhsNumber);
     });
 

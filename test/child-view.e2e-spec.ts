@@ -14,7 +14,7 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson } from './support/http.js';
+import { getJson, postEvent, eventually } from './support/http.js';
 
 const LEEDS = 'urn:jigsaw:org:council:leeds';
 const POLICE = 'urn:jigsaw:org:police:west-yorkshire';
@@ -361,12 +361,12 @@ describe('the child view: four agencies, three practitioners, three different an
 
   const accessEvents = async (): Promise<AccessData[]> =>
     (
-      await db.pool.query<{ payload: { data: AccessData } }>(
+      await db.pool.query<{ payload: { data: { record: AccessData } } }>(
         `SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed' AND stream_id = $1
          ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((row) => row.payload.data);
+    ).rows.map((row) => row.payload.data.record);
 
   const readView = async (
     claims: PractitionerClaims,
@@ -410,7 +410,7 @@ describe('the child view: four agencies, three practitioners, three different an
     const started = await startServices(env, 'council', 'police', 'health', 'education', 'safeguarding-view');
     started.forEach((s) => services.set(s.name, s));
     for (const [agency, body] of posts) {
-      const response = await postJson(`${service(agency).url}/v1/events`, body, {
+      const response = await postEvent(`${service(agency).url}/v1/events`, body, {
         authorization: `Bearer ${agencySystemToken(body.source)}`,
       });
       expect({ id: body.id, status: response.status, body: response.body }).toEqual({

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { repoRoot } from '@jigsaw/config';
@@ -15,7 +15,7 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson } from './support/http.js';
+import { getJson, postEvent, eventually, exampleEvent } from './support/http.js';
 
 interface Envelope {
   id: string;
@@ -28,7 +28,7 @@ interface Envelope {
 function exampleFor(type: string, subject: Record<string, unknown>): Envelope {
   const folder = join(repoRoot(), 'schemas', type.replace('.', '/'), 'examples/valid');
   const file = readdirSync(folder).find((f) => f.endsWith('.json'))!;
-  const example = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Envelope;
+  const example = exampleEvent<Envelope>(join(folder, file));
   return { ...example, id: `four-agencies-${type}-${Date.now()}`, subject };
 }
 
@@ -62,7 +62,7 @@ describe("one child's events from all four agencies in one chronology", () => {
       ['education', exampleFor('education.safeguarding-concern-recorded', { upn, nhsNumber })],
     ];
     for (const [service, event] of events) {
-      const response = await postJson(`${services.get(service)!.url}/v1/events`, event, {
+      const response = await postEvent(`${services.get(service)!.url}/v1/events`, event, {
         authorization: `Bearer ${agencySystemToken(event.source)}`,
       });
       expect({ service, status: response.status, body: response.body }).toEqual({

@@ -14,7 +14,7 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson } from './support/http.js';
+import { eventually, getJson, postEvent, postJson } from './support/http.js';
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 const metOfficer = practitionerToken({
@@ -58,7 +58,11 @@ describe('identity that cannot join two children, over HTTP', () => {
   });
 
   const send = (event: unknown, source = METROPOLITAN_POLICE) =>
-    postJson<Record<string, unknown>>(url('police', '/v1/events'), event, bearer(agencySystemToken(source)));
+    postEvent<Record<string, unknown>>(
+      url('police', '/v1/events'),
+      event as object,
+      bearer(agencySystemToken(source)),
+    );
 
   const find = (nhsNumber: string) =>
     getJson<{ childId: string }>(
@@ -146,13 +150,13 @@ describe('identity that cannot join two children, over HTTP', () => {
         what: 'birth date in the future',
         status: 400,
         event: incident({ ...fresh(), birthDate: '2031-01-01' }),
-        field: 'subject.birthDate',
+        field: 'data.child.birthDate',
       },
       {
         what: 'birth date of an adult',
         status: 400,
         event: incident({ ...fresh(), birthDate: '1970-01-01' }),
-        field: 'subject.birthDate',
+        field: 'data.child.birthDate',
       },
       {
         what: '40,000 audience entries',
@@ -163,7 +167,7 @@ describe('identity that cannot join two children, over HTTP', () => {
             audience: Array.from({ length: 40_000 }, () => ({ agency: 'council' })),
           },
         }),
-        field: 'sharing.audience',
+        field: 'data.sharing.audience',
       },
       {
         what: '60,000 markers',
@@ -171,7 +175,7 @@ describe('identity that cannot join two children, over HTTP', () => {
         event: incident(fresh(), {
           sharing: { ...accepted.sharing, markers: Array.from({ length: 60_000 }, (_, i) => `m${i}`) },
         }),
-        field: 'sharing.markers',
+        field: 'data.sharing.markers',
       },
       {
         what: "another organisation's caller",

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { repoRoot } from '@jigsaw/config';
@@ -19,7 +19,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { claimAccessOnceKnown } from './support/access-claims.js';
-import { eventually, getJson, postJson, type JsonResponse } from './support/http.js';
+import { getJson, type JsonResponse, postEvent, postJson, eventually, exampleEvent } from './support/http.js';
 
 interface Envelope {
   id: string;
@@ -48,7 +48,7 @@ function exampleFor(
 ): Envelope {
   const folder = join(repoRoot(), 'schemas', type.replace('.', '/'), 'examples/valid');
   const file = readdirSync(folder).find((f) => f.endsWith('.json'))!;
-  const example = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Envelope;
+  const example = exampleEvent<Envelope>(join(folder, file));
   return { ...example, id: `identity-${randomUUID()}`, subject, data: { ...example.data, ...data } };
 }
 
@@ -100,7 +100,7 @@ describe('knowing it is the same child', () => {
   });
 
   const post = async (service: ServiceName, event: Envelope): Promise<void> => {
-    const response = await postJson(
+    const response = await postEvent(
       url(service, '/v1/events'),
       event,
       bearer(agencySystemToken(event.source)),
@@ -148,12 +148,12 @@ describe('knowing it is the same child', () => {
 
   const accessEvents = async (childId: string): Promise<Record<string, unknown>[]> =>
     (
-      await db.pool.query<{ payload: { data: Record<string, unknown> } }>(
+      await db.pool.query<{ payload: { data: { record: Record<string, unknown> } } }>(
         `SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed' AND stream_id = $1
          ORDER BY global_position`,
         [`access-${childId}`],
       )
-    ).rows.map((r) => r.payload.data);
+    ).rows.map((r) => r.payload.data.record);
 
   const nhsNumber = aNhsNumber();
   const upn = aUpn();
@@ -321,10 +321,10 @@ describe('knowing it is the same child', () => {
       [preBirth.id, birth.id],
       'the baby’s chronology with the pre-birth record',
     );
-    const unbornLinked = await db.pool.query<{ payload: { data: Record<string, unknown> } }>(
+    const unbornLinked = await db.pool.query<{ payload: { data: { record: Record<string, unknown> } } }>(
       "SELECT payload FROM event_store.events WHERE type = 'hub.unborn-linked'",
     );
-    expect(unbornLinked.rows.map((r) => r.payload.data)).toEqual([
+    expect(unbornLinked.rows.map((r) => r.payload.data.record)).toEqual([
       expect.objectContaining({
         childId: born.childId,
         birthEvent: `${birth.source}#${birth.id}`,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { repoRoot } from '@jigsaw/config';
@@ -16,7 +16,7 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, postJson } from './support/http.js';
+import { postEvent, postJson, eventually, exampleEvent } from './support/http.js';
 
 interface Envelope {
   id: string;
@@ -32,7 +32,7 @@ type Agency = 'council' | 'police' | 'health' | 'education';
 function exampleFor(type: string, source: string, subject: Record<string, unknown>): Envelope {
   const folder = join(repoRoot(), 'schemas', type.replace('.', '/'), 'examples/valid');
   const file = readdirSync(folder).find((f) => f.endsWith('.json'))!;
-  const example = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Envelope;
+  const example = exampleEvent<Envelope>(join(folder, file));
   return {
     ...example,
     id: `lr-${type}-${source.split(':')[4]}-${Date.now()}`,
@@ -96,11 +96,11 @@ describe('legitimate relationships: each organisation sees exactly the children 
   ];
   const accessData = async (childId: string): Promise<Record<string, unknown>[]> =>
     (
-      await db.pool.query<{ payload: { data: Record<string, unknown> } }>(
+      await db.pool.query<{ payload: { data: { record: Record<string, unknown> } } }>(
         `SELECT payload FROM event_store.events WHERE stream_id = $1 ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((row) => row.payload.data);
+    ).rows.map((row) => row.payload.data.record);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -122,7 +122,7 @@ describe('legitimate relationships: each organisation sees exactly the children 
             ? { upn: child.upn, nhsNumber: child.nhsNumber }
             : { nhsNumber: child.nhsNumber };
         const event = exampleFor(AGENCY[agency].type, source, subject);
-        const response = await postJson(`${services.get(agency)!.url}/v1/events`, event, {
+        const response = await postEvent(`${services.get(agency)!.url}/v1/events`, event, {
           authorization: `Bearer ${agencySystemToken(source)}`,
         });
         expect({ agency, status: response.status, body: response.body }).toEqual({
@@ -255,11 +255,11 @@ describe('legitimate relationships: each organisation sees exactly the children 
     const colleague = bearer(practitioner('health', ORGANISATIONS.health[1], 'clin-b-other'));
     expect((await get(reads(child.nhsNumber)[2]!, colleague)).status).toBe(404);
 
-    const { rows } = await db.pool.query<{ payload: { data: Record<string, unknown> } }>(
+    const { rows } = await db.pool.query<{ payload: { data: { record: Record<string, unknown> } } }>(
       `SELECT payload FROM event_store.events WHERE type = 'hub.access-claimed' AND stream_id = $1`,
       [`access-claims-${child.childId}`],
     );
-    expect(rows.map((r) => r.payload.data)).toEqual([
+    expect(rows.map((r) => r.payload.data.record)).toEqual([
       expect.objectContaining({
         childId: child.childId,
         claimant: expect.objectContaining({ sub: 'clin-b-ed', organisation: ORGANISATIONS.health[1] }),

@@ -28,7 +28,7 @@ import {
   aWebhookSecret,
   verifyWithStandardWebhooks,
 } from '../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
-import { eventually, getJson, postJson } from './support/http.js';
+import { getJson, postEvent, postJson, eventually } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
 const SECRET = aWebhookSecret();
@@ -130,7 +130,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
   });
 
   const post = async (service: ServiceProcess, envelope: JigsawEnvelope): Promise<void> => {
-    const response = await postJson(
+    const response = await postEvent(
       `${service.url}/v1/events`,
       envelope,
       bearer(agencySystemToken(envelope.source)),

@@ -10,8 +10,6 @@ import {
   createTestDatabase,
   newSigningKey,
   practitionerToken,
-  testBrokers,
-  uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
 import {
@@ -19,9 +17,11 @@ import {
   cis2Practitioner,
   CONSOLE_REDIRECT,
   entraEntry,
+  entraObjectId,
   startTwoIssuers,
   type TwoIssuers,
 } from '../libs/auth/src/testing/issuers.factory.js';
+import { deploymentEnv } from './support/deployment.js';
 import { eventually, getJson, postJson } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
@@ -85,18 +85,11 @@ describe('sign-in outside development mode, against two real OpenID providers', 
   beforeAll(async () => {
     issuers = await startTwoIssuers();
     db = await createTestDatabase();
-    const env = {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers(),
-      KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('sign-in'),
-      JIGSAW_DEVELOPMENT: 'false',
-      IDENTIFIER_HMAC_SECRET: randomBytes(24).toString('base64'),
-      ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
-      OIDC_ISSUERS: JSON.stringify([
-        cis2Entry(issuers.cis2.issuer, { maxAgeSeconds: 600, cooldownSeconds: 1 }),
-        entraEntry(issuers.entra.issuer, { maxAgeSeconds: 600, cooldownSeconds: 1 }),
-      ]),
-    };
+    const env = deploymentEnv(db, 'sign-in', [
+      cis2Entry(issuers.cis2.issuer, { maxAgeSeconds: 600, cooldownSeconds: 1 }),
+      // Its keys are due every 4 s, so the run can see them go stale while it is down.
+      entraEntry(issuers.entra.issuer, { maxAgeSeconds: 4, cooldownSeconds: 1 }),
+    ]);
     [health, view] = (await startServices(env, 'health', 'safeguarding-view')) as [
       ServiceProcess,
       ServiceProcess,
@@ -157,6 +150,21 @@ describe('sign-in outside development mode, against two real OpenID providers', 
       );
       expect(chronology.entries.map((e) => e.id)).toEqual(recorded);
     }
+    // Each look, and the access claim, is recorded under the subject scoped by its issuer (Entra's oid,
+    // not its pairwise sub): the same sub from another issuer would be another person.
+    const socialWorkerIdentity = `${issuers.entra.issuer}#${entraObjectId('social-worker-1')}`;
+    const { rows } = await db.pool.query<{ sub: string }>(
+      `SELECT DISTINCT payload->'data'->'viewer'->>'sub' AS sub FROM event_store.events
+       WHERE type = 'hub.record-accessed'`,
+    );
+    expect(rows.map((r) => r.sub).sort()).toEqual(
+      [`${issuers.cis2.issuer}#clinician-1`, socialWorkerIdentity].sort(),
+    );
+    const claims = await db.pool.query<{ sub: string }>(
+      `SELECT payload->'data'->'claimant'->>'sub' AS sub FROM event_store.events
+       WHERE type = 'hub.access-claimed'`,
+    );
+    expect(claims.rows).toEqual([{ sub: socialWorkerIdentity }]);
     // The Entra-like mapping grants the social worker safeguarding only: other purposes are refused.
     const other = await getJson(
       `${view.url}/v1/children/${nhsNumber}/chronology?purpose=health-care`,
@@ -266,7 +274,7 @@ describe('sign-in outside development mode, against two real OpenID providers', 
     });
   });
 
-  it('/health/ready names an issuer that is down, stays ready, and the other issuer keeps working', async () => {
+  it('an issuer that is down: cached keys still work, then 503 with Retry-After, and /health/ready names it', async () => {
     const ready = await getJson<{ status: string; checks: Record<string, string> }>(
       `${view.url}/health/ready`,
     );
@@ -275,8 +283,30 @@ describe('sign-in outside development mode, against two real OpenID providers', 
       [`issuer ${issuers.entra.issuer}`]: 'up',
     });
     const clinician = await issuers.cis2.signIn('clinician-1', consoleClient);
+    const [warm, unused, later] = await Promise.all(
+      [1, 2, 3].map(() => issuers.entra.signIn('social-worker-1', consoleClient)),
+    );
+    const read = (token: string) =>
+      fetch(`${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`, {
+        headers: bearer(token),
+      });
+    expect((await read(warm!)).status).toBe(200);
     await issuers.entra.stop();
     try {
+      // A token never seen before verifies with the keys cached a moment ago.
+      expect((await read(unused!)).status).toBe(200);
+      // Once the keys are due and the issuer does not answer, its tokens can be neither accepted nor
+      // refused: 503 to retry, not a 401 that would send the practitioner to a provider that is down.
+      const unavailable = await eventually(async () => {
+        const response = await read(later!);
+        if (response.status === 200) return undefined;
+        return response;
+      }, 15_000);
+      expect(unavailable.status).toBe(503);
+      expect(unavailable.headers.get('content-type')).toContain('application/problem+json');
+      expect(Number(unavailable.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await unavailable.json()).toMatchObject({ status: 503, code: 'ISSUER_UNAVAILABLE' });
+
       const down = await eventually(async () => {
         const response = await getJson<{ status: string; checks: Record<string, string> }>(
           `${view.url}/health/ready`,
@@ -285,11 +315,7 @@ describe('sign-in outside development mode, against two real OpenID providers', 
       }, 15_000);
       expect(down.status).toBe(200);
       expect(down.body.checks[`issuer ${issuers.cis2.issuer}`]).toBe('up');
-      const read = await getJson(
-        `${view.url}/v1/children/${nhsNumber}/chronology?purpose=safeguarding`,
-        bearer(clinician),
-      );
-      expect(read.status).toBe(200);
+      expect((await read(clinician)).status).toBe(200);
     } finally {
       await issuers.entra.resume();
     }

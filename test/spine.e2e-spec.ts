@@ -13,7 +13,7 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { claimAccessOnceKnown } from './support/access-claims.js';
-import { eventually, getJson, postJson } from './support/http.js';
+import { eventually, getJson, postEvent } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
 interface Chronology {
@@ -38,7 +38,7 @@ const schoolDsl: PractitionerClaims = {
   purposes: ['safeguarding'],
 };
 const asSchoolDsl = { authorization: `Bearer ${practitionerToken(schoolDsl)}` };
-const post = <T = unknown>(url: string, body: unknown) => postJson<T>(url, body, asPolice);
+const post = <T = unknown>(url: string, body: object) => postEvent<T>(url, body, asPolice);
 
 describe('the spine: a police system to the shared chronology', () => {
   let db: TestDatabase;
@@ -141,7 +141,7 @@ describe('the spine: a police system to the shared chronology', () => {
     expect(stored.rows).toHaveLength(1);
     // The first content, as received: personal data is stored sealed, and hashed as it arrived.
     expect(stored.rows[0]?.content_hash).toBe(contentHash(incident));
-    expect(stored.rows[0]?.payload.data.summary).toBe('[sealed]');
+    expect(stored.rows[0]?.payload.data.record.summary).toBe('[sealed]');
     expect(JSON.stringify(stored.rows[0]?.payload)).not.toContain(incident.subject.nhsNumber);
   });
 
@@ -158,10 +158,10 @@ describe('the spine: a police system to the shared chronology', () => {
     expect(response.body.code).toBe('VALIDATION_FAILED');
     const byField = Object.fromEntries((response.body.errors ?? []).map((e) => [e.field, e.reason]));
     expect(byField).toMatchObject({
-      'subject.nhsNumber': 'fails the NHS number check digit',
-      'sharing.consent.reason': 'is required',
-      'data.childPresent': 'must be a boolean value',
-      'data.occurredAt': 'must be a real date and time (RFC 3339)',
+      'data.child.nhsNumber': 'fails the NHS number check digit',
+      'data.sharing.consent.reason': 'is required',
+      'data.record.childPresent': 'must be a boolean value',
+      'data.record.occurredAt': 'must be a real date and time (RFC 3339)',
     });
     const stored = await db.pool.query('SELECT count(*)::int AS n FROM event_store.events WHERE id = $1', [
       incident.id,

@@ -19,7 +19,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson } from './support/http.js';
+import { getJson, postEvent, postJson, eventually, exampleEvent } from './support/http.js';
 
 /** A span as the `file` exporter writes it (libs/telemetry SpanRecord). */
 interface Span {
@@ -44,7 +44,7 @@ interface Envelope {
 function exampleFor(type: string, subject: Record<string, unknown>): Envelope {
   const folder = join(repoRoot(), 'schemas', type.replace('.', '/'), 'examples/valid');
   const file = readdirSync(folder).find((f) => f.endsWith('.json'))!;
-  const example = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Envelope;
+  const example = exampleEvent<Envelope>(join(folder, file));
   return { ...example, id: `telemetry-${type}-${randomBytes(4).toString('hex')}`, subject };
 }
 
@@ -146,7 +146,7 @@ describe('telemetry across the four agencies and the view', () => {
     ];
     for (const [service, event] of events) {
       const trace = traceparent();
-      const response = await postJson(`${url(service)}/v1/events`, event, {
+      const response = await postEvent(`${url(service)}/v1/events`, event, {
         authorization: `Bearer ${agencySystemToken(event.source)}`,
         traceparent: trace.header,
       });
@@ -155,7 +155,7 @@ describe('telemetry across the four agencies and the view', () => {
     }
 
     // Refused for its NHS number: the refusal is logged and traced, the number itself never.
-    const refused = await postJson(
+    const refused = await postEvent(
       `${url('police')}/v1/events`,
       exampleFor('police.domestic-abuse-incident-notified', { ...subject, nhsNumber: badNhsNumber }),
       { authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE)}` },

@@ -13,7 +13,7 @@ import {
   type PractitionerClaims,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { eventually, getJson, postJson, type JsonResponse } from './support/http.js';
+import { getJson, type JsonResponse, postEvent, eventually } from './support/http.js';
 import { claimAccess } from './support/access-claims.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
@@ -130,12 +130,12 @@ describe('who sees what: one child, four practitioners, every read logged', () =
 
   const accessEvents = async (): Promise<AccessData[]> =>
     (
-      await db.pool.query<{ payload: { data: AccessData } }>(
+      await db.pool.query<{ payload: { data: { record: AccessData } } }>(
         `SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed' AND stream_id = $1
          ORDER BY stream_position`,
         [`access-${childId}`],
       )
-    ).rows.map((row) => row.payload.data);
+    ).rows.map((row) => row.payload.data.record);
 
   /** Reads the chronology and returns the access events the read added, queried as soon as it answered. */
   const read = async (
@@ -179,7 +179,7 @@ describe('who sees what: one child, four practitioners, every read logged', () =
       ServiceProcess,
     ];
     for (const event of [shared, policeOnly, entered, retraction]) {
-      const response = await postJson(`${police.url}/v1/events`, event, asPolice);
+      const response = await postEvent(`${police.url}/v1/events`, event, asPolice);
       expect(response.status).toBe(202);
     }
     const stored = await db.pool.query<{ childid: string }>(
@@ -321,7 +321,7 @@ describe('who sees what: one child, four practitioners, every read logged', () =
       "SELECT payload FROM event_store.events WHERE type = 'hub.record-accessed'",
     );
     expect(rows.length).toBeGreaterThanOrEqual(5);
-    expectNoIdentifiers(rows.map((r) => (r.payload as { data: unknown; sharing: unknown }).data));
+    expectNoIdentifiers(rows.map((r) => (r.payload as { data: { record: unknown } }).data.record));
     expect(JSON.stringify(rows)).not.toContain(nhsNumber);
   });
 
@@ -360,7 +360,7 @@ describe('who sees what: one child, four practitioners, every read logged', () =
     it('answers an agency system reading with 403, and a practitioner posting with 403', async () => {
       const { response } = await read(asPolice, 'safeguarding');
       expect(response.status).toBe(403);
-      const posted = await postJson(
+      const posted = await postEvent(
         `${police.url}/v1/events`,
         anIncidentNotification(),
         bearer(practitionerToken(socialWorker)),
@@ -370,9 +370,9 @@ describe('who sees what: one child, four practitioners, every read logged', () =
 
     it('refuses a post without a token, and one posting as another force', async () => {
       const incident = anIncidentNotification();
-      expect((await postJson(`${police.url}/v1/events`, incident)).status).toBe(401);
+      expect((await postEvent(`${police.url}/v1/events`, incident)).status).toBe(401);
       const otherForce = bearer(agencySystemToken('urn:jigsaw:org:police:west-yorkshire'));
-      const response = await postJson(`${police.url}/v1/events`, incident, otherForce);
+      const response = await postEvent(`${police.url}/v1/events`, incident, otherForce);
       expect(response.status).toBe(403);
       const stored = await db.pool.query('SELECT 1 FROM event_store.events WHERE id = $1', [incident.id]);
       expect(stored.rows).toEqual([]);

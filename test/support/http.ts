@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fromCloudEvent, toCloudEvent, type JigsawCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
+
 export interface JsonResponse<T = unknown> {
   status: number;
   contentType: string;
@@ -48,4 +51,21 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Posts an event a test built in the hub's terms (the child as `subject`, the record as `data`) as the
+ * CloudEvent an agency system sends: structured JSON.
+ */
+export function postEvent<T = unknown>(
+  url: string,
+  event: object,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse<T>> {
+  return postJson<T>(url, toCloudEvent(event as JigsawEnvelope), headers);
+}
+
+/** A valid example event under schemas/, in the hub's terms. */
+export function exampleEvent<T = JigsawEnvelope>(path: string): T {
+  return fromCloudEvent(JSON.parse(readFileSync(path, 'utf8')) as JigsawCloudEvent) as T;
 }

@@ -235,7 +235,10 @@ function render() {
   $('sections').hidden = !signedIn;
   if (!signedIn) return;
   const { sub, role, organisation } = state.claims;
-  $('who-text').textContent = `${sub}, ${role.replaceAll('-', ' ')}, ${organisation}`;
+  // The hub records a person as `<issuer>#<subject>`: the person knows themself by the subject.
+  const scope = state.issuer ? `${state.issuer.issuer}#` : undefined;
+  const who = scope && sub.startsWith(scope) ? sub.slice(scope.length) : sub;
+  $('who-text').textContent = `${who}, ${role.replaceAll('-', ' ')}, ${organisation}`;
   $('nav-access-log').hidden = !AUDIT_ROLES.includes(role);
   const purposes = (state.claims.purposes ?? []).filter((p) => p !== 'audit');
   $('purpose').replaceChildren(

@@ -81,7 +81,7 @@ describe('principalFromIssuerClaims, Entra-like', () => {
         fc.constantFrom(LEEDS_TENANT, '9f8e7d6c-5b4a-4321-8fed-cba987654321'),
         fc.uniqueArray(fc.constantFrom(...APP_ROLES), { maxLength: 5 }),
         (tid, roles) => {
-          const result = principalFromIssuerClaims(entra, { sub: 'sw-1', tid, roles });
+          const result = principalFromIssuerClaims(entra, { sub: 'pairwise', oid: 'sw-1', tid, roles });
           const role = roles.filter((r) => r in entra.claims.role.values);
           const purposes = roles.filter((r) => r in entra.claims.purposes.values);
           const expected =
@@ -102,15 +102,50 @@ describe('principalFromIssuerClaims, Entra-like', () => {
   });
 
   it('maps a mapped client to its one organisation as an agency system, and no other client', () => {
-    expect(principalFromIssuerClaims(entra, { sub: 'x', client_id: 'leeds-case-management' })).toEqual({
+    expect(
+      principalFromIssuerClaims(entra, { sub: 'x', oid: 'app-1', client_id: 'leeds-case-management' }),
+    ).toEqual({
       kind: 'agency-system',
-      sub: 'x',
+      sub: 'https://entra.example#app-1',
       agency: 'council',
       organisation: 'urn:jigsaw:org:council:leeds',
       role: 'agency-system',
     });
-    expect(principalFromIssuerClaims(entra, { sub: 'x', client_id: 'someone-else' })).toMatchObject({
+    expect(principalFromIssuerClaims(entra, { oid: 'x', client_id: 'someone-else' })).toMatchObject({
       invalid: 'tid',
+    });
+  });
+});
+
+describe('the identity recorded', () => {
+  const [other] = parseOidcIssuers(
+    JSON.stringify([
+      { ...cis2Entry('https://other-cis2.example'), organisations: ['urn:jigsaw:org:health:*'] },
+    ]),
+  ) as [IssuerSettings];
+  const clinician = cis2Practitioner('p-1').claims;
+
+  it('is the issuer’s subject scoped by the issuer: the same sub from two issuers is two people', () => {
+    const here = principalFromIssuerClaims(cis2, { sub: 'p-1', ...clinician });
+    const there = principalFromIssuerClaims(other, { sub: 'p-1', ...clinician });
+    expect(here).toMatchObject({ sub: 'https://cis2.example#p-1' });
+    expect(there).toMatchObject({ sub: 'https://other-cis2.example#p-1' });
+  });
+
+  it('comes from the claim the entry names (Entra’s oid), and is refused when missing, several or too long', () => {
+    const roles = ['Jigsaw.SocialWorker', 'Jigsaw.Purpose.Safeguarding'];
+    const claims = { sub: 'pairwise-per-app', tid: LEEDS_TENANT, roles };
+    expect(principalFromIssuerClaims(entra, { ...claims, oid: 'o-1' })).toMatchObject({
+      sub: 'https://entra.example#o-1',
+    });
+    expect(principalFromIssuerClaims(entra, claims)).toEqual({ invalid: 'oid', reason: 'is missing' });
+    expect(principalFromIssuerClaims(entra, { ...claims, oid: ['o-1', 'o-2'] })).toEqual({
+      invalid: 'oid',
+      reason: 'names more than one subject',
+    });
+    expect(principalFromIssuerClaims(entra, { ...claims, oid: 'o'.repeat(190) })).toEqual({
+      invalid: 'oid',
+      reason: 'is too long',
     });
   });
 });
@@ -142,6 +177,8 @@ describe('parseOidcIssuers', () => {
     ],
     [{ ...good, algorithms: ['HS256'] }, 'algorithms must list asymmetric algorithms'],
     [{ ...good, keys: { maxAgeSeconds: -1 } }, 'keys.maxAgeSeconds must be a whole number'],
+    [{ ...good, clockToleranceSeconds: 600 }, 'clockToleranceSeconds must be a whole number of seconds'],
+    [{ ...good, claims: { ...good.claims, subject: { claim: '' } } }, 'claims.subject.claim is required'],
   ])('refuses a bad entry naming the issuer and the field (%#)', (entry, message) => {
     expect(fails(entry)).toThrow(`OIDC_ISSUERS: issuer ${(entry as { issuer: string }).issuer}: ${message}`);
   });
@@ -164,6 +201,7 @@ describe('parseOidcIssuers', () => {
     expect(
       principalFromIssuerClaims(entraExample!, {
         sub: 'x',
+        oid: 'o-1',
         tid: '0c5d6a2e-6b1f-4c39-9d0e-6a1f2b3c4d5e',
         roles: ['Jigsaw.TeamManager', 'Jigsaw.Purpose.ChildProtection'],
       }),
@@ -176,6 +214,7 @@ describe('parseOidcIssuers', () => {
     );
     expect(entry).toMatchObject({
       algorithms: ['RS256', 'PS256', 'ES256'],
+      clockToleranceSeconds: 60,
       keys: { maxAgeSeconds: 600, cooldownSeconds: 30 },
     });
   });

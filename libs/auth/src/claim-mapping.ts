@@ -21,6 +21,18 @@ export function claimValues(claims: unknown, path: string): string[] {
 
 export type MappingRefusal = { invalid: string; reason: string };
 
+/** Longest identity the hub records (the events' `sub` fields allow 200 characters). */
+const SUBJECT_MAX = 200;
+
+/**
+ * The person or system an issuer's subject names, as the hub records it: a `sub` is unique only within
+ * its issuer (OpenID Connect Core 1.0 section 2), so the same value from two issuers is two identities.
+ * The issuer URL has no fragment, so `<issuer>#<subject>` reads back unambiguously.
+ */
+export function scopedSubject(issuer: string, subject: string): string {
+  return `${issuer}#${subject}`;
+}
+
 /**
  * Reads a verified token from one issuer into a principal by that issuer's claim mapping, or names the
  * claim that refuses it. Nothing is guessed: an unmapped value, a second organisation or two roles refuse
@@ -30,10 +42,13 @@ export function principalFromIssuerClaims(
   settings: IssuerSettings,
   claims: Record<string, unknown>,
 ): Principal | MappingRefusal {
-  const { sub } = claims;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
-    return { invalid: 'sub', reason: 'is missing' };
+  const subjectClaim = settings.claims.subject?.claim ?? 'sub';
+  const subjects = claimValues(claims, subjectClaim);
+  if (subjects.length !== 1 || subjects[0]!.length === 0) {
+    return { invalid: subjectClaim, reason: subjects.length ? 'names more than one subject' : 'is missing' };
   }
+  const sub = scopedSubject(settings.issuer, subjects[0]!);
+  if (sub.length > SUBJECT_MAX) return { invalid: subjectClaim, reason: 'is too long' };
   const { agency } = settings;
 
   const system = settings.systems;

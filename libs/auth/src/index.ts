@@ -1,6 +1,6 @@
 export { AgencySystemGuard, type AgencySystemIdentity } from './agency-system.guard.js';
-export { authenticate, isPublic } from './authenticate.js';
-export { CurrentViewer, PractitionerGuard } from './practitioner.guard.js';
+export { authenticate, authenticateRequest, isPublic } from './authenticate.js';
+export { CurrentViewer, DefaultPurpose, PractitionerGuard } from './practitioner.guard.js';
 export {
   principalFromClaims,
   type AgencySystemPrincipal,
@@ -11,9 +11,10 @@ export { IS_PUBLIC, Public } from './public.decorator.js';
 export {
   AuthenticationError,
   bearerTokenOf,
+  IssuerUnavailableError,
   MISSING_TOKEN_CHALLENGE,
   TokenVerifier,
   type TokenSettings,
 } from './token-verifier.js';
-export { claimValues, principalFromIssuerClaims } from './claim-mapping.js';
+export { claimValues, principalFromIssuerClaims, scopedSubject } from './claim-mapping.js';
 export { IssuerSettingsError, mayAssert, parseOidcIssuers, type IssuerSettings } from './oidc-issuers.js';

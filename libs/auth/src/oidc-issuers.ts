@@ -26,6 +26,11 @@ export interface IssuerSettings {
   organisations: string[];
   claims: {
     /**
+     * Who the token names, unique within this issuer: `sub` unless another claim is stabler (Entra's
+     * `oid` is the same for every application, its `sub` is not). Recorded as `<issuer>#<value>`.
+     */
+    subject?: ClaimPath;
+    /**
      * The claim's one value names the organisation: through `values` (e.g. an Entra tenant id to its
      * organisation; an unmapped value is refused), else as `prefix` + the value (e.g. an ODS code), lower-cased.
      */
@@ -41,6 +46,8 @@ export interface IssuerSettings {
   console?: { clientId: string; label: string; scope: string };
   /** Asymmetric algorithms only: a token cannot choose HS* or `none`. */
   algorithms: string[];
+  /** How far `exp` and `nbf` may be off, for clocks that differ: 60 s unless set (0 to 300). */
+  clockToleranceSeconds: number;
   keys: { maxAgeSeconds: number; cooldownSeconds: number; timeoutMs: number };
 }
 
@@ -72,7 +79,17 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
     throw new IssuerSettingsError(who, field, reason);
   };
   if (!isObject(raw)) return fail('(entry)', 'must be an object');
-  const { issuer, audience, agency, organisations, claims, systems, algorithms, keys } = raw;
+  const {
+    issuer,
+    audience,
+    agency,
+    organisations,
+    claims,
+    systems,
+    algorithms,
+    keys,
+    clockToleranceSeconds,
+  } = raw;
   const consoleClient = raw['console'];
 
   if (!nonEmptyString(issuer)) return fail('issuer', 'is required');
@@ -106,6 +123,8 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
       return fail(`claims.${field}.claim`, 'is required');
     return value['claim'];
   };
+  const subject = claims['subject'];
+  if (subject !== undefined) path('subject', subject);
   const organisation = claims['organisation'];
   const organisationClaim = path('organisation', organisation);
   const prefix = (organisation as Record<string, unknown>)['prefix'];
@@ -174,6 +193,15 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
   ) {
     fail('algorithms', `must list asymmetric algorithms among ${ALGORITHMS.join(', ')}`);
   }
+  if (
+    clockToleranceSeconds !== undefined &&
+    (typeof clockToleranceSeconds !== 'number' ||
+      !Number.isInteger(clockToleranceSeconds) ||
+      clockToleranceSeconds < 0 ||
+      clockToleranceSeconds > 300)
+  ) {
+    fail('clockToleranceSeconds', 'must be a whole number of seconds from 0 to 300');
+  }
   const keySettings = { ...KEY_DEFAULTS };
   if (keys !== undefined) {
     if (!isObject(keys)) return fail('keys', 'must be an object');
@@ -207,6 +235,7 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
     agency,
     organisations: organisations as string[],
     claims: {
+      ...(subject === undefined ? {} : { subject: { claim: (subject as ClaimPath).claim } }),
       organisation: {
         claim: organisationClaim,
         ...(prefix === undefined ? {} : { prefix: prefix as string }),
@@ -217,6 +246,7 @@ function issuerEntry(raw: unknown, index: number): IssuerSettings {
     },
     ...(systemSettings ? { systems: systemSettings } : {}),
     algorithms: (algorithms as string[] | undefined) ?? ['RS256', 'PS256', 'ES256'],
+    clockToleranceSeconds: (clockToleranceSeconds as number | undefined) ?? 60,
     keys: keySettings,
   };
 }

@@ -3,7 +3,7 @@
 // `roles`). Tokens come from their token endpoints through the authorization code flow with PKCE and the
 // client credentials grant with private_key_jwt; refusals are forged with the issuers' own keys.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { decodeJwt, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { ErrorCode } from '@jigsaw/errors';
 import { Readiness } from '@jigsaw/http';
 import { freePort, newSigningKey, OidcIssuer } from '@jigsaw/testing';
@@ -12,10 +12,16 @@ import {
   cis2Practitioner,
   CONSOLE_REDIRECT,
   entraEntry,
+  entraObjectId,
   startTwoIssuers,
   type TwoIssuers,
 } from './testing/issuers.factory.js';
-import { AuthenticationError, TokenVerifier, type TokenSettings } from './token-verifier.js';
+import {
+  AuthenticationError,
+  IssuerUnavailableError,
+  TokenVerifier,
+  type TokenSettings,
+} from './token-verifier.js';
 
 const consoleClient = { clientId: 'jigsaw-console', redirectUri: CONSOLE_REDIRECT };
 
@@ -69,7 +75,7 @@ describe('sign-in through real OpenID providers', () => {
     const token = await issuers.cis2.signIn('visitor-1', consoleClient);
     await expect(verifier.verify(token)).resolves.toEqual({
       kind: 'practitioner',
-      sub: 'visitor-1',
+      sub: `${issuers.cis2.issuer}#visitor-1`,
       agency: 'health',
       organisation: 'urn:jigsaw:org:health:rr8',
       role: 'health-visitor',
@@ -77,11 +83,34 @@ describe('sign-in through real OpenID providers', () => {
     });
   });
 
+  it('gets the national RBAC roles in the ID token as CIS2 gives them, and maps the same from the access token', async () => {
+    const { accessToken, idToken } = await issuers.cis2.signInForTokens(
+      'visitor-1',
+      consoleClient,
+      'nationalrbacaccess nhsperson',
+    );
+    const id = decodeJwt(idToken);
+    const access = decodeJwt(accessToken);
+    expect(id).toMatchObject({ aud: 'jigsaw-console', sub: 'visitor-1', nhsid_useruid: 'visitor-1' });
+    expect(id['nhsid_nrbac_roles']).toEqual([
+      {
+        person_roleid: 'visitor-1-role',
+        org_code: 'RR8',
+        role_code: 'S8000:G8000:R8001',
+        activity_codes: ['B0428', 'B1611'],
+      },
+    ]);
+    expect(access['nhsid_nrbac_roles']).toEqual(id['nhsid_nrbac_roles']);
+    // The ID token is the console's (its aud), never a bearer token for the hub.
+    expect(await refusal(verifier, idToken)).toContain('wrong or missing aud claim');
+    await expect(verifier.verify(accessToken)).resolves.toMatchObject({ role: 'health-visitor' });
+  });
+
   it('maps an Entra-like practitioner, whose roles claim gives role and purposes both', async () => {
     const token = await issuers.entra.signIn('social-worker-1', consoleClient);
     await expect(verifier.verify(token)).resolves.toEqual({
       kind: 'practitioner',
-      sub: 'social-worker-1',
+      sub: `${issuers.entra.issuer}#${entraObjectId('social-worker-1')}`,
       agency: 'council',
       organisation: 'urn:jigsaw:org:council:leeds',
       role: 'social-worker',
@@ -93,7 +122,7 @@ describe('sign-in through real OpenID providers', () => {
     const token = await issuers.cis2.clientCredentialsToken(issuers.trust.clientId, issuers.trust.privateKey);
     await expect(verifier.verify(token)).resolves.toEqual({
       kind: 'agency-system',
-      sub: 'rr8-epr',
+      sub: `${issuers.cis2.issuer}#rr8-epr`,
       agency: 'health',
       organisation: 'urn:jigsaw:org:health:rr8',
       role: 'agency-system',
@@ -255,7 +284,7 @@ describe('key rotation at the issuer', () => {
     verifier.onModuleInit();
     const [first] = cis2.keys;
     const before = await cis2.signIn('clinician-1', consoleClient);
-    await expect(verifier.verify(before)).resolves.toMatchObject({ sub: 'clinician-1' });
+    await expect(verifier.verify(before)).resolves.toMatchObject({ sub: `${cis2.issuer}#clinician-1` });
 
     const second = await newSigningKey();
     await cis2.rotate([second, first!]);
@@ -263,20 +292,20 @@ describe('key rotation at the issuer', () => {
     expect(JSON.parse(Buffer.from(after.split('.')[0]!, 'base64url').toString())).toMatchObject({
       kid: second.kid,
     });
-    await expect(verifier.verify(after)).resolves.toMatchObject({ sub: 'clinician-1' });
+    await expect(verifier.verify(after)).resolves.toMatchObject({ sub: `${cis2.issuer}#clinician-1` });
 
     await cis2.rotate([second]);
     // Within the bound the cached key set still holds the removed key...
-    await expect(verifier.verify(before)).resolves.toMatchObject({ sub: 'clinician-1' });
+    await expect(verifier.verify(before)).resolves.toMatchObject({ sub: `${cis2.issuer}#clinician-1` });
     await sleep(2_200);
     // ...and after it the key set is fetched again and the removed key is gone.
     expect(await refusal(verifier, before)).toContain('key its issuer does not hold');
-    await expect(verifier.verify(after)).resolves.toMatchObject({ sub: 'clinician-1' });
+    await expect(verifier.verify(after)).resolves.toMatchObject({ sub: `${cis2.issuer}#clinician-1` });
   });
 });
 
 describe('an unreachable issuer', () => {
-  it('at start: the service starts, tokens are refused, and it is used once it answers', async () => {
+  it('at start: the service starts, its tokens wait (503), and it is used once it answers', async () => {
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     const readiness = new Readiness([]);
@@ -287,6 +316,17 @@ describe('an unreachable issuer', () => {
     verifier.onModuleInit();
     await expect(readiness.report()).resolves.toEqual({ [`issuer ${issuer}`]: 'down' });
     expect(readiness.isAdvisory(`issuer ${issuer}`)).toBe(true);
+    // A token naming it can be neither accepted nor refused yet: 503, to retry once discovery may be.
+    const key = await newSigningKey();
+    const early = await forge(key.privateKey, key.kid, {
+      iss: issuer,
+      aud: 'urn:jigsaw:hub',
+      sub: 'clinician-1',
+      ...cis2Practitioner('clinician-1').claims,
+    });
+    const error = await verifier.verify(early).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IssuerUnavailableError);
+    expect((error as IssuerUnavailableError).retryAfterSeconds).toBe(1);
 
     const cis2 = await OidcIssuer.start({
       port,
@@ -297,7 +337,7 @@ describe('an unreachable issuer', () => {
     try {
       const token = await cis2.signIn('clinician-1', consoleClient);
       await sleep(1_100);
-      await expect(verifier.verify(token)).resolves.toMatchObject({ sub: 'clinician-1' });
+      await expect(verifier.verify(token)).resolves.toMatchObject({ sub: `${issuer}#clinician-1` });
       await sleep(5_100);
       await expect(readiness.report()).resolves.toEqual({ [`issuer ${issuer}`]: 'up' });
     } finally {
@@ -305,7 +345,7 @@ describe('an unreachable issuer', () => {
     }
   });
 
-  it('during the run: cached keys keep working until they expire, then its tokens are refused', async () => {
+  it('during the run: cached keys keep working until they expire, then its tokens wait for it (503)', async () => {
     const issuers = await startTwoIssuers();
     try {
       const readiness = new Readiness([]);
@@ -320,14 +360,23 @@ describe('an unreachable issuer', () => {
       const first = await issuers.cis2.signIn('clinician-1', consoleClient);
       const second = await issuers.cis2.signIn('visitor-1', consoleClient);
       const entra = await issuers.entra.signIn('social-worker-1', consoleClient);
-      await expect(verifier.verify(first)).resolves.toMatchObject({ sub: 'clinician-1' });
+      await expect(verifier.verify(first)).resolves.toMatchObject({
+        sub: `${issuers.cis2.issuer}#clinician-1`,
+      });
 
       await issuers.cis2.stop();
-      await expect(verifier.verify(second)).resolves.toMatchObject({ sub: 'visitor-1' });
+      await expect(verifier.verify(second)).resolves.toMatchObject({
+        sub: `${issuers.cis2.issuer}#visitor-1`,
+      });
       await sleep(2_200);
-      expect(await refusal(verifier, second)).toContain('issuer does not answer');
-      expect(await refusal(verifier, first)).toContain('issuer does not answer');
-      await expect(verifier.verify(entra)).resolves.toMatchObject({ sub: 'social-worker-1' });
+      // Not a 401, which would send the practitioner to sign in at a provider that is down: a 503 to retry.
+      for (const token of [second, first]) {
+        const error = await verifier.verify(token).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(IssuerUnavailableError);
+        expect((error as IssuerUnavailableError).code).toBe(ErrorCode.IssuerUnavailable);
+        expect((error as IssuerUnavailableError).retryAfterSeconds).toBe(1);
+      }
+      await expect(verifier.verify(entra)).resolves.toMatchObject({ role: 'social-worker' });
       await expect(readiness.report()).resolves.toEqual({
         [`issuer ${issuers.cis2.issuer}`]: 'down',
         [`issuer ${issuers.entra.issuer}`]: 'up',

@@ -1,4 +1,10 @@
-import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PURPOSES, type Purpose } from '@jigsaw/envelope';
@@ -7,8 +13,16 @@ import type { Viewer } from '@jigsaw/sharing';
 import { authenticate, isPublic } from './authenticate.js';
 import { TokenVerifier } from './token-verifier.js';
 
-function purposeOf(request: Request): Purpose {
-  const purpose: unknown = request.query['purpose'];
+const DEFAULT_PURPOSE = 'jigsaw:default-purpose';
+
+/**
+ * The purpose of a read that names none: for a route that a national standard defines without one (the CP-IS
+ * FHIR search, for direct care). The token must still grant it, and the read is recorded with it.
+ */
+export const DefaultPurpose = (purpose: Purpose) => SetMetadata(DEFAULT_PURPOSE, purpose);
+
+function purposeOf(request: Request, fallback: Purpose | undefined): Purpose {
+  const purpose: unknown = request.query['purpose'] ?? fallback;
   if (typeof purpose !== 'string' || !(PURPOSES as readonly string[]).includes(purpose)) {
     throw new JigsawError(ErrorCode.ValidationFailed, 'every read must state one purpose', [
       {
@@ -41,7 +55,11 @@ export class PractitionerGuard implements CanActivate {
       ]);
     }
     const request = context.switchToHttp().getRequest<Request & { user?: Viewer }>();
-    const purpose = purposeOf(request);
+    const fallback = this.reflector.getAllAndOverride<Purpose | undefined>(DEFAULT_PURPOSE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const purpose = purposeOf(request, fallback);
     if (!principal.purposes.includes(purpose)) {
       throw new JigsawError(ErrorCode.Forbidden, 'the token does not grant this purpose', [
         { field: 'purpose', reason: `is not among the purposes granted to this sign-in` },

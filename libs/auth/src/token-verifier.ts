@@ -7,7 +7,7 @@ import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { principalFromIssuerClaims } from './claim-mapping.js';
 import { parseOidcIssuers } from './oidc-issuers.js';
 import { principalFromClaims, type Principal } from './principal.js';
-import { IssuerRefusal, TrustedIssuer } from './trusted-issuer.js';
+import { IssuerRefusal, IssuerUnreachable, TrustedIssuer } from './trusted-issuer.js';
 
 export type TokenSettings = Pick<
   ServiceConfig,
@@ -21,6 +21,19 @@ export class AuthenticationError extends JigsawError {
     readonly challenge: string,
   ) {
     super(ErrorCode.Unauthenticated, message);
+  }
+}
+
+/**
+ * A 503: the token's issuer does not answer, so whether the token is good cannot be known now. Not a 401,
+ * which would tell the client to sign in again at an identity provider that is down.
+ */
+export class IssuerUnavailableError extends JigsawError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      ErrorCode.IssuerUnavailable,
+      `the bearer token's identity provider does not answer: try again in ${retryAfterSeconds} s`,
+    );
   }
 }
 
@@ -120,6 +133,7 @@ export class TokenVerifier implements OnModuleInit {
       payload = await issuer.verify(token);
     } catch (error) {
       if (error instanceof IssuerRefusal) throw invalidToken(error.description);
+      if (error instanceof IssuerUnreachable) throw new IssuerUnavailableError(error.retryAfterSeconds);
       throw error;
     }
     const principal = principalFromIssuerClaims(issuer.settings, payload);

@@ -1,15 +1,26 @@
+import { Logger } from '@nestjs/common';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { IssuerSettings } from './oidc-issuers.js';
 
 type RemoteKeys = ReturnType<typeof createRemoteJWKSet>;
 
-/** Why a token from a trusted issuer was not verified; `unreachable` means its keys could not be fetched. */
+/** Why a token from a trusted issuer was not verified. */
 export class IssuerRefusal extends Error {
-  constructor(
-    readonly description: string,
-    readonly unreachable = false,
-  ) {
+  constructor(readonly description: string) {
     super(description);
+  }
+}
+
+/**
+ * The issuer's discovery document or keys could not be fetched, so the token can be neither accepted nor
+ * refused: the caller may try again after `retryAfterSeconds`.
+ */
+export class IssuerUnreachable extends Error {
+  constructor(
+    readonly issuer: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`the identity provider ${issuer} does not answer`);
   }
 }
 
@@ -24,7 +35,10 @@ export class TrustedIssuer {
   private jwksUri: URL | undefined;
   private discovering: Promise<RemoteKeys> | undefined;
   private lastDiscoveryFailureMs = -Infinity;
+  /** Until when a key set that must be fetched again is not asked for: the issuer did not answer. */
+  private unreachableUntilMs = -Infinity;
   private lastCheck: { atMs: number; up: boolean } | undefined;
+  private readonly logger = new Logger('auth');
 
   constructor(readonly settings: IssuerSettings) {}
 
@@ -35,13 +49,15 @@ export class TrustedIssuer {
   /** Verifies signature, algorithm, issuer, exact audience and lifetime; the claims are mapped elsewhere. */
   async verify(token: string): Promise<JWTPayload> {
     const keys = await this.remoteKeys();
+    // Keys still fresh verify without a fetch; once they are due, a dead issuer is not asked on every request.
+    if (!keys.fresh && Date.now() < this.unreachableUntilMs) throw this.unreachable();
     try {
       const { payload } = await jwtVerify(token, keys, {
         algorithms: this.settings.algorithms,
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         requiredClaims: ['exp', 'sub'],
-        clockTolerance: 60,
+        clockTolerance: this.settings.clockToleranceSeconds,
       });
       // A token meant for other APIs as well could be replayed to them, or from them to us.
       if (Array.isArray(payload.aud) && payload.aud.length !== 1) {
@@ -49,8 +65,22 @@ export class TrustedIssuer {
       }
       return payload;
     } catch (error) {
-      throw refusalOf(error);
+      if (!isUnreachable(error)) throw refusalOf(error);
+      // Once per cooldown at most: meanwhile its tokens are answered 503 without asking it.
+      this.logger.warn(`identity provider ${this.issuer} does not answer: its keys are due`);
+      this.unreachableUntilMs = Date.now() + this.cooldownMs();
+      throw this.unreachable();
     }
+  }
+
+  private cooldownMs(): number {
+    return Math.max(1, this.settings.keys.cooldownSeconds) * 1000;
+  }
+
+  /** The issuer does not answer; Retry-After is when it will next be asked. */
+  private unreachable(): IssuerUnreachable {
+    const until = Math.max(this.unreachableUntilMs, this.lastDiscoveryFailureMs + this.cooldownMs());
+    return new IssuerUnreachable(this.issuer, Math.max(1, Math.ceil((until - Date.now()) / 1000)));
   }
 
   /** Up when the issuer's key set answers now; remembered a few seconds so probes do not flood it. */
@@ -84,14 +114,16 @@ export class TrustedIssuer {
   private async remoteKeys(): Promise<RemoteKeys> {
     if (this.keys) return this.keys;
     if (Date.now() - this.lastDiscoveryFailureMs < this.settings.keys.cooldownSeconds * 1000) {
-      throw new IssuerRefusal('cannot be checked now: its issuer does not answer', true);
+      throw this.unreachable();
     }
     this.discovering ??= this.discover().then(
       (keys) => (this.keys = keys),
       (error: unknown) => {
-        this.lastDiscoveryFailureMs = Date.now();
         this.discovering = undefined;
-        throw error;
+        if (!(error instanceof IssuerUnreachable)) throw error;
+        this.lastDiscoveryFailureMs = Date.now();
+        this.logger.warn(`identity provider ${this.issuer} does not answer discovery`);
+        throw this.unreachable();
       },
     );
     return this.discovering;
@@ -108,11 +140,11 @@ export class TrustedIssuer {
       if (response.status !== 200) throw new Error(`discovery answered ${response.status}`);
       metadata = (await response.json()) as Record<string, unknown>;
     } catch {
-      throw new IssuerRefusal('cannot be checked now: its issuer does not answer', true);
+      throw new IssuerUnreachable(this.issuer, 1);
     }
     // OpenID Connect Discovery 1.0 section 4.3: the document must name exactly the issuer asked for.
     if (metadata['issuer'] !== this.settings.issuer || typeof metadata['jwks_uri'] !== 'string') {
-      throw new IssuerRefusal('cannot be checked: its issuer’s discovery document does not match it', true);
+      throw new IssuerUnreachable(this.issuer, 1);
     }
     this.jwksUri = new URL(metadata['jwks_uri']);
     const { maxAgeSeconds, cooldownSeconds, timeoutMs } = this.settings.keys;
@@ -122,6 +154,16 @@ export class TrustedIssuer {
       timeoutDuration: timeoutMs,
     });
   }
+}
+
+/** A key set that could not be fetched: timed out, refused, or not a JSON Web Key Set. */
+function isUnreachable(error: unknown): boolean {
+  if (error instanceof IssuerRefusal) return false;
+  return (
+    error instanceof errors.JWKSTimeout ||
+    !(error instanceof errors.JOSEError) ||
+    error.message.includes('JSON Web Key Set HTTP response')
+  );
 }
 
 function refusalOf(error: unknown): IssuerRefusal {
@@ -134,12 +176,5 @@ function refusalOf(error: unknown): IssuerRefusal {
     return new IssuerRefusal('is signed with a key its issuer does not hold');
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return new IssuerRefusal('uses an algorithm not allowed');
-  if (
-    error instanceof errors.JWKSTimeout ||
-    !(error instanceof errors.JOSEError) ||
-    error.message.includes('JSON Web Key Set HTTP response')
-  ) {
-    return new IssuerRefusal('cannot be checked now: its issuer does not answer', true);
-  }
   return new IssuerRefusal('is malformed or not signed by a trusted issuer');
 }

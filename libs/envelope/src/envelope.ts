@@ -10,8 +10,8 @@ export interface ChildSubject {
   postcode?: string;
 }
 
-/** CloudEvents 1.0 structured JSON, with Jigsaw's `subject` and `sharing`. */
-export interface JigsawEnvelope<TType extends string = string, TData = unknown> {
+/** The CloudEvents attributes every Jigsaw event has, in the CloudEvent and in the hub's envelope alike. */
+export interface CoreAttributes<TType extends string = string> {
   specversion: '1.0';
   id: string;
   source: string;
@@ -19,8 +19,24 @@ export interface JigsawEnvelope<TType extends string = string, TData = unknown> 
   time: string;
   dataschema: string;
   datacontenttype?: 'application/json';
+}
+
+/**
+ * An event as the hub works with it in process: the CloudEvent (see cloud-event.ts) with the child, the
+ * sharing decision and the record lifted out of `data` beside its attributes. It never leaves the process in
+ * this shape: HTTP, the store and Kafka carry the CloudEvent.
+ */
+export interface JigsawEnvelope<
+  TType extends string = string,
+  TData = unknown,
+> extends CoreAttributes<TType> {
+  /** The CloudEvent's `subject`: the sender's own reference for the record, never personal data. */
+  reference?: string;
+  /** The child, as `data.child` of the CloudEvent. */
   subject: ChildSubject;
+  /** `data.sharing` of the CloudEvent. */
   sharing: SharingDecision;
+  /** `data.record` of the CloudEvent: the record itself, as its type's schema describes it. */
   data: TData;
 }
 

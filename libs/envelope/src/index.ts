@@ -1,5 +1,18 @@
 export { canonicalJson, contentHash } from './canonical-json.js';
 export {
+  BATCH_MEDIA_TYPE,
+  CLOUD_EVENT_SCHEMA,
+  cloudEventField,
+  DATA_MEDIA_TYPE,
+  ENVELOPE_VERSION,
+  envelopeField,
+  fromCloudEvent,
+  STRUCTURED_MEDIA_TYPE,
+  toCloudEvent,
+  type CloudEventData,
+  type JigsawCloudEvent,
+} from './cloud-event.js';
+export {
   agencyOfSource,
   dataschemaFor,
   hubSource,
@@ -10,3 +23,4 @@ export {
 } from './envelope.js';
 export { SchemaRegistry } from './schema-registry.js';
 export * from './sharing.js';
+export { envelopeVersionOf, readStoredEvent, upcast } from './upcast.js';

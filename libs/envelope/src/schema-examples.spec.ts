@@ -63,7 +63,10 @@ describe('schemas/', () => {
       ...(event as object),
       type: 'education.record-retracted',
       dataschema: 'urn:jigsaw:schema:record-retracted:v1',
-      data: { targetEventId: 'an-earlier-event', reason: 'Entered against the wrong pupil.' },
+      data: {
+        ...(event as { data: object }).data,
+        record: { targetEventId: 'an-earlier-event', reason: 'Entered against the wrong pupil.' },
+      },
     };
     expect(registry.validateEnvelope(control)).toEqual([]);
     expect(registry.validateEnvelope({ ...control, type: 'education.record-restricted' })).toEqual([

@@ -5,8 +5,9 @@ import formatsPlugin from 'ajv-formats';
 import { repoRoot } from '@jigsaw/config';
 import type { FieldProblem } from '@jigsaw/errors';
 import { nhsNumberProblem, upnProblem } from '@jigsaw/identity';
+import { CLOUD_EVENT_SCHEMA } from './cloud-event.js';
 
-const ENVELOPE_ID = 'urn:jigsaw:schema:envelope:v1';
+const ENVELOPE_SCHEMA = /^urn:jigsaw:schema:envelope:v[0-9]+$/;
 const DATASCHEMA = /^urn:jigsaw:schema:([a-z0-9.-]+):v([0-9]+)$/;
 /** Schemas every agency shares (consent withdrawn, record retracted, ...) live here, one per kind. */
 const CONTROL_FOLDER = 'control';
@@ -51,15 +52,15 @@ function toProblems(errors: readonly ErrorObject[] | null | undefined, prefix = 
     const field = fieldOf(error, prefix);
     if (!problems.has(field)) problems.set(field, reasonOf(error));
   }
-  if (problems.size === 0 && errors?.some((e) => e.keyword === 'anyOf' && e.instancePath === '/subject')) {
-    problems.set(`${prefix ? prefix + '.' : ''}subject`, 'must carry an nhsNumber, a upn or localIds');
+  if (problems.size === 0 && errors?.some((e) => e.keyword === 'anyOf' && e.instancePath === '/data/child')) {
+    problems.set(`${prefix ? prefix + '.' : ''}data.child`, 'must carry an nhsNumber, a upn or localIds');
   }
   return [...problems].map(([field, reason]) => ({ field, reason }));
 }
 
 /**
- * Every JSON Schema under schemas/, compiled once. Envelopes are validated against the envelope schema
- * and their `data` against the schema their `dataschema` names.
+ * Every JSON Schema under schemas/, compiled once. CloudEvents are validated against the current envelope
+ * schema and their `data.record` against the schema their `dataschema` names.
  */
 export class SchemaRegistry {
   private readonly ajv: Ajv2020;
@@ -79,14 +80,14 @@ export class SchemaRegistry {
       if (!schema.$id) throw new Error(`schema ${file} has no $id`);
       this.ajv.addSchema(schema);
       const match = DATASCHEMA.exec(schema.$id);
-      if (match && schema.$id !== ENVELOPE_ID) {
+      if (match && !ENVELOPE_SCHEMA.test(schema.$id)) {
         const [, type = '', version = '0'] = match;
         this.latest.set(type, Math.max(this.latest.get(type) ?? 0, Number(version)));
         if (relative(directory, file).split(sep)[0] === CONTROL_FOLDER) this.shared.add(type);
       }
     }
-    const envelope = this.ajv.getSchema(ENVELOPE_ID);
-    if (!envelope) throw new Error(`no envelope schema ${ENVELOPE_ID} under ${directory}`);
+    const envelope = this.ajv.getSchema(CLOUD_EVENT_SCHEMA);
+    if (!envelope) throw new Error(`no envelope schema ${CLOUD_EVENT_SCHEMA} under ${directory}`);
     this.envelope = envelope;
   }
 
@@ -117,11 +118,14 @@ export class SchemaRegistry {
     return validate;
   }
 
-  /** Every problem with an envelope and its data, by field; empty when it is valid. */
+  /** Every problem with a CloudEvent and its record, by field; empty when it is valid. */
   validateEnvelope(value: unknown): FieldProblem[] {
     const problems = this.envelope(value) ? [] : toProblems(this.envelope.errors);
     if (typeof value !== 'object' || value === null) return problems;
-    const { type, dataschema, data } = value as { type?: unknown; dataschema?: unknown; data?: unknown };
+    const { type, dataschema } = value as { type?: unknown; dataschema?: unknown };
+    const wrapper = (value as { data?: unknown }).data;
+    const data =
+      typeof wrapper === 'object' && wrapper !== null ? (wrapper as { record?: unknown }).record : undefined;
     if (typeof type !== 'string' || typeof dataschema !== 'string') return problems;
     const match = DATASCHEMA.exec(dataschema);
     if (!match || !this.schemaFits(type, match[1])) {
@@ -130,13 +134,13 @@ export class SchemaRegistry {
     const validate = this.dataValidator(dataschema);
     if (!validate) return [...problems, { field: 'dataschema', reason: 'is not a known schema' }];
     if (typeof data !== 'object' || data === null || validate(data)) return problems;
-    return [...problems, ...toProblems(validate.errors, 'data')];
+    return [...problems, ...toProblems(validate.errors, 'data.record')];
   }
 
-  /** Validates one event type's data on its own (adapters and examples use this). */
+  /** Validates one event type's record on its own (adapters and examples use this). */
   validateData(dataschema: string, data: unknown): FieldProblem[] {
     const validate = this.dataValidator(dataschema);
     if (!validate) return [{ field: 'dataschema', reason: 'is not a known schema' }];
-    return validate(data) ? [] : toProblems(validate.errors, 'data');
+    return validate(data) ? [] : toProblems(validate.errors, 'data.record');
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { CloudEvent } from 'cloudevents';
+import { SchemaRegistry, toCloudEvent, type RecordedEvent } from '@jigsaw/envelope';
 import { newDataKey, PersonalDataUnreadableError } from './personal-data-crypto.js';
 import { personalPathsOf } from './personal-data-fields.js';
 import {
@@ -57,6 +58,7 @@ function skeleton(event: ProtectedEvent): unknown {
 }
 
 const examples = recordedExamples();
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('sealing personal data, for every example event under schemas/', () => {
   it('has examples to test', () => expect(examples.length).toBeGreaterThan(30));
@@ -65,12 +67,27 @@ describe('sealing personal data, for every example event under schemas/', () => 
     '%s: sealed, it still meets its schema and holds none of the personal data',
     (_path, event) => {
       const sealed = seal(event);
-      expect(registry.validateEnvelope(sealed)).toEqual([]);
+      expect(registry.validateEnvelope(toCloudEvent(sealed))).toEqual([]);
       const text = JSON.stringify(sealed);
       for (const value of personalStrings(event)) expect(text).not.toContain(value);
       expect(sealed.subject).toEqual({ localIds: [{ system: HUB_CHILD_ID_SYSTEM, value: event.childid }] });
       expect(sealed.personaldata.fields).toEqual(personalPathsOf(event));
       expect(skeleton(sealed)).toEqual(skeleton(event));
+    },
+  );
+
+  it.each(examples)(
+    '%s: as published, a CloudEvent the official SDK accepts in strict mode, no attribute personal',
+    (_path, event) => {
+      const published = { ...toCloudEvent(seal(event)), traceparent: TRACEPARENT };
+      const sdk = new CloudEvent(published, true);
+      expect(sdk.data).toEqual(published.data);
+      const { data: _data, ...attributes } = sdk.toJSON();
+      const text = JSON.stringify(attributes);
+      for (const value of personalStrings(event)) expect(text).not.toContain(value);
+      for (const value of Object.values(attributes).filter((v) => v !== undefined))
+        expect(typeof value).toBe('string');
+      expect(attributes).toMatchObject({ childid: event.childid, traceparent: TRACEPARENT });
     },
   );
 
@@ -80,7 +97,7 @@ describe('sealing personal data, for every example event under schemas/', () => 
 
   it.each(examples)('%s: erased, it meets its schema, says so, and keeps its skeleton', (_path, event) => {
     const erased = erasePersonalData(seal(event));
-    expect(registry.validateEnvelope(erased)).toEqual([]);
+    expect(registry.validateEnvelope(toCloudEvent(erased))).toEqual([]);
     expect(isErased(erased)).toBe(true);
     const text = JSON.stringify(erased);
     for (const value of personalStrings(event)) expect(text).not.toContain(value);

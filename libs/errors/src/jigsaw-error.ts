@@ -17,6 +17,8 @@ export enum ErrorCode {
   /** Sealed personal data that fails its authentication check or whose key cannot be used. */
   PersonalDataUnreadable = 'PERSONAL_DATA_UNREADABLE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  /** The identity provider that issued a token does not answer, so the token can be neither accepted nor refused. */
+  IssuerUnavailable = 'ISSUER_UNAVAILABLE',
 }
 
 export interface FieldProblem {

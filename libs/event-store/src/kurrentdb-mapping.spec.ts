@@ -8,7 +8,7 @@ import {
   WrongExpectedVersionError,
   type Position,
 } from '@kurrent/kurrentdb-client';
-import { contentHash } from '@jigsaw/envelope';
+import { contentHash, toCloudEvent } from '@jigsaw/envelope';
 import { ErrorCode } from '@jigsaw/errors';
 import { aRecordedEvent } from '@jigsaw/testing';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
@@ -118,14 +118,14 @@ describe('expected versions', () => {
 });
 
 describe('events in KurrentDB', () => {
-  it('stores the recorded envelope as JSON data under its type, with the given content hash', () => {
+  it('stores the recorded event as its CloudEvent under its type, with the given content hash', () => {
     const event = aRecordedEvent();
     const data = toEventData(event, 'hash-of-the-envelope');
     expect(data).toEqual({
       id: eventIdOf(event.source, event.id),
       contentType: 'application/json',
       type: event.type,
-      data: event,
+      data: toCloudEvent(event),
       metadata: { [METADATA.contentHash]: 'hash-of-the-envelope' },
     });
   });
@@ -290,9 +290,21 @@ describe('Kafka messages from KurrentDB events', () => {
     expect(message).toMatchObject({
       topic: 'jigsaw.police.events',
       key: event.childid,
-      headers: { traceparent: 'tp' },
+      headers: { traceparent: 'tp', 'content-type': 'application/cloudevents+json' },
     });
-    expect(JSON.parse(message!.value)).toEqual(event);
+    expect(JSON.parse(message!.value)).toEqual({ ...toCloudEvent(event), traceparent: 'tp' });
+  });
+
+  it('publishes an event stored in envelope v1 as its v2 CloudEvent', () => {
+    const event = aRecordedEvent();
+    const data = toEventData(event, 'h', {
+      route: { topic: 'jigsaw.police.events', key: event.childid },
+      headers: {},
+    });
+    const message = toKafkaMessage(
+      asRead({ ...data, data: event as never }, { streamId: 'police-1', revision: 0n }),
+    );
+    expect(JSON.parse(message!.value)).toEqual(toCloudEvent(event));
   });
 
   it('publishes nothing for an event appended without a route', () => {

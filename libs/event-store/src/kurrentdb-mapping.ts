@@ -9,7 +9,8 @@ import {
   type JSONType,
   type Position,
 } from '@kurrent/kurrentdb-client';
-import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
+import { contentHash, readStoredEvent, toCloudEvent, type RecordedEvent } from '@jigsaw/envelope';
+import { cloudEventRecord } from './cloud-event-message.js';
 import type { OutgoingMessage } from '@jigsaw/messaging';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import type { ExpectedVersion, GlobalPosition, OutboxRoute, StoredEvent } from './event-store.js';
@@ -99,7 +100,7 @@ export function toEventData(
     id: eventIdOf(event.source, event.id),
     contentType: 'application/json',
     type: event.type,
-    data: event as unknown as JSONType,
+    data: toCloudEvent(event) as unknown as JSONType,
     metadata,
   };
 }
@@ -212,7 +213,7 @@ export function toStoredEvent(record: KurrentRecord): StoredEvent | undefined {
     streamId: record.streamId,
     streamPosition: Number(record.revision) + 1,
     globalPosition: toGlobalPosition(record.position),
-    event: record.data,
+    event: readStoredEvent(record.data),
     contentHash: hash,
     recordedAt: record.created,
   };
@@ -224,13 +225,12 @@ export function toKafkaMessage(record: KurrentRecord): OutgoingMessage | undefin
   const topic = metadata[METADATA.topic];
   const key = metadata[METADATA.key];
   if (typeof topic !== 'string' || typeof key !== 'string' || !record.isJson) return undefined;
-  const headers = metadata[METADATA.headers];
-  return {
-    topic,
-    key,
-    value: JSON.stringify(inJsonbOrder(record.data)),
-    headers: typeof headers === 'string' ? (JSON.parse(headers) as Record<string, string>) : {},
-  };
+  const stored = metadata[METADATA.headers];
+  const { value, headers } = cloudEventRecord(
+    record.data,
+    typeof stored === 'string' ? (JSON.parse(stored) as Record<string, string>) : {},
+  );
+  return { topic, key, value: JSON.stringify(inJsonbOrder(value)), headers };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from '@jigsaw/database';
 import type { Publisher } from '@jigsaw/messaging';
 import { registerGauge } from '@jigsaw/telemetry';
+import { cloudEventRecord } from './cloud-event-message.js';
 import { relayed, relaySpans, type OutboxRow } from './outbox-relay.telemetry.js';
 
 export interface OutboxRelayOptions {
@@ -161,12 +162,10 @@ export class OutboxRelay {
         const spans = relaySpans(rows);
         try {
           await this.publisher.publish(
-            rows.map((r, i) => ({
-              topic: r.topic,
-              key: r.message_key,
-              value: JSON.stringify(r.payload),
-              headers: { ...r.headers, ...spans.headers(i) },
-            })),
+            rows.map((r, i) => {
+              const { value, headers } = cloudEventRecord(r.payload, { ...r.headers, ...spans.headers(i) });
+              return { topic: r.topic, key: r.message_key, value: JSON.stringify(value), headers };
+            }),
           );
           await client.query('DELETE FROM event_store.outbox WHERE id = ANY($1::bigint[])', [
             rows.map((r) => r.id),

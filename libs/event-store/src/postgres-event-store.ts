@@ -7,7 +7,7 @@ import {
   type Pool,
   type PoolClient,
 } from '@jigsaw/database';
-import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
+import { contentHash, readStoredEvent, toCloudEvent, type RecordedEvent } from '@jigsaw/envelope';
 import { Traced } from '@jigsaw/telemetry';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import {
@@ -40,7 +40,8 @@ interface EventRow {
   stream_position: string;
   transaction_id: string;
   global_position: string;
-  payload: RecordedEvent;
+  /** The CloudEvent as written: envelope v2, or an older version that reading upcasts. */
+  payload: unknown;
   content_hash: string;
   recorded_at: Date;
 }
@@ -55,7 +56,7 @@ function toStored(row: EventRow): StoredEvent {
     streamId: row.stream_id,
     streamPosition: Number(row.stream_position),
     globalPosition: { transactionId: row.transaction_id, position: row.global_position },
-    event: row.payload,
+    event: readStoredEvent(row.payload),
     contentHash: row.content_hash,
     recordedAt: row.recorded_at,
   };
@@ -133,7 +134,7 @@ export class PostgresEventStore implements EventStore {
     const params: unknown[] = [
       streamId,
       events.length,
-      JSON.stringify(events),
+      JSON.stringify(events.map(toCloudEvent)),
       events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
       routes.map((r) => r.topic),
       routes.map((r) => r.key),
@@ -229,7 +230,8 @@ export class PostgresEventStore implements EventStore {
       try {
         const result = await this.pool.query<{ stream_id: string }>(
           `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(stream_id, n)),
-           input AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::jsonb[], $6::text[]) AS e(stream_id, ord, p, h)),
+           input AS (SELECT * FROM ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), jsonb_array_elements($5::jsonb),
+                                              unnest($6::text[])) AS e(stream_id, ord, p, h)),
            chain AS (
              SELECT w.stream_id, w.n, c.hashes[1] AS prev, c.hashes[w.n + 1] AS head, c.hashes
              FROM wanted w, LATERAL (SELECT event_store.chain_hashes(
@@ -257,7 +259,8 @@ export class PostgresEventStore implements EventStore {
             pending.map((id) => counts.get(id)!),
             batch.map((r) => r.streamId),
             batch.map((r) => r.ord),
-            batch.map((r) => JSON.stringify(r.event)),
+            // One JSON array, not an array of jsonb: no per-element quoting either side.
+            JSON.stringify(batch.map((r) => toCloudEvent(r.event))),
             batch.map((r) => contentHash(r.event)),
           ],
         );

@@ -34,6 +34,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'The request is refused; each issue names the element at fault by FHIRPath.',
   401: 'No bearer token, or one that is expired, forged or for another audience.',
   403: 'The token does not allow this.',
+  409: 'An id already used for other content: nothing of a transaction is recorded.',
   415: 'Not FHIR JSON: the issue names the media types taken.',
 };
 

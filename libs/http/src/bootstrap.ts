@@ -9,6 +9,7 @@ import {
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@jigsaw/config';
+import { admission, AdmissionConfig } from './admission.js';
 import { inputHygiene, verifyRawBody } from './input-hygiene.js';
 import type { Express } from 'express';
 import { PinoLoggerService, startTelemetry, stopTelemetry } from '@jigsaw/telemetry';
@@ -23,8 +24,8 @@ import { createValidationPipe } from './validation.js';
 export const BODY_LIMIT = '1mb';
 
 /**
- * Applies what every Jigsaw HTTP service shares: security headers, rate limits, body limit, input
- * hygiene, validation, problem+json errors, telemetry.
+ * Applies what every Jigsaw HTTP service shares: security headers, rate limits, backpressure on writes,
+ * body limit, input hygiene, validation, problem+json errors, telemetry.
  */
 export function configureHttp(
   app: INestApplication,
@@ -32,7 +33,13 @@ export function configureHttp(
   headers: SecurityHeaderOptions = {},
 ): void {
   const express = app as NestExpressApplication;
-  express.use(refuseWhenClosing, ...securityHeaders(headers), rateLimit(limits));
+  // Before the body parsers: an overloaded service refuses a write without reading it.
+  express.use(
+    refuseWhenClosing,
+    ...securityHeaders(headers),
+    rateLimit(limits),
+    admission(loadConfig(AdmissionConfig)),
+  );
   // Nest's types reserve `verify` for its raw-body option (off here); it passes it to the parser as given.
   const verify = { verify: verifyRawBody } as object;
   express.useBodyParser('json', {

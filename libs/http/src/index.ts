@@ -1,7 +1,8 @@
+export { admission, AdmissionConfig } from './admission.js';
 export { bootstrapService, BODY_LIMIT, configureHttp } from './bootstrap.js';
 export { httpTelemetry, metricsRoute, routeOf, UNMATCHED_ROUTE } from './http-telemetry.js';
 export { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from './health.controller.js';
-export { ProblemDetailsFilter, type ProblemDetails } from './problem-details.filter.js';
+export { problemOf, ProblemDetailsFilter, type ProblemDetails } from './problem-details.filter.js';
 export {
   createOpenApiDocument,
   DOCS_JSON_PATH,

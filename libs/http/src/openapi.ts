@@ -70,19 +70,72 @@ const problem = (
 });
 
 function problemResponse(description: string, example: Record<string, unknown>): ResponseObject {
-  return { description, content: { 'application/problem+json': { schema: { type: 'object' }, example } } };
+  return { description, content: { 'application/problem+json': { schema: PROBLEM_SCHEMA, example } } };
 }
 
-const HEALTH_EXAMPLES: Record<string, ResponseObject> = {
-  '/health/live': {
-    description: 'The process is up.',
-    content: { 'application/json': { example: { status: 'ok' } } },
-  },
-  '/health/ready': {
-    description: 'The database and Kafka answer (503 problem+json naming what is down otherwise).',
-    content: { 'application/json': { example: { status: 'ok', checks: { database: 'up', kafka: 'up' } } } },
+const READY_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ok'] },
+    checks: { type: 'object', additionalProperties: { type: 'string' } },
   },
 };
+const HEALTH_RESPONSES: Record<string, Record<string, ResponseObject>> = {
+  '/health/live': {
+    '200': {
+      description: 'The process is up.',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: ['status'],
+            properties: { status: { type: 'string', enum: ['ok'] } },
+          },
+          example: { status: 'ok' },
+        },
+      },
+    },
+  },
+  '/health/ready': {
+    '200': {
+      description: 'The database and Kafka answer.',
+      content: {
+        'application/json': {
+          schema: READY_SCHEMA,
+          example: { status: 'ok', checks: { database: 'up', kafka: 'up' } },
+        },
+      },
+    },
+    '503': problemResponse('Not ready: the detail names what is down, or that the service is stopping.', {
+      type: 'urn:jigsaw:problem:service-unavailable',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'not ready: kafka down',
+      instance: '/health/ready',
+    }),
+  },
+};
+
+const notFound = (path: string): ResponseObject =>
+  problemResponse('Nothing with that identifier is known here (or it is not yours to see).', {
+    type: 'urn:jigsaw:problem:not-found',
+    title: 'Not Found',
+    status: 404,
+    detail: 'no child with that identifier is known to the hub',
+    instance: path,
+    code: 'NOT_FOUND',
+  });
+const badRequest = (path: string): ResponseObject =>
+  problemResponse('A parameter or the body is missing or invalid; `errors` names each field and why.', {
+    type: 'urn:jigsaw:problem:validation-failed',
+    title: 'Bad Request',
+    status: 400,
+    detail: 'invalid input: reason',
+    instance: path,
+    code: 'VALIDATION_FAILED',
+    errors: [{ field: 'reason', reason: 'should not be empty' }],
+  });
 
 interface Example {
   name: string;
@@ -119,17 +172,50 @@ function describeEventIngest(operation: OperationObject, agency: string): void {
   operation.requestBody = {
     required: true,
     description:
-      'One event as CloudEvents 1.0 structured JSON with `subject` and `sharing` (schemas/envelope/v1.json, ' +
-      'and schemas/<agency>/<type>/v<n>.json for `data`).',
+      'CloudEvents 1.0 (schemas/envelope/v2.json; `data` is `{child, sharing, record}`, and ' +
+      'schemas/<agency>/<type>/v<n>.json describes `data.record`). Structured mode: one event as the body. ' +
+      'Binary mode: the attributes in `ce-*` headers, `data` as the application/json body. Batched mode: ' +
+      'an array of 1 to 500 events, answered 207.',
     content: {
       'application/json': { schema: { type: 'object' }, examples },
       // CloudEvents structured mode names its own media type; the body is the same.
       'application/cloudevents+json': { schema: { type: 'object' }, examples },
+      'application/cloudevents-batch+json': {
+        schema: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'object' } },
+      },
     },
   };
+  operation.responses['207'] = {
+    description:
+      "A batch: each event's outcome in the order sent, accepted, duplicate or refused with its problem details.",
+    content: {
+      'application/json': {
+        example: {
+          accepted: 1,
+          duplicates: 0,
+          refused: 0,
+          results: [{ index: 0, id: first?.id ?? 'event-id', status: 'accepted' }],
+        },
+      },
+    },
+  };
+  operation.responses['415'] ??= problemResponse('No CloudEvents content mode reads the request.', {
+    type: 'urn:jigsaw:problem:unsupported-media-type',
+    title: 'Unsupported Media Type',
+    status: 415,
+    detail: 'no CloudEvents content mode reads text/plain',
+    instance: '/v1/events',
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    errors: [{ field: 'content-type', reason: 'must be application/cloudevents+json or application/json' }],
+  });
   operation.responses['202'] = {
     description: 'Recorded (or the same id and content seen before): answered with its id.',
-    content: { 'application/json': { example: { id: first?.id ?? 'event-id' } } },
+    content: {
+      'application/json': {
+        schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+        example: { id: first?.id ?? 'event-id' },
+      },
+    },
   };
   operation.responses['400'] ??= problemResponse(
     'The event fails its schema or rules; `errors` names each field.',
@@ -184,10 +270,10 @@ function completeDocument(document: OpenAPIObject, service: string, open: Readon
     // Tools list operations by summary (Redocly's recommended rules require one): a route without its
     // own is named by its method and path.
     operation.summary ??= `${method.toUpperCase()} ${path}`;
-    const health = HEALTH_EXAMPLES[path];
+    const health = HEALTH_RESPONSES[path];
     if (health) {
       operation.security = [];
-      operation.responses = { ...operation.responses, '200': health };
+      operation.responses = { ...operation.responses, ...health };
       continue;
     }
     if (operation.operationId && open.has(operation.operationId)) {
@@ -204,6 +290,10 @@ function completeDocument(document: OpenAPIObject, service: string, open: Readon
       problem(403, 'Forbidden', 'the token does not allow this', path),
     );
     if (agency && path === '/v1/events' && method === 'post') describeEventIngest(operation, agency);
+    // Whatever takes input can refuse it; whatever names a thing in its path can find nothing.
+    if ((operation.parameters?.length ?? 0) > 0 || operation.requestBody)
+      operation.responses['400'] ??= badRequest(path);
+    if (path.includes('{')) operation.responses['404'] ??= notFound(path);
   }
 }
 

@@ -27,6 +27,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   // The hub's own stored data failed a check: never the caller's fault, and never shown as if readable.
   [ErrorCode.PersonalDataUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
   [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ErrorCode.IssuerUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const TITLE_OF: Record<number, string> = {
@@ -51,6 +52,20 @@ export interface ProblemDetails {
   instance: string;
   code?: string;
   errors?: readonly FieldProblem[];
+}
+
+/** The problem details of a domain error, as a whole response or one item of a batch's answer. */
+export function problemOf(error: JigsawError, instance: string): ProblemDetails {
+  const status = STATUS_OF[error.code];
+  return {
+    type: `urn:jigsaw:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLE_OF[status] ?? 'Error',
+    status,
+    detail: error.message,
+    instance,
+    code: error.code,
+    ...(error.problems.length > 0 ? { errors: error.problems } : {}),
+  };
 }
 
 /** Body parser failures arrive as plain errors carrying a status (Nest wraps them, keeping them as the cause). */
@@ -104,18 +119,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Errors thrown before routing (body parser, middleware) reach us wrapped in an HttpException.
     const cause = exception instanceof HttpException ? exception.cause : undefined;
     if (cause instanceof JigsawError || bodyParserProblem(cause)) return this.toProblem(cause, instance);
-    if (exception instanceof JigsawError) {
-      const status = STATUS_OF[exception.code];
-      return {
-        type: `urn:jigsaw:problem:${exception.code.toLowerCase().replaceAll('_', '-')}`,
-        title: TITLE_OF[status] ?? 'Error',
-        status,
-        detail: exception.message,
-        instance,
-        code: exception.code,
-        ...(exception.problems.length > 0 ? { errors: exception.problems } : {}),
-      };
-    }
+    if (exception instanceof JigsawError) return problemOf(exception, instance);
     const parsed = bodyParserProblem(exception);
     if (parsed) {
       return { type: 'about:blank', title: TITLE_OF[parsed.status] ?? 'Error', ...parsed, instance };

@@ -22,7 +22,7 @@ import { BatchIngest } from './batch.js';
 import { controlEventTypes } from './control-events.js';
 import { EventsController } from './events.controller.js';
 import type { AgencyCatalogue } from './event-type.js';
-import { RecordEventHandler } from './record-event.command.js';
+import { RecordEventHandler, RecordTransactionHandler } from './record-event.command.js';
 import { AGENCY_CATALOGUE } from './tokens.js';
 
 @Injectable()
@@ -125,6 +125,7 @@ export class AgencyIngestModule {
         TokenVerifier,
         { provide: APP_GUARD, useClass: AgencySystemGuard },
         RecordEventHandler,
+        RecordTransactionHandler,
         BatchIngest,
       ],
       exports: [EVENT_STORE, IdentityRegistry, PersonalDataVault, OutboxRelay, BatchIngest, CqrsModule],

@@ -102,7 +102,10 @@ export class SharingDto {
   @ValidateNested() @Type(() => DecidedByDto) decidedBy!: DecidedByDto;
 }
 
-/** The envelope an agency system posts; `data` is validated against its event type's own DTO. */
+/**
+ * The envelope an agency system posts, as the hub reads its CloudEvent (`data.child` as `subject`,
+ * `data.sharing` as `sharing`, `data.record` as `data`); the record is validated by its type's own DTO.
+ */
 export class EnvelopeDto {
   @Equals('1.0') specversion!: string;
   @IsString()
@@ -113,6 +116,7 @@ export class EnvelopeDto {
   @IsISO8601({ strict: true }, { message: 'time must be a real date and time (RFC 3339)' }) time!: string;
   @IsString() dataschema!: string;
   @IsOptional() @Equals('application/json') datacontenttype?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) reference?: string;
   @IsObject() @ValidateNested() @Type(() => SubjectDto) subject!: SubjectDto;
   @IsObject() @ValidateNested() @Type(() => SharingDto) sharing!: SharingDto;
   @IsObject() data!: Record<string, unknown>;

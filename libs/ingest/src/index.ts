@@ -1,5 +1,13 @@
 export { AgencyIngestModule } from './agency-ingest.module.js';
-export { BatchIngest, type BatchReport, type BatchRow, type RowOutcome } from './batch.js';
+export {
+  BatchIngest,
+  type BatchItem,
+  type BatchReport,
+  type BatchRow,
+  type EventOutcome,
+  type RowOutcome,
+} from './batch.js';
+export { MAX_BATCH_EVENTS, readCloudEventRequest, type CloudEventRequest } from './cloud-event-http.js';
 export { AgencyCaller, type AgencyCallerIdentity } from './caller.js';
 export { birthDateProblems, decide, notInFuture } from './decide.js';
 export { EnvelopeDto } from './envelope.dto.js';
@@ -7,6 +15,9 @@ export type { AgencyCatalogue, EventTypeDefinition, IngestContext } from './even
 export {
   RecordEvent,
   RecordEventHandler,
+  RecordTransaction,
+  RecordTransactionHandler,
+  TransactionEntryRefusedError,
   streamIdOf,
   type RecordEventResult,
 } from './record-event.command.js';
@@ -39,4 +50,4 @@ export {
   type TabularRequest,
   type TabularRowContext,
 } from './tabular-adapter.js';
-export { ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';
+export { ApiSourceQuery, ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';

@@ -1,11 +1,20 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { agencyOfSource, contentHash, SchemaRegistry, type JigsawEnvelope } from '@jigsaw/envelope';
+import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
+import {
+  agencyOfSource,
+  cloudEventField,
+  contentHash,
+  fromCloudEvent,
+  SchemaRegistry,
+  type JigsawCloudEvent,
+  type JigsawEnvelope,
+  type RecordedEvent,
+} from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
-import { IdentityMovedError, IdentityRegistry } from '@jigsaw/identity';
+import { IdentityMovedError, IdentityRegistry, type IdentityPlan } from '@jigsaw/identity';
 import { EVENT_STORE } from '@jigsaw/platform';
 import { Traced } from '@jigsaw/telemetry';
 import type { AgencyCallerIdentity } from './caller.js';
@@ -21,6 +30,7 @@ export interface RecordEventResult {
 
 export class RecordEvent extends Command<RecordEventResult> {
   constructor(
+    /** One CloudEvent, as structured JSON (binary mode is read into this shape first). */
     readonly body: unknown,
     readonly now: Date,
     /** The authenticated agency system; when given, the event's source must be its organisation. */
@@ -43,31 +53,34 @@ const MAX_ATTEMPTS = 12;
 const backoff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
-@CommandHandler(RecordEvent)
-export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEventResult> {
+/** What recording needs, whether one event or a transaction: the agency's types, the store, identity. */
+@Injectable()
+abstract class IngestHandler {
   private readonly types: Map<string, EventTypeDefinition>;
 
   constructor(
-    @Inject(AGENCY_CATALOGUE) private readonly catalogue: AgencyCatalogue,
+    @Inject(AGENCY_CATALOGUE) protected readonly catalogue: AgencyCatalogue,
     private readonly schemas: SchemaRegistry,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly identity: IdentityRegistry,
-    private readonly vault: PersonalDataVault,
+    @Inject(EVENT_STORE) protected readonly store: EventStore,
+    protected readonly identity: IdentityRegistry,
+    protected readonly vault: PersonalDataVault,
   ) {
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
   }
 
+  protected check(body: unknown, caller: AgencyCallerIdentity | undefined): Promise<CheckedEnvelope> {
+    return checkEnvelope(body, caller, this.catalogue, this.types, this.schemas);
+  }
+}
+
+@CommandHandler(RecordEvent)
+export class RecordEventHandler
+  extends IngestHandler
+  implements ICommandHandler<RecordEvent, RecordEventResult>
+{
   @Traced('command RecordEvent')
   async execute({ body, now, caller }: RecordEvent): Promise<RecordEventResult> {
-    const { envelope, definition } = await this.validate(body);
-    if (caller && caller.organisation !== envelope.source) {
-      throw new JigsawError(
-        ErrorCode.Forbidden,
-        'an agency system may publish only as its own organisation',
-        [{ field: 'source', reason: `must be the caller's organisation ${caller.organisation}` }],
-      );
-    }
-    const hash = contentHash(envelope);
+    const { envelope, definition, hash } = await this.check(body, caller);
     const { agency } = this.catalogue;
     for (let attempt = 1; ; attempt++) {
       // Every rule runs before anything is written: the plan only reads the registry.
@@ -75,7 +88,19 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
       const { childId } = plan;
       const streamId = streamIdOf(agency, childId);
       const history = await this.store.readStream(streamId);
-      const events = decide(envelope, definition, { now, childId, history: history.map((e) => e.event) });
+      let events: RecordedEvent[];
+      try {
+        events = inCloudEventTerms(() =>
+          decide(envelope, definition, { now, childId, history: history.map((e) => e.event) }),
+        );
+      } catch (error) {
+        // A rule on the child's history (one plan at a time) refuses the event itself when its id is sent
+        // again: a resend is a duplicate, other content under the id a conflict, as when the rule passes.
+        const stored = await this.store.findEvent(envelope.source, envelope.id);
+        if (!stored) throw error;
+        if (stored.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
+        throw idReused(envelope.id);
+      }
       try {
         // Personal data is stored sealed with the child's key; the content hash stays the plaintext's.
         // Identity links and evidence commit with the event or not at all.
@@ -90,13 +115,7 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
         if (error instanceof DuplicateEventError) {
           const stored = await this.store.findEvent(envelope.source, envelope.id);
           if (stored?.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
-          if (stored) {
-            throw new JigsawError(
-              ErrorCode.DuplicateEventConflict,
-              `an event with id ${envelope.id} was already received from this source with different content`,
-              [{ field: 'id', reason: 'was already used for different content' }],
-            );
-          }
+          if (stored) throw idReused(envelope.id);
         }
         // A concurrent write to the same child, or to its identifiers: look again.
         const retry =
@@ -108,37 +127,274 @@ export class RecordEventHandler implements ICommandHandler<RecordEvent, RecordEv
       }
     }
   }
+}
 
-  private async validate(
-    body: unknown,
-  ): Promise<{ envelope: JigsawEnvelope; definition: EventTypeDefinition }> {
-    const envelopeProblems = await validateDto(EnvelopeDto, body);
-    const schemaProblems = this.schemas.validateEnvelope(body);
-    const candidate = (typeof body === 'object' && body !== null ? body : {}) as Partial<JigsawEnvelope>;
-    const definition = typeof candidate.type === 'string' ? this.types.get(candidate.type) : undefined;
-    const typeProblems = definition
-      ? await validateDto(definition.dataDto, candidate.data, 'data')
-      : typeof candidate.type === 'string'
-        ? [
-            {
-              field: 'type',
-              reason: `is not an event type ${this.catalogue.agency} can record: ${candidate.type}`,
-            },
-          ]
-        : [];
-    const sourceProblems =
-      typeof candidate.source === 'string' && agencyOfSource(candidate.source) !== this.catalogue.agency
-        ? [
-            {
-              field: 'source',
-              reason: `must be a ${this.catalogue.agency} organisation (urn:jigsaw:org:${this.catalogue.agency}:<code>)`,
-            },
-          ]
-        : [];
-    // A missing field reads best as the schema says it ("is required"); otherwise the DTO's wording is clearer.
-    const missing = schemaProblems.filter((p) => p.reason === 'is required');
-    const problems = mergeProblems(missing, typeProblems, sourceProblems, envelopeProblems, schemaProblems);
-    if (problems.length > 0 || !definition) throw validationFailed(problems);
-    return { envelope: body as JigsawEnvelope, definition };
+/**
+ * Records several envelopes about one child all or nothing (a FHIR transaction): every entry is checked,
+ * then every new event is appended to the child's stream in one append, so a refusal of any entry, however
+ * late, leaves nothing of the others behind. An entry already stored with the same content is a duplicate.
+ */
+export class RecordTransaction extends Command<RecordEventResult[]> {
+  constructor(
+    readonly bodies: readonly unknown[],
+    readonly now: Date,
+    readonly caller?: AgencyCallerIdentity,
+  ) {
+    super();
   }
+}
+
+/** The entry of a transaction that the hub refused; nothing of the transaction was recorded. */
+export class TransactionEntryRefusedError extends JigsawError {
+  constructor(
+    /** 0-based, in the order of the transaction's bodies. */
+    readonly index: number,
+    readonly refusal: JigsawError,
+  ) {
+    super(refusal.code, `entry ${index} was refused, so nothing was recorded: ${refusal.message}`, [
+      ...refusal.problems,
+    ]);
+  }
+}
+
+async function refusedAs<T>(index: number, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof JigsawError ? new TransactionEntryRefusedError(index, error) : error;
+  }
+}
+
+@CommandHandler(RecordTransaction)
+export class RecordTransactionHandler
+  extends IngestHandler
+  implements ICommandHandler<RecordTransaction, RecordEventResult[]>
+{
+  @Traced('command RecordTransaction')
+  async execute({ bodies, now, caller }: RecordTransaction): Promise<RecordEventResult[]> {
+    const checked: CheckedEnvelope[] = [];
+    const firstOf = new Map<string, number>();
+    for (const [index, body] of bodies.entries()) {
+      const entry = await refusedAs(index, () => this.check(body, caller));
+      const earlier = firstOf.get(entry.envelope.id);
+      if (earlier !== undefined && checked[earlier]!.hash !== entry.hash) {
+        throw new TransactionEntryRefusedError(index, idReused(entry.envelope.id));
+      }
+      if (earlier === undefined) firstOf.set(entry.envelope.id, index);
+      checked.push(entry);
+    }
+    const { agency } = this.catalogue;
+    for (let attempt = 1; ; attempt++) {
+      const results: RecordEventResult[] = [];
+      const fresh: { index: number; entry: CheckedEnvelope }[] = [];
+      for (const [index, entry] of checked.entries()) {
+        const { envelope, hash } = entry;
+        const stored =
+          firstOf.get(envelope.id) === index
+            ? await this.store.findEvent(envelope.source, envelope.id)
+            : undefined;
+        if (stored && stored.contentHash !== hash) {
+          throw new TransactionEntryRefusedError(index, idReused(envelope.id));
+        }
+        const repeated = firstOf.get(envelope.id) !== index;
+        results.push({ id: envelope.id, status: stored || repeated ? 'duplicate' : 'accepted' });
+        if (!stored && !repeated) fresh.push({ index, entry });
+      }
+      if (fresh.length === 0) return results;
+      const plans: IdentityPlan[] = [];
+      for (const { index, entry } of fresh) {
+        // A child new to the hub is planned once: every entry files under the same new id.
+        const plan = await this.identity.plan(
+          agency,
+          entry.envelope.subject,
+          entry.envelope.type,
+          plans[0]?.childId,
+        );
+        if (plans.length > 0 && plan.childId !== plans[0]!.childId) {
+          throw new TransactionEntryRefusedError(
+            index,
+            validationFailed([{ field: 'data.child', reason: "must name the transaction's one child" }]),
+          );
+        }
+        plans.push(plan);
+      }
+      const childId = plans[0]!.childId;
+      const streamId = streamIdOf(agency, childId);
+      const history = (await this.store.readStream(streamId)).map((e) => e.event);
+      const events: RecordedEvent[] = [];
+      const hashes: string[] = [];
+      for (const { index, entry } of fresh) {
+        const decided = await refusedAs(index, () =>
+          inCloudEventTerms(() =>
+            decide(entry.envelope, entry.definition, { now, childId, history: [...history, ...events] }),
+          ),
+        );
+        events.push(...decided);
+        hashes.push(...decided.map(() => entry.hash));
+      }
+      const registrations = fresh.flatMap(({ entry }, i) => {
+        const { before } = this.identity.registration(
+          plans[i]!,
+          agency,
+          entry.envelope.subject,
+          entry.envelope.type,
+        );
+        return before ? [before] : [];
+      });
+      try {
+        await this.store.append(streamId, await this.vault.sealAll(events, childId), {
+          expectedVersion: history.length === 0 ? 'no-stream' : history.length,
+          contentHashes: hashes,
+          ...(registrations.length > 0
+            ? {
+                before: async (tx) => {
+                  for (const register of registrations) await register(tx);
+                },
+              }
+            : {}),
+        });
+        return results;
+      } catch (error) {
+        // Another writer got there first (the child's stream, its identifiers, or one of these ids): look
+        // again; an id now stored with other content is refused above.
+        const retry =
+          error instanceof StreamVersionConflictError ||
+          error instanceof DuplicateEventError ||
+          error instanceof IdentityMovedError;
+        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+}
+
+function idReused(id: string): JigsawError {
+  return new JigsawError(
+    ErrorCode.DuplicateEventConflict,
+    `an event with id ${id} was already received from this source with different content`,
+    [{ field: 'id', reason: 'was already used for different content' }],
+  );
+}
+
+interface CheckedEnvelope {
+  envelope: JigsawEnvelope;
+  definition: EventTypeDefinition;
+  hash: string;
+}
+
+/** A valid envelope of a type this agency records, sent by the caller's own organisation. */
+async function checkEnvelope(
+  body: unknown,
+  caller: AgencyCallerIdentity | undefined,
+  catalogue: AgencyCatalogue,
+  types: ReadonlyMap<string, EventTypeDefinition>,
+  schemas: SchemaRegistry,
+): Promise<CheckedEnvelope> {
+  const { envelope, definition } = await validateEnvelope(body, catalogue, types, schemas);
+  if (caller && caller.organisation !== envelope.source) {
+    throw new JigsawError(ErrorCode.Forbidden, 'an agency system may publish only as its own organisation', [
+      { field: 'source', reason: `must be the caller's organisation ${caller.organisation}` },
+    ]);
+  }
+  return { envelope, definition, hash: contentHash(envelope) };
+}
+
+async function validateEnvelope(
+  body: unknown,
+  catalogue: AgencyCatalogue,
+  types: ReadonlyMap<string, EventTypeDefinition>,
+  schemas: SchemaRegistry,
+): Promise<{ envelope: JigsawEnvelope; definition: EventTypeDefinition }> {
+  const cloudEvent = (typeof body === 'object' && body !== null ? body : {}) as JigsawCloudEvent;
+  const candidate = fromCloudEvent(cloudEvent);
+  const schemaProblems = [...envelopeV1Problems(cloudEvent), ...schemas.validateEnvelope(body)];
+  const envelopeProblems = renamed(await validateDto(EnvelopeDto, candidate));
+  const definition = typeof candidate.type === 'string' ? types.get(candidate.type) : undefined;
+  const typeProblems = definition
+    ? await validateDto(definition.dataDto, candidate.data, 'data.record')
+    : typeof candidate.type === 'string'
+      ? [
+          {
+            field: 'type',
+            reason: `is not an event type ${catalogue.agency} can record: ${candidate.type}`,
+          },
+        ]
+      : [];
+  const sourceProblems =
+    typeof candidate.source === 'string' && agencyOfSource(candidate.source) !== catalogue.agency
+      ? [
+          {
+            field: 'source',
+            reason: `must be a ${catalogue.agency} organisation (urn:jigsaw:org:${catalogue.agency}:<code>)`,
+          },
+        ]
+      : [];
+  // A missing field reads best as the schema says it ("is required"); otherwise the DTO's wording is clearer.
+  const missing = schemaProblems.filter((p) => p.reason === 'is required');
+  const problems = mergeProblems(
+    missing,
+    typeProblems,
+    sourceProblems,
+    referenceProblems(candidate),
+    envelopeProblems,
+    schemaProblems,
+  );
+  if (problems.length > 0 || !definition) throw validationFailed(problems);
+  return { envelope: candidate, definition };
+}
+
+const renamed = (problems: readonly FieldProblem[]): FieldProblem[] =>
+  problems.map((p) => ({ field: cloudEventField(p.field), reason: p.reason }));
+
+/** Runs a rule written against the hub's envelope, naming what it refuses as the CloudEvent does. */
+function inCloudEventTerms<T>(rule: () => T): T {
+  try {
+    return rule();
+  } catch (error) {
+    if (!(error instanceof JigsawError)) throw error;
+    throw new JigsawError(error.code, error.message, renamed(error.problems));
+  }
+}
+
+/** Envelope v1 put the child and the sharing decision in attributes; say where they go now. */
+function envelopeV1Problems(event: object): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if ('sharing' in event) {
+    problems.push({
+      field: 'sharing',
+      reason: 'is not a CloudEvents attribute: the sharing decision goes in data.sharing',
+    });
+  }
+  if ('subject' in event && typeof event.subject === 'object') {
+    problems.push({
+      field: 'subject',
+      reason: "must be a string (the sender's reference for the record): the child goes in data.child",
+    });
+  }
+  return problems;
+}
+
+const comparable = (value: string): string => value.replace(/[\s-]/g, '').toLowerCase();
+
+/** `subject` is an attribute anyone routing the event can read: it must not name the child. */
+function referenceProblems({ reference, subject }: JigsawEnvelope): FieldProblem[] {
+  if (typeof reference !== 'string' || typeof subject !== 'object' || subject === null) return [];
+  const personal = [
+    subject.nhsNumber,
+    subject.upn,
+    subject.name?.given,
+    subject.name?.family,
+    subject.birthDate,
+    subject.postcode,
+    ...(subject.localIds ?? []).map((id) => id.value),
+  ].filter((value): value is string => typeof value === 'string' && comparable(value).length >= 3);
+  const ref = comparable(reference);
+  return personal.some((value) => ref.includes(comparable(value)))
+    ? [
+        {
+          field: 'subject',
+          reason: "must not hold the child's personal data (identifiers, name, birth date, postcode)",
+        },
+      ]
+    : [];
 }

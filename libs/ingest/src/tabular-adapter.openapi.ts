@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { PROBLEM_SCHEMA } from '@jigsaw/http';
 import type { AdapterField } from './adapter-input.js';
 
-const FIELD_PROBLEMS = {
+const FIELD_PROBLEMS_SCHEMA = {
   type: 'array',
   items: {
     type: 'object',
@@ -30,12 +30,20 @@ export const BATCH_REPORT_SCHEMA = {
           status: { type: 'string', enum: ['accepted', 'duplicate', 'rejected'] },
           id: { type: 'string' },
           code: { type: 'string' },
-          errors: FIELD_PROBLEMS,
+          errors: FIELD_PROBLEMS_SCHEMA,
         },
       },
     },
   },
 };
+
+/** `?source=`: the sending organisation, for a caller whose token does not name it. */
+export const ApiSourceQuery = () =>
+  ApiQuery({
+    name: 'source',
+    required: false,
+    description: 'The sending organisation, when the token is not an agency system’s (which names it).',
+  });
 
 /**
  * The OpenAPI description of a tabular adapter route: its rows as a JSON array or as CSV with the
@@ -44,6 +52,7 @@ export const BATCH_REPORT_SCHEMA = {
 export const ApiTabularAdapter = (summary: string, fields: readonly AdapterField[]) =>
   applyDecorators(
     ApiOperation({ summary }),
+    ApiSourceQuery(),
     ApiConsumes('application/json', 'text/csv'),
     ApiBody({
       description:

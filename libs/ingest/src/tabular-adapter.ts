@@ -1,4 +1,4 @@
-import type { Agency } from '@jigsaw/envelope';
+import { envelopeField, type Agency } from '@jigsaw/envelope';
 import {
   adapterSource,
   inSenderTerms,
@@ -19,8 +19,12 @@ export interface TabularRowContext {
 export interface TabularAdapter {
   agency: Agency;
   fields: readonly AdapterField[];
-  /** Envelope field → the sender's own field key, so rejected rows are explained in the sender's terms. */
+  /**
+   * Envelope field (as the hub names it: `subject.upn`, `data.summary`) → the sender's own field key, so
+   * rejected rows are explained in the sender's terms.
+   */
   senderFields: Readonly<Record<string, string>>;
+  /** One row as a CloudEvent (`envelope`), or the problems that stop it being one. */
   toRow(record: AdapterRecord, nameOf: (key: string) => string, context: TabularRowContext): BatchRow;
 }
 
@@ -45,7 +49,7 @@ export async function recordTabular(
   const rows = input.records.map((record) => adapter.toRow(record, input.nameOf, context));
   const report = await batch.record(rows, now, request.caller);
   return inSenderTerms(report, (field) => {
-    const key = adapter.senderFields[field];
+    const key = adapter.senderFields[envelopeField(field)];
     return key === undefined ? undefined : input.nameOf(key);
   });
 }

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import type { MigrationSet, Pool } from '@jigsaw/database';
-import type { RecordedEvent, SchemaRegistry } from '@jigsaw/envelope';
+import {
+  fromCloudEvent,
+  upcast,
+  type JigsawCloudEvent,
+  type RecordedEvent,
+  type SchemaRegistry,
+} from '@jigsaw/envelope';
 import { PoisonMessageError, type IncomingMessage, type RejectedMessage } from '@jigsaw/messaging';
 import { observeVisible, projectionSpans } from './projection.telemetry.js';
 import { applyFresh } from './rebuild.js';
@@ -31,8 +37,10 @@ export class ProjectionRunner {
     } catch {
       throw new PoisonMessageError('the message is not valid JSON');
     }
+    // Topics keep what was published before envelope v2: such an event is read as its v2 CloudEvent.
+    if (typeof value === 'object' && value !== null) value = upcast(value);
     const problems = this.schemas.validateEnvelope(value);
-    const event = value as Partial<RecordedEvent>;
+    const event = value as Partial<JigsawCloudEvent>;
     if (typeof event?.childid !== 'string') problems.push({ field: 'childid', reason: 'is required' });
     if (typeof event?.recordedtime !== 'string')
       problems.push({ field: 'recordedtime', reason: 'is required' });
@@ -42,7 +50,7 @@ export class ProjectionRunner {
         problems,
       );
     }
-    return value as RecordedEvent;
+    return fromCloudEvent(value as JigsawCloudEvent);
   }
 
   /** Applies the valid messages of a chunk in one transaction and returns the poison ones. */

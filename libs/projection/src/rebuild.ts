@@ -1,6 +1,6 @@
 import { withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import type { EventStore, GlobalPosition } from '@jigsaw/event-store';
+import type { EventStore, GlobalPosition, StoredEvent } from '@jigsaw/event-store';
 import { eventKeyOf, type Projection } from './projection.js';
 
 export interface RebuildProgress {
@@ -104,22 +104,35 @@ export async function rebuild(
       perSecond: elapsedMs > 0 ? Math.round((events * 1000) / elapsedMs) : 0,
     };
   };
+  const size = options.batchSize ?? 5000;
+  const read = (from: GlobalPosition | undefined): Promise<StoredEvent[]> =>
+    store.readAll({ ...(from ? { after: from } : {}), limit: size });
+  // The next batch is read while this one applies: the store's read and the read models' writes overlap.
+  let reading = read(after);
+  // Whether the head had been reached before the read now awaited began: only then does empty mean done.
+  let headReached = false;
   for (;;) {
-    const batch = await store.readAll({ ...(after ? { after } : {}), limit: options.batchSize ?? 5000 });
+    const batch = await reading;
     if (batch.length === 0) {
-      if (!options.reachedHead || (await options.reachedHead())) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (!options.reachedHead || headReached) break;
+      headReached = await options.reachedHead();
+      if (!headReached) await new Promise((resolve) => setTimeout(resolve, 50));
+      reading = read(after);
       continue;
     }
-    const read = batch.map((e) => e.event);
+    headReached = false;
+    after = batch[batch.length - 1]!.globalPosition;
+    reading = read(after);
+    // Unhandled while the batch applies; awaited (and its failure thrown) at the top of the loop.
+    reading.catch(() => undefined);
+    const found = batch.map((e) => e.event);
     applied += await applyBatch(
       pool,
       schema,
       projections,
-      options.select ? await options.select(read) : read,
+      options.select ? await options.select(found) : found,
     );
     events += batch.length;
-    after = batch[batch.length - 1]!.globalPosition;
     options.onProgress?.(progress());
   }
   return progress();

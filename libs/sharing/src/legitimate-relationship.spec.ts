@@ -127,6 +127,84 @@ describe('legitimate relationship: who has one', () => {
     expect(accessAt([incident, retraction], dsl, '2026-02-02T00:00:00Z', { schoolByUrn })).toBe('none');
   });
 
+  it('ends the roll on a permanent exclusion, yet keeps the school as the owner of the exclusion', () => {
+    const history = [
+      record(SCHOOL, 'education.pupil-on-roll', '2025-09-01T08:00:00Z'),
+      record(SCHOOL, 'education.permanent-exclusion-recorded', '2026-03-02T08:00:00Z', {
+        effectiveDate: '2026-02-27',
+      }),
+    ];
+    const [roll] = foldRelationships(history).get(SCHOOL) ?? [];
+    expect(roll).toEqual({ basis: 'on-roll', from: '2025-09-01T08:00:00Z', endedAt: '2026-02-27' });
+    expect(accessAt(history, viewerAt(SCHOOL), '2030-01-01T00:00:00Z')).toBe('legitimate-relationship');
+  });
+
+  it('ends the roll when the school says the child left, on the date it gives or else when it happened', () => {
+    const joined = record(SCHOOL, 'education.pupil-on-roll', '2025-09-01T08:00:00Z');
+    const undated = record(SCHOOL, 'education.child-missing-education-reported', '2026-03-01T08:00:00Z');
+    const later = record(SCHOOL, 'education.elective-home-education-notified', '2026-06-01T08:00:00Z', {
+      offRollOn: '2026-06-01',
+    });
+    expect(foldRelationships([joined, undated, later]).get(SCHOOL)).toEqual([
+      { basis: 'on-roll', from: '2025-09-01T08:00:00Z', endedAt: '2026-03-01T08:00:00Z' },
+    ]);
+    expect(accessAt([joined, undated, later], viewerAt(SCHOOL), '2027-03-01T00:00:00Z')).toBe('none');
+  });
+
+  it('reads each leaving record’s own date, and an empty one as none given', () => {
+    const joined = record(SCHOOL, 'education.pupil-on-roll', '2025-09-01T08:00:00Z');
+    const missing = record(SCHOOL, 'education.child-missing-education-reported', '2026-03-09T08:00:00Z', {
+      reportedOn: '2026-03-02',
+    });
+    expect(foldRelationships([joined, missing]).get(SCHOOL)?.[0]?.endedAt).toBe('2026-03-02');
+    const blank = record(SCHOOL, 'education.elective-home-education-notified', '2026-03-09T08:00:00Z', {
+      offRollOn: '',
+    });
+    expect(foldRelationships([joined, blank]).get(SCHOOL)?.[0]?.endedAt).toBe('2026-03-09T08:00:00Z');
+  });
+
+  it('keeps the roll open when the school records anything else about the child', () => {
+    const history = [
+      record(SCHOOL, 'education.pupil-on-roll', '2025-09-01T08:00:00Z'),
+      record(SCHOOL, 'education.safeguarding-concern-recorded', '2025-10-01T08:00:00Z'),
+      record(MET, 'police.missing-episode-started', '2025-10-02T08:00:00Z'),
+    ];
+    expect(foldRelationships(history).get(SCHOOL)).toEqual([
+      { basis: 'on-roll', from: '2025-09-01T08:00:00Z' },
+      { basis: 'owner', from: '2025-10-01T08:00:00Z' },
+    ]);
+  });
+
+  it('holds while any one of an organisation’s relationships holds, though others have lapsed', () => {
+    const history = [record(LEEDS, 'council.referral-received', '2026-06-01T00:00:00Z')];
+    const addressed = [{ organisation: LEEDS, at: '2025-01-01T00:00:00Z' }];
+    const relationships = foldRelationships(history, { addressed });
+    const at = new Date('2026-07-01T00:00:00Z');
+    expect(relatedOrganisations(relationships, at)).toEqual([LEEDS]);
+    expect(decideChildAccess(viewerAt(LEEDS, { role: 'social-worker' }), { relationships }, at)).toBe(
+      'legitimate-relationship',
+    );
+  });
+
+  it('gives the named school no relationship through an incident withdrawn or restricted', () => {
+    const schoolByUrn = (): string => SCHOOL;
+    for (const action of ['consent-withdrawn', 'record-restricted'] as const) {
+      const incident = record(MET, 'police.domestic-abuse-incident-notified', '2026-02-01T07:00:00Z', {
+        schoolUrn: '100234',
+      });
+      const control = record(MET, `police.${action}`, '2026-02-01T09:00:00Z', {
+        targetEventId: incident.id,
+        reason: 'disputed',
+      });
+      expect(accessAt([incident], viewerAt(SCHOOL), '2026-02-02T00:00:00Z', { schoolByUrn })).toBe(
+        'legitimate-relationship',
+      );
+      expect(accessAt([incident, control], viewerAt(SCHOOL), '2026-02-02T00:00:00Z', { schoolByUrn })).toBe(
+        'none',
+      );
+    }
+  });
+
   it('gives an organisation a notification was addressed to a relationship for 12 months', () => {
     const addressed = [{ organisation: LEEDS, at: '2026-05-05T10:00:00Z' }];
     const history = [record(MET, 'police.missing-episode-started', '2026-05-05T09:00:00Z')];
@@ -186,6 +264,12 @@ describe('self-claimed access and review panels', () => {
     expect(at('2026-03-02T10:00:00Z')).toBe('none');
     expect(at('2026-03-01T12:00:00Z', { ...clinician, userId: 'clin-2' })).toBe('none');
     expect(at('2026-03-01T12:00:00Z', viewerAt('urn:jigsaw:org:health:leeds-teaching'))).toBe('none');
+    // The same user id at another organisation is another person.
+    const namesake = viewerAt('urn:jigsaw:org:health:leeds-teaching', {
+      role: 'clinician',
+      userId: 'clin-1',
+    });
+    expect(at('2026-03-01T12:00:00Z', namesake)).toBe('none');
   });
 
   const review: Review = {

@@ -174,6 +174,154 @@ describe('protective markers and identifiers', () => {
   });
 });
 
+describe('personal data inside arrays', () => {
+  const household = (markers: string[]): RecordedEvent => ({
+    ...anIncidentNotified({ subject, sharing: { markers } }),
+    type: PASS_THROUGH,
+    data: {
+      members: [
+        {
+          role: 'sibling',
+          nhsNumber: subject.nhsNumber,
+          upn: subject.upn,
+          address: '1 Safe Street',
+          birthName: 'Amara Before',
+        },
+        { role: 'carer', addressLines: ['1 Safe Street', 'Leeds'] },
+      ],
+      notes: ['Seen at home.', `NHS ${subject.nhsNumber}`, `UPN ${subject.upn}`],
+      visits: [['Seen at home.', `NHS ${subject.nhsNumber}`]],
+    },
+  });
+
+  it('removes the NHS number, UPN, address and birth name found inside arrays from another agency’s view', () => {
+    const view = redactRelated(dsl, household(['concealed-address', 'adoption']), IN_FORCE, NOW);
+    expect(view?.data).toEqual({
+      members: [{ role: 'sibling' }, { role: 'carer' }],
+      notes: ['Seen at home.'],
+      visits: [['Seen at home.']],
+    });
+  });
+
+  it('removes the identifiers inside arrays even without a marker, and keeps the address then', () => {
+    const view = redactRelated(dsl, household([]), IN_FORCE, NOW);
+    expect(view?.data).toEqual({
+      members: [
+        { role: 'sibling', address: '1 Safe Street', birthName: 'Amara Before' },
+        { role: 'carer', addressLines: ['1 Safe Street', 'Leeds'] },
+      ],
+      notes: ['Seen at home.'],
+      visits: [['Seen at home.']],
+    });
+  });
+
+  it('leaves the owner every element', () => {
+    const event = household(['concealed-address', 'adoption']);
+    expect(redactRelated(metOfficer, event, IN_FORCE, NOW)?.data).toEqual(event.data);
+  });
+});
+
+describe('the field names each protective marker hides', () => {
+  const anything = (data: Record<string, unknown>, markers: string[]): RecordedEvent => ({
+    ...anIncidentNotified({ subject, sharing: { markers } }),
+    type: PASS_THROUGH,
+    data: { kept: 'yes', ...data },
+  });
+  const seen = (data: Record<string, unknown>, markers: string[]) =>
+    redactRelated(dsl, anything(data, markers), IN_FORCE, NOW)?.data;
+
+  it.each([
+    'address',
+    'addresses',
+    'addressLine',
+    'addressLines',
+    'postcode',
+    'postalCode',
+    'location',
+    'uprn',
+    'gridReference',
+    'Postcode',
+    'ADDRESSLINE',
+  ])('a concealed address hides `%s`, nested or not, and only it', (field) => {
+    expect(
+      seen({ [field]: 'x', placement: { [field]: 'x', kind: 'foster' } }, ['concealed-address']),
+    ).toEqual({
+      kept: 'yes',
+      placement: { kind: 'foster' },
+    });
+    expect(seen({ [field]: 'x' }, ['adoption'])).toEqual({ kept: 'yes', [field]: 'x' });
+  });
+
+  it.each([
+    'birthFamily',
+    'birthParent',
+    'birthParents',
+    'birthMother',
+    'birthFather',
+    'birthName',
+    'birthNames',
+    'formerName',
+    'formerNames',
+    'previousName',
+    'previousNames',
+    'BirthName',
+  ])('an adoption marker hides `%s`, nested or not, and only it', (field) => {
+    expect(seen({ [field]: 'x', family: { [field]: 'x', kind: 'adoptive' } }, ['adoption'])).toEqual({
+      kept: 'yes',
+      family: { kind: 'adoptive' },
+    });
+    expect(seen({ [field]: 'x' }, ['concealed-address'])).toEqual({ kept: 'yes', [field]: 'x' });
+  });
+
+  it('hides only whole field names, not names that merely contain one', () => {
+    const near = { addressee: 'x', emailAddress: 'x', birthNameChanged: true, upnChecked: true };
+    expect(seen(near, ['concealed-address', 'adoption'])).toEqual({ kept: 'yes', ...near });
+  });
+
+  it.each(['nhsNumber', 'upn', 'localIds', 'NHSNumber', 'UPN'])(
+    'never shows `%s` to another agency, with or without a marker',
+    (field) => {
+      expect(seen({ [field]: 'x' }, [])).toEqual({ kept: 'yes' });
+    },
+  );
+
+  it('hides a value that is one of the child’s local ids', () => {
+    const local = anything({ ref: 'LOC-000123', other: 'LOC-000999' }, []);
+    const withLocal = {
+      ...local,
+      subject: { ...subject, localIds: [{ system: 'mosaic', value: 'LOC-000123' }] },
+    };
+    expect(redactRelated(dsl, withLocal, IN_FORCE, NOW)?.data).toEqual({ kept: 'yes', other: 'LOC-000999' });
+  });
+});
+
+describe('where a record’s sharing stands, for its owner and auditors', () => {
+  const note = { eventId: 'w', time: '2026-11-21T07:00:00Z', reason: 'consent withdrawn' };
+  const auditorOfMet = aViewer({ agency: 'police', organisation: MET, role: 'auditor', purpose: 'audit' });
+
+  it.each([
+    ['withdrawn', { ...IN_FORCE, withdrawn: note }],
+    ['restricted', { ...IN_FORCE, restricted: note }],
+    ['retracted', { ...IN_FORCE, retracted: note }],
+  ] as const)('shows the owner and an auditor that it is %s, and nothing else', (which, state) => {
+    const expected = { withdrawn: false, restricted: false, retracted: false, expired: false, [which]: true };
+    expect(redactRelated(metOfficer, incident, state, NOW)?.standing).toEqual(expected);
+    expect(redactRelated(auditor, incident, state, NOW)?.standing).toEqual(expected);
+    expect(redactRelated(auditorOfMet, incident, state, NOW)?.standing).toEqual(expected);
+  });
+
+  it('shows them that sharing has ended, by its own `until` or by a retention rule', () => {
+    const ended = anIncidentNotified({ sharing: { until: '2026-11-01T00:00:00Z' } });
+    expect(redactRelated(metOfficer, ended, IN_FORCE, NOW)?.standing?.expired).toBe(true);
+    const retained = { ...IN_FORCE, sharingEndsAt: '2026-11-01T00:00:00Z' };
+    expect(redactRelated(auditor, incident, retained, NOW)?.standing?.expired).toBe(true);
+  });
+
+  it('gives other agencies no standing at all', () => {
+    expect(redactRelated(dsl, incident, IN_FORCE, NOW)).not.toHaveProperty('standing');
+  });
+});
+
 describe('types without a rule, and auditors', () => {
   it('given a type nobody described, then a non-owner learns only that it happened', () => {
     const unknown = { ...incident, type: 'health.something-new-recorded' };
@@ -204,6 +352,20 @@ describe('types without a rule, and auditors', () => {
       sharing: incident.sharing,
       standing: { withdrawn: false, restricted: false, retracted: true, expired: false },
     });
+  });
+
+  it('accepts the same rule registered twice, as when its module is loaded again', () => {
+    const rule = redactionFor(PLACEMENT)!;
+    expect(() => registerRedaction(PLACEMENT, rule)).not.toThrow();
+    expect(redactionFor(PLACEMENT)).toBe(rule);
+  });
+
+  it('given data that is not an object, then the owner sees only the corrections and others see no fields', () => {
+    const odd = { ...incident, data: ['not', 'an', 'object'] } as unknown as RecordedEvent;
+    const state: SharingState = { ...IN_FORCE, corrections: { summary: 'Corrected.' } };
+    expect(redactRelated(metOfficer, odd, state, NOW)?.data).toEqual({ summary: 'Corrected.' });
+    expect(redactRelated(metOfficer, odd, IN_FORCE, NOW)?.data).toEqual({});
+    expect(redactRelated(kentOfficer, odd, IN_FORCE, NOW)?.data).toEqual({});
   });
 
   it('refuses a second rule for the same type', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { dataschemaFor, type RecordedEvent } from '@jigsaw/envelope';
-import { sharingEndsAfter } from './retention.js';
+import { episodeOf, sharingEndsAfter } from './retention.js';
 import { decideRelated, redactRelated } from './testing/related.js';
 import { eventKey, foldSharingLedger, sharingStateIn, type SharingState } from './sharing-state.js';
 import { anIncidentNotified, aViewer, CHILD, LEEDS_COUNCIL, MET } from './testing/events.factory.js';
@@ -140,6 +140,17 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
     }
   });
 
+  it('ends only an episode of its own type: a care episode that started the same day stays shared', () => {
+    const care = aCouncilEvent('council.looked-after-started', 'lac-same-day', {
+      startDate: '2024-09-02',
+      legalStatus: 'C2',
+    });
+    const all = [started, care, ended];
+    expect(stateOf(all, care).sharingEndsAt).toBeUndefined();
+    expect(decideRelated(clinician, care, stateOf(all, care), anniversary).reason).toBe('shared');
+    expect(decideRelated(clinician, started, stateOf(all, started), anniversary).reason).toBe('expired');
+  });
+
   it('changes nothing when the end arrives twice', () => {
     expect(stateOf([started, ended, ended], started)).toEqual(stateOf(history, started));
   });
@@ -158,6 +169,45 @@ describe('when sharing ends: 12 months after a child protection plan ends, as CP
     expect(state.sharingEndsAt).toBe('2025-11-30T00:00:00.000Z');
     expect(decideRelated(clinician, care, state, new Date('2025-11-29T12:00:00Z')).reason).toBe('shared');
     expect(decideRelated(clinician, care, state, new Date('2025-11-30T00:00:00Z')).reason).toBe('expired');
+  });
+});
+
+describe('what an event says about its episode', () => {
+  it('ties an end to its start by the start day, whatever the time given with it', () => {
+    const started = planStarted('cpp-start-t', '2024-09-02T09:30:00+01:00');
+    const ended = planEnded('cpp-end-t', '2024-09-02', '2025-01-15');
+    expect(episodeOf(started)).toMatchObject({ startDate: '2024-09-02' });
+    expect(episodeOf(started)).not.toHaveProperty('sharingEndsAt');
+    expect(stateOf([started, ended], started).sharingEndsAt).toBe('2026-01-15T00:00:00.000Z');
+  });
+
+  it('ends sharing at once when an end gives no end date, so a mistake fails closed', () => {
+    const started = planStarted('cpp-start-u', '2024-09-02');
+    const ended = aCouncilEvent('council.child-protection-plan-ended', 'cpp-end-u', {
+      startDate: '2024-09-02',
+    });
+    expect(episodeOf(ended)?.sharingEndsAt).toBe('1970-01-01T00:00:00.000Z');
+    expect(stateOf([started, ended], started).sharingEndsAt).toBe('1970-01-01T00:00:00.000Z');
+  });
+
+  it('knows no episode for another type, data that is not an object, or no start date', () => {
+    expect(
+      episodeOf({ type: 'council.referral-received', data: { startDate: '2024-09-02' } }),
+    ).toBeUndefined();
+    expect(episodeOf({ type: 'council.child-protection-plan-started', data: '2024-09-02' })).toBeUndefined();
+    expect(
+      episodeOf({ type: 'council.child-protection-plan-ended', data: { endDate: '2025-01-15' } }),
+    ).toBeUndefined();
+    expect(
+      episodeOf({
+        type: 'council.looked-after-ended',
+        data: { startDate: '2023-05-10', endDate: '2024-11-30' },
+      }),
+    ).toEqual({
+      rule: { start: 'council.looked-after-started', end: 'council.looked-after-ended', months: 12 },
+      startDate: '2023-05-10',
+      sharingEndsAt: '2025-11-30T00:00:00.000Z',
+    });
   });
 });
 

@@ -85,6 +85,95 @@ describe('sharing state', () => {
     expect(stateAfter(incident, noReason, noCorrections)).toEqual(stateAfter(incident));
   });
 
+  describe('refuses a control event with an empty reason, target or marker', () => {
+    const restrict = aControlEvent(
+      'police.record-restricted',
+      { targetEventId: 'oe-1', reason: 'disputed' },
+      { id: 'r1' },
+    );
+
+    it('given a restriction-lifted with an empty reason, then the restriction stays', () => {
+      const lift = aControlEvent('police.restriction-lifted', { targetEventId: 'oe-1', reason: '' });
+      expect(stateAfter(incident, restrict, lift)?.restricted?.reason).toBe('disputed');
+    });
+
+    it.each(['record-retracted', 'consent-withdrawn', 'record-restricted'] as const)(
+      'given a %s with an empty reason, then the record is unchanged',
+      (action) => {
+        const control = aControlEvent(`police.${action}`, { targetEventId: 'oe-1', reason: '' });
+        expect(stateAfter(incident, control)).toEqual(stateAfter(incident));
+      },
+    );
+
+    it('given a correction with an empty reason, then nothing is corrected', () => {
+      const control = aControlEvent('police.record-corrected', {
+        targetEventId: 'oe-1',
+        reason: '',
+        corrections: { summary: 'Changed.' },
+      });
+      expect(stateAfter(incident, control)).toEqual(stateAfter(incident));
+    });
+
+    it('given an empty target, then it reaches no record, not even one stored with an empty id', () => {
+      const blank = anIncidentNotified({ id: '' });
+      for (const action of ['record-retracted', 'consent-withdrawn', 'record-restricted'] as const) {
+        const control = aControlEvent(`police.${action}`, { targetEventId: '', reason: 'x' });
+        expect(sharingStateOf([blank, control], eventKey(MET, ''))).toEqual(
+          sharingStateOf([blank], eventKey(MET, '')),
+        );
+      }
+      const restrictBlank = aControlEvent(
+        'police.record-restricted',
+        { targetEventId: '', reason: 'x' },
+        { id: 'r0' },
+      );
+      const liftBlank = aControlEvent(
+        'police.restriction-lifted',
+        { targetEventId: '', reason: 'x' },
+        { id: 'l0' },
+      );
+      const corrected = aControlEvent(
+        'police.record-corrected',
+        { targetEventId: '', reason: 'x', corrections: { summary: 'Changed.' } },
+        { id: 'c0' },
+      );
+      expect(sharingStateOf([blank, corrected], eventKey(MET, ''))?.corrected).toEqual([]);
+      expect(
+        sharingStateOf([blank, restrictBlank, liftBlank], eventKey(MET, ''))?.restricted,
+      ).toBeUndefined();
+    });
+
+    it('given a protective marker with an empty name or reason, then no marker is set or lifted', () => {
+      const blankName = aControlEvent(
+        'police.protective-marker-set',
+        { marker: '', reason: 'fled' },
+        { id: 'm1' },
+      );
+      const blankReason = aControlEvent(
+        'police.protective-marker-set',
+        { marker: 'adoption', reason: '' },
+        { id: 'm2' },
+      );
+      expect(stateAfter(incident, blankName, blankReason)?.markers).toEqual([]);
+      const set = aControlEvent(
+        'police.protective-marker-set',
+        { marker: 'adoption', reason: 'x' },
+        { id: 'm3' },
+      );
+      const liftBlank = aControlEvent(
+        'police.protective-marker-lifted',
+        { marker: 'adoption', reason: '' },
+        { id: 'm4' },
+      );
+      expect(stateAfter(incident, set, liftBlank)?.markers).toEqual(['adoption']);
+    });
+
+    it('given a control whose data is not an object, then it has no effect', () => {
+      const control = { ...aControlEvent('police.record-retracted', {}), data: 'oe-1' };
+      expect(stateAfter(incident, control)).toEqual(stateAfter(incident));
+    });
+  });
+
   it('given a restriction, when it is lifted, then the record is no longer restricted', () => {
     const restrict = aControlEvent('police.record-restricted', { targetEventId: 'oe-1', reason: 'disputed' });
     const lift = aControlEvent('police.restriction-lifted', { targetEventId: 'oe-1', reason: 'resolved' });
@@ -148,6 +237,36 @@ describe('sharing state', () => {
       );
     expect(stateAfter(incident, set, liftBy(KENT))?.markers).toEqual(['concealed-address']);
     expect(stateAfter(incident, set, liftBy(MET))?.markers).toEqual([]);
+  });
+
+  it('given a retraction twice, then it keeps the first', () => {
+    const again = aControlEvent(
+      'police.record-retracted',
+      { targetEventId: 'oe-1', reason: 'second' },
+      { id: 'ctl-again' },
+    );
+    expect(stateAfter(incident, retract(), again)?.retracted?.eventId).toBe('ctl-retract');
+  });
+
+  it('given the last marker on a child lifted, then the ledger holds no markers for the child', () => {
+    const set = aControlEvent('police.protective-marker-set', { marker: 'adoption', reason: 'x' });
+    const lift = aControlEvent('police.protective-marker-lifted', { marker: 'adoption', reason: 'y' });
+    const ledger = foldSharingLedger([incident, set, lift]);
+    expect(ledger.markers.has(incident.childid)).toBe(false);
+  });
+
+  it("lists the event's own markers and the child's once each, sorted", () => {
+    const shielded = anIncidentNotified({
+      id: 'oe-1',
+      sharing: { markers: ['concealed-address', 'adoption'] },
+    });
+    const set = aControlEvent('police.protective-marker-set', { marker: 'adoption', reason: 'x' });
+    const other = aControlEvent(
+      'police.protective-marker-set',
+      { marker: 'anonymity', reason: 'x' },
+      { id: 'm-2' },
+    );
+    expect(stateAfter(shielded, set, other)?.markers).toEqual(['adoption', 'anonymity', 'concealed-address']);
   });
 
   it("keeps the event's own recorded markers", () => {

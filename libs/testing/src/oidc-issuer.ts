@@ -22,6 +22,8 @@ export interface IssuerOptions {
   clients: IssuerClient[];
   /** Access token lifetime in seconds. */
   accessTokenTtl?: number;
+  /** The account claims each scope also puts in the ID token and userinfo (CIS2: `nationalrbacaccess`). */
+  scopeClaims?: Record<string, string[]>;
   port?: number;
 }
 
@@ -64,6 +66,7 @@ export class OidcIssuer {
         port: issuer.port,
         audience: options.audience,
         accessTokenTtl: options.accessTokenTtl,
+        scopeClaims: options.scopeClaims,
         accounts: options.accounts,
         clients: options.clients,
         keys: issuer.keys.map((key) => key.privateJwk),
@@ -156,6 +159,15 @@ export class OidcIssuer {
    * browser would follow it: authorize, the login form, consent, the redirect with the code, the token.
    */
   async signIn(accountId: string, client: { clientId: string; redirectUri: string }): Promise<string> {
+    return (await this.signInForTokens(accountId, client)).accessToken;
+  }
+
+  /** `signIn`, with the ID token too; `scope` adds scopes to `openid` (CIS2's `nationalrbacaccess`). */
+  async signInForTokens(
+    accountId: string,
+    client: { clientId: string; redirectUri: string },
+    scope = '',
+  ): Promise<{ accessToken: string; idToken: string }> {
     const cookies = new Map<string, string>();
     const send = async (url: string, init: RequestInit = {}): Promise<Response> => {
       const response = await fetch(new URL(url, this.issuer), {
@@ -180,7 +192,7 @@ export class OidcIssuer {
       client_id: client.clientId,
       redirect_uri: client.redirectUri,
       response_type: 'code',
-      scope: 'openid jigsaw',
+      scope: `openid jigsaw ${scope}`.trim(),
       resource: this.options.audience,
       code_challenge: challenge,
       code_challenge_method: 'S256',
@@ -229,8 +241,10 @@ export class OidcIssuer {
         resource: this.options.audience,
       }),
     });
-    const body = (await token.json()) as { access_token?: string; error?: string };
-    if (!body.access_token) throw new Error(`token exchange refused: ${JSON.stringify(body)}`);
-    return body.access_token;
+    const body = (await token.json()) as { access_token?: string; id_token?: string; error?: string };
+    if (!body.access_token || !body.id_token) {
+      throw new Error(`token exchange refused: ${JSON.stringify(body)}`);
+    }
+    return { accessToken: body.access_token, idToken: body.id_token };
   }
 }

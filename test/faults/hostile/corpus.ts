@@ -164,11 +164,11 @@ function envelopeCases(): HostileCase[] {
       const envelope: Json = { ...structuredClone(example.envelope), id: freshId('m') };
       let field = mutation.field;
       if (mutation.dataString !== undefined) {
-        const data = envelope['data'] as Json;
+        const data = (envelope['data'] as Json)['record'] as Json;
         const key = Object.keys(data).find((k) => typeof data[k] === 'string');
         if (!key) continue;
         data[key] = mutation.dataString;
-        field = `data.${key}`;
+        field = `data.record.${key}`;
       }
       for (const path of mutation.delete ?? []) deletePath(envelope, path);
       for (const [path, raw] of Object.entries(mutation.set ?? {})) {
@@ -185,7 +185,7 @@ function envelopeCases(): HostileCase[] {
       let body = JSON.stringify(envelope);
       if (mutation.nest) {
         const nested = `${'['.repeat(mutation.nest)}${']'.repeat(mutation.nest)}`;
-        body = body.replace('"data":{', `"data":{"nested":${nested},`);
+        body = body.replace('"record":{', `"record":{"nested":${nested},`);
       }
       const source = String(example.envelope['source']);
       cases.push({

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { toCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
 import { agencySystemToken } from '@jigsaw/testing';
 
 export interface Answer {
@@ -24,12 +25,29 @@ export function bearerFor(organisation: string): string {
  * Posts an event as an agency system does: on a network error, a 5xx or a 429 it waits and sends the same
  * event again (the same id, so the hub records it once), until the hub answers or the deadline passes.
  */
-export async function postUntilAnswered(
+export function postUntilAnswered(
+  url: string,
+  organisation: string,
+  /** An event in the hub's terms, sent as its CloudEvent. */
+  event: JigsawEnvelope,
+  options: PostOptions = {},
+): Promise<Answer> {
+  return postBodyUntilAnswered(url, organisation, toCloudEvent(event), options);
+}
+
+export interface PostOptions {
+  deadline?: number;
+  retry?: boolean;
+  /** How long one attempt may take (30 s). */
+  timeoutMs?: number;
+}
+
+/** As postUntilAnswered, for a body of another shape (an adapter's batch). */
+export async function postBodyUntilAnswered(
   url: string,
   organisation: string,
   body: unknown,
-  /** `timeoutMs`: how long one attempt may take (30 s). */
-  options: { deadline?: number; retry?: boolean; timeoutMs?: number } = {},
+  options: PostOptions = {},
 ): Promise<Answer> {
   const deadline = options.deadline ?? Date.now() + 120_000;
   for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { JigsawEnvelope } from '@jigsaw/envelope';
 import { aNhsNumber, METROPOLITAN_POLICE, type ServiceName } from '@jigsaw/testing';
 import {
   aChild,
@@ -11,7 +12,7 @@ import {
   HILLSIDE,
   type TestChild,
 } from '../../../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
-import { postUntilAnswered } from './agency-client.js';
+import { postBodyUntilAnswered, postUntilAnswered } from './agency-client.js';
 
 /** One request an agency system makes: a single event, or a batch through the agency's adapter. */
 export interface Post {
@@ -96,7 +97,11 @@ export async function send(
   post: Post,
   options: { deadline: number; timeoutMs: number },
 ): Promise<Acknowledged> {
-  const answer = await postUntilAnswered(`${baseUrl}${post.path}`, post.organisation, post.body, options);
+  const url = `${baseUrl}${post.path}`;
+  const answer =
+    post.path === '/v1/events'
+      ? await postUntilAnswered(url, post.organisation, post.body as JigsawEnvelope, options)
+      : await postBodyUntilAnswered(url, post.organisation, post.body, options);
   const keys: string[] = [];
   if (post.path === '/v1/events' && answer.status === 202) {
     keys.push(eventKey(post.organisation, (post.body as { id: string }).id));

@@ -3,6 +3,7 @@ import { AUDIT, type Audit } from '../audit.js';
 import type { AuditCaller } from '../auth/audit-caller.js';
 import { CurrentAuditor } from '../auth/auditor.guard.js';
 import type { AsKnownAt } from './as-known-at.js';
+import { ApiAsKnownAt } from '../audit.openapi.js';
 
 @Controller('v1/children')
 export class AsKnownAtController {
@@ -10,6 +11,7 @@ export class AsKnownAtController {
 
   /** `?viewer=<organisation>&role=<role>&purpose=<purpose>&at=<date-time>`; the read is logged first. */
   @Get(':ref/as-known-at')
+  @ApiAsKnownAt()
   @Header('Cache-Control', 'no-store')
   asKnownAt(
     @Param('ref') ref: string,

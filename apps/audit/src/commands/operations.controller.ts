@@ -7,6 +7,7 @@ import type { AuditCaller } from '../auth/audit-caller.js';
 import { CurrentAuditor } from '../auth/auditor.guard.js';
 import { SILENT } from '../rebuild/progress.js';
 import { AUDIT_COMMANDS, commandInputOf, type AuditCommand } from './index.js';
+import { ApiOperationRun, ApiOperationsList } from '../audit.openapi.js';
 
 const mayRun = (command: AuditCommand, caller: AuditCaller): boolean =>
   command.http?.roles.includes(caller.role) ?? false;
@@ -20,6 +21,7 @@ export class OperationsController {
   ) {}
 
   @Get()
+  @ApiOperationsList()
   list(
     @CurrentAuditor() caller: AuditCaller,
   ): Pick<AuditCommand, 'name' | 'summary' | 'usage' | 'options'>[] {
@@ -34,6 +36,7 @@ export class OperationsController {
   }
 
   @Post(':name')
+  @ApiOperationRun()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async run(

@@ -6,6 +6,7 @@ import { CurrentAuditor } from '../auth/auditor.guard.js';
 import { usageError } from '../commands/command.js';
 import type { SubjectAccessExport } from './subject-access-export.js';
 import { renderSubjectAccessHtml } from './subject-access.html.js';
+import { ApiSubjectAccessExport } from '../audit.openapi.js';
 
 /** Styles inline, nothing else: the document loads nothing and runs nothing. */
 const HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
@@ -16,6 +17,7 @@ export class SubjectAccessController {
 
   /** JSON, or a readable HTML document for `Accept: text/html` or `?format=html`. */
   @Get(':ref/subject-access-export')
+  @ApiSubjectAccessExport()
   @Header('Cache-Control', 'no-store')
   async export(
     @Param('ref') ref: string,

@@ -2,8 +2,9 @@ import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { FieldProblem } from '@jigsaw/errors';
-import { validationFailed } from '@jigsaw/http';
-import { AgencyCaller, type AgencyCallerIdentity } from '@jigsaw/ingest';
+import { PROBLEM_SCHEMA, validationFailed } from '@jigsaw/http';
+import { AgencyCaller, ApiSourceQuery, BATCH_REPORT_SCHEMA, type AgencyCallerIdentity } from '@jigsaw/ingest';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { readCinRecord } from './cin-census.record.js';
 import { RecordCinRecord, type CinEventOutcome } from './record-cin-record.command.js';
@@ -22,6 +23,36 @@ export interface CinCensusReport {
   rows: CinRecordReport[];
 }
 
+const EVENT_OUTCOME_SCHEMA = {
+  type: 'object',
+  required: ['type', 'id', 'status'],
+  properties: {
+    type: { type: 'string' },
+    id: { type: 'string' },
+    status: { type: 'string', enum: ['accepted', 'duplicate'] },
+  },
+};
+const { properties: batch } = BATCH_REPORT_SCHEMA;
+/** The tabular adapters' report, each record with the events it became. */
+const REPORT_SCHEMA = {
+  ...BATCH_REPORT_SCHEMA,
+  required: [...BATCH_REPORT_SCHEMA.required, 'eventsRecorded'],
+  properties: {
+    ...batch,
+    eventsRecorded: { type: 'integer' },
+    rows: {
+      ...batch.rows,
+      items: {
+        ...batch.rows.items,
+        properties: {
+          ...batch.rows.items.properties,
+          events: { type: 'array', items: EVENT_OUTCOME_SCHEMA },
+        },
+      },
+    },
+  },
+};
+
 @Controller('v1/adapters/cin-census')
 export class CinCensusController {
   constructor(
@@ -35,6 +66,21 @@ export class CinCensusController {
    */
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Record a Children in Need census return, each record as the events it shows' })
+  @ApiSourceQuery()
+  @ApiBody({
+    description: 'A JSON array of CIN census records (the Department for Education’s CIN census fields).',
+    schema: { type: 'array', items: { type: 'object' } },
+  })
+  @ApiOkResponse({
+    description: 'The return was read: a report per record, accepted, duplicate or rejected with each field.',
+    content: { 'application/json': { schema: REPORT_SCHEMA } },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Not a JSON array, or no source: nothing is recorded.',
+    content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } },
+  })
   async receive(
     @Body() body: unknown,
     @Query('source') sourceParam: string | undefined,

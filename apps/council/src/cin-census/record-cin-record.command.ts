@@ -1,7 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { agencyOfSource, contentHash, SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import {
+  agencyOfSource,
+  contentHash,
+  envelopeField,
+  SchemaRegistry,
+  toCloudEvent,
+  type RecordedEvent,
+} from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
 import { mergeProblems, validateDto } from '@jigsaw/http';
@@ -152,7 +159,9 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
       typeProblems,
       sourceProblems,
       await validateDto(EnvelopeDto, envelope),
-      this.schemas.validateEnvelope(envelope),
+      this.schemas
+        .validateEnvelope(toCloudEvent(envelope))
+        .map((p) => ({ field: envelopeField(p.field), reason: p.reason })),
     );
     return inRecordTerms(problems, fields);
   }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { SchemaRegistry } from '@jigsaw/envelope';
+import { fromCloudEvent, SchemaRegistry, type JigsawCloudEvent } from '@jigsaw/envelope';
 import { validateDto } from '@jigsaw/http';
 import { EnvelopeDto, readAdapterInput, type BatchRow } from '@jigsaw/ingest';
 import { aNhsNumber, aUpn } from '@jigsaw/testing';
 import { CONCERN_EXPORT_FIELDS, concernCategoryOf, concernExportRow } from './concern-export.adapter.js';
 import { SafeguardingConcernRecordedData } from './safeguarding-concern-recorded.event.js';
+
+/** A row's CloudEvent as the hub reads it: the child as `subject`, the record as `data`. */
+const inHub = (row: { envelope?: unknown }) => fromCloudEvent(row.envelope as JigsawCloudEvent);
 
 const NOW = new Date('2026-11-21T16:00:00Z');
 const SCHOOL = 'urn:jigsaw:org:education:hillside-primary';
@@ -35,11 +38,11 @@ describe('concern export rows', () => {
     expect(rows.map((r) => r.problems)).toEqual([undefined, undefined, undefined]);
     for (const row of rows) {
       expect(registry.validateEnvelope(row.envelope)).toEqual([]);
-      expect(await validateDto(EnvelopeDto, row.envelope)).toEqual([]);
-      const data = (row.envelope as { data: unknown }).data;
+      expect(await validateDto(EnvelopeDto, inHub(row))).toEqual([]);
+      const data = inHub(row).data;
       expect(await validateDto(SafeguardingConcernRecordedData, data, 'data')).toEqual([]);
     }
-    expect(rows[0]!.envelope).toMatchObject({
+    expect(inHub(rows[0]!)).toMatchObject({
       source: SCHOOL,
       type: 'education.safeguarding-concern-recorded',
       time: '2026-11-20T10:40:00Z',
@@ -56,15 +59,15 @@ describe('concern export rows', () => {
         recordedBy: { name: 'Mr Example', role: 'Class teacher' },
       },
     });
-    expect(rows[1]!.envelope).toMatchObject({
+    expect(inHub(rows[1]!)).toMatchObject({
       subject: { upn: temporary },
       data: { category: 'child-on-child-abuse' },
     });
-    expect(rows[2]!.envelope).toMatchObject({
+    expect(inHub(rows[2]!)).toMatchObject({
       subject: { localIds: [{ system: 'hillside-primary:mis-id', value: 'MIS-00412' }] },
       data: { category: 'other', categoryLabel: 'Wellbeing (home)', recordedBy: { role: 'School staff' } },
     });
-    expect((rows[2]!.envelope as { subject: object }).subject).not.toHaveProperty('upn');
+    expect(inHub(rows[2]!).subject).not.toHaveProperty('upn');
   });
 
   it.each([
@@ -142,7 +145,7 @@ describe('concern export rows', () => {
     const [row] = rowsOf(
       [HEADER, `8,UN4,,${nhs},Amara,Example,02/04/2016,20/11/2026,Neglect,Hungry.,Mr Example,,`].join('\n'),
     );
-    expect(row!.envelope).toMatchObject({ subject: { nhsNumber: nhs } });
+    expect(inHub(row!)).toMatchObject({ subject: { nhsNumber: nhs } });
   });
 
   it('refuses an export whose header lacks a required column', () => {

@@ -1,4 +1,4 @@
-import type { JigsawEnvelope, SharingDecision } from '@jigsaw/envelope';
+import { toCloudEvent, type JigsawEnvelope, type SharingDecision } from '@jigsaw/envelope';
 import { isUnknownUpnCode, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import {
   birthDateProblems,
@@ -219,5 +219,5 @@ export function concernExportRow(
       ...(schoolUrn && schoolName ? { school: { urn: schoolUrn, name: schoolName } } : {}),
     },
   };
-  return { row: r.row, envelope };
+  return { row: r.row, envelope: toCloudEvent(envelope) };
 }

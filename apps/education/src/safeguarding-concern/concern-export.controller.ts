@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestj
 import type { ServiceConfig } from '@jigsaw/config';
 import {
   AgencyCaller,
+  ApiTabularAdapter,
   BatchIngest,
   recordTabular,
   type AgencyCallerIdentity,
@@ -32,6 +33,10 @@ export class ConcernExportController {
   /** A school's concern export as text/csv or a JSON array; 200 with a report per row once it is read. */
   @Post()
   @HttpCode(200)
+  @ApiTabularAdapter(
+    'Record a school’s safeguarding concern export, one event per row',
+    CONCERN_EXPORT_FIELDS,
+  )
   receive(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,

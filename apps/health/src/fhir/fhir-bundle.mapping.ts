@@ -226,6 +226,13 @@ function resourceKey(entry: Json, resource: Json): string | undefined {
   return str(entry['fullUrl']) ? `fullUrl|${str(entry['fullUrl'])}` : undefined;
 }
 
+/** The element resourceKey read, named as an event id's problem is named back to the sender. */
+function keyField(resource: Json, base: string): string {
+  const identifier = objects(resource['identifier'])[0];
+  if (identifier && str(identifier['value'])) return `${base}.identifier[0]`;
+  return str(resource['id']) ? `${base}.id` : `${base.replace(/\.resource$/, '')}.fullUrl`;
+}
+
 interface Context {
   source: string;
   secret: string;
@@ -410,6 +417,7 @@ function readEncounter(entry: Json, resource: Json, index: number, context: Cont
     });
 
   const fields: Record<string, string> = {
+    id: keyField(resource, base),
     time: `${base}.period.start`,
     'data.arrivedAt': `${base}.period.start`,
     'data.setting': settingCoding ? `${settingCoding.path}.code` : `${base}.class.code`,
@@ -472,6 +480,7 @@ function readFlag(entry: Json, resource: Json, index: number, context: Context):
     });
 
   const fields: Record<string, string> = {
+    id: keyField(resource, base),
     time: `${base}.period.start`,
     'data.raisedAt': `${base}.period.start`,
     'data.summary': `${base}.code.text`,

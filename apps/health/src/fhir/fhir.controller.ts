@@ -1,8 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import type { ServiceConfig } from '@jigsaw/config';
 import { ErrorCode, JigsawError, type FieldProblem } from '@jigsaw/errors';
+import { envelopeField, toCloudEvent } from '@jigsaw/envelope';
 import {
   ApiOperationOutcomes,
   FHIR_JSON,
@@ -13,9 +15,16 @@ import {
   type OperationOutcome,
 } from '@jigsaw/fhir';
 import { validationFailed } from '@jigsaw/http';
-import { AgencyCaller, BatchIngest, type AgencyCallerIdentity } from '@jigsaw/ingest';
+import {
+  AgencyCaller,
+  ApiSourceQuery,
+  BatchIngest,
+  RecordTransaction,
+  TransactionEntryRefusedError,
+  type AgencyCallerIdentity,
+} from '@jigsaw/ingest';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
-import { bundleProblems, readBundle } from './fhir-bundle.mapping.js';
+import { bundleProblems, readBundle, type BundleEntryPlan } from './fhir-bundle.mapping.js';
 
 export type FhirEntryReport =
   | { entry: number; resourceType: string; status: 'accepted' | 'duplicate'; id: string }
@@ -135,6 +144,7 @@ const RESPONSE_BUNDLE_SCHEMA = {
 export class FhirController {
   constructor(
     private readonly batch: BatchIngest,
+    private readonly commands: CommandBus,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
@@ -147,11 +157,7 @@ export class FhirController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Record the Encounters and Flags of a FHIR R4 Bundle about one child' })
-  @ApiQuery({
-    name: 'source',
-    required: false,
-    description: 'The sending organisation, when the token is not an agency system’s (which names it).',
-  })
+  @ApiSourceQuery()
   @ApiBody({
     description: 'A FHIR R4 Bundle: collection, message, searchset, batch or transaction.',
     schema: BUNDLE_SCHEMA,
@@ -166,7 +172,7 @@ export class FhirController {
       [FHIR_JSON]: { schema: RESPONSE_BUNDLE_SCHEMA },
     },
   })
-  @ApiOperationOutcomes(400, 401, 403, 415)
+  @ApiOperationOutcomes(400, 401, 403, 409, 415)
   async receive(
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
@@ -190,39 +196,15 @@ export class FhirController {
     const bundle = body as Record<string, unknown>;
     const { mapped, ignored } = readBundle(bundle, { source, secret: this.config.IDENTIFIER_HMAC_SECRET });
     const transaction = bundle['type'] === 'transaction';
-    if (transaction) {
-      const refused = mapped.flatMap((plan) => plan.problems ?? []);
-      if (refused.length > 0) throw validationFailed(dedupe(refused));
-    }
-    const report = await this.batch.record(
-      mapped.map((plan) => ({
-        row: plan.entry + 1,
-        ...(plan.envelope ? { envelope: plan.envelope } : {}),
-        ...(plan.problems ? { problems: plan.problems } : {}),
-      })),
-      new Date(),
-      caller,
-    );
-    const entries = report.rows.map((row, i): FhirEntryReport => {
-      const plan = mapped[i]!;
-      const base = { entry: plan.entry, resourceType: plan.resourceType };
-      if (row.status !== 'rejected') return { ...base, status: row.status, id: row.id };
-      const errors = dedupe(
-        row.errors.map((e) => ({ field: plan.fields[e.field] ?? e.field, reason: e.reason })),
-      );
-      return {
-        ...base,
-        status: 'rejected',
-        code: row.code,
-        errors,
-        outcome: operationOutcome(issuesOf(errors)),
-      };
-    });
+    const entries = transaction
+      ? await this.recordTransaction(mapped, caller)
+      : await this.recordEach(mapped, caller);
     if (!transaction && bundle['type'] !== 'batch') {
+      const count = (status: FhirEntryReport['status']) => entries.filter((e) => e.status === status).length;
       return {
-        accepted: report.accepted,
-        duplicates: report.duplicates,
-        rejected: report.rejected,
+        accepted: count('accepted'),
+        duplicates: count('duplicate'),
+        rejected: count('rejected'),
         entries,
         ignored,
       };
@@ -257,6 +239,73 @@ export class FhirController {
       }),
     };
   }
+
+  /** Entry by entry, each recorded or refused on its own (collection, message, searchset, batch). */
+  private async recordEach(
+    mapped: readonly BundleEntryPlan[],
+    caller: AgencyCallerIdentity | undefined,
+  ): Promise<FhirEntryReport[]> {
+    const report = await this.batch.record(
+      mapped.map((plan) => ({
+        row: plan.entry + 1,
+        ...(plan.envelope ? { envelope: toCloudEvent(plan.envelope) } : {}),
+        ...(plan.problems ? { problems: plan.problems } : {}),
+      })),
+      new Date(),
+      caller,
+    );
+    return report.rows.map((row, i): FhirEntryReport => {
+      const plan = mapped[i]!;
+      const base = { entry: plan.entry, resourceType: plan.resourceType };
+      if (row.status !== 'rejected') return { ...base, status: row.status, id: row.id };
+      const errors = inFhirTerms(plan, row.errors);
+      return {
+        ...base,
+        status: 'rejected',
+        code: row.code,
+        errors,
+        outcome: operationOutcome(issuesOf(errors)),
+      };
+    });
+  }
+
+  /** All or nothing, as FHIR defines a transaction: any refusal, however late, records none of it. */
+  private async recordTransaction(
+    mapped: readonly BundleEntryPlan[],
+    caller: AgencyCallerIdentity | undefined,
+  ): Promise<FhirEntryReport[]> {
+    const refused = mapped.flatMap((plan) => plan.problems ?? []);
+    if (refused.length > 0) throw validationFailed(dedupe(refused));
+    try {
+      const results = await this.commands.execute(
+        new RecordTransaction(
+          mapped.map((plan) => toCloudEvent(plan.envelope!)),
+          new Date(),
+          caller,
+        ),
+      );
+      return results.map((result, i) => ({
+        entry: mapped[i]!.entry,
+        resourceType: mapped[i]!.resourceType,
+        ...result,
+      }));
+    } catch (error) {
+      if (!(error instanceof TransactionEntryRefusedError)) throw error;
+      const plan = mapped[error.index]!;
+      throw new JigsawError(
+        error.code,
+        `the ${plan.resourceType} at entry ${plan.entry} was refused, so nothing of the transaction was recorded`,
+        inFhirTerms(plan, error.problems),
+      );
+    }
+  }
+}
+
+/** A problem with an event, named by the FHIRPath of the element it came from. */
+function inFhirTerms(plan: BundleEntryPlan, problems: readonly FieldProblem[]): FieldProblem[] {
+  return dedupe(
+    problems.map((e) => ({ field: plan.fields[envelopeField(e.field)] ?? e.field, reason: e.reason })),
+  );
 }
 
 function dedupe(problems: readonly FieldProblem[]): FieldProblem[] {

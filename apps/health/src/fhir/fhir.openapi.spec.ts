@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { BatchIngest } from '@jigsaw/ingest';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
@@ -16,6 +17,7 @@ describe('the FHIR adapter API description', () => {
       controllers: [FhirController],
       providers: [
         { provide: BatchIngest, useValue: {} },
+        { provide: CommandBus, useValue: {} },
         { provide: SERVICE_CONFIG, useValue: {} },
       ],
     }).compile();
@@ -33,7 +35,7 @@ describe('the FHIR adapter API description', () => {
     const content = (status: string) =>
       Object.keys((operation?.responses[status] as { content?: object })?.content ?? {}).sort();
     expect(content('200')).toEqual(['application/fhir+json', 'application/json']);
-    for (const status of ['400', '401', '403', '415'])
+    for (const status of ['400', '401', '403', '409', '415'])
       expect(content(status)).toEqual(['application/fhir+json']);
     expect(operation?.summary).toBeTruthy();
   });

@@ -1,10 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { SchemaRegistry } from '@jigsaw/envelope';
+import { fromCloudEvent, SchemaRegistry, type JigsawCloudEvent } from '@jigsaw/envelope';
 import { validateDto } from '@jigsaw/http';
 import { EnvelopeDto, readAdapterInput, type BatchRow } from '@jigsaw/ingest';
 import { aNhsNumber } from '@jigsaw/testing';
 import { DomesticAbuseIncidentNotifiedData } from './domestic-abuse-incident-notified.event.js';
 import { OPERATION_ENCOMPASS_FIELDS, operationEncompassRow } from './operation-encompass.adapter.js';
+
+/** A row's CloudEvent as the hub reads it: the child as `subject`, the record as `data`. */
+const inHub = (row: { envelope?: unknown }) => fromCloudEvent(row.envelope as JigsawCloudEvent);
 
 const NOW = new Date('2026-11-21T07:45:00Z');
 const MET = 'urn:jigsaw:org:police:met';
@@ -32,11 +35,11 @@ describe('Operation Encompass rows', () => {
     expect(rows.map((r) => r.problems)).toEqual([undefined, undefined]);
     for (const row of rows) {
       expect(registry.validateEnvelope(row.envelope)).toEqual([]);
-      expect(await validateDto(EnvelopeDto, row.envelope)).toEqual([]);
-      const data = (row.envelope as { data: unknown }).data;
+      expect(await validateDto(EnvelopeDto, inHub(row))).toEqual([]);
+      const data = inHub(row).data;
       expect(await validateDto(DomesticAbuseIncidentNotifiedData, data, 'data')).toEqual([]);
     }
-    expect(rows[0]!.envelope).toMatchObject({
+    expect(inHub(rows[0]!)).toMatchObject({
       source: MET,
       type: 'police.domestic-abuse-incident-notified',
       time: '2026-11-20T22:15:00Z',
@@ -58,7 +61,7 @@ describe('Operation Encompass rows', () => {
         schoolUrn: '123456',
       },
     });
-    expect(rows[1]!.envelope).toMatchObject({
+    expect(inHub(rows[1]!)).toMatchObject({
       subject: { localIds: [{ system: 'met:person-id', value: 'MPS-P-99812' }] },
       data: { childPresent: false },
     });
@@ -67,8 +70,8 @@ describe('Operation Encompass rows', () => {
   it('derives the same id for the same incident and child every time, with no NHS number in it', () => {
     const [first] = rowsOf([HEADER, good[0]].join('\n'));
     const [again] = rowsOf([HEADER, good[0]].join('\n'));
-    const id = (first!.envelope as { id: string }).id;
-    expect(id).toBe((again!.envelope as { id: string }).id);
+    const id = inHub(first!).id;
+    expect(id).toBe(inHub(again!).id);
     expect(id).toMatch(/^oe-CAD-4471-20NOV-[0-9a-f]{16}$/);
     expect(id).not.toContain(nhs);
   });

@@ -1,4 +1,4 @@
-import type { JigsawEnvelope, SharingDecision } from '@jigsaw/envelope';
+import { toCloudEvent, type JigsawEnvelope, type SharingDecision } from '@jigsaw/envelope';
 import { nhsNumberProblem } from '@jigsaw/identity';
 import {
   birthDateProblems,
@@ -188,5 +188,5 @@ export function operationEncompassRow(
       ...(schoolUrn ? { schoolUrn } : {}),
     },
   };
-  return { row: r.row, envelope };
+  return { row: r.row, envelope: toCloudEvent(envelope) };
 }

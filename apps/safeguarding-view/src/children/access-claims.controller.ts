@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength, Validate } from 'class-validator';
 import { CurrentViewer } from '@jigsaw/auth';
 import { withTransaction, type Pool } from '@jigsaw/database';
@@ -9,6 +16,7 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
 import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
+import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
 import {
   VIEW_SCHEMA,
   accessClaimed,
@@ -38,6 +46,45 @@ export interface AccessClaimView {
   until: string;
 }
 
+const CLAIM_SCHEMA = {
+  type: 'object',
+  required: ['purpose', 'reason'],
+  description: 'The child by exactly one of `nhsNumber` and `upn`.',
+  properties: {
+    nhsNumber: { type: 'string', example: '9434765919' },
+    upn: { type: 'string' },
+    purpose: { type: 'string', enum: [...PURPOSES], description: 'The purpose named in the query.' },
+    reason: {
+      type: 'string',
+      minLength: 10,
+      maxLength: 2000,
+      description: 'Why; no NHS number or UPN in it.',
+    },
+  },
+};
+const CLAIM_VIEW_SCHEMA = {
+  type: 'object',
+  required: ['claimId', 'childId', 'claimant', 'purpose', 'reason', 'claimedAt', 'until'],
+  properties: {
+    claimId: { type: 'string' },
+    childId: { type: 'string', format: 'uuid' },
+    claimant: {
+      type: 'object',
+      required: ['sub', 'organisation', 'agency', 'role'],
+      properties: {
+        sub: { type: 'string' },
+        organisation: { type: 'string' },
+        agency: { type: 'string' },
+        role: { type: 'string' },
+      },
+    },
+    purpose: { type: 'string' },
+    reason: { type: 'string' },
+    claimedAt: { type: 'string', format: 'date-time' },
+    until: { type: 'string', format: 'date-time' },
+  },
+};
+
 /**
  * Self-claimed access (break-glass), as on the NHS Spine: a practitioner with no relationship with a child
  * claims one, with a reason. The claim opens the child to them alone for `SELF_CLAIMED_ACCESS_HOURS`, is
@@ -63,6 +110,24 @@ export class AccessClaimsController {
       'The claim is recorded and reported to the data protection officers of the organisations that work ' +
       'with the child. It lasts 24 hours and opens the child to you alone.',
   })
+  @ApiPurposeQuery()
+  @ApiBody({ schema: CLAIM_SCHEMA })
+  @ApiCreatedResponse({
+    description: 'Claimed: the child is open to you until `until`.',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['childId', 'until'],
+          properties: {
+            childId: { type: 'string', format: 'uuid' },
+            until: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+  })
+  @ApiProblems('/v1/children/access-claims', 400, 404)
   async claim(
     @Body() body: AccessClaimDto,
     @CurrentViewer() viewer: Viewer,
@@ -118,6 +183,19 @@ export class AccessClaimsController {
   /** For a data protection officer: the self-claims made on children their organisation works with. */
   @Get()
   @ApiOperation({ summary: "Self-claims on your organisation's children (data protection officers)" })
+  @ApiPurposeQuery()
+  @ApiOkResponse({
+    description: 'The self-claims reported to your organisation, newest first.',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['claims'],
+          properties: { claims: { type: 'array', items: CLAIM_VIEW_SCHEMA } },
+        },
+      },
+    },
+  })
   async reported(@CurrentViewer() viewer: Viewer): Promise<{ claims: AccessClaimView[] }> {
     if (viewer.role !== 'data-protection-officer') {
       throw new JigsawError(ErrorCode.Forbidden, 'only a data protection officer reviews self-claims', [

@@ -79,8 +79,9 @@ export class ChildAccessGate {
     lookup: ChildLookup,
     now: Date,
   ): Promise<ReachedChild> {
-    const childId = named ? await this.canonicalOf(named.childId) : undefined;
-    const members = childId ? await this.membersOf(childId) : [];
+    const { childId, members } = named
+      ? await this.children.canonicalWithMembers(named.childId)
+      : { childId: undefined, members: [] };
     const reached = await this.reach(viewer, { childId, members, view, lookup }, now);
     if (named?.retired) throw retiredNumber();
     return reached;
@@ -165,6 +166,8 @@ export class ChildAccessGate {
 
   private async schools(urns: readonly unknown[]): Promise<Map<string, string>> {
     const named = [...new Set(urns.filter((u): u is string => typeof u === 'string'))];
+    // Most children's records name no school: no round trip for them.
+    if (named.length === 0) return new Map();
     const { rows } = await this.pool.query<{ urn: string; organisation: string }>(
       `SELECT urn, organisation FROM "${VIEW_SCHEMA}".notification_schools WHERE urn = ANY($1::text[])`,
       [named],

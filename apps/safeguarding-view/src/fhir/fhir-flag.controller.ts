@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentViewer, Public } from '@jigsaw/auth';
+import { CurrentViewer, DefaultPurpose, Public } from '@jigsaw/auth';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { ApiOperationOutcomes, FHIR_JSON, OperationOutcomeFilter } from '@jigsaw/fhir';
 import { isValidNhsNumber, nhsNumberProblem } from '@jigsaw/identity';
@@ -42,7 +42,30 @@ export class FhirFlagController {
   @ApiOperation({ summary: "The FHIR endpoint's CapabilityStatement" })
   @ApiOkResponse({
     description: 'A FHIR R4 CapabilityStatement.',
-    content: { [FHIR_JSON]: { schema: { type: 'object', required: ['resourceType'] } } },
+    content: {
+      [FHIR_JSON]: {
+        schema: {
+          type: 'object',
+          required: ['resourceType', 'status', 'date', 'kind', 'fhirVersion', 'format', 'rest'],
+          properties: {
+            resourceType: { type: 'string', enum: ['CapabilityStatement'] },
+            status: { type: 'string' },
+            date: { type: 'string' },
+            kind: { type: 'string', enum: ['instance'] },
+            fhirVersion: { type: 'string', enum: ['4.0.1'] },
+            format: { type: 'array', items: { type: 'string' } },
+            rest: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['mode', 'resource'],
+                properties: { mode: { type: 'string', enum: ['server'] }, resource: { type: 'array' } },
+              },
+            },
+          },
+        },
+      },
+    },
   })
   metadata(@Req() request: Request, @Res({ passthrough: true }) response: Response): Record<string, unknown> {
     response.type(FHIR_JSON);
@@ -50,6 +73,7 @@ export class FhirFlagController {
   }
 
   @Get('Flag')
+  @DefaultPurpose('health-care')
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'The CP-IS flag of a child, as FHIR Flags',
@@ -100,7 +124,7 @@ export class FhirFlagController {
       ]);
     }
     response.type(FHIR_JSON);
-    const self = `/fhir/Flag?patient=${encodeURIComponent(query.patient)}&purpose=${query.purpose}`;
+    const self = `/fhir/Flag?patient=${encodeURIComponent(query.patient)}&purpose=${viewer.purpose}`;
     let view;
     try {
       view = await this.views.read(nhsNumber, viewer);

@@ -234,6 +234,12 @@ describe('child links projection', () => {
           }
           for (const child of children) {
             expect(await links.membersOf(child)).toEqual(componentOf(model.values(), child));
+            // The read path's one round trip answers as its two lookups do.
+            const canonical = await links.canonicalOf(child);
+            expect(await links.canonicalWithMembers(child)).toEqual({
+              childId: canonical,
+              members: await links.membersOf(canonical),
+            });
           }
         },
       ),

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
-import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { readStoredEvent, SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { openMessages, PersonalDataVault } from '@jigsaw/erasure';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry } from '@jigsaw/identity';
@@ -87,7 +87,10 @@ export class IdentityConsumers implements OnApplicationBootstrap, OnApplicationS
     for (const message of (await openMessages(this.vault, messages)).messages) {
       let event: RecordedEvent<string, BirthLinkedData>;
       try {
-        event = JSON.parse(message.value?.toString('utf8') ?? '') as RecordedEvent<string, BirthLinkedData>;
+        event = readStoredEvent(JSON.parse(message.value?.toString('utf8') ?? '')) as RecordedEvent<
+          string,
+          BirthLinkedData
+        >;
       } catch {
         continue;
       }

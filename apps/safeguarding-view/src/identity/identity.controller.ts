@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Get,
@@ -11,6 +12,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { CurrentViewer } from '@jigsaw/auth';
 import type { Pool } from '@jigsaw/database';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
@@ -18,6 +20,7 @@ import { IdentityRegistry } from '@jigsaw/identity';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
+import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
 import { IdentityCommands } from './identity-commands.js';
 import { MergeDto, ReasonDto, RenumberDto, UnbornLinkDto } from './identity.dto.js';
 import type { Decision } from './identity.events.js';
@@ -76,6 +79,31 @@ interface PossibleMatchView {
   raisedAt: string;
 }
 
+const str = { type: 'string' };
+const uuid = { type: 'string', format: 'uuid' };
+const object = (properties: Record<string, object>) => ({
+  type: 'object',
+  required: Object.keys(properties),
+  properties,
+});
+const REASON = {
+  reason: { ...str, description: 'Why, in words kept with the decision; no NHS number or UPN.' },
+};
+const nhsNumber = { ...str, example: '9434765919' };
+
+/** The route's body and its 200 answer, as a council decider sends and reads them. */
+const documented = (summary: string, body: Record<string, object>, answer: Record<string, object>) =>
+  applyDecorators(
+    ApiOperation({ summary }),
+    ApiPurposeQuery(),
+    ApiBody({ schema: object(body) }),
+    ApiOkResponse({
+      description: '`changed` is false when the same decision was made before: nothing new is recorded.',
+      content: { 'application/json': { schema: object(answer) } },
+    }),
+    ApiProblems('/v1/identity', 400, 404),
+  );
+
 /** Possible matches and links between hub children. Nothing here names a child by an identifier. */
 @Controller('v1/identity')
 @UseGuards(IdentityDeciderGuard)
@@ -88,6 +116,27 @@ export class IdentityController {
 
   /** Pending possible matches, oldest first: hub ids and the kind of evidence only. */
   @Get('possible-matches')
+  @ApiOperation({ summary: 'Pending possible matches between hub children, oldest first' })
+  @ApiPurposeQuery()
+  @ApiOkResponse({
+    description: 'Hub child ids and the kind of evidence only.',
+    content: {
+      'application/json': {
+        schema: object({
+          matches: {
+            type: 'array',
+            items: object({
+              matchId: str,
+              childId: uuid,
+              candidateId: uuid,
+              evidence: str,
+              raisedAt: { type: 'string', format: 'date-time' },
+            }),
+          },
+        }),
+      },
+    },
+  })
   async possibleMatches(): Promise<{ matches: PossibleMatchView[] }> {
     const { rows } = await this.pool.query<{
       match_id: string;
@@ -113,6 +162,12 @@ export class IdentityController {
   /** Confirms a possible match: the two records become one child (a merge that a split can undo). */
   @Post('possible-matches/:matchId/confirm')
   @HttpCode(200)
+  @documented('Confirm a possible match: the two records become one child', REASON, {
+    matchId: str,
+    status: { type: 'string', enum: ['confirmed'] },
+    linkId: str,
+    changed: { type: 'boolean' },
+  })
   async confirm(
     @Param('matchId') matchId: string,
     @Body() body: ReasonDto,
@@ -127,6 +182,11 @@ export class IdentityController {
 
   @Post('possible-matches/:matchId/reject')
   @HttpCode(200)
+  @documented('Reject a possible match: the two records stay apart', REASON, {
+    matchId: str,
+    status: { type: 'string', enum: ['rejected'] },
+    changed: { type: 'boolean' },
+  })
   async reject(
     @Param('matchId') matchId: string,
     @Body() body: ReasonDto,
@@ -142,6 +202,11 @@ export class IdentityController {
   /** Two records found to be one child, without a possible match raised first. */
   @Post('merges')
   @HttpCode(200)
+  @documented(
+    'Merge two hub children known to be one',
+    { ...REASON, childId: uuid, mergedChildId: uuid },
+    { linkId: str, changed: { type: 'boolean' } },
+  )
   async merge(
     @Body() body: MergeDto,
     @CurrentViewer() viewer: Viewer,
@@ -152,6 +217,12 @@ export class IdentityController {
   /** Undoes a link (a wrong merge, a wrong birth link): each record goes back to its own child. */
   @Post('links/:linkId/split')
   @HttpCode(200)
+  @documented('Split a merge or confirmed match made in error', REASON, {
+    linkId: str,
+    childId: uuid,
+    linkedId: uuid,
+    changed: { type: 'boolean' },
+  })
   async split(
     @Param('linkId') linkId: string,
     @Body() body: ReasonDto,
@@ -167,6 +238,11 @@ export class IdentityController {
   /** Links an unborn child's record (the pregnancy) to the baby. */
   @Post('unborn-links')
   @HttpCode(200)
+  @documented(
+    'Link an unborn child’s record to the child once born',
+    { ...REASON, childId: uuid, unbornChildId: uuid },
+    { linkId: str, changed: { type: 'boolean' } },
+  )
   async linkUnborn(
     @Body() body: UnbornLinkDto,
     @CurrentViewer() viewer: Viewer,
@@ -177,6 +253,11 @@ export class IdentityController {
   /** A new NHS number (adoption): it names the same child, and the old one is retired. */
   @Post('renumberings')
   @HttpCode(200)
+  @documented(
+    'Record a new NHS number for a child (adoption, gender reassignment)',
+    { ...REASON, previousNhsNumber: nhsNumber, nhsNumber },
+    { childId: uuid, changed: { type: 'boolean' } },
+  )
   async renumber(
     @Body() body: RenumberDto,
     @CurrentViewer() viewer: Viewer,

@@ -129,6 +129,64 @@ const ACK_EXAMPLE: Acknowledgement = {
   repeated: false,
 };
 
+const NOTIFICATION_SCHEMA = {
+  type: 'object',
+  required: ['id', 'kind', 'status', 'childId', 'createdAt', 'recipient', 'child', 'event'],
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', enum: [...NOTIFICATION_KINDS] },
+    status: { type: 'string', enum: [...NOTIFICATION_STATUSES] },
+    childId: { type: 'string', format: 'uuid' },
+    createdAt: { type: 'string', format: 'date-time' },
+    dueAt: { type: 'string', format: 'date-time' },
+    recipient: {
+      type: 'object',
+      required: ['organisation', 'agency'],
+      properties: { organisation: { type: 'string' }, agency: { type: 'string' }, route: { type: 'string' } },
+    },
+    child: {
+      type: 'object',
+      required: ['hubChildId'],
+      properties: { hubChildId: { type: 'string', format: 'uuid' }, asKnownToYou: { type: 'object' } },
+    },
+    event: {
+      type: 'object',
+      description: 'The event the notification is about, cut to what you may see.',
+      required: ['id', 'source', 'type', 'agency'],
+      properties: {
+        id: { type: 'string' },
+        source: { type: 'string' },
+        type: { type: 'string' },
+        agency: { type: 'string' },
+        level: { type: 'string' },
+        data: { type: 'object' },
+      },
+    },
+  },
+};
+const INBOX_SCHEMA = {
+  type: 'object',
+  required: ['notifications'],
+  properties: {
+    notifications: { type: 'array', items: NOTIFICATION_SCHEMA },
+    nextCursor: { type: 'string', description: 'Pass as `cursor` for the next page; absent on the last.' },
+  },
+};
+const ACK_SCHEMA = {
+  type: 'object',
+  required: ['notificationId', 'acknowledgedAt', 'acknowledgedBy', 'repeated'],
+  properties: {
+    notificationId: { type: 'string', format: 'uuid' },
+    acknowledgedAt: { type: 'string', format: 'date-time' },
+    acknowledgedBy: {
+      type: 'object',
+      required: ['sub', 'role', 'organisation'],
+      properties: { sub: { type: 'string' }, role: { type: 'string' }, organisation: { type: 'string' } },
+    },
+    repeated: { type: 'boolean' },
+  },
+};
+
 const problem = (status: number, code: string, field: string, reason: string): object => ({
   type: `urn:jigsaw:problem:${code.toLowerCase().replaceAll('_', '-')}`,
   title: status === 404 ? 'Not Found' : 'Bad Request',
@@ -154,7 +212,11 @@ export class NotificationsController {
       'newest first, each with the event it is about cut to what this practitioner may see; notifications ' +
       'about events they may not see are left out. Every page read is recorded in the access log.',
   })
-  @ApiResponse({ status: 200, description: 'A page of notifications.', example: INBOX_EXAMPLE })
+  @ApiResponse({
+    status: 200,
+    description: 'A page of notifications.',
+    content: { 'application/json': { schema: INBOX_SCHEMA, example: INBOX_EXAMPLE } },
+  })
   @ApiResponse({
     status: 400,
     description: 'A filter or cursor that cannot be read.',
@@ -188,7 +250,11 @@ export class NotificationsController {
       'answers with the first acknowledgement and `repeated: true`.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, description: 'Acknowledged (now or before).', example: ACK_EXAMPLE })
+  @ApiResponse({
+    status: 200,
+    description: 'Acknowledged (now or before).',
+    content: { 'application/json': { schema: ACK_SCHEMA, example: ACK_EXAMPLE } },
+  })
   @ApiResponse({
     status: 404,
     description: 'No notification with that id that this practitioner may see.',

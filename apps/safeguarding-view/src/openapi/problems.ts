@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { PURPOSES } from '@jigsaw/envelope';
 import { PROBLEM_SCHEMA } from '@jigsaw/http';
 
 export { PROBLEM_SCHEMA };
@@ -62,3 +63,12 @@ export function ApiProblems(path: string, ...statuses: ProblemStatus[]): MethodD
     ),
   );
 }
+
+/** `?purpose=`, which every practitioner's request states (PractitionerGuard). */
+export const ApiPurposeQuery = () =>
+  ApiQuery({
+    name: 'purpose',
+    required: true,
+    enum: PURPOSES,
+    description: 'Why you ask: one of the purposes your sign-in grants.',
+  });

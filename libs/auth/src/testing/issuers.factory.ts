@@ -6,6 +6,9 @@ export const CONSOLE_REDIRECT = 'http://127.0.0.1/console/signed-in';
 export const LEEDS_TENANT = '0c5d6a2e-6b1f-4c39-9d0e-6a1f2b3c4d5e';
 export const OTHER_TENANT = '9f8e7d6c-5b4a-4321-8fed-cba987654321';
 
+/** CIS2's scopes and the claims each gives in userinfo and the ID token. */
+export const CIS2_SCOPE_CLAIMS = { nationalrbacaccess: ['nhsid_nrbac_roles'], nhsperson: ['nhsid_useruid'] };
+
 /** A practitioner as NHS CIS2 describes one: national RBAC in a nested claim, the trust's ODS code. */
 export const cis2Practitioner = (
   id: string,
@@ -20,13 +23,20 @@ export const cis2Practitioner = (
   },
 });
 
-/** A practitioner as Microsoft Entra ID describes one: the tenant in `tid`, app roles in `roles`. */
+/** An Entra object id for an account: the same for every application, unlike Entra's pairwise `sub`. */
+export const entraObjectId = (id: string): string =>
+  `00000000-0000-4000-8000-${Buffer.from(id).toString('hex').padEnd(12, '0').slice(0, 12)}`;
+
+/**
+ * A practitioner as Microsoft Entra ID describes one: the tenant in `tid`, the person in `oid`, app roles
+ * in `roles`.
+ */
 export const entraPractitioner = (
   id: string,
   { tid = LEEDS_TENANT, roles = ['Jigsaw.SocialWorker', 'Jigsaw.Purpose.Safeguarding'] } = {},
 ): IssuerAccount => ({
   id,
-  claims: { tid, roles },
+  claims: { tid, oid: entraObjectId(id), roles, ver: '2.0' },
 });
 
 export interface SystemClient {
@@ -40,8 +50,14 @@ export async function systemClient(clientId: string): Promise<SystemClient> {
   return { clientId, privateKey, publicJwk: { ...(await exportJWK(publicKey)), alg: 'RS256', use: 'sig' } };
 }
 
+type KeySettings = { maxAgeSeconds: number; cooldownSeconds: number };
+
 /** The `OIDC_ISSUERS` entry for a CIS2-like issuer, as docs/security-and-privacy.md shows it. */
-export const cis2Entry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
+export const cis2Entry = (
+  issuer: string,
+  keys: KeySettings = { maxAgeSeconds: 600, cooldownSeconds: 30 },
+  extra: object = {},
+) => ({
   issuer,
   audience: 'urn:jigsaw:hub',
   agency: 'health',
@@ -59,15 +75,21 @@ export const cis2Entry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownS
   },
   systems: { claim: 'client_id', clients: { 'rr8-epr': 'urn:jigsaw:org:health:rr8' } },
   keys,
+  ...extra,
 });
 
 /** The `OIDC_ISSUERS` entry for an Entra-like issuer, as docs/security-and-privacy.md shows it. */
-export const entraEntry = (issuer: string, keys = { maxAgeSeconds: 600, cooldownSeconds: 30 }) => ({
+export const entraEntry = (
+  issuer: string,
+  keys: KeySettings = { maxAgeSeconds: 600, cooldownSeconds: 30 },
+  extra: object = {},
+) => ({
   issuer,
   audience: 'api://jigsaw',
   agency: 'council',
   organisations: ['urn:jigsaw:org:council:leeds'],
   claims: {
+    subject: { claim: 'oid' },
     organisation: { claim: 'tid', values: { [LEEDS_TENANT]: 'urn:jigsaw:org:council:leeds' } },
     role: {
       claim: 'roles',
@@ -84,6 +106,7 @@ export const entraEntry = (issuer: string, keys = { maxAgeSeconds: 600, cooldown
   },
   systems: { claim: 'client_id', clients: { 'leeds-case-management': 'urn:jigsaw:org:council:leeds' } },
   keys,
+  ...extra,
 });
 
 export interface TwoIssuers {
@@ -95,8 +118,15 @@ export interface TwoIssuers {
   close(): Promise<void>;
 }
 
-/** Two real OpenID providers with different claim shapes, each with its practitioners and one agency system. */
-export async function startTwoIssuers(accessTokenTtl = 600): Promise<TwoIssuers> {
+/**
+ * Two real OpenID providers with different claim shapes, each with its practitioners and one agency system.
+ * `console` is where the console client may be sent back to (the tests' own redirect besides).
+ */
+export async function startTwoIssuers({
+  accessTokenTtl = 600,
+  cis2AccessTokenTtl = accessTokenTtl,
+  console: consoleUris = [],
+}: { accessTokenTtl?: number; cis2AccessTokenTtl?: number; console?: string[] } = {}): Promise<TwoIssuers> {
   const [trust, council] = await Promise.all([
     systemClient('rr8-epr'),
     systemClient('leeds-case-management'),
@@ -104,12 +134,15 @@ export async function startTwoIssuers(accessTokenTtl = 600): Promise<TwoIssuers>
   const consoleClient = {
     clientId: 'jigsaw-console',
     kind: 'public' as const,
-    redirectUris: [CONSOLE_REDIRECT],
+    redirectUris: [CONSOLE_REDIRECT, ...consoleUris],
+    postLogoutRedirectUris: consoleUris,
   };
   const [cis2, entra] = await Promise.all([
     OidcIssuer.start({
       audience: 'urn:jigsaw:hub',
-      accessTokenTtl,
+      accessTokenTtl: cis2AccessTokenTtl,
+      // As CIS2: the national RBAC roles in userinfo and the ID token when `nationalrbacaccess` is asked.
+      scopeClaims: CIS2_SCOPE_CLAIMS,
       accounts: [
         cis2Practitioner('clinician-1'),
         cis2Practitioner('visitor-1', { role: 'S8000:G8000:R8001', activities: ['B0428', 'B1611'] }),

@@ -57,6 +57,11 @@ export class ChildRefResolver {
     return this.links.canonicalOf(childId);
   }
 
+  /** The canonical id and its members, in one round trip. */
+  canonicalWithMembers(childId: string): Promise<{ childId: string; members: string[] }> {
+    return this.links.canonicalWithMembers(childId);
+  }
+
   /** Every hub child id whose records are this child's now (merges, births), for `child_id = ANY(...)`. */
   membersOf(childId: string): Promise<string[]> {
     return this.links.membersOf(childId);

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
-import { appliedEventsMigrations, applyBatch, ProjectionRunner, rebuild } from '@jigsaw/projection';
+import { runMigrations } from '@jigsaw/database';
+import {
+  appliedEventsMigrations,
+  applyBatch,
+  eventKeyOf,
+  ProjectionRunner,
+  rebuild,
+} from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { viewMigrations } from '../view-schema.js';
 import { chronologyProjection } from './chronology.projection.js';
@@ -52,5 +59,28 @@ describe('chronology projection', () => {
     expect(first.events).toBe(25);
     expect(await applyBatch(db.pool, REBUILT, [chronologyProjection], events)).toBe(0);
     expect(await rows(REBUILT, childId)).toEqual(await rows(LIVE, childId));
+  });
+
+  it('reads on after the head is reached, so events committed while it waited are not missed', async () => {
+    const schema = 'view_head';
+    await runMigrations(db.pool, [appliedEventsMigrations(schema), viewMigrations(schema)]);
+    const store = new PostgresEventStore(db.pool);
+    const childId = aRecordedEvent().childid;
+    const early = Array.from({ length: 9 }, () => aRecordedEvent({ childid: childId }));
+    const late = Array.from({ length: 5 }, () => aRecordedEvent({ childid: childId }));
+    await store.append(`police-${childId}`, early, { expectedVersion: 'no-stream' });
+    let asked = 0;
+    const result = await rebuild(db.pool, store, schema, [chronologyProjection], {
+      batchSize: 4,
+      // The first empty read comes before these commit; the head is only reached once they have.
+      reachedHead: async () => {
+        if (asked++ === 0) await store.append(`police-${childId}`, late, { expectedVersion: 9 });
+        return true;
+      },
+    });
+    expect(asked).toBeGreaterThan(0);
+    expect(result.events).toBeGreaterThanOrEqual(14);
+    const keys = (await rows(schema, childId)).map((r) => (r as { event_key: string }).event_key);
+    expect(keys.sort()).toEqual([...early, ...late].map(eventKeyOf).sort());
   });
 });

@@ -20,10 +20,12 @@ export const chronologyProjection: Projection = {
     // The hub's own events are about the records, not entries in them.
     const events = all.filter((e) => !isHubSource(e.source));
     if (events.length === 0) return;
+    // The events travel as one JSON array, not an array of jsonb: no per-element quoting either side.
     await tx.query(
       `INSERT INTO chronology (event_key, child_id, agency, source, type, occurred_at, recorded_at, event)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                            $7::timestamptz[], $8::jsonb[])
+       SELECT * FROM ROWS FROM (unnest($1::text[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::text[]),
+                                unnest($5::text[]), unnest($6::timestamptz[]), unnest($7::timestamptz[]),
+                                jsonb_array_elements($8::jsonb))
        ON CONFLICT (event_key) DO NOTHING`,
       [
         events.map(eventKeyOf),
@@ -33,7 +35,7 @@ export const chronologyProjection: Projection = {
         events.map((e) => e.type),
         events.map(occurredAtOf),
         events.map((e) => e.recordedtime),
-        events.map((e) => JSON.stringify(e)),
+        JSON.stringify(events),
       ],
     );
   },

@@ -44,4 +44,20 @@ export class ChildLinks {
     );
     return rows[0]?.canonical_id ?? childId;
   }
+
+  /** `canonicalOf`, then `membersOf` the canonical id, in one round trip: what every read of a child asks. */
+  async canonicalWithMembers(childId: string): Promise<{ childId: string; members: string[] }> {
+    const { rows } = await this.pool.query<{ canonical: string; members: string[] | null }>(
+      `WITH c AS (SELECT coalesce((SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = $1),
+                                  $1::uuid) AS id)
+       SELECT c.id::text AS canonical,
+              (SELECT array_agg(m.child_id::text ORDER BY m.child_id) FROM "${VIEW_SCHEMA}".child_members m
+               WHERE m.canonical_id = (SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = c.id))
+                AS members
+       FROM c`,
+      [childId],
+    );
+    const canonical = rows[0]!.canonical;
+    return { childId: canonical, members: rows[0]!.members ?? [canonical] };
+  }
 }

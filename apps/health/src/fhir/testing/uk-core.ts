@@ -7,9 +7,14 @@ type Json = Record<string, unknown>;
 
 export type UkCoreExample =
   | 'UKCore-Patient-RichardSmith-Example'
+  | 'UKCore-Patient-BabyPatient-Example'
   | 'UKCore-Encounter-InpatientEncounter-Example'
+  | 'Extension-UKCore-EmergencyCareDischargeStatus-Example'
+  | 'Extension-UKCore-OutcomeOfAttendance-Example'
   | 'UKCore-Flag-FoodAllergy-Example'
-  | 'UKCore-Organization-LeedsTeachingHospital-Example';
+  | 'UKCore-Organization-LeedsTeachingHospital-Example'
+  | 'UKCore-Organization-WhiteRoseMedicalCentre-Example'
+  | 'UKCore-MessageHeader-Discharge-Example';
 
 const folder = join(dirname(fileURLToPath(import.meta.url)), 'uk-core');
 
@@ -29,6 +34,15 @@ export function ukCorePatient(nhsNumber: string): Json {
     if (identifier['system'] === NHS_NUMBER_SYSTEM) identifier['value'] = nhsNumber;
   }
   patient['birthDate'] = String(patient['birthDate']).replace(/^1970-/, '2016-');
+  return patient;
+}
+
+/** The published baby (born 2021, a child already) with `nhsNumber`: the one change. */
+export function ukCoreBaby(nhsNumber: string): Json {
+  const patient = ukCoreExample('UKCore-Patient-BabyPatient-Example');
+  for (const identifier of patient['identifier'] as Json[]) {
+    if (identifier['system'] === NHS_NUMBER_SYSTEM) identifier['value'] = nhsNumber;
+  }
   return patient;
 }
 

@@ -5,7 +5,9 @@ import { repoRoot } from '@jigsaw/config';
 import {
   agencyOfSource,
   dataschemaFor,
+  fromCloudEvent,
   type AudienceEntry,
+  type JigsawCloudEvent,
   type JigsawEnvelope,
   type RecordedEvent,
   type Sensitivity,
@@ -33,7 +35,7 @@ export function aChild(): TestChild {
 /** A schema's own valid example: every event built here starts as one, so it stays valid as schemas change. */
 function example(folder: string, file: string): JigsawEnvelope {
   const path = join(repoRoot(), 'schemas', folder, 'examples/valid', file);
-  return JSON.parse(readFileSync(path, 'utf8')) as JigsawEnvelope;
+  return fromCloudEvent(JSON.parse(readFileSync(path, 'utf8')) as JigsawCloudEvent);
 }
 
 interface Overrides {
