@@ -55,7 +55,8 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
+  /** `readyTimeoutMs`: longer where the machine is busy, e.g. a restart while brokers recover. */
+  async start(readyTimeoutMs = 60_000): Promise<void> {
     const child = spawn(
       process.execPath,
       [...this.nodeArgs, join(repoRoot(), `dist/apps/${this.name}/src/main.js`)],
@@ -69,7 +70,7 @@ export class ServiceProcess {
     child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await this.waitUntilReady();
+    await this.waitUntilReady(readyTimeoutMs);
   }
 
   private async waitUntilReady(timeoutMs = 60_000): Promise<void> {

@@ -25,12 +25,29 @@ export function bearerFor(organisation: string): string {
  * Posts an event as an agency system does: on a network error, a 5xx or a 429 it waits and sends the same
  * event again (the same id, so the hub records it once), until the hub answers or the deadline passes.
  */
-export async function postUntilAnswered(
+export function postUntilAnswered(
   url: string,
   organisation: string,
   /** An event in the hub's terms, sent as its CloudEvent. */
   event: JigsawEnvelope,
-  options: { deadline?: number; retry?: boolean } = {},
+  options: PostOptions = {},
+): Promise<Answer> {
+  return postBodyUntilAnswered(url, organisation, toCloudEvent(event), options);
+}
+
+export interface PostOptions {
+  deadline?: number;
+  retry?: boolean;
+  /** How long one attempt may take (30 s). */
+  timeoutMs?: number;
+}
+
+/** As postUntilAnswered, for a body of another shape (an adapter's batch). */
+export async function postBodyUntilAnswered(
+  url: string,
+  organisation: string,
+  body: unknown,
+  options: PostOptions = {},
 ): Promise<Answer> {
   const deadline = options.deadline ?? Date.now() + 120_000;
   for (let attempt = 1; ; attempt++) {
@@ -41,8 +58,8 @@ export async function postUntilAnswered(
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: bearerFor(organisation) },
-        body: JSON.stringify(toCloudEvent(event)),
-        signal: AbortSignal.timeout(30_000),
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
       status = response.status;
       retryAfterMs = Number(response.headers.get('retry-after') ?? 0) * 1000;
