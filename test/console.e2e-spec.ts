@@ -24,8 +24,10 @@ import {
 } from '@jigsaw/testing';
 import {
   aChild,
+  aLeadPractitioner,
   aPupilOnRoll,
   HILLSIDE,
+  LEEDS,
 } from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
 import { getJson, postEvent, eventually } from './support/http.js';
 import { claimAccess } from './support/access-claims.js';
@@ -105,6 +107,7 @@ describe('the console in a real browser', () => {
   let education: ServiceProcess;
   let view: ServiceProcess;
   let audit: ServiceProcess | undefined;
+  let council: ServiceProcess | undefined;
   let browser: Browser;
   let page: Page;
   let identityProvider: ChildProcess | undefined;
@@ -140,13 +143,14 @@ describe('the console in a real browser', () => {
       (entry) => entry.agency === 'education',
     )!;
     dslIdentity = `${educationIssuer.issuer}#${DSL_ACCOUNT}`;
-    const [startedPolice, startedEducation, startedAudit] = (await startServices(
+    const [startedPolice, startedEducation, startedAudit, startedCouncil] = (await startServices(
       { ...env, CORS_ORIGINS: `http://127.0.0.1:${viewPort}`, OIDC_ISSUERS: issuers },
       'police',
       'education',
       'audit',
-    )) as [ServiceProcess, ServiceProcess, ServiceProcess];
-    [police, education, audit] = [startedPolice, startedEducation, startedAudit];
+      'council',
+    )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+    [police, education, audit, council] = [startedPolice, startedEducation, startedAudit, startedCouncil];
     view = await ServiceProcess.start(
       'safeguarding-view',
       { ...env, CONSOLE_AUDIT_URL: startedAudit.url, OIDC_ISSUERS: issuers },
@@ -205,7 +209,7 @@ describe('the console in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     identityProvider?.kill();
-    await Promise.all([police?.stop(), education?.stop(), view?.stop(), audit?.stop()]);
+    await Promise.all([police?.stop(), education?.stop(), view?.stop(), audit?.stop(), council?.stop()]);
     await db?.drop();
   });
 
@@ -309,6 +313,10 @@ describe('the console in a real browser', () => {
   });
 
   it('shows a data protection officer who looked at the child, through the audit service', async () => {
+    // Leeds now works with the child (a lead practitioner), so its data protection officer may audit them.
+    const asLeeds = { authorization: `Bearer ${agencySystemToken(LEEDS)}` };
+    const lead = aLeadPractitioner(child, { assignedDate: '2026-01-05' });
+    expect((await postEvent(`${council!.url}/v1/events`, lead, asLeeds)).status).toBe(202);
     await tabTo(page, '#sign-out');
     await page.keyboard.press('Enter');
     // RP-initiated logout: the identity provider asks, ends its session and sends the browser back.

@@ -154,14 +154,14 @@ describe('sign-in outside development mode, against two real OpenID providers', 
     // not its pairwise sub): the same sub from another issuer would be another person.
     const socialWorkerIdentity = `${issuers.entra.issuer}#${entraObjectId('social-worker-1')}`;
     const { rows } = await db.pool.query<{ sub: string }>(
-      `SELECT DISTINCT payload->'data'->'viewer'->>'sub' AS sub FROM event_store.events
+      `SELECT DISTINCT payload->'data'->'record'->'viewer'->>'sub' AS sub FROM event_store.events
        WHERE type = 'hub.record-accessed'`,
     );
     expect(rows.map((r) => r.sub).sort()).toEqual(
       [`${issuers.cis2.issuer}#clinician-1`, socialWorkerIdentity].sort(),
     );
     const claims = await db.pool.query<{ sub: string }>(
-      `SELECT payload->'data'->'claimant'->>'sub' AS sub FROM event_store.events
+      `SELECT payload->'data'->'record'->'claimant'->>'sub' AS sub FROM event_store.events
        WHERE type = 'hub.access-claimed'`,
     );
     expect(claims.rows).toEqual([{ sub: socialWorkerIdentity }]);
