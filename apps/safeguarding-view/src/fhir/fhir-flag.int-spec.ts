@@ -54,7 +54,7 @@ describe('the CP-IS flag over FHIR', () => {
   const accessViews = async (after: number): Promise<{ view: string; refused: string | null }[]> =>
     (
       await db.pool.query<{ view: string; refused: string | null }>(
-        `SELECT payload->'data'->>'view' AS view, payload->'data'->>'refused' AS refused FROM event_store.events
+        `SELECT payload->'data'->'record'->>'view' AS view, payload->'data'->'record'->>'refused' AS refused FROM event_store.events
          WHERE type = 'hub.record-accessed' ORDER BY global_position OFFSET $1`,
         [after],
       )
