@@ -48,6 +48,7 @@ const dsl = bearer(practitionerToken(person('designated-safeguarding-lead', SCHO
 const socialWorker = bearer(practitionerToken(person('social-worker', LEEDS, ['child-protection'])));
 const clinician = bearer(practitionerToken(person('clinician', TRUST, ['health-care'])));
 const dpo = bearer(practitionerToken(person('data-protection-officer', LEEDS, ['audit'])));
+const partnershipLead = bearer(practitionerToken(person('partnership-lead', LEEDS, ['safeguarding'])));
 
 /** An event each agency can record with nothing before it, as schemas/ publishes it. */
 const EXAMPLES: Record<(typeof AGENCIES)[number], [string, string]> = {
@@ -223,10 +224,11 @@ describe('every route answers as its OpenAPI document says', () => {
     const nhsNumber = known;
     for (const agency of ['police', 'education', 'council'] as const) {
       const event = anExample(agency, ...EXAMPLES[agency]);
+      const data = event['data'] as Json;
       const body = {
         ...event,
         id: `answers-${agency}`,
-        subject: { ...(event['subject'] as Json), nhsNumber },
+        data: { ...data, child: { ...(data['child'] as Json), nhsNumber } },
       };
       const system = bearer(agencySystemToken(String(event['source'])));
       expect(await call(agency, 'post', '/v1/events', { headers: system, body })).toMatchObject({
@@ -276,6 +278,30 @@ describe('every route answers as its OpenAPI document says', () => {
     const ack = `/v1/notifications/${crypto.randomUUID()}/acknowledgement?purpose=safeguarding`;
     expect(await call('safeguarding-view', 'post', ack, { headers: dsl })).toMatchObject({ status: 404 });
 
+    // The partnership commissions a review of the child for its panel, then closes it.
+    const reviews = (path: string, body: unknown, headers = partnershipLead) =>
+      call('safeguarding-view', 'post', `/v1/reviews${path}?purpose=safeguarding`, { headers, body });
+    const review = {
+      nhsNumber,
+      reference: 'CSPR-2026-014',
+      panelOrganisation: 'urn:jigsaw:org:council:leeds-partnership',
+      periodFrom: '2026-01-01',
+      periodTo: '2026-12-31',
+      until: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    const opened = await reviews('', review);
+    expect(opened).toMatchObject({ status: 201, body: { reference: review.reference } });
+    const { childId } = opened.body as { childId: string };
+    expect(await reviews('', review)).toMatchObject({ status: 409 });
+    expect(await reviews('', { ...review, periodTo: '2025-12-31' })).toMatchObject({ status: 400 });
+    expect(await reviews('', { ...review, nhsNumber: aNhsNumber() })).toMatchObject({ status: 404 });
+    expect(await reviews('', review, dsl)).toMatchObject({ status: 403 });
+    const close = `/${childId}/${review.reference}/close`;
+    expect(await reviews(close, {}, dsl)).toMatchObject({ status: 403 });
+    expect(await reviews(close, {})).toMatchObject({ status: 200, body: { childId } });
+    expect(await reviews(close, {})).toMatchObject({ status: 409 });
+    expect(await reviews(`/${childId}/no-such-review/close`, {})).toMatchObject({ status: 404 });
+
     expect(await call('safeguarding-view', 'get', '/fhir/metadata')).toMatchObject({ status: 200 });
     // Searched as a CP-IS consumer searches, naming no purpose: for direct care, and recorded as such.
     const flag = { status: 200, body: { resourceType: 'Bundle', type: 'searchset' } };
@@ -284,12 +310,18 @@ describe('every route answers as its OpenAPI document says', () => {
     expect(await get(`/fhir/Flag?patient=${nhsNumber}&purpose=safeguarding`, clinician)).toMatchObject({
       status: 403,
     });
-    const { rows } = await db.pool.query<{ purpose: string }>(
-      `SELECT payload->'data'->>'purpose' AS purpose FROM event_store.events
-        WHERE type = 'hub.record-accessed' AND payload->'data'->'viewer'->>'organisation' = $1`,
+    // Each search is recorded: the CP-IS read, and before it the refused read of a child it has no relationship with.
+    const { rows } = await db.pool.query<{ view: string; purpose: string }>(
+      `SELECT payload->'data'->'record'->>'view' AS view, payload->'data'->'record'->>'purpose' AS purpose
+         FROM event_store.events
+        WHERE type = 'hub.record-accessed' AND payload->'data'->'record'->'viewer'->>'organisation' = $1`,
       [TRUST],
     );
-    expect(rows.map((r) => r.purpose)).toEqual(['health-care', 'health-care']);
+    expect(rows.filter((r) => r.view === 'cp-is-flag').map((r) => r.purpose)).toEqual([
+      'health-care',
+      'health-care',
+    ]);
+    expect(new Set(rows.map((r) => r.purpose))).toEqual(new Set(['health-care']));
     expect(await get('/fhir/Flag?patient=123&purpose=health-care', clinician)).toMatchObject({ status: 400 });
 
     const identity = (path: string, body?: unknown, headers = socialWorker) =>
@@ -344,9 +376,12 @@ describe('every route answers as its OpenAPI document says', () => {
     expect(await get(`${child}/access-log`)).toMatchObject({ status: 200 });
     expect(await get(`${child}/subject-access-export`)).toMatchObject({ status: 200 });
     expect(await get(`${child}/subject-access-export?format=html`)).toMatchObject({ status: 200 });
-    const viewer = `viewer=${encodeURIComponent(SCHOOL)}&role=designated-safeguarding-lead&purpose=safeguarding`;
+    // A data protection officer replays what their own organisation saw, and no other's.
+    const viewer = `viewer=${encodeURIComponent(LEEDS)}&role=social-worker&purpose=child-protection`;
+    const school = `viewer=${encodeURIComponent(SCHOOL)}&role=designated-safeguarding-lead&purpose=safeguarding`;
     const at = encodeURIComponent(new Date().toISOString());
     expect(await get(`${child}/as-known-at?${viewer}&at=${at}`)).toMatchObject({ status: 200 });
+    expect(await get(`${child}/as-known-at?${school}&at=${at}`)).toMatchObject({ status: 403 });
     expect(await get(`${child}/as-known-at?at=yesterday`)).toMatchObject({ status: 400 });
     expect(await get(`/v1/children/${aNhsNumber()}/access-log`)).toMatchObject({ status: 404 });
     expect(await get(`${child}/access-log`, dsl)).toMatchObject({ status: 403 });

@@ -5,13 +5,14 @@ import { PROBLEM_SCHEMA } from '@jigsaw/http';
 
 export { PROBLEM_SCHEMA };
 
-type ProblemStatus = 400 | 401 | 403 | 404;
+type ProblemStatus = 400 | 401 | 403 | 404 | 409;
 
 const DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'A parameter is missing or invalid; `errors` names each one and why.',
   401: 'No bearer token, or one that is expired, forged or for another audience.',
   403: "The token is not a practitoner's, or does not grant the purpose asked for.",
   404: 'No child with that reference is known to the hub.',
+  409: 'The request conflicts with what the hub already recorded; `detail` says how.',
 };
 
 const EXAMPLES: Record<ProblemStatus, (path: string) => Record<string, unknown>> = {
@@ -49,18 +50,34 @@ const EXAMPLES: Record<ProblemStatus, (path: string) => Record<string, unknown>>
     instance: path,
     code: 'CHILD_NOT_FOUND',
   }),
+  409: (path) => ({
+    type: 'urn:jigsaw:problem:duplicate-event-conflict',
+    title: 'Conflict',
+    status: 409,
+    detail: 'a review with that reference is already recorded',
+    instance: path,
+    code: 'DUPLICATE_EVENT_CONFLICT',
+    errors: [{ field: 'reference', reason: 'is already used for this child' }],
+  }),
 };
 
-/** The problem+json answers a route gives, each with an example; `path` is an example request path. */
-export function ApiProblems(path: string, ...statuses: ProblemStatus[]): MethodDecorator & ClassDecorator {
+/**
+ * The problem+json answers a route gives, each with an example; `path` is an example request path. A
+ * status given as `[status, description]` says in the route's own words when it answers so.
+ */
+export function ApiProblems(
+  path: string,
+  ...statuses: (ProblemStatus | [ProblemStatus, string])[]
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
+    ...statuses.map((given) => {
+      const [status, description] = Array.isArray(given) ? given : [given, DESCRIPTIONS[given]];
+      return ApiResponse({
         status,
-        description: DESCRIPTIONS[status],
+        description,
         content: { 'application/problem+json': { schema: PROBLEM_SCHEMA, example: EXAMPLES[status](path) } },
-      }),
-    ),
+      });
+    }),
   );
 }
 

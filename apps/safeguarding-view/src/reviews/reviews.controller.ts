@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsDateString, IsOptional, IsString, Matches } from 'class-validator';
 import { CurrentViewer } from '@jigsaw/auth';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
@@ -8,7 +16,7 @@ import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE, type ConfiguredEventStore } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { ChildAccessGate, unknownChild } from '../children/child-access.gate.js';
-import { ApiProblems } from '../openapi/problems.js';
+import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
 import {
   childIdentifierOf,
   reviewClosed,
@@ -35,6 +43,40 @@ export class OpenReviewDto {
   @IsDateString(DATE, { message: 'periodTo must be a real date (YYYY-MM-DD)' }) periodTo!: string;
   @IsDateString(DATE, { message: 'until must be a date-time or date' }) until!: string;
 }
+
+const date = { type: 'string', format: 'date' };
+const dateTime = { type: 'string', format: 'date-time' };
+const childId = { type: 'string', format: 'uuid', description: 'The hub id of the child.' };
+const reference = {
+  type: 'string',
+  pattern: REFERENCE.source,
+  description: "The partnership's reference for the review.",
+  example: 'CSPR-2026-014',
+};
+const OPEN_SCHEMA = {
+  type: 'object',
+  required: ['reference', 'panelOrganisation', 'periodFrom', 'periodTo', 'until'],
+  description: 'The child by exactly one of `nhsNumber` and `upn`.',
+  properties: {
+    nhsNumber: { type: 'string', example: '9434765919' },
+    upn: { type: 'string' },
+    reference,
+    panelOrganisation: {
+      type: 'string',
+      pattern: ORGANISATION.source,
+      description: "The review panel's organisation, which may then audit the child.",
+      example: 'urn:jigsaw:org:council:leeds-partnership',
+    },
+    periodFrom: { ...date, description: 'The first day of the period under review.' },
+    periodTo: { ...date, description: 'The last day of the period under review; not before periodFrom.' },
+    until: { ...dateTime, description: "When the panel's access ends, if not closed before; in the future." },
+  },
+};
+const answer = (properties: Record<string, object>) => ({
+  'application/json': {
+    schema: { type: 'object', required: Object.keys(properties), properties },
+  },
+});
 
 function requireLead(viewer: Viewer): void {
   if (viewer.role !== 'partnership-lead') {
@@ -67,7 +109,20 @@ export class ReviewsController {
       "Records hub.review-opened. The panel's organisation may then read the child's history as known at " +
       'any time, its access log and its subject access export, until the review closes or `until` passes.',
   })
-  @ApiProblems('/v1/reviews', 400, 401, 403, 404)
+  @ApiPurposeQuery()
+  @ApiBody({ schema: OPEN_SCHEMA })
+  @ApiCreatedResponse({
+    description: "Opened: the panel's organisation may audit the child until `until`.",
+    content: answer({ childId, reference, until: dateTime }),
+  })
+  @ApiProblems(
+    '/v1/reviews',
+    400,
+    401,
+    [403, 'The sign-in is not a partnership lead, or does not grant the purpose asked for.'],
+    [404, 'No child with that identifier is known to the hub, or no organisation works with them.'],
+    [409, 'A review with that reference is already recorded for the child.'],
+  )
   async open(
     @Body() body: OpenReviewDto,
     @CurrentViewer() viewer: Viewer,
@@ -114,7 +169,21 @@ export class ReviewsController {
     summary: 'Close a review (partnership leads)',
     description: "Records hub.review-closed: the panel's access to the child ends now.",
   })
-  @ApiProblems('/v1/reviews/{childId}/{reference}/close', 400, 401, 403, 404)
+  @ApiPurposeQuery()
+  @ApiParam({ name: 'childId', schema: childId })
+  @ApiParam({ name: 'reference', schema: reference })
+  @ApiOkResponse({
+    description: "Closed: the panel's access to the child has ended.",
+    content: answer({ childId, reference, closedAt: dateTime }),
+  })
+  @ApiProblems(
+    '/v1/reviews/3b7a1a9e-2f4c-4d0b-8f6e-5a9c1d2e3f40/CSPR-2026-014/close',
+    400,
+    401,
+    [403, 'The sign-in is not a partnership lead, or does not grant the purpose asked for.'],
+    [404, 'No review with that reference was opened for the child.'],
+    [409, 'The review is already closed.'],
+  )
   async close(
     @Param('childId') childId: string,
     @Param('reference') reference: string,
