@@ -226,11 +226,13 @@ export function toKafkaMessage(record: KurrentRecord): OutgoingMessage | undefin
   const key = metadata[METADATA.key];
   if (typeof topic !== 'string' || typeof key !== 'string' || !record.isJson) return undefined;
   const stored = metadata[METADATA.headers];
+  // The stored document in the order the PostgreSQL store's relay reads it, then the binding's attributes,
+  // so both publishers send the same bytes for one event.
   const { value, headers } = cloudEventRecord(
-    record.data,
+    inJsonbOrder(record.data),
     typeof stored === 'string' ? (JSON.parse(stored) as Record<string, string>) : {},
   );
-  return { topic, key, value: JSON.stringify(inJsonbOrder(value)), headers };
+  return { topic, key, value: JSON.stringify(value), headers };
 }
 
 /**

@@ -181,7 +181,7 @@ describe('KurrentDB publisher, in place of the outbox relay', () => {
       expect(b.key).toBe(a.key);
       expect(b.value!.toString('utf8')).toBe(a.value!.toString('utf8'));
       expect(b.headers).toEqual(a.headers);
-      expect(b.headers).toEqual(HEADERS);
+      expect(b.headers).toEqual({ ...HEADERS, 'content-type': 'application/cloudevents+json' });
     }
   });
 
