@@ -17,7 +17,7 @@ import type { Viewer } from './viewer.js';
 
 const arb = sharingArbitraries(fc);
 const ACCESSES: ChildAccess[] = ['legitimate-relationship', 'self-claimed', 'review', 'none'];
-const AUDITING = ['auditor', 'data-protection-officer', 'review-panel'];
+const AUDITING = ['auditor', 'data-protection-officer', 'partnership-dpo', 'review-panel'];
 
 /** Ended at `now`, or unreadable. */
 const ended = (at: string | undefined): boolean => {

@@ -80,7 +80,7 @@ describe('auditAccessed', () => {
       },
       [],
     );
-    expect(registry.validateEnvelope(event)).toEqual([]);
+    expect(registry.validateEnvelope(toCloudEvent(event))).toEqual([]);
     expect(event.data.reportedTo).toEqual([
       'urn:jigsaw:org:police:met',
       'urn:jigsaw:org:education:school-100001',
@@ -102,7 +102,7 @@ describe('auditAccessed', () => {
       },
       [],
     );
-    expect(registry.validateEnvelope(refused)).toEqual([]);
+    expect(registry.validateEnvelope(toCloudEvent(refused))).toEqual([]);
     expect(refused.data).toMatchObject({ refused: 'no-relationship', shown: [] });
   });
 });
