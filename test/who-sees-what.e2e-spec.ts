@@ -187,9 +187,6 @@ describe('who sees what: one child, four practitioners, every read logged', () =
       [shared.id],
     );
     childId = stored.rows[0]!.childid;
-    // None of the readers' organisations works with the child: each claims access, as in an emergency.
-    for (const claims of [schoolDsl, aeClinician, socialWorker, auditor])
-      await claimAccess(view.url, claims, nhsNumber);
     // Wait on the read model itself: reading through the API would log reads.
     await eventually(
       async () => {
@@ -204,6 +201,10 @@ describe('who sees what: one child, four practitioners, every read logged', () =
     ).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${view.output.join('').slice(-3000)}`);
     });
+    // None of the readers' organisations works with the child: each claims access, as in an emergency.
+    // Claimed once the view holds the child: a claim naming a child it does not know yet opens nothing.
+    for (const claims of [schoolDsl, aeClinician, socialWorker, auditor])
+      await claimAccess(view.url, claims, nhsNumber);
   }, 120_000);
 
   afterAll(async () => {
