@@ -1,5 +1,6 @@
 import { ServiceConfig } from '@jigsaw/config';
-import { PersonalDataVault, type ProtectedEvent } from '@jigsaw/erasure';
+import { PersonalDataVault } from '@jigsaw/erasure';
+import { readStoredEvent } from '@jigsaw/envelope';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, inParallel } from './support/agency-client.js';
 import { compareWithReplay, eventCounts } from './support/replay.js';
@@ -173,7 +174,7 @@ describe('hostile input', () => {
         'SELECT payload FROM event_store.events WHERE source = $1 AND id = $2',
         [c.event!.source, c.event!.id],
       );
-      const [opened] = await vault.openAll([row.rows[0]!.payload as unknown as ProtectedEvent]);
+      const [opened] = await vault.openAll([readStoredEvent(row.rows[0]!.payload)]);
       const {
         childid: _child,
         recordedtime: _recorded,

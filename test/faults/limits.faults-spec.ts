@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { toCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
 import { agencySystemToken, anIncidentNotification, METROPOLITAN_POLICE } from '@jigsaw/testing';
 import { eventually, postUntilAnswered } from './support/agency-client.js';
 import { eventCounts } from './support/replay.js';
@@ -23,11 +24,11 @@ describe('rate limits on a running service', () => {
 
   // One token per sender, used for all its requests, as a real client holds one until it expires.
   const tokens = new Map([METROPOLITAN_POLICE, KENT_POLICE].map((o) => [o, agencySystemToken(o)]));
-  const post = (organisation: string, body: unknown): Promise<Response> =>
+  const post = (organisation: string, event: JigsawEnvelope): Promise<Response> =>
     fetch(`${world.service('police').url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(organisation)!}` },
-      body: JSON.stringify(body),
+      body: JSON.stringify(toCloudEvent(event)),
     });
 
   it('answers a client over its rate 429 problem+json with Retry-After, leaves other clients alone, and loses nothing', async () => {

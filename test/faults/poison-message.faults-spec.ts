@@ -98,7 +98,7 @@ describe('a poison message on an agency topic', () => {
     // The reason names each failing field, for whoever reads the dead-letter topic.
     const schemaLetter = letters.find((l) => l.value?.toString('utf8') === JSON.stringify(notSchema))!;
     expect(JSON.parse(schemaLetter.headers['dlq-problems']!)).toEqual(
-      expect.arrayContaining([{ field: 'sharing.basis', reason: 'is required' }]),
+      expect.arrayContaining([{ field: 'data.sharing.basis', reason: 'is required' }]),
     );
 
     // The events before and after the poison were all applied, and nothing else.

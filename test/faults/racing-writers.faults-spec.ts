@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ServiceConfig } from '@jigsaw/config';
-import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { SchemaRegistry, toCloudEvent, type RecordedEvent } from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
 import { ErrorCode } from '@jigsaw/errors';
 import {
@@ -111,7 +111,9 @@ describe('writers racing on one stream', () => {
     // A child the hub knows already: the racers differ on the stream's version, not on registering it.
     await identity.resolve('police', { nhsNumber });
     const racers = [anIncidentNotification({ nhsNumber }), anIncidentNotification({ nhsNumber })];
-    const results = await Promise.all(racers.map((e) => handler.execute(new RecordEvent(e, new Date()))));
+    const results = await Promise.all(
+      racers.map((e) => handler.execute(new RecordEvent(toCloudEvent(e), new Date()))),
+    );
     expect(results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
     // Both read an empty stream; one append lost, and its retry succeeded.
     expect(store.conflicts).toBe(1);

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import { AGENCIES, agencyOfSource, type Agency } from '@jigsaw/envelope';
+import { AGENCIES, agencyOfSource, toCloudEvent, type Agency, type JigsawEnvelope } from '@jigsaw/envelope';
 import {
   agencySystemToken,
   aNhsNumber,
@@ -662,7 +662,7 @@ function validCases(): HostileCase[] {
     method: 'POST',
     path: '/v1/events',
     headers: { 'content-type': 'application/json', ...asSystemOf(ORGANISATIONS.police) },
-    body: JSON.stringify(envelope),
+    body: JSON.stringify(toCloudEvent(envelope as unknown as JigsawEnvelope)),
     expect,
     event: { source: String(envelope['source']), id: String(envelope['id']), sent: envelope },
   });
