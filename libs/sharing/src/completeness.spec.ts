@@ -96,14 +96,24 @@ const viewerAndHistory = fc.tuple(arb.viewer, arb.history).chain(([viewer, histo
     .map((events) => [viewer, events] as const),
 );
 
+/** A panel reads through its review; everyone else through a legitimate relationship. */
+const accessOf = (viewer: Viewer): ChildAccess =>
+  viewer.role === 'review-panel' ? 'review' : 'legitimate-relationship';
+
+/** Each record of the history with where its sharing stands, as the ledger folds it. */
+function* withStates(
+  history: readonly RecordedEvent[],
+): Generator<[RecordedEvent, SharingState | undefined]> {
+  const ledger = foldSharingLedger(history);
+  for (const event of history) yield [event, sharingStateIn(ledger, eventKey(event.source, event.id))];
+}
+
 describe('visibility over random histories, both ways', () => {
   it('shows each record exactly when the rules allow it, at the level they allow', () => {
     let shown = 0;
     fc.assert(
       fc.property(viewerAndHistory, fc.constantFrom(...ACCESSES), ([viewer, history], access) => {
-        const ledger = foldSharingLedger(history);
-        for (const event of history) {
-          const state = sharingStateIn(ledger, eventKey(event.source, event.id));
+        for (const [event, state] of withStates(history)) {
           if (!state) continue;
           const decision = decideVisibility(viewer, event, state, NOW, access);
           const expected = allowed(viewer, event, state, access);
@@ -120,10 +130,8 @@ describe('visibility over random histories, both ways', () => {
   it('gives a non-owner every field its redaction allows, and only those', () => {
     fc.assert(
       fc.property(viewerAndHistory, ([viewer, history]) => {
-        const access: ChildAccess = viewer.role === 'review-panel' ? 'review' : 'legitimate-relationship';
-        const ledger = foldSharingLedger(history);
-        for (const event of history) {
-          const state = sharingStateIn(ledger, eventKey(event.source, event.id));
+        const access = accessOf(viewer);
+        for (const [event, state] of withStates(history)) {
           if (!state || event.source === viewer.organisation) continue;
           if (allowed(viewer, event, state, access) !== 'full') continue;
           const view = redactForViewer(viewer, event, state, NOW, access);
@@ -143,10 +151,8 @@ describe('visibility over random histories, both ways', () => {
   it('gives the owner all its data, corrected, and auditors the skeleton, each with where sharing stands', () => {
     fc.assert(
       fc.property(viewerAndHistory, ([viewer, history]) => {
-        const access: ChildAccess = viewer.role === 'review-panel' ? 'review' : 'legitimate-relationship';
-        const ledger = foldSharingLedger(history);
-        for (const event of history) {
-          const state = sharingStateIn(ledger, eventKey(event.source, event.id));
+        const access = accessOf(viewer);
+        for (const [event, state] of withStates(history)) {
           const level = state && allowed(viewer, event, state, access);
           if (!state || (level !== 'skeleton' && event.source !== viewer.organisation)) continue;
           const view = redactForViewer(viewer, event, state, NOW, access);
