@@ -586,14 +586,17 @@ export async function startKafkaCluster({ log = defaultLog, ...options } = {}) {
   const nodes = clusterNodes(options);
   mkdirSync(dirname(nodes[0].clusterIdFile), { recursive: true });
   clusterId(layout(nodes[0]));
-  // Maven once, not once per node: every node takes the first node's cached classpath.
+  // Maven once, not once per node: every node caches the classpath the first resolved (which may itself
+  // come from the default broker's cache, and so be written in no node's directory yet).
   const first = layout(nodes[0]);
   mkdirSync(first.dataDir, { recursive: true });
-  await resolveClasspath(first, log);
-  for (const node of nodes.slice(1)) {
+  const classpath = await resolveClasspath(first, log);
+  const pomHash = createHash('sha256').update(readFileSync(POM)).digest('hex');
+  for (const node of nodes) {
     const L = layout(node);
     mkdirSync(L.dataDir, { recursive: true });
-    for (const file of ['cpFile', 'cpHashFile']) writeFileSync(L[file], readFileSync(first[file]));
+    writeFileSync(L.cpFile, `${classpath}\n`);
+    writeFileSync(L.cpHashFile, `${pomHash}\n`);
   }
   await Promise.all(nodes.map((node) => startLocal(layout(node), (m) => log(`node ${node.nodeId}: ${m}`))));
   return nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
