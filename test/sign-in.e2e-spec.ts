@@ -2,7 +2,6 @@
 // real OpenID providers (panva's oidc-provider, CIS2-like and Entra-like claim shapes). An agency system
 // posts with a client credentials token (private_key_jwt); practitioners read with tokens from the
 // authorization code flow with PKCE; forged and foreign tokens are refused with 401 and change nothing.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import {
@@ -22,6 +21,7 @@ import {
   type TwoIssuers,
 } from '../libs/auth/src/testing/issuers.factory.js';
 import { deploymentEnv } from './support/deployment.js';
+import { encounterBundle } from './support/fhir-bundles.js';
 import { eventually, getJson, postJson } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
@@ -31,44 +31,6 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 interface Chronology {
   entries: { id: string; agency: string; type: string }[];
-}
-
-function encounterBundle(nhsNumber: string) {
-  const patient = `urn:uuid:${randomBytes(16)
-    .toString('hex')
-    .replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`;
-  return {
-    resourceType: 'Bundle',
-    type: 'collection',
-    entry: [
-      {
-        fullUrl: patient,
-        resource: {
-          resourceType: 'Patient',
-          identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber }],
-        },
-      },
-      {
-        resource: {
-          resourceType: 'Encounter',
-          id: `enc-${nhsNumber.slice(-4)}`,
-          status: 'finished',
-          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER' },
-          reasonCode: [
-            {
-              coding: [{ system: 'http://snomed.info/sct', code: '125605004', display: 'Fracture of bone' }],
-            },
-          ],
-          subject: { reference: patient },
-          period: { start: new Date(Date.now() - 5 * 3600_000).toISOString() },
-          serviceProvider: {
-            identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'RR801' },
-            display: 'Leeds General Infirmary',
-          },
-        },
-      },
-    ],
-  };
 }
 
 describe('sign-in outside development mode, against two real OpenID providers', () => {
