@@ -236,7 +236,7 @@ describe('sign-in outside development mode, against two real OpenID providers', 
     });
   });
 
-  it('an issuer that is down: cached keys still work, then 503 with Retry-After, and /health/ready names it', async () => {
+  it('an issuer that is down: cached keys still work, then 503 with Retry-After (a transient OperationOutcome from FHIR), and /health/ready names it', async () => {
     const ready = await getJson<{ status: string; checks: Record<string, string> }>(
       `${view.url}/health/ready`,
     );
@@ -253,6 +253,10 @@ describe('sign-in outside development mode, against two real OpenID providers', 
         headers: bearer(token),
       });
     expect((await read(warm!)).status).toBe(200);
+    const councilSystem = await issuers.entra.clientCredentialsToken(
+      issuers.council.clientId,
+      issuers.council.privateKey,
+    );
     await issuers.entra.stop();
     try {
       // A token never seen before verifies with the keys cached a moment ago.
@@ -268,6 +272,19 @@ describe('sign-in outside development mode, against two real OpenID providers', 
       expect(unavailable.headers.get('content-type')).toContain('application/problem+json');
       expect(Number(unavailable.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(await unavailable.json()).toMatchObject({ status: 503, code: 'ISSUER_UNAVAILABLE' });
+      // The FHIR adapter says the same as FHIR clients read it: a transient issue, to send again later.
+      const fhir = await fetch(`${health.url}/v1/adapters/fhir`, {
+        method: 'POST',
+        headers: { ...bearer(councilSystem), 'content-type': 'application/fhir+json' },
+        body: JSON.stringify(encounterBundle(aNhsNumber())),
+      });
+      expect(fhir.status).toBe(503);
+      expect(fhir.headers.get('content-type')).toContain('application/fhir+json');
+      expect(Number(fhir.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await fhir.json()).toMatchObject({
+        resourceType: 'OperationOutcome',
+        issue: [{ code: 'transient' }],
+      });
 
       const down = await eventually(async () => {
         const response = await getJson<{ status: string; checks: Record<string, string> }>(
