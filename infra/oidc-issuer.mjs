@@ -2,7 +2,8 @@
 // `npm start` (the development identity provider) and for the tests (twice, with different claim shapes).
 // Discovery, a JWKS, the authorization code flow with PKCE through its development login form (which asks
 // only for the account id), client credentials with private_key_jwt, RP-initiated logout, and JWT access
-// tokens for the hub's audience carrying each account's claims.
+// tokens for the hub's audience carrying each account's claims, and each agency system's (as Entra puts the
+// service principal's `oid` and `tid` in an app-only token).
 //
 // Run as a child process (`fork`), it is told its options in the first IPC message and then obeys
 // `rotate` (publish other keys), `stop` (stop answering) and `resume`; each is answered with `{ done }`.
@@ -13,7 +14,8 @@ import Provider from 'oidc-provider';
  * @param {{ port: number; path?: string; audience: string; keys: object[];
  *   accounts: { id: string; claims: object }[] | ((id: string) => object | undefined);
  *   clients: object[]; accessTokenTtl?: number; scopeClaims?: Record<string, string[]> }} options  keys are
- *   private JWKs, the first one signs; accounts, or a function from an account id to its claims;
+ *   private JWKs, the first one signs; accounts, or a function from an account id to its claims; a system
+ *   client's `claims` go into its client credentials tokens;
  *   scopeClaims, the account claims a scope also puts in the ID token and userinfo (as CIS2's
  *   `nationalrbacaccess` does `nhsid_nrbac_roles`)
  */
@@ -88,7 +90,10 @@ export function oidcProvider({
       await grant.save();
       return grant;
     },
-    extraTokenClaims: (_ctx, token) => (token.accountId ? claimsOf(token.accountId) : undefined),
+    extraTokenClaims: (_ctx, token) =>
+      token.accountId
+        ? claimsOf(token.accountId)
+        : clients.find((client) => client.kind === 'system' && client.clientId === token.clientId)?.claims,
     features: {
       devInteractions: { enabled: true },
       clientCredentials: { enabled: true },

@@ -2,7 +2,6 @@
 // real OpenID providers (panva's oidc-provider, CIS2-like and Entra-like claim shapes). An agency system
 // posts with a client credentials token (private_key_jwt); practitioners read with tokens from the
 // authorization code flow with PKCE; forged and foreign tokens are refused with 401 and change nothing.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import {
@@ -22,6 +21,7 @@ import {
   type TwoIssuers,
 } from '../libs/auth/src/testing/issuers.factory.js';
 import { deploymentEnv } from './support/deployment.js';
+import { encounterBundle } from './support/fhir-bundles.js';
 import { eventually, getJson, postJson } from './support/http.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
@@ -31,44 +31,6 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 interface Chronology {
   entries: { id: string; agency: string; type: string }[];
-}
-
-function encounterBundle(nhsNumber: string) {
-  const patient = `urn:uuid:${randomBytes(16)
-    .toString('hex')
-    .replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`;
-  return {
-    resourceType: 'Bundle',
-    type: 'collection',
-    entry: [
-      {
-        fullUrl: patient,
-        resource: {
-          resourceType: 'Patient',
-          identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber }],
-        },
-      },
-      {
-        resource: {
-          resourceType: 'Encounter',
-          id: `enc-${nhsNumber.slice(-4)}`,
-          status: 'finished',
-          class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER' },
-          reasonCode: [
-            {
-              coding: [{ system: 'http://snomed.info/sct', code: '125605004', display: 'Fracture of bone' }],
-            },
-          ],
-          subject: { reference: patient },
-          period: { start: new Date(Date.now() - 5 * 3600_000).toISOString() },
-          serviceProvider: {
-            identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'RR801' },
-            display: 'Leeds General Infirmary',
-          },
-        },
-      },
-    ],
-  };
 }
 
 describe('sign-in outside development mode, against two real OpenID providers', () => {
@@ -274,7 +236,7 @@ describe('sign-in outside development mode, against two real OpenID providers', 
     });
   });
 
-  it('an issuer that is down: cached keys still work, then 503 with Retry-After, and /health/ready names it', async () => {
+  it('an issuer that is down: cached keys still work, then 503 with Retry-After (a transient OperationOutcome from FHIR), and /health/ready names it', async () => {
     const ready = await getJson<{ status: string; checks: Record<string, string> }>(
       `${view.url}/health/ready`,
     );
@@ -291,6 +253,10 @@ describe('sign-in outside development mode, against two real OpenID providers', 
         headers: bearer(token),
       });
     expect((await read(warm!)).status).toBe(200);
+    const councilSystem = await issuers.entra.clientCredentialsToken(
+      issuers.council.clientId,
+      issuers.council.privateKey,
+    );
     await issuers.entra.stop();
     try {
       // A token never seen before verifies with the keys cached a moment ago.
@@ -306,6 +272,19 @@ describe('sign-in outside development mode, against two real OpenID providers', 
       expect(unavailable.headers.get('content-type')).toContain('application/problem+json');
       expect(Number(unavailable.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(await unavailable.json()).toMatchObject({ status: 503, code: 'ISSUER_UNAVAILABLE' });
+      // The FHIR adapter says the same as FHIR clients read it: a transient issue, to send again later.
+      const fhir = await fetch(`${health.url}/v1/adapters/fhir`, {
+        method: 'POST',
+        headers: { ...bearer(councilSystem), 'content-type': 'application/fhir+json' },
+        body: JSON.stringify(encounterBundle(aNhsNumber())),
+      });
+      expect(fhir.status).toBe(503);
+      expect(fhir.headers.get('content-type')).toContain('application/fhir+json');
+      expect(Number(fhir.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await fhir.json()).toMatchObject({
+        resourceType: 'OperationOutcome',
+        issue: [{ code: 'transient' }],
+      });
 
       const down = await eventually(async () => {
         const response = await getJson<{ status: string; checks: Record<string, string> }>(

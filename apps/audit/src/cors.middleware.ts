@@ -16,6 +16,8 @@ export function corsFor(origins: readonly string[]) {
     response.setHeader('Access-Control-Allow-Origin', origin);
     response.setHeader('Vary', 'Origin');
     if (request.method !== 'OPTIONS') {
+      // A 503 while an identity provider is down says when to try again; the console must be able to read it.
+      response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
       next();
       return;
     }

@@ -30,6 +30,8 @@ const CODE_OF_STATUS: Readonly<Record<number, string>> = {
   413: 'too-costly',
   415: 'not-supported',
   429: 'throttled',
+  // A service or an identity provider it depends on is down for now: the same request may succeed later.
+  503: 'transient',
 };
 
 /** Where a problem's field lies: in the Bundle (FHIRPath from `Bundle`), or an HTTP parameter. */

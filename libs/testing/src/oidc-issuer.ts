@@ -14,7 +14,13 @@ export interface IssuerAccount {
 /** A client of the issuer: the console (a public client using PKCE) or an agency system (private_key_jwt). */
 export type IssuerClient =
   | { clientId: string; kind: 'public'; redirectUris: string[]; postLogoutRedirectUris?: string[] }
-  | { clientId: string; kind: 'system'; publicJwk: JWK };
+  | {
+      clientId: string;
+      kind: 'system';
+      publicJwk: JWK;
+      /** Claims its client credentials tokens carry besides the standard ones. */
+      claims?: Record<string, unknown>;
+    };
 
 export interface IssuerOptions {
   audience: string;

@@ -148,6 +148,8 @@ export async function startTwoIssuers({
         cis2Practitioner('visitor-1', { role: 'S8000:G8000:R8001', activities: ['B0428', 'B1611'] }),
         cis2Practitioner('unmapped-role', { role: 'S0000:G0000:R9999' }),
         cis2Practitioner('other-trust', { org: 'RXR' }),
+        // A trust the issuer may speak for that has no relationship with the tests' children.
+        cis2Practitioner('rhq-clinician', { org: 'RHQ' }),
       ],
       clients: [consoleClient, { clientId: trust.clientId, kind: 'system', publicJwk: trust.publicJwk }],
     }),
@@ -164,7 +166,16 @@ export async function startTwoIssuers({
           roles: ['Jigsaw.SocialWorker', 'Jigsaw.Purpose.Safeguarding', 'Finance.Approver'],
         }),
       ],
-      clients: [consoleClient, { clientId: council.clientId, kind: 'system', publicJwk: council.publicJwk }],
+      clients: [
+        consoleClient,
+        {
+          clientId: council.clientId,
+          kind: 'system',
+          publicJwk: council.publicJwk,
+          // As Entra's app-only tokens: the tenant, and the object id of the application's service principal.
+          claims: { tid: LEEDS_TENANT, oid: entraObjectId(council.clientId), ver: '2.0' },
+        },
+      ],
     }),
   ]);
   return {
