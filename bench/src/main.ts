@@ -236,7 +236,7 @@ async function ingestBatches(police: ServiceProcess, pool: Pool, size: number): 
   log(`batch ingest, ${size} a batch: CPU per event (ms) ${JSON.stringify(run.cpuPerEventMs)}`);
   log(
     `batch ingest, ${size} a batch: ${run.acceptedPerSecond} events/s stored, ${run.visiblePerSecond} events/s ` +
-      `end to end (${run.visible}/${events.length} visible, ${stored} stored)`,
+      `end to end (${run.visible}/${events.length} visible, ${stored} stored; failures ${JSON.stringify(failureReasons)})`,
   );
   return run.visiblePerSecond;
 }
