@@ -27,8 +27,8 @@ export type EventOutcome =
  * identity planned in one query each, the rules run per stream on histories read in one query, and all
  * the new events go to the store in one multi-stream append with their identity links and outbox rows.
  * Each item's outcome, in order; `undefined` where the event must be recorded on its own after this
- * (a writer got to its child's stream or identifiers meanwhile, or its id repeats an event of the batch
- * that was not recorded), which keeps it all or nothing per event without one blocking the others.
+ * (a writer got to its child's stream or identifiers meanwhile, twice), which keeps it all or nothing per
+ * event without one blocking the others.
  */
 export class RecordBatch extends Command<(EventOutcome | undefined)[]> {
   constructor(
@@ -47,8 +47,13 @@ class PlansMovedError extends Error {
   }
 }
 
-/** How many times the set is tried again without the events a concurrent writer got in the way of. */
-const SET_ATTEMPTS = 3;
+/**
+ * How many times the set is tried. A first conflict is most often another request naming the same children
+ * at the same moment (two batches from one sender), which has committed by then: the whole set is planned
+ * and read again. After that, the events a writer got in the way of are left out, to go one at a time.
+ */
+const SET_ATTEMPTS = 4;
+const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
 
 const keyOf = (e: { source: string; id: string }): string => `${e.source}\u0000${e.id}`;
 
@@ -69,6 +74,9 @@ export class RecordBatchHandler
   @Traced('command RecordBatch')
   async execute({ items, now, caller }: RecordBatch): Promise<(EventOutcome | undefined)[]> {
     const outcomes: (EventOutcome | undefined)[] = Array.from({ length: items.length }, () => undefined);
+    const { store } = this;
+    // A store that cannot append many streams at once (KurrentDB) records each event on its own.
+    if (!store.appendMany || !store.findEvents || !store.readStreams) return outcomes;
     const checked: Fresh[] = [];
     for (const [index, item] of items.entries()) {
       if ('problems' in item) {
@@ -82,8 +90,7 @@ export class RecordBatchHandler
         outcomes[index] = { status: 'refused', error };
       }
     }
-    const { store } = this;
-    if (!store.appendMany || !store.findEvents || !store.readStreams || checked.length === 0) return outcomes;
+    if (checked.length === 0) return outcomes;
 
     // An id already stored is a duplicate, or a conflict if its content differs, as it is one at a time.
     const stored = new Map(
@@ -93,21 +100,15 @@ export class RecordBatchHandler
       ]),
     );
     const fresh: Fresh[] = [];
-    const firstOf = new Map<string, Fresh>();
-    const repeats: Fresh[] = [];
     for (const item of checked) {
       const { envelope, hash } = item.entry;
-      const key = keyOf(envelope);
-      const storedHash = stored.get(key);
-      if (storedHash !== undefined) {
+      const storedHash = stored.get(keyOf(envelope));
+      if (storedHash === undefined) fresh.push(item);
+      else {
         outcomes[item.index] =
           storedHash === hash
             ? { status: 'duplicate', id: envelope.id }
             : { status: 'refused', error: idReused(envelope.id) };
-      } else if (firstOf.has(key)) repeats.push(item);
-      else {
-        firstOf.set(key, item);
-        fresh.push(item);
       }
     }
 
@@ -119,18 +120,10 @@ export class RecordBatchHandler
         break;
       }
       // Left undecided after the last attempt, the rest go one at a time.
-      for (const index of tried.exclude) excluded.add(index);
+      if (attempt > 1) for (const index of tried.exclude) excluded.add(index);
+      await pause();
     }
 
-    // A repeated id answers as the first of the batch made it; if that one goes on its own, so does this.
-    for (const { index, entry } of repeats) {
-      const first = outcomes[firstOf.get(keyOf(entry.envelope))!.index];
-      if (first?.status !== 'accepted') continue;
-      outcomes[index] =
-        firstOf.get(keyOf(entry.envelope))!.entry.hash === entry.hash
-          ? { status: 'duplicate', id: entry.envelope.id }
-          : { status: 'refused', error: idReused(entry.envelope.id) };
-    }
     return outcomes;
   }
 
@@ -153,9 +146,26 @@ export class RecordBatchHandler
     // Every fresh event is planned, left out or not, so that those kept see the children the others name.
     const plans = await this.identity.planAll(agency, fresh.map(sightingOf));
     const streamOf = (i: number): string => streamIdOf(agency, plans[i]!.childId);
-    // A stream with an event left out is left out whole: its events keep their order one at a time.
-    const closed = new Set(fresh.flatMap(({ index }, i) => (excluded.has(index) ? [streamOf(i)] : [])));
-    const kept = fresh.flatMap((item, i) => (closed.has(streamOf(i)) ? [] : [{ item, i }]));
+    // A stream with an event left out is left out whole, and so is an id sent again in the batch: they keep
+    // their order one at a time.
+    const closedStreams = new Set<string>();
+    const closedKeys = new Set<string>();
+    const isClosed = ({ index, entry }: Fresh, i: number): boolean =>
+      excluded.has(index) || closedStreams.has(streamOf(i)) || closedKeys.has(keyOf(entry.envelope));
+    for (let grown = true; grown;) {
+      grown = false;
+      for (const [i, item] of fresh.entries()) {
+        if (
+          !isClosed(item, i) ||
+          (closedStreams.has(streamOf(i)) && closedKeys.has(keyOf(item.entry.envelope)))
+        )
+          continue;
+        closedStreams.add(streamOf(i));
+        closedKeys.add(keyOf(item.entry.envelope));
+        grown = true;
+      }
+    }
+    const kept = fresh.flatMap((item, i) => (isClosed(item, i) ? [] : [{ item, i }]));
     const outcomes = new Map<number, EventOutcome>();
     if (kept.length === 0) return { done: true, outcomes };
 
@@ -166,6 +176,7 @@ export class RecordBatchHandler
       { childId: string; version: number; events: RecordedEvent[]; hashes: string[] }
     >();
     const accepted: { item: Fresh; plan: IdentityPlan }[] = [];
+    const recorded = new Map<string, string>();
     for (const { item, i } of kept) {
       const streamId = streamOf(i);
       const plan = plans[i]!;
@@ -176,6 +187,17 @@ export class RecordBatchHandler
         appends.set(streamId, append);
       }
       const { envelope, definition, hash } = item.entry;
+      // An id the batch has already recorded: a duplicate, or a conflict, as when sent again on its own.
+      const earlier = recorded.get(keyOf(envelope));
+      if (earlier !== undefined) {
+        outcomes.set(
+          item.index,
+          earlier === hash
+            ? { status: 'duplicate', id: envelope.id }
+            : { status: 'refused', error: idReused(envelope.id) },
+        );
+        continue;
+      }
       try {
         // The rules see the stream's history and the batch's events before this one, as one at a time.
         const decided = inCloudEventTerms(() =>
@@ -184,6 +206,7 @@ export class RecordBatchHandler
         append.events = [...append.events, ...decided];
         append.hashes.push(...decided.map(() => hash));
         accepted.push({ item, plan });
+        recorded.set(keyOf(envelope), hash);
         outcomes.set(item.index, { status: 'accepted', id: envelope.id });
       } catch (error) {
         if (!(error instanceof JigsawError)) throw error;
