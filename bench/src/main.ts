@@ -163,6 +163,9 @@ async function postBatch(police: ServiceProcess, events: readonly JigsawEnvelope
     }
     await response.arrayBuffer();
     if (response.status !== 503) {
+      // What the service said about it (its log carries no personal data).
+      if (response.status >= 500)
+        log(`HTTP ${response.status}; police said: ${police.output.join('').slice(-1500)}`);
       failed(`HTTP ${response.status}`);
       return 0;
     }
@@ -230,7 +233,8 @@ async function ingestBatches(police: ServiceProcess, pool: Pool, size: number): 
   for (let i = 0; i < events.length; i += size) batches.push(events.slice(i, i + size));
   let stored = 0;
   const run = await ingestRun(pool, events, batches, SETTINGS.batchConcurrency, async (batch) => {
-    stored += await postBatch(police, batch);
+    const recorded = await postBatch(police, batch);
+    stored += recorded;
   });
   results[`batchIngest${size}`] = { ...run, batchSize: size, stored };
   log(`batch ingest, ${size} a batch: CPU per event (ms) ${JSON.stringify(run.cpuPerEventMs)}`);
