@@ -40,6 +40,10 @@ const SETTINGS = {
   rateSeconds: env('BENCH_RATE_SECONDS', 10, 5),
   querySeconds: env('BENCH_QUERY_SECONDS', 5, 3),
   replayEvents: env('BENCH_REPLAY_EVENTS', 1_000_000, 200_000),
+  /** Events sent in each batch ingest run (one run with batches of 100, one with batches of 500). */
+  batchEvents: env('BENCH_BATCH_EVENTS', 20_000, 5000),
+  /** Batches in flight at once in the batch ingest runs. */
+  batchConcurrency: env('BENCH_BATCH_CONCURRENCY', 4, 4),
   /**
    * Each service's V8 heap budget (--max-old-space-size, with 16 MB semi-spaces), as a deployment with a
    * 300 MB memory limit gives it: without one, V8 on a large machine lets garbage pile up before it collects.
@@ -131,6 +135,116 @@ async function post(police: ServiceProcess, event: JigsawEnvelope): Promise<bool
   return failed('still refused after 60 attempts');
 }
 
+/** POSTs a CloudEvents batch, honouring 503 + Retry-After; how many of its events were accepted or duplicates. */
+async function postBatch(police: ServiceProcess, events: readonly JigsawEnvelope[]): Promise<number> {
+  const payload = JSON.stringify(events.map(toCloudEvent));
+  for (let attempt = 0; attempt < 60; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(`${police.url}/v1/events`, {
+        method: 'POST',
+        headers: { ...policeHeaders, 'content-type': 'application/cloudevents-batch+json' },
+        body: payload,
+      });
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      if (code !== 'ECONNRESET' && code !== 'UND_ERR_CONNECT_TIMEOUT') {
+        failed(code);
+        return 0;
+      }
+      connectionResets++;
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    if (response.status === 207) {
+      const answer = (await response.json()) as { accepted: number; duplicates: number; refused: number };
+      if (answer.refused > 0) failed(`refused in a batch`);
+      return answer.accepted + answer.duplicates;
+    }
+    await response.arrayBuffer();
+    if (response.status !== 503) {
+      // What the service said about it (its log carries no personal data).
+      if (response.status >= 500)
+        log(`HTTP ${response.status}; police said: ${police.output.join('').slice(-1500)}`);
+      failed(`HTTP ${response.status}`);
+      return 0;
+    }
+    overloadRefusals++;
+    const wait = Number(response.headers.get('retry-after') ?? 1);
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
+  failed('still refused after 60 attempts');
+  return 0;
+}
+
+/**
+ * Sends every item, `concurrency` at a time, with the failure counts and the CPU meter started afresh, and
+ * waits until the view shows each of `events`: end to end is from the first send until the last is visible.
+ */
+async function ingestRun<T>(
+  pool: Pool,
+  events: readonly JigsawEnvelope[],
+  items: readonly T[],
+  concurrency: number,
+  send: (item: T) => Promise<void>,
+): Promise<
+  Record<string, unknown> & { acceptedPerSecond: number; visiblePerSecond: number; visible: number }
+> {
+  let next = 0;
+  overloadRefusals = 0;
+  connectionResets = 0;
+  failureReasons = {};
+  meter?.begin();
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await send(items[next++]!);
+    }),
+  );
+  const accepted = Date.now();
+  const visible = await visibleTimes(
+    pool,
+    events.map((e) => e.id),
+  );
+  const last = Math.max(...visible.values());
+  return {
+    cpuPerEventMs: meter ? perUnit(meter.end(), events.length) : {},
+    events: events.length,
+    concurrency,
+    failureReasons,
+    refusedThenRetried: overloadRefusals,
+    resetThenRetried: connectionResets,
+    acceptedPerSecond: round((events.length * 1000) / (accepted - started)),
+    visiblePerSecond: round((visible.size * 1000) / (last - started)),
+    visible: visible.size,
+  };
+}
+
+/**
+ * Batch ingest: `batchEvents` events in CloudEvents batches of `size`, `batchConcurrency` batches in flight,
+ * about 1,000 children with several events each; end to end is until the view shows every event.
+ */
+async function ingestBatches(police: ServiceProcess, pool: Pool, size: number): Promise<number> {
+  const children = Array.from({ length: 1000 }, () => aNhsNumber());
+  const events = Array.from({ length: SETTINGS.batchEvents }, (_, i) =>
+    anIncidentNotification({ nhsNumber: children[(i * 7) % children.length]! }),
+  );
+  const batches: JigsawEnvelope[][] = [];
+  for (let i = 0; i < events.length; i += size) batches.push(events.slice(i, i + size));
+  let stored = 0;
+  const run = await ingestRun(pool, events, batches, SETTINGS.batchConcurrency, async (batch) => {
+    const recorded = await postBatch(police, batch);
+    stored += recorded;
+  });
+  results[`batchIngest${size}`] = { ...run, batchSize: size, stored };
+  log(`batch ingest, ${size} a batch: CPU per event (ms) ${JSON.stringify(run.cpuPerEventMs)}`);
+  log(
+    `batch ingest, ${size} a batch: ${run.acceptedPerSecond} events/s stored, ${run.visiblePerSecond} events/s ` +
+      `end to end (${run.visible}/${events.length} visible, ${stored} stored; failures ${JSON.stringify(failureReasons)})`,
+  );
+  return run.visiblePerSecond;
+}
+
 /** Waits until the view shows every id, and returns when each became visible. */
 async function visibleTimes(
   pool: Pool,
@@ -154,46 +268,16 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   const events = Array.from({ length: SETTINGS.maxEvents }, (_, i) =>
     anIncidentNotification({ nhsNumber: children[i % children.length]! }),
   );
-  let next = 0;
   let failures = 0;
-  overloadRefusals = 0;
-  connectionResets = 0;
-  failureReasons = {};
-  meter?.begin();
-  const started = Date.now();
-  await Promise.all(
-    Array.from({ length: SETTINGS.ingestConcurrency }, async () => {
-      while (next < events.length) {
-        const event = events[next++]!;
-        if (!(await post(police, event))) failures++;
-      }
-    }),
-  );
-  const accepted = Date.now();
-  const visible = await visibleTimes(
-    pool,
-    events.map((e) => e.id),
-  );
-  const last = Math.max(...visible.values());
-  const perSecond = round((visible.size * 1000) / (last - started));
-  const cpuPerEventMs = meter ? perUnit(meter.end(), events.length) : {};
-  results['ingest'] = {
-    cpuPerEventMs,
-    events: events.length,
-    failures,
-    failureReasons,
-    refusedThenRetried: overloadRefusals,
-    resetThenRetried: connectionResets,
-    concurrency: SETTINGS.ingestConcurrency,
-    acceptedPerSecond: round((events.length * 1000) / (accepted - started)),
-    visiblePerSecond: perSecond,
-    visible: visible.size,
-  };
-  log(`ingest: CPU per event (ms) ${JSON.stringify(cpuPerEventMs)}`);
+  const run = await ingestRun(pool, events, events, SETTINGS.ingestConcurrency, async (event) => {
+    if (!(await post(police, event))) failures++;
+  });
+  results['ingest'] = { ...run, failures };
+  log(`ingest: CPU per event (ms) ${JSON.stringify(run.cpuPerEventMs)}`);
   log(
-    `ingest: ${perSecond} events/s end to end (${visible.size}/${events.length} visible, ${failures} failed)`,
+    `ingest: ${run.visiblePerSecond} events/s end to end (${run.visible}/${events.length} visible, ${failures} failed)`,
   );
-  return perSecond;
+  return run.visiblePerSecond;
 }
 
 async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number> {
@@ -459,13 +543,18 @@ async function replayOnly(): Promise<void> {
   await replay(serverUrl, sample);
 }
 
-async function main(): Promise<void> {
-  const startedAt = new Date().toISOString();
-  const resultsDir = join(repoRoot(), '.data/bench');
-  const profileDir = join(resultsDir, 'profiles');
-  await rm(profileDir, { recursive: true, force: true });
-  await mkdir(profileDir, { recursive: true });
+interface Bench {
+  brokers: string;
+  serverUrl: string;
+  databaseUrl: string;
+  police: ServiceProcess;
+  view: ServiceProcess;
+  pool: Pool;
+  sample: string;
+}
 
+/** Kafka, a fresh database, police and the view (profiled into `profileDir`), and the CPU meter. */
+async function setUp(profileDir: string): Promise<Bench> {
   // The launchers live in infra/ beside the sources, wherever this file was built to.
   const { ensureKafka } = (await import(
     pathToFileURL(join(repoRoot(), 'infra/kafka/kafka.mjs')).href
@@ -514,9 +603,40 @@ async function main(): Promise<void> {
     childid: randomUUID(),
     recordedtime: new Date().toISOString(),
   });
+  return { brokers, serverUrl, databaseUrl, police, view, pool, sample };
+}
+
+/** `--batch-only`: just the batch ingest runs and the raw batched baseline they are compared with. */
+async function batchOnly(): Promise<void> {
+  const profileDir = join(repoRoot(), '.data/bench/profiles-batch');
+  await rm(profileDir, { recursive: true, force: true });
+  await mkdir(profileDir, { recursive: true });
+  const { police, view, pool, databaseUrl, sample } = await setUp(profileDir);
+  try {
+    const rates = [await ingestBatches(police, pool, 100), await ingestBatches(police, pool, 500)];
+    const postgresBatched = await postgresBatchedBaseline(pool, sample);
+    const [of100, of500] = rates.map((r) => round(r / postgresBatched, 3));
+    log(`batch ingest, of raw batched PostgreSQL: ${of100} (100 a batch), ${of500} (500 a batch)`);
+    log(`peak RSS: police ${await peakRssMb(police.pid)} MB, view ${await peakRssMb(view.pid)} MB`);
+  } finally {
+    await Promise.all([police.stop(), view.stop()]);
+    await pool.end();
+    await dropDatabase(databaseUrl);
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const resultsDir = join(repoRoot(), '.data/bench');
+  const profileDir = join(resultsDir, 'profiles');
+  await rm(profileDir, { recursive: true, force: true });
+  await mkdir(profileDir, { recursive: true });
+  const { brokers, serverUrl, databaseUrl, police, view, pool, sample } = await setUp(profileDir);
   try {
     const ingest = await ingestFlatOut(police, pool);
     const visibilityP99 = await ingestAtRate(police, pool);
+    const batch100 = await ingestBatches(police, pool, 100);
+    const batch500 = await ingestBatches(police, pool, 500);
     const kafka = await kafkaBaseline(brokers, sample);
     const postgres = await postgresBaseline(pool, sample);
     const postgresBatched = await postgresBatchedBaseline(pool, sample);
@@ -524,6 +644,8 @@ async function main(): Promise<void> {
       ofKafkaBaseline: round(ingest / kafka, 3),
       ofPostgresBaseline: round(ingest / postgres, 3),
       ofPostgresBatchedBaseline: round(ingest / postgresBatched, 3),
+      batch100OfPostgresBatchedBaseline: round(batch100 / postgresBatched, 3),
+      batch500OfPostgresBatchedBaseline: round(batch500 / postgresBatched, 3),
     };
     const reader = await aChildToRead(police, pool);
     const childUrl = `${view.url}/v1/children/${reader.nhsNumber}`;
@@ -547,7 +669,21 @@ async function main(): Promise<void> {
     const peak = results['peakMemoryMb'] as Record<string, number | undefined>;
     const peakMax = Math.max(...Object.values(peak).map((mb) => mb ?? Infinity));
     const ofPostgres = round(ingest / postgres, 3);
+    const batchBest = Math.max(batch100, batch500);
+    const batchOfBaseline = round(batchBest / postgresBatched, 3);
     targets.push(
+      {
+        name: 'batch ingest end to end (best of batches of 100 and 500)',
+        target: '>= 5000 events/s',
+        measured: `${batchBest} events/s (100 a batch ${batch100}, 500 a batch ${batch500})`,
+        met: batchBest >= 5000,
+      },
+      {
+        name: 'batch ingest, of raw batched PostgreSQL',
+        target: '>= 0.5',
+        measured: `${batchOfBaseline} (${batchBest} events/s of ${postgresBatched} rows/s)`,
+        met: batchOfBaseline >= 0.5,
+      },
       {
         name: 'single-event POSTs, CPU per event, all processes',
         target: '<= 2.5 ms',
@@ -606,6 +742,7 @@ async function main(): Promise<void> {
     const svg = chart(
       [
         ['Jigsaw end to end', ingest],
+        ['Jigsaw batches of 500', batch500],
         ['raw kafkajs', kafka],
         ['raw PostgreSQL inserts', postgres],
         [`raw PostgreSQL, ${SETTINGS.baselineBatch} a txn`, postgresBatched],
@@ -637,15 +774,20 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
       'Measures the hub on this machine against raw baselines; writes .data/bench/bench.{json,md,svg}.',
       '  --quick        the same measures on fewer events and a 200,000-event replay (under five minutes)',
       '  --replay-only  only the replay (BENCH_REPLAY_EVENTS events); prints, writes no report',
+      '  --batch-only   only the batch ingest runs (100 and 500 a batch) and the raw batched baseline;',
+      '                 prints, writes no report',
       'Environment (defaults, full / quick):',
       '  BENCH_EVENTS (6000 / 2000), BENCH_CONCURRENCY (64), BENCH_RATE (300), BENCH_RATE_SECONDS (10 / 5),',
-      '  BENCH_QUERY_SECONDS (5 / 3), BENCH_REPLAY_EVENTS (1000000 / 200000), BENCH_SERVICE_HEAP_MB (192);',
+      '  BENCH_QUERY_SECONDS (5 / 3), BENCH_REPLAY_EVENTS (1000000 / 200000), BENCH_SERVICE_HEAP_MB (192),',
+      '  BENCH_BATCH_EVENTS (20000 / 5000), BENCH_BATCH_CONCURRENCY (4);',
       '  KAFKA_BROKERS, DATABASE_URL',
       '',
     ].join('\n'),
   );
 } else if (process.argv.includes('--replay-only')) {
   await replayOnly();
+} else if (process.argv.includes('--batch-only')) {
+  await batchOnly();
 } else {
   await main();
 }

@@ -22,3 +22,13 @@ export class DuplicateEventError extends JigsawError {
     super(ErrorCode.DuplicateEventConflict, `an event with id ${id} from this source is already stored`);
   }
 }
+
+/** A multi-stream append found some streams moved since they were read: nothing was written. */
+export class StreamsConflictError extends JigsawError {
+  constructor(readonly streamIds: readonly string[]) {
+    super(
+      ErrorCode.StreamVersionConflict,
+      `${streamIds.length} of the streams have changed since they were read: nothing was written`,
+    );
+  }
+}

@@ -22,6 +22,13 @@ export interface StoredEvent {
   recordedAt: Date;
 }
 
+/** A stored event's (source, id) and content hash. */
+export interface StoredEventKey {
+  source: string;
+  id: string;
+  contentHash: string;
+}
+
 export interface AppendResult {
   /** The stream's version after the append. */
   version: number;
@@ -56,6 +63,15 @@ export interface AppendOptions {
   before?: (tx: PoolClient) => Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly RecordedEvent[];
+  /** The stream's version as read (0 or `no-stream` when it has none yet). */
+  expectedVersion: number | 'no-stream';
+  contentHashes?: readonly string[];
+}
+
 export interface EventStore {
   append(streamId: string, events: readonly RecordedEvent[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string): Promise<StoredEvent[]>;
@@ -63,5 +79,16 @@ export interface EventStore {
   readAll(options?: { after?: GlobalPosition; limit?: number }): Promise<StoredEvent[]>;
   /** The event a source sent with this id, if stored: the basis of idempotent ingest. */
   findEvent(source: string, id: string): Promise<StoredEvent | undefined>;
+  /**
+   * Many streams' events, with their outbox rows, in one transaction and a few statements, each stream at
+   * its expected version: all of them or nothing. Throws StreamsConflictError naming every stream that
+   * moved, DuplicateEventError for an id already stored; `before` runs first in the same transaction.
+   * Optional: a store without it is written one stream at a time.
+   */
+  appendMany?(appends: readonly StreamAppend[], options?: Pick<AppendOptions, 'before'>): Promise<void>;
+  /** Several streams read at once (one query), each in stream order; a stream with no events is absent. */
+  readStreams?(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>>;
+  /** Which of these (source, id) pairs are stored, with their content hashes: one query. */
+  findEvents?(keys: ReadonlyArray<{ source: string; id: string }>): Promise<StoredEventKey[]>;
   subscribe(options: SubscribeOptions): Subscription;
 }

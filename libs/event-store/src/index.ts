@@ -1,4 +1,8 @@
-export { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
+export {
+  DuplicateEventError,
+  StreamsConflictError,
+  StreamVersionConflictError,
+} from './event-store.errors.js';
 export {
   START,
   type AppendOptions,
@@ -8,6 +12,8 @@ export {
   type GlobalPosition,
   type OutboxRoute,
   type StoredEvent,
+  type StoredEventKey,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from './event-store.js';

@@ -9,7 +9,11 @@ import {
 } from '@jigsaw/database';
 import { contentHash, readStoredEvent, toCloudEvent, type RecordedEvent } from '@jigsaw/envelope';
 import { Traced } from '@jigsaw/telemetry';
-import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
+import {
+  DuplicateEventError,
+  StreamsConflictError,
+  StreamVersionConflictError,
+} from './event-store.errors.js';
 import {
   appendAttributes,
   appendLabels,
@@ -26,6 +30,8 @@ import {
   type GlobalPosition,
   type OutboxRoute,
   type StoredEvent,
+  type StoredEventKey,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from './event-store.js';
@@ -61,6 +67,33 @@ function toStored(row: EventRow): StoredEvent {
     recordedAt: row.recorded_at,
   };
 }
+
+/** A write that broke the store's unique (source, id): the DuplicateEventError of the event that did. */
+function duplicateOf(error: unknown, events: readonly RecordedEvent[]): unknown {
+  if (!isUniqueViolation(error, 'events_source_id_unique')) return error;
+  const detail = (error as { detail?: string }).detail ?? '';
+  const duplicate = events.find((e) => detail.includes(`(${e.source}, ${e.id})`)) ?? events[0]!;
+  return new DuplicateEventError(duplicate.source, duplicate.id);
+}
+
+// The multi-stream appends' shared parts. `wanted` holds each stream's id and event count n (and more);
+// `input` each event's stream, its 1-based place `ord` in its stream, payload p, content hash h, and `seq`.
+/** Each wanted stream's chain: its events' hashes from its head as this statement sees it. */
+const CHAIN_OF_EACH_STREAM = `chain AS (
+             SELECT w.*, c.hashes[1] AS prev, c.hashes[w.n + 1] AS head, c.hashes
+             FROM wanted w, LATERAL (SELECT event_store.chain_hashes(
+               coalesce((SELECT head_hash FROM event_store.streams s WHERE s.stream_id = w.stream_id), ''),
+               w.stream_id,
+               (SELECT jsonb_agg(i.p ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
+               (SELECT array_agg(i.h ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
+               now()) AS hashes OFFSET 0) AS c)`;
+/** The events of the streams `claim` claimed, in input order (so in that order in the global order). */
+const WRITE_CLAIMED = `written AS (
+             INSERT INTO event_store.events
+               (stream_id, stream_position, source, id, type, payload, content_hash, recorded_at, prev_hash, chain_hash)
+             SELECT e.stream_id, claim.version - chain.n + e.ord, e.p->>'source', e.p->>'id', e.p->>'type', e.p, e.h,
+                    now(), chain.hashes[e.ord], chain.hashes[e.ord + 1]
+             FROM input e JOIN claim USING (stream_id) JOIN chain USING (stream_id) ORDER BY e.seq)`;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -182,12 +215,7 @@ export class PostgresEventStore implements EventStore {
         if (version !== undefined || expected !== 'any' || attempt >= 20) break;
       }
     } catch (error) {
-      if (isUniqueViolation(error, 'events_source_id_unique')) {
-        const detail = (error as { detail?: string }).detail ?? '';
-        const duplicate = events.find((e) => detail.includes(`(${e.source}, ${e.id})`)) ?? events[0]!;
-        throw new DuplicateEventError(duplicate.source, duplicate.id);
-      }
-      throw error;
+      throw duplicateOf(error, events);
     }
     if (version === undefined) {
       const actual = await db.query<{ version: string }>(
@@ -197,6 +225,104 @@ export class PostgresEventStore implements EventStore {
       throw new StreamVersionConflictError(streamId, String(expected), Number(actual.rows[0]?.version ?? 0));
     }
     return { version };
+  }
+
+  /**
+   * Appends to many streams in one transaction: `before`, then one statement that claims every stream at its
+   * expected version, chains and writes the events in the order given, and writes their outbox rows. If any
+   * stream moved since it was read, the transaction is rolled back and StreamsConflictError names them all.
+   */
+  @Traced('event-store append', {
+    attributes: appendToStreamsAttributes,
+    histogram: appendSeconds,
+    labels: appendToStreamsLabels,
+  })
+  async appendMany(
+    appends: readonly StreamAppend[],
+    options: Pick<AppendOptions, 'before'> = {},
+  ): Promise<void> {
+    const rows = appends.flatMap((a) =>
+      a.events.map((event, i) => ({
+        streamId: a.streamId,
+        ord: i + 1,
+        event,
+        hash: a.contentHashes?.[i] ?? contentHash(event),
+        route: this.options.route?.(event),
+      })),
+    );
+    if (rows.length === 0) return;
+    if (new Set(appends.map((a) => a.streamId)).size !== appends.length) {
+      throw new Error('appendMany takes each stream once');
+    }
+    const trace = outboxTraceContext();
+    await withTransaction(this.pool, async (tx) => {
+      await options.before?.(tx);
+      let claimed: string[];
+      try {
+        const result = await tx.query<{ stream_id: string }>({
+          name: 'event-store.append-many',
+          text: `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(stream_id, n, expected)),
+           input AS (SELECT * FROM ROWS FROM (unnest($4::text[]), unnest($5::bigint[]), jsonb_array_elements($6::jsonb),
+                                              unnest($7::text[]), unnest($8::text[]), unnest($9::text[]))
+                     WITH ORDINALITY AS e(stream_id, ord, p, h, topic, message_key, seq)),
+           ${CHAIN_OF_EACH_STREAM},
+           claim AS (
+             -- A stream expected to exist is never made here: if it is missing, it is not claimed.
+             INSERT INTO event_store.streams (stream_id, version, head_hash)
+             SELECT stream_id, n, head FROM chain
+             WHERE expected = 0 OR EXISTS (SELECT 1 FROM event_store.streams s WHERE s.stream_id = chain.stream_id)
+             ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + EXCLUDED.version,
+               head_hash = EXCLUDED.head_hash
+             WHERE event_store.streams.version = (SELECT expected FROM chain WHERE chain.stream_id = EXCLUDED.stream_id)
+               AND event_store.streams.head_hash IS NOT DISTINCT FROM
+                 (SELECT prev FROM chain WHERE chain.stream_id = EXCLUDED.stream_id)
+             RETURNING stream_id, version),
+           ${WRITE_CLAIMED},
+           routed AS (
+             INSERT INTO event_store.outbox (topic, message_key, payload, headers, traceparent, tracestate)
+             SELECT e.topic, e.message_key, e.p, $10::jsonb, $11::text, $12::text
+             FROM input e JOIN claim USING (stream_id) WHERE e.topic IS NOT NULL ORDER BY e.seq)
+           SELECT stream_id FROM claim`,
+          values: [
+            appends.map((a) => a.streamId),
+            appends.map((a) => a.events.length),
+            appends.map((a) => (a.expectedVersion === 'no-stream' ? 0 : a.expectedVersion)),
+            rows.map((r) => r.streamId),
+            rows.map((r) => r.ord),
+            // One JSON array, not an array of jsonb: no per-element quoting either side.
+            JSON.stringify(rows.map((r) => toCloudEvent(r.event))),
+            rows.map((r) => r.hash),
+            rows.map((r) => r.route?.topic ?? null),
+            rows.map((r) => r.route?.key ?? null),
+            JSON.stringify(this.options.headers?.() ?? {}),
+            trace.traceparent,
+            trace.tracestate,
+          ],
+        });
+        claimed = result.rows.map((r) => r.stream_id);
+      } catch (error) {
+        throw duplicateOf(
+          error,
+          rows.map((r) => r.event),
+        );
+      }
+      if (claimed.length < appends.length) {
+        const done = new Set(claimed);
+        throw new StreamsConflictError(appends.map((a) => a.streamId).filter((id) => !done.has(id)));
+      }
+    });
+    if (this.options.route) this.options.afterAppend?.();
+  }
+
+  async findEvents(keys: ReadonlyArray<{ source: string; id: string }>): Promise<StoredEventKey[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await this.pool.query<{ source: string; id: string; content_hash: string }>({
+      name: 'event-store.find-events',
+      text: `SELECT e.source, e.id, e.content_hash FROM event_store.events e
+             JOIN unnest($1::text[], $2::text[]) AS k(source, id) ON e.source = k.source AND e.id = k.id`,
+      values: [keys.map((k) => k.source), keys.map((k) => k.id)],
+    });
+    return rows.map((r) => ({ source: r.source, id: r.id, contentHash: r.content_hash }));
   }
 
   /**
@@ -231,15 +357,8 @@ export class PostgresEventStore implements EventStore {
         const result = await this.pool.query<{ stream_id: string }>(
           `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(stream_id, n)),
            input AS (SELECT * FROM ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), jsonb_array_elements($5::jsonb),
-                                              unnest($6::text[])) AS e(stream_id, ord, p, h)),
-           chain AS (
-             SELECT w.stream_id, w.n, c.hashes[1] AS prev, c.hashes[w.n + 1] AS head, c.hashes
-             FROM wanted w, LATERAL (SELECT event_store.chain_hashes(
-               coalesce((SELECT head_hash FROM event_store.streams s WHERE s.stream_id = w.stream_id), ''),
-               w.stream_id,
-               (SELECT jsonb_agg(i.p ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
-               (SELECT array_agg(i.h ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
-               now()) AS hashes OFFSET 0) AS c),
+                                              unnest($6::text[])) WITH ORDINALITY AS e(stream_id, ord, p, h, seq)),
+           ${CHAIN_OF_EACH_STREAM},
            claim AS (
              INSERT INTO event_store.streams (stream_id, version, head_hash) SELECT stream_id, n, head FROM chain
              ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + EXCLUDED.version,
@@ -247,12 +366,7 @@ export class PostgresEventStore implements EventStore {
              WHERE event_store.streams.head_hash IS NOT DISTINCT FROM
                (SELECT prev FROM chain WHERE chain.stream_id = EXCLUDED.stream_id)
              RETURNING stream_id, version),
-           written AS (
-             INSERT INTO event_store.events
-               (stream_id, stream_position, source, id, type, payload, content_hash, recorded_at, prev_hash, chain_hash)
-             SELECT e.stream_id, claim.version - chain.n + e.ord, e.p->>'source', e.p->>'id', e.p->>'type', e.p, e.h,
-                    now(), chain.hashes[e.ord], chain.hashes[e.ord + 1]
-             FROM input e JOIN claim USING (stream_id) JOIN chain USING (stream_id))
+           ${WRITE_CLAIMED}
            SELECT stream_id FROM claim`,
           [
             pending,
@@ -266,13 +380,10 @@ export class PostgresEventStore implements EventStore {
         );
         claimed = result.rows.map((r) => r.stream_id);
       } catch (error) {
-        if (isUniqueViolation(error, 'events_source_id_unique')) {
-          const detail = (error as { detail?: string }).detail ?? '';
-          const duplicate =
-            batch.find((r) => detail.includes(`(${r.event.source}, ${r.event.id})`)) ?? batch[0]!;
-          throw new DuplicateEventError(duplicate.event.source, duplicate.event.id);
-        }
-        throw error;
+        throw duplicateOf(
+          error,
+          batch.map((r) => r.event),
+        );
       }
       // A stream whose head another writer moved meanwhile was left alone: append to it again.
       const done = new Set(claimed);
@@ -290,6 +401,22 @@ export class PostgresEventStore implements EventStore {
       values: [streamId],
     });
     return rows.map(toStored);
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'event-store.read-streams',
+      text: `${SELECT_EVENT} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_position`,
+      values: [streamIds],
+    });
+    const streams = new Map<string, StoredEvent[]>();
+    for (const row of rows) {
+      const stored = toStored(row);
+      const list = streams.get(stored.streamId);
+      if (list) list.push(stored);
+      else streams.set(stored.streamId, [stored]);
+    }
+    return streams;
   }
 
   async readAll(options: { after?: GlobalPosition; limit?: number } = {}): Promise<StoredEvent[]> {

@@ -12,6 +12,7 @@ import {
   type IdentifierKind,
   type IdentityDecision,
   type IdentitySnapshot,
+  type LinkedKey,
   type StrongKind,
 } from './identity-resolution.js';
 import { isValidNhsNumber } from './nhs-number.js';
@@ -51,6 +52,25 @@ export class IdentityMovedError extends Error {
 }
 
 type Db = Pool | PoolClient;
+
+/** One sighting of a batch: the subject an event names, and the event's type. */
+export interface Sighting {
+  subject: ChildIdentifiers;
+  eventType?: string;
+}
+
+interface Parsed {
+  keys: IdentifierKey[];
+  evidence: string | undefined;
+  unborn: boolean;
+}
+
+/** What the registry holds about many sightings' identifiers at once, updated as each is decided. */
+interface World {
+  linked: Map<string, LinkedKey>;
+  holds: Map<string, Set<StrongKind>>;
+  owners: Map<string, Set<string>>;
+}
 
 /**
  * Erasure reaches identity: the child's identifiers and evidence are deleted, so its NHS number, UPN and
@@ -139,11 +159,7 @@ export class IdentityRegistry {
   }
 
   /** The keys a sighting links, and its name, birth date and postcode evidence, if any. */
-  private sighting(
-    agency: string,
-    subject: ChildIdentifiers,
-    eventType: string | undefined,
-  ): { keys: IdentifierKey[]; evidence: string | undefined; unborn: boolean } {
+  private sighting(agency: string, subject: ChildIdentifiers, eventType: string | undefined): Parsed {
     const keys = this.keysOf(agency, subject);
     if (keys.length === 0)
       throw new Error('a subject needs an NHS number, a UPN or a local id to be identified');
@@ -155,11 +171,7 @@ export class IdentityRegistry {
     return { keys: pregnancy, evidence: undefined, unborn };
   }
 
-  private async decide(
-    db: Db,
-    sighting: { keys: IdentifierKey[]; evidence: string | undefined; unborn: boolean },
-    candidate: string,
-  ): Promise<IdentityDecision> {
+  private async decide(db: Db, sighting: Parsed, candidate: string): Promise<IdentityDecision> {
     const snapshot = await this.read(db, sighting.keys, sighting.evidence);
     // A record naming a known pregnancy is about the unborn child, whatever NHS number (the mother's) it carries.
     const unbornChild = sighting.unborn
@@ -254,6 +266,98 @@ export class IdentityRegistry {
     return withTransaction(this.pool, (tx) => this.register(tx, agency, subject, eventType, randomUUID()));
   }
 
+  /**
+   * Where each sighting of a batch would file, as if they were planned and registered one after another,
+   * without writing anything: one query for all of them. A sighting naming a child new to the hub that an
+   * earlier one of the batch names too files under the same new id.
+   */
+  async planAll(agency: string, sightings: readonly Sighting[]): Promise<IdentityPlan[]> {
+    const parsed = sightings.map((s) => this.sighting(agency, s.subject, s.eventType));
+    const world = await this.readWorld(
+      this.pool,
+      parsed.flatMap((p) => p.keys),
+      parsed.flatMap((p) => (p.evidence ? [p.evidence] : [])),
+    );
+    return parsed.map((sighting) => {
+      const decision = this.decideIn(world, sighting, randomUUID());
+      return { childId: decision.childId, writes: !writesNothing(decision) };
+    });
+  }
+
+  /**
+   * Registers a batch's sightings inside the caller's transaction, one after another as `register` would,
+   * in a constant number of statements: every key and then every child they name is locked (in one order),
+   * each sighting decided with `planned[i]` as its new child's id, and all links and evidence written.
+   * The indexes of the sightings that would now file elsewhere than planned; when there are any, nothing
+   * is written.
+   */
+  async registerAll(
+    tx: PoolClient,
+    agency: string,
+    sightings: readonly Sighting[],
+    planned: readonly string[],
+  ): Promise<number[]> {
+    const parsed = sightings.map((s) => this.sighting(agency, s.subject, s.eventType));
+    const keys = parsed.flatMap((p) => p.keys);
+    const evidence = parsed.flatMap((p) => (p.evidence ? [p.evidence] : []));
+    await this.lock(
+      tx,
+      keys.map((k) => lockIdOf(k.hash)),
+    );
+    const first = await this.readWorld(tx, keys, evidence);
+    await this.lock(tx, [...new Set([...first.linked.values()].map((l) => lockIdOf(l.childId)))]);
+    const world = await this.readWorld(tx, keys, evidence);
+    const decisions = parsed.map((sighting, i) => this.decideIn(world, sighting, planned[i]!));
+    const moved = decisions.flatMap((d, i) => (d.childId === planned[i] ? [] : [i]));
+    if (moved.length > 0) return moved;
+    const links = decisions.flatMap((d) => d.links.map((k) => ({ ...k, childId: d.childId })));
+    if (links.length > 0) {
+      const { rowCount } = await tx.query(
+        `INSERT INTO identity.child_identifiers (key_hash, kind, hub_child_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT (key_hash) DO NOTHING`,
+        [links.map((k) => k.hash), links.map((k) => k.kind), links.map((k) => k.childId)],
+      );
+      if (rowCount !== links.length) throw new IdentityMovedError();
+    }
+    const rows = decisions.flatMap((d) => d.evidence);
+    if (rows.length > 0) {
+      await tx.query(
+        `INSERT INTO identity.child_evidence (evidence_hash, hub_child_id, kind)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [rows.map((r) => r.hash), rows.map((r) => r.childId), rows.map((r) => r.kind)],
+      );
+    }
+    return [];
+  }
+
+  /** `decide` against what the registry holds plus the batch's earlier decisions, which it then joins. */
+  private decideIn(world: World, sighting: Parsed, candidate: string): IdentityDecision {
+    const unbornChild = sighting.unborn
+      ? undefined
+      : sighting.keys.map((k) => world.linked.get(k.hash)).find((l) => l?.kind === 'unborn')?.childId;
+    if (unbornChild) return { childId: unbornChild, links: [], evidence: [] };
+    const decision = decideIdentity(
+      {
+        keys: sighting.keys,
+        ...world,
+        evidence: sighting.evidence,
+        conflictOf: (k) => this.conflictHash(k),
+      },
+      candidate,
+    );
+    for (const key of decision.links) {
+      world.linked.set(key.hash, { childId: decision.childId, kind: key.kind });
+      if (key.kind === 'nhs-number' || key.kind === 'upn') {
+        const held = world.holds.get(decision.childId) ?? new Set<StrongKind>();
+        world.holds.set(decision.childId, held.add(key.kind));
+      }
+    }
+    for (const row of decision.evidence) {
+      world.owners.set(row.hash, (world.owners.get(row.hash) ?? new Set()).add(row.childId));
+    }
+    return decision;
+  }
+
   private async lock(tx: PoolClient, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await tx.query(
@@ -271,7 +375,17 @@ export class IdentityRegistry {
     keys: readonly IdentifierKey[],
     evidence: string | undefined,
   ): Promise<IdentitySnapshot> {
-    const evidenceHashes = [...(evidence ? [evidence] : []), ...keys.map((k) => this.conflictHash(k))];
+    const world = await this.readWorld(db, keys, evidence ? [evidence] : []);
+    return { keys, ...world, evidence, conflictOf: (k) => this.conflictHash(k) };
+  }
+
+  /** `read` for many sightings' keys and evidence in one query. */
+  private async readWorld(
+    db: Db,
+    keys: readonly IdentifierKey[],
+    evidence: readonly string[],
+  ): Promise<World> {
+    const evidenceHashes = [...evidence, ...keys.map((k) => this.conflictHash(k))];
     const { rows } = await db.query<{
       key_hash: string;
       hub_child_id: string;
@@ -298,7 +412,7 @@ export class IdentityRegistry {
         holds.set(row.hub_child_id, (holds.get(row.hub_child_id) ?? new Set()).add(row.kind as StrongKind));
       } else owners.set(row.key_hash, (owners.get(row.key_hash) ?? new Set()).add(row.hub_child_id));
     }
-    return { keys, linked, holds, owners, evidence, conflictOf: (k) => this.conflictHash(k) };
+    return { linked, holds, owners };
   }
 
   /** The child an NHS number or UPN names, for practitioners; a retired number still says whose it was. */

@@ -21,6 +21,7 @@ export {
   type IdentifierLookup,
   type IdentityPlan,
   type RenumberProblem,
+  type Sighting,
   type UncheckedEvidence,
 } from './identity-registry.js';
 export { evidenceOf, normaliseName, normalisePostcode, type EvidenceSubject } from './evidence.js';

@@ -22,6 +22,7 @@ import { BatchIngest } from './batch.js';
 import { controlEventTypes } from './control-events.js';
 import { EventsController } from './events.controller.js';
 import type { AgencyCatalogue } from './event-type.js';
+import { RecordBatchHandler } from './record-batch.command.js';
 import { RecordEventHandler, RecordTransactionHandler } from './record-event.command.js';
 import { AGENCY_CATALOGUE } from './tokens.js';
 
@@ -126,6 +127,7 @@ export class AgencyIngestModule {
         { provide: APP_GUARD, useClass: AgencySystemGuard },
         RecordEventHandler,
         RecordTransactionHandler,
+        RecordBatchHandler,
         BatchIngest,
       ],
       exports: [EVENT_STORE, IdentityRegistry, PersonalDataVault, OutboxRelay, BatchIngest, CqrsModule],

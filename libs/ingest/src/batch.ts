@@ -3,14 +3,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
 import { validationFailed } from '@jigsaw/http';
 import type { AgencyCallerIdentity } from './caller.js';
+import { MAX_BATCH_EVENTS } from './cloud-event-http.js';
+import { RecordBatch, type BatchItem, type EventOutcome } from './record-batch.command.js';
 import { RecordEvent } from './record-event.command.js';
 
-/** One event of a batch: a CloudEvent to record, or the problems that stopped a sender's row being one. */
-export type BatchItem = { event: unknown } | { problems: readonly FieldProblem[] };
-
-/** What became of one event of a batch; the same answer as POST /v1/events gives for it alone. */
-export type EventOutcome =
-  { status: 'accepted' | 'duplicate'; id: string } | { status: 'refused'; error: JigsawError };
+export type { BatchItem, EventOutcome } from './record-batch.command.js';
 
 export interface BatchRow {
   /** 1-based row (CSV line after the header, or array index + 1) as the sender counts it. */
@@ -33,8 +30,10 @@ export interface BatchReport {
 
 /**
  * Records many events: batched CloudEvents over HTTP and every tabular adapter's rows come through
- * `ingestBatch`. Each event is one RecordEvent and one transaction: it is wholly recorded or not at all,
- * a bad one never blocks the others, and re-sending the whole batch is safe (ids are idempotent).
+ * `ingestBatch`. Up to MAX_BATCH_EVENTS at a time go through one set-based pipeline (RecordBatch): one
+ * transaction of a few statements for them all. Each event is still recorded wholly or not at all, a bad
+ * one never blocks the others, and re-sending the whole batch is safe (ids are idempotent). An event the
+ * set leaves undecided (a concurrent writer on its child) is recorded on its own, as POST /v1/events would.
  */
 @Injectable()
 export class BatchIngest {
@@ -47,7 +46,13 @@ export class BatchIngest {
     caller?: AgencyCallerIdentity,
   ): Promise<EventOutcome[]> {
     const outcomes: EventOutcome[] = [];
-    for (const item of items) outcomes.push(await this.ingestOne(item, now, caller));
+    for (let from = 0; from < items.length; from += MAX_BATCH_EVENTS) {
+      const chunk = items.slice(from, from + MAX_BATCH_EVENTS);
+      const decided = await this.commands.execute(new RecordBatch(chunk, now, caller));
+      for (const [i, item] of chunk.entries()) {
+        outcomes.push(decided[i] ?? (await this.ingestOne(item, now, caller)));
+      }
+    }
     return outcomes;
   }
 

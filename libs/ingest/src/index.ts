@@ -21,6 +21,7 @@ export {
   streamIdOf,
   type RecordEventResult,
 } from './record-event.command.js';
+export { RecordBatch, RecordBatchHandler } from './record-batch.command.js';
 export { AGENCY_CATALOGUE } from './tokens.js';
 export {
   CONTROL_KINDS,

@@ -55,7 +55,7 @@ const backoff = (attempt: number): Promise<void> =>
 
 /** What recording needs, whether one event or a transaction: the agency's types, the store, identity. */
 @Injectable()
-abstract class IngestHandler {
+export abstract class IngestHandler {
   private readonly types: Map<string, EventTypeDefinition>;
 
   constructor(
@@ -268,7 +268,7 @@ export class RecordTransactionHandler
   }
 }
 
-function idReused(id: string): JigsawError {
+export function idReused(id: string): JigsawError {
   return new JigsawError(
     ErrorCode.DuplicateEventConflict,
     `an event with id ${id} was already received from this source with different content`,
@@ -276,7 +276,7 @@ function idReused(id: string): JigsawError {
   );
 }
 
-interface CheckedEnvelope {
+export interface CheckedEnvelope {
   envelope: JigsawEnvelope;
   definition: EventTypeDefinition;
   hash: string;
@@ -347,7 +347,7 @@ const renamed = (problems: readonly FieldProblem[]): FieldProblem[] =>
   problems.map((p) => ({ field: cloudEventField(p.field), reason: p.reason }));
 
 /** Runs a rule written against the hub's envelope, naming what it refuses as the CloudEvent does. */
-function inCloudEventTerms<T>(rule: () => T): T {
+export function inCloudEventTerms<T>(rule: () => T): T {
   try {
     return rule();
   } catch (error) {
