@@ -64,7 +64,12 @@ export class NotificationHistoryReads {
     const records = await this.history.records(members);
     if (records.length === 0) throw notHeld();
     const view = 'notification-history';
-    const scope = await this.reads.scope(caller, { childId, members, ref: childId, view }, records, now);
+    // Outside the caller's case (the refusal is recorded): the answer is the unknown notification's.
+    const scope = await this.reads
+      .scope(caller, { childId, members, ref: childId, view }, records, now)
+      .catch((error: unknown) => {
+        throw error instanceof JigsawError && error.code === ErrorCode.ChildNotFound ? notHeld() : error;
+      });
     const answer = notificationAsKnownAt(
       stored.map((s) => s.event),
       at,
