@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { JigsawEnvelope } from '@jigsaw/envelope';
-import { PostgresEventStore } from '@jigsaw/event-store';
 import {
-  agencySystemToken,
   createTestDatabase,
   freePort,
   practitionerToken,
@@ -18,7 +15,6 @@ import {
   anAttendance,
   anIncident,
   aPlanStarted,
-  aPupilOnRoll,
   HILLSIDE,
   LEEDS,
   MET,
@@ -29,8 +25,8 @@ import {
   aWebhookSecret,
   verifyWithStandardWebhooks,
 } from '../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
-import { ReadModelRebuilds } from '../apps/audit/src/rebuild/read-model-rebuilds.js';
-import { getJson, postEvent, postJson, eventually } from './support/http.js';
+import { getJson, postJson, eventually } from './support/http.js';
+import { deliveryOf as deliveryOfIn, postAccepted, putOnRoll } from './support/notifications.js';
 import { ServiceProcess, startServices } from './support/service-process.js';
 
 const SECRET = aWebhookSecret();
@@ -89,7 +85,6 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
   let council: ServiceProcess;
   let health: ServiceProcess;
   let view: ServiceProcess;
-  let audit: ServiceProcess;
   let receiverPort: number;
   /** The school's and the force's systems. */
   const receiver = new WebhookReceiver();
@@ -116,31 +111,23 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       NOTIFICATION_MAX_ATTEMPTS: '1000',
       NOTIFICATION_HTTP_TIMEOUT_MS: '3000',
     };
-    [police, education, council, health, view, audit] = (await startServices(
+    [police, education, council, health, view] = (await startServices(
       env,
       'police',
       'education',
       'council',
       'health',
       'safeguarding-view',
-      'audit',
-    )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+    )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([police, education, council, health, view, audit].map((s) => s?.stop()));
+    await Promise.all([police, education, council, health, view].map((s) => s?.stop()));
     await Promise.all([receiver.close(), councilReceiver.close()]);
     await db?.drop();
   });
 
-  const post = async (service: ServiceProcess, envelope: JigsawEnvelope): Promise<void> => {
-    const response = await postEvent(
-      `${service.url}/v1/events`,
-      envelope,
-      bearer(agencySystemToken(envelope.source)),
-    );
-    expect(response).toMatchObject({ status: 202 });
-  };
+  const post = postAccepted;
 
   const inbox = (headers: Record<string, string>, query = ''): Promise<Inbox> =>
     getJson<Inbox>(`${view.url}/v1/notifications?purpose=safeguarding&limit=200${query}`, headers).then(
@@ -160,23 +147,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       `${count} notifications about a child`,
     );
 
-  /** Puts the child on Hillside's roll and waits until the view knows it, so the incident can be routed. */
-  const onRoll = async (child: TestChild): Promise<void> => {
-    await post(education, aPupilOnRoll(child, { onRollFrom: '2021-09-01' }));
-    await eventually(
-      async () => {
-        const r = await getJson<{ childId: string; entries: unknown[] }>(
-          `${view.url}/v1/children/${child.nhsNumber}/chronology?purpose=safeguarding`,
-          asDsl,
-        );
-        if (r.status !== 200 || r.body.entries.length === 0) return undefined;
-        child.childid = r.body.childId;
-        return true;
-      },
-      30_000,
-      'the roll in the view',
-    );
-  };
+  const onRoll = (child: TestChild): Promise<void> => putOnRoll(education, view, asDsl, child);
 
   const notificationIdsOf = async (child: TestChild, kind?: string): Promise<string[]> =>
     (
@@ -187,13 +158,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       )
     ).rows.map((r) => r.id);
 
-  const deliveryOf = async (notificationId: string) =>
-    (
-      await db.pool.query<{ id: string; status: string; attempts: number }>(
-        'SELECT id, status, attempts FROM "view".notification_deliveries WHERE notification_id = $1',
-        [notificationId],
-      )
-    ).rows[0];
+  const deliveryOf = (notificationId: string) => deliveryOfIn(db.pool, notificationId);
 
   const attemptsOf = async (deliveryId: string) =>
     (
@@ -266,126 +231,6 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       body: { code: 'VALIDATION_FAILED', errors: [{ field: 'status' }] },
     });
     expect(await notificationIdsOf(child)).toHaveLength(1);
-  });
-
-  it('answers the audit service, for one notification, who was told, delivered when and acknowledged when, as known at each moment', async () => {
-    // The school's system is down at first: the notification is raised, and not yet delivered.
-    receiver.respondWith(() => 503);
-    let raised: NotificationView;
-    let beforeDelivery: string;
-    try {
-      const child = aChild();
-      await onRoll(child);
-      await post(police, anIncident(child, { occurredAt: hoursAgo(1) }));
-      [raised] = (await inboxOnceThere(asDsl, child)) as [NotificationView];
-      await eventually(() => Promise.resolve(sentAbout(raised.id).length > 0 ? true : undefined));
-      beforeDelivery = new Date().toISOString();
-    } finally {
-      receiver.respondWith(() => 200);
-    }
-    const delivered = await eventually(async () => {
-      const d = await deliveryOf(raised.id);
-      return d?.status === 'delivered' ? d : undefined;
-    });
-    const afterDelivery = new Date().toISOString();
-    const ack = await postJson<{ acknowledgedAt: string }>(
-      `${view.url}/v1/notifications/${raised.id}/acknowledgement?purpose=safeguarding`,
-      {},
-      asDsl,
-    );
-    expect(ack.status).toBe(200);
-    const afterAck = new Date().toISOString();
-
-    // The force recorded the incident: its data protection officer audits the child.
-    const asForceDpo = bearer(
-      practitionerToken({
-        sub: 'dpo-1',
-        agency: 'police',
-        organisation: MET,
-        role: 'data-protection-officer',
-        purposes: ['audit'],
-      }),
-    );
-    const history = (at?: string) =>
-      getJson<Record<string, unknown>>(
-        `${audit.url}/v1/notifications/${raised.id}/history${at ? `?asKnownAt=${encodeURIComponent(at)}` : ''}`,
-        asForceDpo,
-      );
-    const told = { organisation: HILLSIDE, agency: 'education', route: 'school-roll' };
-
-    const first = await history(beforeDelivery);
-    expect(first).toMatchObject({
-      status: 200,
-      body: {
-        notificationId: raised.id,
-        told,
-        raisedAt: raised.createdAt,
-        deliveries: [{ deliveryId: delivered.id, status: 'pending' }],
-        acknowledged: false,
-      },
-    });
-    expect(first.body['deliveries']).toEqual([
-      expect.not.objectContaining({ deliveredAt: expect.anything() }),
-    ]);
-
-    const second = await history(afterDelivery);
-    expect(second).toMatchObject({
-      status: 200,
-      body: {
-        told,
-        deliveries: [{ status: 'delivered', deliveredAt: expect.any(String) }],
-        acknowledged: false,
-      },
-    });
-    const deliveredAt = Date.parse((second.body['deliveries'] as { deliveredAt: string }[])[0]!.deliveredAt);
-    expect(deliveredAt).toBeGreaterThan(Date.parse(beforeDelivery));
-    expect(deliveredAt).toBeLessThanOrEqual(Date.parse(afterDelivery));
-
-    for (const answer of [await history(afterAck), await history()]) {
-      expect(answer).toMatchObject({
-        status: 200,
-        body: {
-          acknowledged: true,
-          acknowledgedAt: ack.body.acknowledgedAt,
-          acknowledgedBy: { sub: 'dsl-1', role: 'designated-safeguarding-lead', organisation: HILLSIDE },
-          deliveries: [{ status: 'delivered' }],
-        },
-      });
-    }
-    expect(await history('2026-13-01')).toMatchObject({
-      status: 400,
-      body: { errors: [{ field: 'asKnownAt' }] },
-    });
-    // An organisation that never worked with the child is told what it is told of an unknown one.
-    const stranger = bearer(
-      practitionerToken({
-        sub: 'dpo-york',
-        agency: 'council',
-        organisation: 'urn:jigsaw:org:council:york',
-        role: 'data-protection-officer',
-        purposes: ['audit'],
-      }),
-    );
-    const refused = await getJson(`${audit.url}/v1/notifications/${raised.id}/history`, stranger);
-    expect(refused).toMatchObject({ status: 404 });
-    // Every answered read is in the child's access log, as every audit read is.
-    const reads = await db.pool.query(
-      `SELECT 1 FROM event_store.events WHERE stream_id = $1 AND payload->'data'->'record'->>'view' = 'notification-history'`,
-      [`access-${raised.childId}`],
-    );
-    expect(reads.rowCount).toBeGreaterThanOrEqual(5);
-  });
-
-  it("rebuilds the inbox and the webhook work-queue from the notifications' streams to exactly what live holds", async () => {
-    const rebuilds = new ReadModelRebuilds(db.pool, new PostgresEventStore(db.pool));
-    const { schema } = await rebuilds.rebuild({ models: ['notifications'] });
-    const compared = await rebuilds.compare(schema);
-    await rebuilds.drop(schema);
-    expect(compared).toMatchObject({ differences: [], structure: [] });
-    const [notifications] = compared.tables;
-    expect(notifications).toMatchObject({ table: 'notifications' });
-    expect(notifications!.liveRows).toBeGreaterThan(0);
-    expect(notifications!.rebuiltRows).toBe(notifications!.liveRows);
   });
 
   it('tells the council of an attendance by a child on its plan, cut to what the council sees (CP-IS)', async () => {

@@ -5,7 +5,6 @@ import {
   ApiParam,
   ApiQuery,
   ApiResponse,
-  ApiTags,
   type SchemaObject,
 } from '@nestjs/swagger';
 import { PROBLEM_SCHEMA } from '@jigsaw/http';
@@ -89,7 +88,6 @@ const problem = (status: number, description: string) =>
   ApiResponse({ status, description, content: { 'application/problem+json': { schema: PROBLEM_SCHEMA } } });
 
 @Controller('v1/notifications')
-@ApiTags('notifications')
 export class NotificationHistoryController {
   constructor(@Inject(AUDIT) private readonly audit: Audit) {}
 
