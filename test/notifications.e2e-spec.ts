@@ -27,7 +27,7 @@ import {
 } from '../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
 import { getJson, postJson, eventually } from './support/http.js';
 import { deliveryOf as deliveryOfIn, postAccepted, putOnRoll } from './support/notifications.js';
-import { ServiceProcess, startServices } from './support/service-process.js';
+import { ServiceProcess } from './support/service-process.js';
 
 const SECRET = aWebhookSecret();
 const TRUST = 'urn:jigsaw:org:health:leeds-teaching-hospitals';
@@ -111,15 +111,19 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       NOTIFICATION_MAX_ATTEMPTS: '1000',
       NOTIFICATION_HTTP_TIMEOUT_MS: '3000',
     };
-    [police, education, council, health, view] = (await startServices(
-      env,
-      'police',
-      'education',
-      'council',
-      'health',
-      'safeguarding-view',
-    )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
-  }, 180_000);
+    // One after another: five services starting at once on a busy machine can outrun the ready wait.
+    const started: ServiceProcess[] = [];
+    for (const name of ['police', 'education', 'council', 'health', 'safeguarding-view'] as const) {
+      started.push(await ServiceProcess.start(name, env));
+    }
+    [police, education, council, health, view] = started as [
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+    ];
+  }, 400_000);
 
   afterAll(async () => {
     await Promise.all([police, education, council, health, view].map((s) => s?.stop()));
