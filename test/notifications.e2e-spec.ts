@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { JigsawEnvelope } from '@jigsaw/envelope';
 import {
-  agencySystemToken,
   createTestDatabase,
   freePort,
   practitionerToken,
@@ -17,7 +15,6 @@ import {
   anAttendance,
   anIncident,
   aPlanStarted,
-  aPupilOnRoll,
   HILLSIDE,
   LEEDS,
   MET,
@@ -28,8 +25,9 @@ import {
   aWebhookSecret,
   verifyWithStandardWebhooks,
 } from '../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
-import { getJson, postEvent, postJson, eventually } from './support/http.js';
-import { ServiceProcess, startServices } from './support/service-process.js';
+import { getJson, postJson, eventually } from './support/http.js';
+import { deliveryOf as deliveryOfIn, postAccepted, putOnRoll } from './support/notifications.js';
+import { ServiceProcess } from './support/service-process.js';
 
 const SECRET = aWebhookSecret();
 const TRUST = 'urn:jigsaw:org:health:leeds-teaching-hospitals';
@@ -113,15 +111,19 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       NOTIFICATION_MAX_ATTEMPTS: '1000',
       NOTIFICATION_HTTP_TIMEOUT_MS: '3000',
     };
-    [police, education, council, health, view] = (await startServices(
-      env,
-      'police',
-      'education',
-      'council',
-      'health',
-      'safeguarding-view',
-    )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
-  }, 180_000);
+    // One after another: five services starting at once on a busy machine can outrun the ready wait.
+    const started: ServiceProcess[] = [];
+    for (const name of ['police', 'education', 'council', 'health', 'safeguarding-view'] as const) {
+      started.push(await ServiceProcess.start(name, env));
+    }
+    [police, education, council, health, view] = started as [
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+      ServiceProcess,
+    ];
+  }, 400_000);
 
   afterAll(async () => {
     await Promise.all([police, education, council, health, view].map((s) => s?.stop()));
@@ -129,14 +131,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     await db?.drop();
   });
 
-  const post = async (service: ServiceProcess, envelope: JigsawEnvelope): Promise<void> => {
-    const response = await postEvent(
-      `${service.url}/v1/events`,
-      envelope,
-      bearer(agencySystemToken(envelope.source)),
-    );
-    expect(response).toMatchObject({ status: 202 });
-  };
+  const post = postAccepted;
 
   const inbox = (headers: Record<string, string>, query = ''): Promise<Inbox> =>
     getJson<Inbox>(`${view.url}/v1/notifications?purpose=safeguarding&limit=200${query}`, headers).then(
@@ -156,23 +151,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       `${count} notifications about a child`,
     );
 
-  /** Puts the child on Hillside's roll and waits until the view knows it, so the incident can be routed. */
-  const onRoll = async (child: TestChild): Promise<void> => {
-    await post(education, aPupilOnRoll(child, { onRollFrom: '2021-09-01' }));
-    await eventually(
-      async () => {
-        const r = await getJson<{ childId: string; entries: unknown[] }>(
-          `${view.url}/v1/children/${child.nhsNumber}/chronology?purpose=safeguarding`,
-          asDsl,
-        );
-        if (r.status !== 200 || r.body.entries.length === 0) return undefined;
-        child.childid = r.body.childId;
-        return true;
-      },
-      30_000,
-      'the roll in the view',
-    );
-  };
+  const onRoll = (child: TestChild): Promise<void> => putOnRoll(education, view, asDsl, child);
 
   const notificationIdsOf = async (child: TestChild, kind?: string): Promise<string[]> =>
     (
@@ -183,13 +162,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       )
     ).rows.map((r) => r.id);
 
-  const deliveryOf = async (notificationId: string) =>
-    (
-      await db.pool.query<{ id: string; status: string; attempts: number }>(
-        'SELECT id, status, attempts FROM "view".notification_deliveries WHERE notification_id = $1',
-        [notificationId],
-      )
-    ).rows[0];
+  const deliveryOf = (notificationId: string) => deliveryOfIn(db.pool, notificationId);
 
   const attemptsOf = async (deliveryId: string) =>
     (

@@ -20,6 +20,7 @@ import { AuditorGuard } from './auth/auditor.guard.js';
 import { corsFor } from './cors.middleware.js';
 import { ErasureRelay } from './erasure/erasure-relay.js';
 import { OperationsController } from './commands/operations.controller.js';
+import { NotificationHistoryController } from './notifications/notification-history.controller.js';
 import { SubjectAccessController } from './subject-access/subject-access.controller.js';
 
 export class AuditConfig extends ServiceConfig {
@@ -48,7 +49,13 @@ export class AppModule implements NestModule {
           topics: [erasureTopic(config.KAFKA_TOPIC_PREFIX)],
         }),
       ],
-      controllers: [AsKnownAtController, AccessLogController, SubjectAccessController, OperationsController],
+      controllers: [
+        AsKnownAtController,
+        AccessLogController,
+        SubjectAccessController,
+        OperationsController,
+        NotificationHistoryController,
+      ],
       providers: [
         {
           provide: AUDIT,

@@ -41,7 +41,7 @@ export interface AccessRecorder {
   record(event: RecordedEvent): Promise<void>;
 }
 
-function audited(events: readonly StoredEvent[]): AuditShownRecord[] {
+export function audited(events: readonly StoredEvent[]): AuditShownRecord[] {
   return events.map(({ event }) => ({
     event: eventKey(event.source, event.id),
     level: 'full',
@@ -151,7 +151,7 @@ export class AuditReads {
    * How far the caller reaches into this child's case; when not at all, the refusal is recorded in the
    * child's access stream and the answer is the unknown child's.
    */
-  private async scope(
+  async scope(
     caller: AuditCaller,
     read: { childId: string; members: string[]; ref: string; view: AuditView },
     records: readonly StoredEvent[],
@@ -175,7 +175,7 @@ export class AuditReads {
     throw this.notHeld();
   }
 
-  private async record(
+  async record(
     read: {
       caller: AuditCaller;
       now: Date;

@@ -7,6 +7,7 @@ import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { AccessLog, ChildRefResolver, ChildLinks, relationshipsOf } from '@jigsaw/view-model';
 import { AuditReads } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
+import { NotificationHistoryReads } from './notifications/notification-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
 
 export const AUDIT_MIGRATIONS: MigrationSet = {
@@ -27,6 +28,8 @@ export interface Audit {
   /** Opens personal data for the reads, and erases a child (`eraseChild`). */
   vault: PersonalDataVault;
   reads: AuditReads;
+  /** Who was told about a child, when, and what came of it: one notification's stream, as known at. */
+  notifications: NotificationHistoryReads;
   rebuilds: ReadModelRebuilds;
 }
 
@@ -46,12 +49,15 @@ export function createAudit(
   // Records come back with their personal data opened, or marked erased: as the live view holds them.
   const records = new OpeningEventStore(store, vault);
   const children = new ChildRefResolver(new IdentityRegistry(pool, identifierSecret), new ChildLinks(pool));
+  const history = new ChildHistory(records);
+  const reads = new AuditReads(children, history, new AccessLog(store), (members, events) =>
+    relationshipsOf(pool, members, events),
+  );
   return {
     store,
     vault,
-    reads: new AuditReads(children, new ChildHistory(records), new AccessLog(store), (members, history) =>
-      relationshipsOf(pool, members, history),
-    ),
+    reads,
+    notifications: new NotificationHistoryReads(store, reads, children, history),
     rebuilds: new ReadModelRebuilds(pool, records),
   };
 }

@@ -13,6 +13,7 @@ import { agencyTopic, deadLetterTopic, KafkaMessaging, type MessageConsumer } fr
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { readModelProjections, VIEW_SCHEMA } from '@jigsaw/view-model';
+import { NotificationCommands } from './notifications/notification-commands.js';
 import { NotificationsProjection } from './notifications/notifications.projection.js';
 
 export function viewTopics(prefix: string): string[] {
@@ -34,9 +35,10 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     private readonly messaging: KafkaMessaging,
     schemas: SchemaRegistry,
     notifications: NotificationsProjection,
+    private readonly commands: NotificationCommands,
   ) {
-    // Notifications react to the read models' events rather than being one: acknowledgements, escalations
-    // and deliveries are not rebuilt from history, so they are not in VIEW_READ_MODELS.
+    // Notifications decide from the agency events here, as intents committed with each batch; the inbox and
+    // the work-queue are read models of the notifications' own streams (VIEW_READ_MODELS).
     this.runner = new ProjectionRunner(
       pool,
       VIEW_SCHEMA,
@@ -56,7 +58,14 @@ export class ProjectionConsumer implements OnApplicationBootstrap, OnApplication
     await this.consumer.startBatch(async (messages) => {
       // Personal data arrives sealed: open it (or mark it erased) before any read model sees it.
       const opened = await openMessages(this.vault, messages);
-      return [...opened.rejected, ...(await this.runner.handleBatch(opened.messages))];
+      const rejected = [...opened.rejected, ...(await this.runner.handleBatch(opened.messages))];
+      // The batch's notification intents are committed: record them now rather than at the next tick.
+      await this.commands
+        .recordIntents()
+        .catch((error: unknown) =>
+          this.logger.warn(`notification intents left for the next tick: ${(error as Error).message}`),
+        );
+      return rejected;
     });
     this.logger.log('consuming agency topics');
   }

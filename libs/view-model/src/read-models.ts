@@ -5,6 +5,8 @@ import type { Projection } from '@jigsaw/projection';
 import { ACCESS_CLAIMED } from './children/access-claimed.event.js';
 import { accessClaimsProjection } from './children/access-claims.projection.js';
 import { chronologyProjection } from './chronology/chronology.projection.js';
+import { isNotificationEvent } from './notifications/notification.events.js';
+import { notificationsReadModelProjection } from './notifications/notifications.projection.js';
 import { viewMigrations } from './view-schema.js';
 
 /** A table a read model owns, with the key its rows are compared by after a rebuild. */
@@ -55,6 +57,18 @@ export const VIEW_READ_MODELS: readonly ReadModel[] = [
     projections: () => [accessClaimsProjection],
     consumes: (event) => event.type === ACCESS_CLAIMED,
     tables: [{ name: 'access_claims', key: ['claim_id', 'reported_to'] }],
+  },
+  {
+    // The inbox and the webhook work-queue, from each notification's stream. The lease is the dispatcher's
+    // claim on an attempt in flight, and `attempts` also counts attempts a crash cut off: neither is an event.
+    name: 'notifications',
+    migrations: (schema) => [viewMigrations(schema)],
+    projections: () => [notificationsReadModelProjection],
+    consumes: isNotificationEvent,
+    tables: [
+      { name: 'notifications', key: ['id'] },
+      { name: 'notification_deliveries', key: ['id'], ignore: ['lease_until', 'attempts'] },
+    ],
   },
 ];
 

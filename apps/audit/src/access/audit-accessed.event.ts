@@ -15,7 +15,7 @@ import type { AuditCaller } from '../auth/audit-caller.js';
 
 export const AUDIT_SOURCE = hubSource('audit');
 
-export type AuditView = 'as-known-at' | 'access-log' | 'subject-access-export';
+export type AuditView = 'as-known-at' | 'access-log' | 'subject-access-export' | 'notification-history';
 
 /** One record shown to the auditor; `audit` is the rule: an auditing role read it through this service. */
 export interface AuditShownRecord {

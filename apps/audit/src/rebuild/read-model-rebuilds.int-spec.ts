@@ -5,7 +5,16 @@ import { ErrorCode, type JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { appliedEventsMigrations, eventKeyOf, ProjectionRunner } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { accessClaimed, recordAccessed, readModelMigrations, readModelProjections } from '@jigsaw/view-model';
+import {
+  accessClaimed,
+  decideNotification,
+  foldNotification,
+  initialNotificationState,
+  notificationStreamOf,
+  recordAccessed,
+  readModelMigrations,
+  readModelProjections,
+} from '@jigsaw/view-model';
 import { AUDIT_MIGRATIONS } from '../audit.js';
 import type { Progress } from './progress.js';
 import { ReadModelRebuilds } from './read-model-rebuilds.js';
@@ -89,6 +98,34 @@ describe('rebuilding read models against the live view', () => {
     );
     await store.append(`access-claims-${claimed}`, [claim], { expectedVersion: 'any' });
     await live.apply(claim);
+    // A notification raised with its webhook delivery, then acknowledged: the inbox and the work-queue.
+    const notificationId = randomUUID();
+    const school = 'urn:jigsaw:org:education:school-100001';
+    const raised = decideNotification(initialNotificationState, {
+      type: 'raise',
+      now: new Date(),
+      notificationId,
+      deliveryId: randomUUID(),
+      notification: {
+        dedupeKey: `operation-encompass|${notificationId}`,
+        kind: 'operation-encompass',
+        childId: claimed,
+        triggerEventKey: eventKeyOf(recorded[0]!),
+        recipient: { organisation: school, agency: 'education' },
+        route: 'school-roll',
+        details: {},
+        dueAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    const acknowledged = decideNotification(foldNotification(raised), {
+      type: 'acknowledge',
+      now: new Date(),
+      by: { sub: 'dsl-1', role: 'designated-safeguarding-lead', organisation: school },
+    });
+    for (const event of [...raised, ...acknowledged]) {
+      await store.append(notificationStreamOf(notificationId), [event], { expectedVersion: 'any' });
+      await live.apply(event);
+    }
   });
   afterAll(async () => db?.drop());
 
@@ -100,10 +137,11 @@ describe('rebuilding read models against the live view', () => {
     expect(report.schema).toMatch(/^view_rebuild_\d{17}$/);
     // Read in the store's order as far as its horizon allows (a transaction in flight anywhere on the
     // server holds it back), the rest by key: either way exactly what live applied, and nothing more.
-    // And the claim; the store also holds the seven access events, which no read model consumes.
-    expect(report.applied + report.caughtUp).toBe(recorded.length - lagging.length + 1);
-    expect(report.events).toBeLessThanOrEqual(recorded.length + 8);
-    expect(seen[0]).toMatchObject({ events: 0, total: recorded.length + 8 });
+    // And the claim and the notification's two events; the store also holds the seven access events,
+    // which no read model consumes.
+    expect(report.applied + report.caughtUp).toBe(recorded.length - lagging.length + 3);
+    expect(report.events).toBeLessThanOrEqual(recorded.length + 10);
+    expect(seen[0]).toMatchObject({ events: 0, total: recorded.length + 10 });
     expect(seen.at(-1)).toMatchObject({ events: report.events });
     expect(seen.every((p, i) => i === 0 || p.events > seen[i - 1]!.events)).toBe(true);
 
@@ -112,6 +150,8 @@ describe('rebuilding read models against the live view', () => {
     expect(clean.tables).toEqual([
       { table: 'chronology', liveRows: 30, rebuiltRows: 30, differences: 0 },
       { table: 'access_claims', liveRows: 2, rebuiltRows: 2, differences: 0 },
+      { table: 'notifications', liveRows: 1, rebuiltRows: 1, differences: 0 },
+      { table: 'notification_deliveries', liveRows: 1, rebuiltRows: 1, differences: 0 },
     ]);
 
     // The live view moves on: compare catches the rebuild up to the same point before comparing.
@@ -186,7 +226,7 @@ describe('rebuilding read models against the live view', () => {
     expect(swap).toMatchObject({
       schema,
       liveSchema: LIVE,
-      tables: ['chronology', 'access_claims'],
+      tables: ['chronology', 'access_claims', 'notifications', 'notification_deliveries'],
       rebuildSchemaDropped: true,
     });
     expect(swap.retiredSchema).toMatch(/^view_retired_\d{17}$/);
@@ -244,7 +284,7 @@ describe('rebuilding read models against the live view', () => {
         (error: unknown) => error as JigsawError,
       );
     expect((await refusal(rebuilds.rebuild({ models: ['gossip'] }))).problems).toEqual([
-      { field: 'model', reason: 'must be one of chronology, access-claims' },
+      { field: 'model', reason: 'must be one of chronology, access-claims, notifications' },
     ]);
     expect((await refusal(rebuilds.rebuild({ into: 'Robert"; DROP' }))).problems[0]?.field).toBe('into');
     expect((await refusal(rebuilds.rebuild({ into: LIVE }))).problems[0]?.field).toBe('into');

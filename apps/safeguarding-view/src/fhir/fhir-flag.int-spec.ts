@@ -18,6 +18,7 @@ import {
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { aeClinician, exampleHistory, LEEDS, socialWorker } from '../openapi/example-history.js';
 import { ChildViewService } from '../view/child-view.service.js';
+import { NotificationCommands } from '../notifications/notification-commands.js';
 import { FhirFlagController } from './fhir-flag.controller.js';
 
 type Json = Record<string, unknown>;
@@ -77,7 +78,11 @@ describe('the CP-IS flag over FHIR', () => {
     const accessLog = new AccessLog(store);
     const children = new ChildRefResolver(identity, new ChildLinks(db.pool));
     controller = new FhirFlagController(
-      new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog, db.pool),
+      new ChildViewService(
+        new ChildAccessGate(db.pool, store, accessLog, children),
+        accessLog,
+        new NotificationCommands(db.pool, store, VIEW_SCHEMA),
+      ),
     );
   });
   afterAll(async () => db?.drop());

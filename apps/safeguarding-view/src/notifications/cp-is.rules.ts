@@ -8,7 +8,7 @@ import {
   UNSCHEDULED_CARE_ATTENDED,
 } from '@jigsaw/sharing';
 import type { ChildHistory } from './child-history.js';
-import type { CareStatusSummary, NewNotification } from './notification.js';
+import type { CareStatusSummary, NewNotification } from '@jigsaw/view-model';
 import { mayReceive, recipientOf, recordedBefore } from './recipients.js';
 import { isIsoDate, londonDateOf } from './school-calendar.js';
 

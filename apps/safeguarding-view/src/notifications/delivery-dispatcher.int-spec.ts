@@ -1,12 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPool } from '@jigsaw/database';
-import { SchemaRegistry } from '@jigsaw/envelope';
+import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { createTestDatabase, freePort, type TestDatabase } from '@jigsaw/testing';
 import { chronologyProjection, viewMigrations } from '@jigsaw/view-model';
 import { ChildHistoryReader } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher, retryDelayMs, type DeliveryBody } from './delivery-dispatcher.js';
+import { NotificationCommands } from './notification-commands.js';
 import { NOTIFICATION_DEFAULTS, type NotificationSettings } from './notifications.config.js';
 import { NotificationsProjection } from './notifications.projection.js';
 import {
@@ -40,12 +42,20 @@ describe('webhook delivery', () => {
   const children = new ChildHistoryReader();
   const receiver = new WebhookReceiver();
   let settings: NotificationSettings;
-  let runner: ProjectionRunner;
+  let store: PostgresEventStore;
+  let commands: NotificationCommands;
+  let runner: { apply(event: RecordedEvent): Promise<boolean> };
   let dispatcher: DeliveryDispatcher;
   let refusedPort: number;
 
   beforeAll(async () => {
-    db = await createTestDatabase([appliedEventsMigrations(SCHEMA), viewMigrations(SCHEMA)]);
+    db = await createTestDatabase([
+      EVENT_STORE_MIGRATIONS,
+      appliedEventsMigrations(SCHEMA),
+      viewMigrations(SCHEMA),
+    ]);
+    store = new PostgresEventStore(db.pool);
+    commands = new NotificationCommands(db.pool, store, SCHEMA);
     const url = await receiver.listen();
     refusedPort = await freePort();
     settings = {
@@ -61,8 +71,21 @@ describe('webhook delivery', () => {
       ]),
     };
     const projection = new NotificationsProjection(settings, clock, children);
-    runner = new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry());
-    dispatcher = new DeliveryDispatcher(db.pool, SCHEMA, settings, clock, children);
+    const projecting = new ProjectionRunner(
+      db.pool,
+      SCHEMA,
+      [chronologyProjection, projection],
+      new SchemaRegistry(),
+    );
+    // As the view's consumer does: the notifications decided are recorded once the batch commits.
+    runner = {
+      apply: async (event) => {
+        const fresh = await projecting.apply(event);
+        await commands.recordIntents();
+        return fresh;
+      },
+    };
+    dispatcher = new DeliveryDispatcher(db.pool, SCHEMA, settings, clock, children, commands);
   });
   afterEach(() => receiver.respondWith(() => 200));
   afterAll(async () => {
@@ -155,7 +178,15 @@ describe('webhook delivery', () => {
     for (let i = 0; i < 8; i++) raised.push(await raise());
     const otherPool = createPool(db.url, { max: 5, name: 'second-replica' });
     try {
-      const other = new DeliveryDispatcher(otherPool, SCHEMA, settings, clock, children);
+      const otherStore = new PostgresEventStore(otherPool);
+      const other = new DeliveryDispatcher(
+        otherPool,
+        SCHEMA,
+        settings,
+        clock,
+        children,
+        new NotificationCommands(otherPool, otherStore, SCHEMA),
+      );
       const attempted = await Promise.all([
         dispatcher.dispatchDue(3),
         other.dispatchDue(3),

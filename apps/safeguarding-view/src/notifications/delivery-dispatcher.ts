@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Pool } from '@jigsaw/database';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
+import { NotificationRefused, type NotificationCommand } from '@jigsaw/view-model';
 import { ChildHistoryReader } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
+import { NotificationCommands } from './notification-commands.js';
 import { findNotification, inSchema, NOTIFICATIONS_SCHEMA } from './notification-store.js';
 import { notificationForSystem, type NotificationView } from './notification-view.js';
 import { parseWebhooks, type NotificationSettings, type Webhook } from './notifications.config.js';
@@ -54,7 +56,8 @@ function reasonOf(error: unknown): string {
  * Sends the outbox of webhook deliveries. Each attempt is claimed by a lease committed before the POST
  * and recorded after it, so every attempt is on record, a crash mid-attempt leaves the lease to run out
  * and the delivery is tried again: at least once, with the same `webhook-id` for the receiver to drop a
- * repeat. Failures are retried with a doubling delay until the attempts run out.
+ * repeat. Each outcome is an event on the notification's stream; failures are retried with a doubling
+ * delay until the attempts run out.
  */
 @Injectable()
 export class DeliveryDispatcher {
@@ -67,6 +70,7 @@ export class DeliveryDispatcher {
     @Inject(SERVICE_CONFIG) private readonly settings: NotificationSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly children: ChildHistoryReader,
+    private readonly commands: NotificationCommands,
   ) {
     this.webhooks = new Map(parseWebhooks(settings.NOTIFICATION_WEBHOOKS).map((w) => [w.organisation, w]));
   }
@@ -186,14 +190,16 @@ export class DeliveryDispatcher {
     return { outcome: 'failed', httpStatus: response.status, error: `answered ${response.status}` };
   }
 
+  /**
+   * Records the attempt: its row among the attempts, and its outcome on the notification's stream
+   * (hub.notification-delivered or -delivery-failed), which moves the work-queue on.
+   */
   private async record(delivery: Claimed, result: Outcome): Promise<void> {
     const now = this.clock.now();
     const { NOTIFICATION_RETRY_BASE_MS: base, NOTIFICATION_RETRY_MAX_MS: max } = this.settings;
     const exhausted = delivery.attempts >= this.settings.NOTIFICATION_MAX_ATTEMPTS;
-    const status = result.outcome === 'failed' ? (exhausted ? 'failed' : 'pending') : result.outcome;
-    const next = new Date(now.getTime() + retryDelayMs(delivery.attempts, base, max));
-    await inSchema(this.pool, this.schema, async (tx) => {
-      await tx.query(
+    await inSchema(this.pool, this.schema, (tx) =>
+      tx.query(
         `UPDATE notification_delivery_attempts SET finished_at = $3, outcome = $4, http_status = $5, error = $6
          WHERE delivery_id = $1 AND attempt = $2 AND finished_at IS NULL`,
         [
@@ -204,15 +210,35 @@ export class DeliveryDispatcher {
           'httpStatus' in result ? (result.httpStatus ?? null) : null,
           'error' in result ? result.error : null,
         ],
-      );
-      await tx.query(
-        `UPDATE notification_deliveries SET status = $2, lease_until = NULL, next_attempt_at = $3,
-           finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $4::timestamptz END, last_error = $5
-         WHERE id = $1 AND attempts = $6`,
-        [delivery.id, status, next, now, 'error' in result ? result.error : null, delivery.attempts],
-      );
-    });
-    if (status === 'failed') {
+      ),
+    );
+    const outcome: Extract<NotificationCommand, { type: 'record-attempt' }>['result'] =
+      result.outcome === 'delivered'
+        ? result
+        : result.outcome === 'cancelled'
+          ? { outcome: 'cancelled', reason: result.error }
+          : {
+              outcome: 'failed',
+              reason: result.error,
+              ...(result.httpStatus !== undefined ? { httpStatus: result.httpStatus } : {}),
+            };
+    try {
+      await this.commands.handle(delivery.notification_id, {
+        type: 'record-attempt',
+        now,
+        deliveryId: delivery.id,
+        attempt: delivery.attempts,
+        result: outcome,
+        ...(result.outcome === 'failed' && !exhausted
+          ? { retryAt: new Date(now.getTime() + retryDelayMs(delivery.attempts, base, max)) }
+          : {}),
+      });
+    } catch (error) {
+      // A later attempt, after this one's lease ran out, is already on record: it stands.
+      if (!(error instanceof NotificationRefused && error.code === 'delivery-finished')) throw error;
+      return;
+    }
+    if (result.outcome === 'failed' && exhausted) {
       this.logger.warn(`delivery ${delivery.id} given up after ${delivery.attempts} attempts`);
     }
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { eventKeyOf } from '@jigsaw/projection';
 import { ChildHistory } from './child-history.js';
 import { decideEscalation } from './escalation.rules.js';
-import type { NotificationRecord } from './notification.js';
+import type { NotificationRecord } from '@jigsaw/view-model';
 import {
   aChild,
   aLeadPractitioner,

@@ -1,5 +1,5 @@
 import type { ChildHistory } from './child-history.js';
-import type { EscalationOutcome, NewNotification, NotificationRecord, Route } from './notification.js';
+import type { EscalationOutcome, NewNotification, NotificationRecord, Route } from '@jigsaw/view-model';
 import { councilsFor, occurredAtOf } from './operation-encompass.rules.js';
 import { mayReceive, recipientOf, type Recipient } from './recipients.js';
 import { londonDateOf } from './school-calendar.js';

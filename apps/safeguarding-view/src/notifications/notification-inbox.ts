@@ -4,11 +4,24 @@ import type { Pool } from '@jigsaw/database';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
-import { AccessLog, recordAccessed, type ShownRecord } from '@jigsaw/view-model';
+import {
+  AccessLog,
+  recordAccessed,
+  type Acknowledger,
+  type NotificationKind,
+  type NotificationStatus,
+  type ShownRecord,
+} from '@jigsaw/view-model';
 import { ChildHistoryReader, type ChildHistory, type Queryable } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
-import type { Acknowledger, NotificationKind, NotificationStatus } from './notification.js';
-import { inSchema, NOTIFICATIONS_SCHEMA, recordOf, type NotificationRow } from './notification-store.js';
+import { NotificationCommands } from './notification-commands.js';
+import {
+  findNotification,
+  inSchema,
+  NOTIFICATIONS_SCHEMA,
+  recordOf,
+  type NotificationRow,
+} from './notification-store.js';
 import { notificationFor, type NotificationView } from './notification-view.js';
 
 export interface InboxQuery {
@@ -77,6 +90,7 @@ export class NotificationInbox {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly children: ChildHistoryReader,
     private readonly accessLog: AccessLog,
+    private readonly commands: NotificationCommands,
   ) {}
 
   async page(viewer: Viewer, query: InboxQuery): Promise<InboxPage> {
@@ -149,7 +163,10 @@ export class NotificationInbox {
     return rows;
   }
 
-  /** Records who acknowledged and when; acknowledging again changes nothing and says so. */
+  /**
+   * Records who acknowledged and when (hub.notification-acknowledged); acknowledging again changes nothing
+   * and says so.
+   */
   async acknowledge(viewer: Viewer, id: string): Promise<Acknowledgement> {
     if (!UUID.test(id)) {
       throw new JigsawError(ErrorCode.ValidationFailed, 'invalid input: id', [
@@ -157,31 +174,21 @@ export class NotificationInbox {
       ]);
     }
     const now = this.clock.now();
-    return inSchema(this.pool, this.schema, async (tx) => {
-      const { rows } = await tx.query<NotificationRow>(
-        'SELECT * FROM notifications WHERE id = $1 FOR UPDATE',
-        [id],
-      );
-      const row = rows[0];
-      if (!row) throw notFound();
-      const record = recordOf(row);
+    const visible = await inSchema(this.pool, this.schema, async (tx) => {
+      const record = await findNotification(tx, id);
+      if (!record) return false;
       const history = await this.children.read(tx, record.childId);
-      if (!notificationFor(viewer, record, history, now)) throw notFound();
-      if (record.acknowledgedAt && record.acknowledgedBy) {
-        return {
-          notificationId: id,
-          acknowledgedAt: record.acknowledgedAt.toISOString(),
-          acknowledgedBy: record.acknowledgedBy,
-          repeated: true,
-        };
-      }
-      const by: Acknowledger = { sub: viewer.userId, role: viewer.role, organisation: viewer.organisation };
-      await tx.query('UPDATE notifications SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1', [
-        id,
-        now,
-        JSON.stringify(by),
-      ]);
-      return { notificationId: id, acknowledgedAt: now.toISOString(), acknowledgedBy: by, repeated: false };
+      return notificationFor(viewer, record, history, now) !== undefined;
     });
+    if (!visible) throw notFound();
+    const by: Acknowledger = { sub: viewer.userId, role: viewer.role, organisation: viewer.organisation };
+    const { events, state } = await this.commands.handle(id, { type: 'acknowledge', now, by });
+    const first = state.acknowledged!;
+    return {
+      notificationId: id,
+      acknowledgedAt: first.acknowledgedAt,
+      acknowledgedBy: first.acknowledgedBy,
+      repeated: events.length === 0,
+    };
   }
 }

@@ -8,10 +8,12 @@ import {
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
+import { NotificationCommands } from './notification-commands.js';
 import type { NotificationSettings } from './notifications.config.js';
 
 /**
- * The notifications' clockwork: each tick escalates what fell due and attempts the deliveries due. The
+ * The notifications' clockwork: each tick records waiting intents, escalates what fell due and attempts
+ * the deliveries due. The
  * service ticks every NOTIFICATION_TICK_MS; tests call `tick()` with the clock where they want it.
  */
 @Injectable()
@@ -25,13 +27,18 @@ export class NotificationScheduler implements OnApplicationBootstrap, OnApplicat
     @Inject(SERVICE_CONFIG) private readonly settings: NotificationSettings,
     private readonly escalator: Escalator,
     private readonly dispatcher: DeliveryDispatcher,
+    private readonly commands: NotificationCommands,
   ) {}
 
-  /** One round: escalations first, so that an escalation's deliveries go out in the same round. */
-  async tick(): Promise<{ escalated: number; attempted: number }> {
+  /**
+   * One round: what the projection decided and did not record yet (a crash in between), then escalations,
+   * then deliveries, so that a notification's or an escalation's delivery goes out in the same round.
+   */
+  async tick(): Promise<{ recorded: number; escalated: number; attempted: number }> {
+    const recorded = await this.commands.recordIntents();
     const escalated = await this.escalator.escalateOverdue();
     const attempted = await this.dispatcher.dispatchDue();
-    return { escalated, attempted };
+    return { recorded, escalated, attempted };
   }
 
   onApplicationBootstrap(): void {

@@ -5,12 +5,11 @@ import type { Queryable } from './child-history.js';
 import type {
   Acknowledger,
   EscalationOutcome,
-  NewNotification,
   NotificationDetails,
   NotificationKind,
   NotificationRecord,
   Route,
-} from './notification.js';
+} from '@jigsaw/view-model';
 
 /** Names notification and delivery ids (RFC 9562 name-based UUIDs, version 5). */
 const ID_NAMESPACE = Buffer.from('6c3f1d0e8b7a4f2e9d5c1a0b3e7f9a21', 'hex');
@@ -78,68 +77,15 @@ export function recordOf(row: NotificationRow): NotificationRecord {
 }
 
 /**
- * Stores new notifications, each with its webhook delivery when its organisation has a webhook: one
- * transaction, so a notification is never stored without its delivery or delivered without being stored.
- * A notification already stored under the same dedupe key is left as it was. Returns those stored now.
+ * The notifications a recall must follow: those about `triggerEventKey` that a webhook may have carried to
+ * an organisation other than the event's owner (delivered, or attempted). A delivery never attempted needs
+ * no recall: the dispatcher cancels it when it finds the event no longer shared.
  */
-export async function storeNotifications(
-  tx: Queryable,
-  notifications: readonly NewNotification[],
-  now: Date,
-  hasWebhook: (organisation: string) => boolean,
-): Promise<NotificationRecord[]> {
-  const unique = [...new Map(notifications.map((n) => [n.dedupeKey, n])).values()];
-  if (unique.length === 0) return [];
-  const { rows } = await tx.query<NotificationRow>(
-    `INSERT INTO notifications (id, dedupe_key, kind, child_id, trigger_event_key, recipient_organisation,
-       recipient_agency, route, details, escalation_of, due_at, created_at)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-       $8::text[], $9::jsonb[], $10::uuid[], $11::timestamptz[], $12::timestamptz[])
-     ON CONFLICT (dedupe_key) DO NOTHING
-     RETURNING *`,
-    [
-      unique.map((n) => nameBasedId(`notification|${n.dedupeKey}`)),
-      unique.map((n) => n.dedupeKey),
-      unique.map((n) => n.kind),
-      unique.map((n) => n.childId),
-      unique.map((n) => n.triggerEventKey),
-      unique.map((n) => n.recipient.organisation),
-      unique.map((n) => n.recipient.agency),
-      unique.map((n) => n.route),
-      unique.map((n) => JSON.stringify(n.details)),
-      unique.map((n) => n.escalationOf ?? null),
-      unique.map((n) => n.dueAt ?? null),
-      unique.map(() => now),
-    ],
-  );
-  const delivered = rows.filter((row) => hasWebhook(row.recipient_organisation));
-  if (delivered.length > 0) {
-    await tx.query(
-      `INSERT INTO notification_deliveries (id, notification_id, organisation, next_attempt_at, created_at)
-       SELECT id, notification_id, organisation, $4, $4 FROM unnest($1::uuid[], $2::uuid[], $3::text[])
-         AS d(id, notification_id, organisation)`,
-      [
-        delivered.map((row) => nameBasedId(`delivery|${row.id}|${row.recipient_organisation}`)),
-        delivered.map((row) => row.id),
-        delivered.map((row) => row.recipient_organisation),
-        now,
-      ],
-    );
-  }
-  return rows.map(recordOf);
-}
-
-/**
- * Queues a recall to every organisation that may have received a notification about `triggerEventKey`
- * by webhook (delivered, or attempted), other than the event's owner. A delivery never attempted needs
- * no recall: the dispatcher cancels it when it finds the event no longer shared. Returns how many.
- */
-export async function queueRecalls(
+export async function recallsFor(
   tx: Queryable,
   triggerEventKey: string,
   owner: string,
-  now: Date,
-): Promise<number> {
+): Promise<{ notificationId: string; organisation: string }[]> {
   const { rows } = await tx.query<{ notification_id: string; organisation: string }>(
     `SELECT d.notification_id, d.organisation FROM notification_deliveries d
      JOIN notifications n ON n.id = d.notification_id
@@ -147,20 +93,7 @@ export async function queueRecalls(
        AND (d.status = 'delivered' OR d.attempts > 0)`,
     [triggerEventKey, owner],
   );
-  for (const row of rows) {
-    await tx.query(
-      `INSERT INTO notification_deliveries (id, notification_id, organisation, kind, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, 'recall', $4, $4)
-       ON CONFLICT (notification_id, organisation, kind) DO NOTHING`,
-      [
-        nameBasedId(`recall|${row.notification_id}|${row.organisation}`),
-        row.notification_id,
-        row.organisation,
-        now,
-      ],
-    );
-  }
-  return rows.length;
+  return rows.map((r) => ({ notificationId: r.notification_id, organisation: r.organisation }));
 }
 
 export async function findNotification(db: Queryable, id: string): Promise<NotificationRecord | undefined> {

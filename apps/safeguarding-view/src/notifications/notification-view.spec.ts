@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { eventKey, type Viewer } from '@jigsaw/sharing';
 import { eventKeyOf } from '@jigsaw/projection';
 import { ChildHistory } from './child-history.js';
-import type { NotificationRecord } from './notification.js';
+import type { NotificationRecord } from '@jigsaw/view-model';
 import { notificationFor, notificationForSystem } from './notification-view.js';
 import {
   aChild,

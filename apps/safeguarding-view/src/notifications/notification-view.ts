@@ -1,9 +1,8 @@
 import type { ChildSubject, RecordedEvent } from '@jigsaw/envelope';
 import { eventKey, redactForViewer, type Viewer, type ViewableEvent } from '@jigsaw/sharing';
-import type { ShownRecord } from '@jigsaw/view-model';
-import type { ChildHistory } from './child-history.js';
 import {
   statusOf,
+  type ShownRecord,
   type Acknowledger,
   type Addressee,
   type CareStatusSummary,
@@ -13,7 +12,8 @@ import {
   type NotificationStatus,
   type Route,
   type School,
-} from './notification.js';
+} from '@jigsaw/view-model';
+import type { ChildHistory } from './child-history.js';
 import { DESIGNATED_ROLE, NOTIFICATION_PURPOSES, purposeFor, viewerFor } from './recipients.js';
 
 /** A notification as its recipient sees it: the routing facts, and the event cut to what they may see. */

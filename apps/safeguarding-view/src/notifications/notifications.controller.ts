@@ -18,7 +18,7 @@ import {
   NOTIFICATION_STATUSES,
   type NotificationKind,
   type NotificationStatus,
-} from './notification.js';
+} from '@jigsaw/view-model';
 import { PROBLEM_SCHEMA } from '../openapi/problems.js';
 import { NotificationInbox, type Acknowledgement, type InboxPage } from './notification-inbox.js';
 

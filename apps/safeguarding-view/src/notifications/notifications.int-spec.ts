@@ -2,14 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPool } from '@jigsaw/database';
 import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
-import { eventKeyOf, appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
+import { eventKeyOf, appliedEventsMigrations, ProjectionRunner, rebuild } from '@jigsaw/projection';
 import type { Viewer } from '@jigsaw/sharing';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { AccessLog, chronologyProjection, viewMigrations } from '@jigsaw/view-model';
+import {
+  AccessLog,
+  chronologyProjection,
+  NOTIFICATION_RAISED,
+  notificationStreamOf,
+  readModelProjections,
+  VIEW_READ_MODELS,
+  viewMigrations,
+} from '@jigsaw/view-model';
 import { ChildHistoryReader } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
+import { NotificationCommands } from './notification-commands.js';
 import { NotificationScheduler } from './notification-scheduler.js';
 import { NotificationInbox } from './notification-inbox.js';
 import { inSchema, type NotificationRow } from './notification-store.js';
@@ -68,12 +77,28 @@ const officer: Viewer = {
   userId: 'pc-1',
 };
 
+interface Applies {
+  apply(event: RecordedEvent): Promise<boolean>;
+}
+
+/** As the view's consumer does: each batch's notification intents are recorded once it has committed. */
+function recordingAfter(runner: ProjectionRunner, commands: NotificationCommands): Applies {
+  return {
+    apply: async (event) => {
+      const fresh = await runner.apply(event);
+      await commands.recordIntents();
+      return fresh;
+    },
+  };
+}
+
 describe('notifications on PostgreSQL', () => {
   let db: TestDatabase;
   const clock = new SettableClock('2026-11-20T23:00:00Z');
   const children = new ChildHistoryReader();
   let projection: NotificationsProjection;
-  let runner: ProjectionRunner;
+  let commands: NotificationCommands;
+  let runner: Applies;
   let escalator: Escalator;
   let scheduler: NotificationScheduler;
   let inbox: NotificationInbox;
@@ -84,16 +109,21 @@ describe('notifications on PostgreSQL', () => {
       EVENT_STORE_MIGRATIONS,
       ...[SCHEMA, REPLAYED].flatMap((schema) => [appliedEventsMigrations(schema), viewMigrations(schema)]),
     ]);
+    store = new PostgresEventStore(db.pool);
+    commands = new NotificationCommands(db.pool, store, SCHEMA);
     projection = new NotificationsProjection(settings, clock, children);
-    runner = new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry());
-    escalator = new Escalator(db.pool, SCHEMA, settings, clock, children);
+    runner = recordingAfter(
+      new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry()),
+      commands,
+    );
+    escalator = new Escalator(db.pool, SCHEMA, settings, clock, children, store, commands);
     scheduler = new NotificationScheduler(
       settings,
       escalator,
-      new DeliveryDispatcher(db.pool, SCHEMA, settings, clock, children),
+      new DeliveryDispatcher(db.pool, SCHEMA, settings, clock, children, commands),
+      commands,
     );
-    store = new PostgresEventStore(db.pool);
-    inbox = new NotificationInbox(db.pool, SCHEMA, clock, children, new AccessLog(store));
+    inbox = new NotificationInbox(db.pool, SCHEMA, clock, children, new AccessLog(store), commands);
   });
   afterAll(async () => db?.drop());
 
@@ -187,11 +217,9 @@ describe('notifications on PostgreSQL', () => {
         };
       });
       // Two runners, as two view instances on different partitions would be.
-      const other = new ProjectionRunner(
-        db.pool,
-        SCHEMA,
-        [chronologyProjection, projection],
-        new SchemaRegistry(),
+      const other = recordingAfter(
+        new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry()),
+        new NotificationCommands(db.pool, store, SCHEMA),
       );
       await Promise.all(
         pairs.flatMap(({ attendance, plan }) => [runner.apply(attendance), other.apply(plan)]),
@@ -223,33 +251,65 @@ describe('notifications on PostgreSQL', () => {
       expect(await deliveriesOf(row!.id)).toEqual([{ organisation: HILLSIDE, status: 'pending' }]);
     });
 
-    it('raises the same notification and delivery, under the same ids, when history is replayed', async () => {
+    it('raises the same notification and delivery, under the same ids, when the agency history is replayed', async () => {
       const child = aChild();
       const events = [
         recorded(aPupilOnRoll(child, { onRollFrom: '2021-09-01' }), child, '2026-09-01T10:00:00Z'),
         recorded(anIncident(child, { occurredAt: '2026-11-20T22:40:00Z' }), child, clock.now()),
       ];
-      const replay = new ProjectionRunner(
-        db.pool,
-        REPLAYED,
-        [chronologyProjection, projection],
-        new SchemaRegistry(),
+      for (const event of events) await runner.apply(event);
+      const [live] = await notificationsOf(child);
+      const streamLength = async () =>
+        (await store.readStream(notificationStreamOf(live!.id))).map((s) => s.event.type);
+      expect(await streamLength()).toEqual([NOTIFICATION_RAISED]);
+      // The same events decided again (a replay of the topics) raise the same notification: nothing new.
+      await db.pool.query(`DELETE FROM "${SCHEMA}".applied_events WHERE event_key = ANY($1)`, [
+        events.map(eventKeyOf),
+      ]);
+      for (const event of events) expect(await runner.apply(event)).toBe(true);
+      expect(await streamLength()).toEqual([NOTIFICATION_RAISED]);
+      expect(await notificationsOf(child)).toEqual([live]);
+    });
+
+    it("rebuilds the inbox and the work-queue from the notifications' streams, row for row", async () => {
+      const child = aChild();
+      clock.set('2026-11-20T23:00:00Z');
+      await runner.apply(
+        recorded(aPupilOnRoll(child, { onRollFrom: '2021-09-01' }), child, '2026-09-01T10:00:00Z'),
       );
-      for (const event of events) {
-        await runner.apply(event);
-        await replay.apply(event);
-      }
-      const idsIn = async (schema: string) =>
+      await runner.apply(
+        recorded(anIncident(child, { occurredAt: '2026-11-20T22:40:00Z' }), child, clock.now()),
+      );
+      const [row] = await notificationsOf(child);
+      clock.set('2026-11-23T07:45:00Z');
+      await inbox.acknowledge(dsl, row!.id);
+      const models = VIEW_READ_MODELS.filter((m) => m.name === 'notifications');
+      const replayed = await rebuild(
+        db.pool,
+        store,
+        REPLAYED,
+        readModelProjections({ pool: db.pool }, models),
+      );
+      expect(replayed.applied).toBeGreaterThanOrEqual(2);
+      const rowsIn = async (schema: string) =>
         (
-          await db.pool.query<{ id: string; delivery: string }>(
-            `SELECT n.id, d.id AS delivery FROM "${schema}".notifications n
-             JOIN "${schema}".notification_deliveries d ON d.notification_id = n.id WHERE n.child_id = $1`,
+          await db.pool.query<Record<string, unknown>>(
+            `SELECT n.*, d.id AS delivery, d.status AS delivery_status, d.next_attempt_at
+             FROM "${schema}".notifications n
+             LEFT JOIN "${schema}".notification_deliveries d ON d.notification_id = n.id
+             WHERE n.child_id = $1 ORDER BY n.id`,
             [child.childid],
           )
         ).rows;
-      const live = await idsIn(SCHEMA);
-      expect(live).toHaveLength(1);
-      expect(await idsIn(REPLAYED)).toEqual(live);
+      const live = await rowsIn(SCHEMA);
+      expect(live).toEqual([
+        expect.objectContaining({
+          id: row!.id,
+          acknowledged_at: new Date('2026-11-23T07:45:00Z'),
+          delivery_status: 'pending',
+        }),
+      ]);
+      expect(await rowsIn(REPLAYED)).toEqual(live);
     });
 
     it("addresses the school a force names by URN once any child's roll has taught the hub who it is", async () => {
@@ -339,7 +399,16 @@ describe('notifications on PostgreSQL', () => {
       // The second replica: its own process, so its own pool, on the same database.
       const otherPool = createPool(db.url, { max: 5, name: 'second-replica' });
       try {
-        const other = new Escalator(otherPool, SCHEMA, settings, clock, children);
+        const otherStore = new PostgresEventStore(otherPool);
+        const other = new Escalator(
+          otherPool,
+          SCHEMA,
+          settings,
+          clock,
+          children,
+          otherStore,
+          new NotificationCommands(otherPool, otherStore, SCHEMA),
+        );
         clock.set('2026-11-23T08:30:00Z');
         const looked = await Promise.all([
           escalator.escalateOverdue(2),

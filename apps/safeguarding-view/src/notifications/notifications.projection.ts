@@ -12,8 +12,9 @@ import {
 import { ChildHistoryReader, type Queryable } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
 import { CP_IS_TYPES, decideCpIs } from './cp-is.rules.js';
-import type { NewNotification } from './notification.js';
-import { queueRecalls, storeNotifications } from './notification-store.js';
+import type { NewNotification } from '@jigsaw/view-model';
+import { NotificationCommands, type NotificationIntent } from './notification-commands.js';
+import { recallsFor } from './notification-store.js';
 import { parseWebhooks, type NotificationSettings } from './notifications.config.js';
 import {
   decideEncompass,
@@ -42,9 +43,10 @@ const RELEVANT: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Raises CP-IS and Operation Encompass notifications from the events the view consumes, inside the
- * projection runner's transaction: a notification and its webhook delivery commit with the event's
- * applied mark, or not at all, so a crash can neither lose one nor, on redelivery, raise it twice.
+ * Decides CP-IS and Operation Encompass notifications from the events the view consumes, inside the
+ * projection runner's transaction: the decision commits with the event's applied mark as an intent, or not
+ * at all, and NotificationCommands records it on the notification's stream once it has committed. A crash
+ * can neither lose one nor, on redelivery, raise it twice: a notification's id comes from its dedupe key.
  */
 @Injectable()
 export class NotificationsProjection implements Projection {
@@ -119,19 +121,32 @@ export class NotificationsProjection implements Projection {
         this.logger.error(`no notification for ${eventKeyOf(event)}: ${(error as Error).message}`);
       }
     }
-    await storeNotifications(tx, decided, now, (organisation) => this.webhookOrganisations.has(organisation));
+    await NotificationCommands.intend(
+      tx,
+      decided.map(({ dueAt, ...notification }): NotificationIntent => ({
+        kind: 'raise',
+        notification: { ...notification, ...(dueAt ? { dueAt: dueAt.toISOString() } : {}) },
+        hasWebhook: this.webhookOrganisations.has(notification.recipient.organisation),
+      })),
+      now,
+    );
   }
 
   /**
    * An owner took a record back: recipients who may have had a notification about it by webhook are
-   * told. The inbox needs nothing: it cuts each notification at read time, and shows none about it now.
+   * told (hub.notification-recalled). The inbox needs nothing: it cuts each notification at read time.
    */
   private async recall(tx: Queryable, controls: readonly RecordedEvent[]): Promise<void> {
     for (const control of controls) {
       const target = (control.data as { targetEventId?: unknown }).targetEventId;
       if (typeof target !== 'string') continue;
       const key = eventKeyOf({ source: control.source, id: target });
-      await queueRecalls(tx, key, control.source, this.clock.now());
+      const recalls = await recallsFor(tx, key, control.source);
+      await NotificationCommands.intend(
+        tx,
+        recalls.map((recall): NotificationIntent => ({ kind: 'recall', ...recall })),
+        this.clock.now(),
+      );
     }
   }
 

@@ -4,6 +4,7 @@ import { ChildHistoryReader } from './child-history.js';
 import { CLOCK, systemClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
+import { NotificationCommands } from './notification-commands.js';
 import { NotificationInbox } from './notification-inbox.js';
 import { NotificationMetrics } from './notification-metrics.js';
 import { NotificationScheduler } from './notification-scheduler.js';
@@ -18,6 +19,7 @@ export const notificationProviders: Provider[] = [
   { provide: CLOCK, useValue: systemClock },
   { provide: NOTIFICATIONS_SCHEMA, useValue: VIEW_SCHEMA },
   ChildHistoryReader,
+  NotificationCommands,
   NotificationsProjection,
   Escalator,
   DeliveryDispatcher,

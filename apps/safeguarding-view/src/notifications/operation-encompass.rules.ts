@@ -9,7 +9,7 @@ import {
 } from '@jigsaw/sharing';
 import type { ChildHistory } from './child-history.js';
 import { careStatuses, standingOn } from './cp-is.rules.js';
-import type { Addressee, NewNotification, Route, School } from './notification.js';
+import type { Addressee, NewNotification, Route, School } from '@jigsaw/view-model';
 import { mayReceive, recipientOf, recordedBefore, type Recipient } from './recipients.js';
 import { isIsoDate, londonDateOf, type SchoolCalendar } from './school-calendar.js';
 

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from '@jigsaw/database';
-import { PG_POOL } from '@jigsaw/platform';
+import { Injectable } from '@nestjs/common';
 import { eventKeyOf } from '@jigsaw/projection';
 import { readsMinimalFlag, type Viewer } from '@jigsaw/sharing';
-import { AccessLog, recordAccessed, VIEW_SCHEMA } from '@jigsaw/view-model';
+import { AccessLog, recordAccessed } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { lookupOf } from '../chronology/chronology.reads.js';
-import { inSchema, storeNotifications } from '../notifications/notification-store.js';
+import { NotificationCommands } from '../notifications/notification-commands.js';
 import { careStatuses } from '../notifications/cp-is.rules.js';
 import { ChildHistory } from '../notifications/child-history.js';
 import { londonDateOf } from '../notifications/school-calendar.js';
@@ -22,7 +20,7 @@ export class ChildViewService {
   constructor(
     private readonly gate: ChildAccessGate,
     private readonly accessLog: AccessLog,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly notifications: NotificationCommands,
   ) {}
 
   async read(ref: string, viewer: Viewer, now: Date = new Date()): Promise<ChildView> {
@@ -66,34 +64,31 @@ export class ChildViewService {
       recordAccessed({ id: accessId, now, viewer, view: 'cp-is-flag', childId, lookup: 'nhs-number' }, []),
     );
     const at = now.toISOString();
-    await inSchema(this.pool, VIEW_SCHEMA, async (tx) => {
-      await storeNotifications(
-        tx,
-        [
-          {
-            dedupeKey: `cp-is-lookup|${accessId}`,
-            kind: 'cp-is',
-            childId,
-            triggerEventKey: statuses[0]?.events[0] ?? eventKeyOf(rows[0]!.event),
-            recipient: { organisation: flag.council!.organisation, agency: 'council' },
-            route: 'responsible-council',
-            details: {
-              careStatuses: statuses.map((s) => ({
-                kind: s.kind,
-                startDate: s.startDate,
-                ...(s.endDate ? { endDate: s.endDate } : {}),
-                inForce: s.endDate === undefined || today <= s.endDate,
-                ...(s.contact ? { contact: s.contact } : {}),
-              })),
-              statusEvents: statuses.flatMap((s) => s.events),
-              lookup: { at, organisation: viewer.organisation },
-            },
+    await this.notifications.raise(
+      [
+        {
+          dedupeKey: `cp-is-lookup|${accessId}`,
+          kind: 'cp-is',
+          childId,
+          triggerEventKey: statuses[0]?.events[0] ?? eventKeyOf(rows[0]!.event),
+          recipient: { organisation: flag.council.organisation, agency: 'council' },
+          route: 'responsible-council',
+          details: {
+            careStatuses: statuses.map((s) => ({
+              kind: s.kind,
+              startDate: s.startDate,
+              ...(s.endDate ? { endDate: s.endDate } : {}),
+              inForce: s.endDate === undefined || today <= s.endDate,
+              ...(s.contact ? { contact: s.contact } : {}),
+            })),
+            statusEvents: statuses.flatMap((s) => s.events),
+            lookup: { at, organisation: viewer.organisation },
           },
-        ],
-        now,
-        () => false,
-      );
-    });
+        },
+      ],
+      now,
+      () => false,
+    );
     return flag;
   }
 }
