@@ -291,6 +291,7 @@ describe('legitimate relationships: each organisation sees exactly the children 
     };
     expect((await get('/v1/children/access-claims?purpose=audit', bearer(unrelatedDpo))).body).toEqual({
       claims: [],
+      partnershipReads: [],
     });
   });
   it('answers a claim on an unknown child exactly as on a known one, and keeps unknown-child reads in a security log', async () => {

@@ -1,10 +1,19 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import type { MigrationSet, Pool } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
-import { AccessLog, ChildRefResolver, ChildLinks, relationshipsOf } from '@jigsaw/view-model';
+import { applyFresh } from '@jigsaw/projection';
+import {
+  AccessLog,
+  ChildRefResolver,
+  ChildLinks,
+  partnershipReadsProjection,
+  relationshipsOf,
+  VIEW_SCHEMA,
+} from '@jigsaw/view-model';
 import { AuditReads } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
@@ -46,11 +55,19 @@ export function createAudit(
   // Records come back with their personal data opened, or marked erased: as the live view holds them.
   const records = new OpeningEventStore(store, vault);
   const children = new ChildRefResolver(new IdentityRegistry(pool, identifierSecret), new ChildLinks(pool));
+  // The live view's inbox of partnership-wide reads, which its data protection officers read.
+  const reportedReads = {
+    apply: (event: RecordedEvent) => applyFresh(pool, VIEW_SCHEMA, [partnershipReadsProjection], [event]),
+  };
   return {
     store,
     vault,
-    reads: new AuditReads(children, new ChildHistory(records), new AccessLog(store), (members, history) =>
-      relationshipsOf(pool, members, history),
+    reads: new AuditReads(
+      children,
+      new ChildHistory(records),
+      new AccessLog(store),
+      (members, history) => relationshipsOf(pool, members, history),
+      reportedReads,
     ),
     rebuilds: new ReadModelRebuilds(pool, records),
   };

@@ -2,6 +2,7 @@ import type { MigrationSet, Pool, PoolClient } from '@jigsaw/database';
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import { isChildErased } from '@jigsaw/erasure';
 import type { Projection } from '@jigsaw/projection';
+import { isPartnershipRead, partnershipReadsProjection } from './access/partnership-reads.projection.js';
 import { ACCESS_CLAIMED } from './children/access-claimed.event.js';
 import { accessClaimsProjection } from './children/access-claims.projection.js';
 import { chronologyProjection } from './chronology/chronology.projection.js';
@@ -55,6 +56,13 @@ export const VIEW_READ_MODELS: readonly ReadModel[] = [
     projections: () => [accessClaimsProjection],
     consumes: (event) => event.type === ACCESS_CLAIMED,
     tables: [{ name: 'access_claims', key: ['claim_id', 'reported_to'] }],
+  },
+  {
+    name: 'partnership-reads',
+    migrations: (schema) => [viewMigrations(schema)],
+    projections: () => [partnershipReadsProjection],
+    consumes: isPartnershipRead,
+    tables: [{ name: 'partnership_reads', key: ['read_id', 'reported_to'] }],
   },
 ];
 

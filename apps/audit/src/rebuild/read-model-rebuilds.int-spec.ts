@@ -112,6 +112,7 @@ describe('rebuilding read models against the live view', () => {
     expect(clean.tables).toEqual([
       { table: 'chronology', liveRows: 30, rebuiltRows: 30, differences: 0 },
       { table: 'access_claims', liveRows: 2, rebuiltRows: 2, differences: 0 },
+      { table: 'partnership_reads', liveRows: 0, rebuiltRows: 0, differences: 0 },
     ]);
 
     // The live view moves on: compare catches the rebuild up to the same point before comparing.
@@ -186,7 +187,7 @@ describe('rebuilding read models against the live view', () => {
     expect(swap).toMatchObject({
       schema,
       liveSchema: LIVE,
-      tables: ['chronology', 'access_claims'],
+      tables: ['chronology', 'access_claims', 'partnership_reads'],
       rebuildSchemaDropped: true,
     });
     expect(swap.retiredSchema).toMatch(/^view_retired_\d{17}$/);
@@ -244,7 +245,7 @@ describe('rebuilding read models against the live view', () => {
         (error: unknown) => error as JigsawError,
       );
     expect((await refusal(rebuilds.rebuild({ models: ['gossip'] }))).problems).toEqual([
-      { field: 'model', reason: 'must be one of chronology, access-claims' },
+      { field: 'model', reason: 'must be one of chronology, access-claims, partnership-reads' },
     ]);
     expect((await refusal(rebuilds.rebuild({ into: 'Robert"; DROP' }))).problems[0]?.field).toBe('into');
     expect((await refusal(rebuilds.rebuild({ into: LIVE }))).problems[0]?.field).toBe('into');
