@@ -18,6 +18,7 @@ import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platfor
 import { ProjectionRunner } from '@jigsaw/projection';
 import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
 import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { READER_SCHEMA } from '../openapi/schemas.js';
 import {
   VIEW_SCHEMA,
   accessClaimed,
@@ -74,16 +75,7 @@ const CLAIM_VIEW_SCHEMA = {
   properties: {
     claimId: { type: 'string' },
     childId: { type: 'string', format: 'uuid' },
-    claimant: {
-      type: 'object',
-      required: ['sub', 'organisation', 'agency', 'role'],
-      properties: {
-        sub: { type: 'string' },
-        organisation: { type: 'string' },
-        agency: { type: 'string' },
-        role: { type: 'string' },
-      },
-    },
+    claimant: READER_SCHEMA,
     purpose: { type: 'string' },
     reason: { type: 'string' },
     claimedAt: { type: 'string', format: 'date-time' },
@@ -97,7 +89,7 @@ const PARTNERSHIP_READ_SCHEMA = {
   properties: {
     readId: { type: 'string', description: "The `id` of the read in the child's access log." },
     childId: { type: 'string', format: 'uuid' },
-    reader: CLAIM_VIEW_SCHEMA.properties.claimant,
+    reader: READER_SCHEMA,
     view: { type: 'string', enum: ['as-known-at', 'access-log', 'subject-access-export'] },
     readAt: { type: 'string', format: 'date-time' },
   },
