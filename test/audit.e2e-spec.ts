@@ -242,7 +242,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
         rebuild: { events: number; applied: number; caughtUp: number; models: string[] };
         compare: { differences: unknown[]; tables: { liveRows: number; rebuiltRows: number }[] };
       };
-      expect(result.rebuild.models).toEqual(['chronology', 'access-claims']);
+      expect(result.rebuild.models).toEqual(['chronology', 'access-claims', 'partnership-reads']);
       // The three incidents and the school's self-claim.
       expect(result.rebuild.applied + result.rebuild.caughtUp).toBe(4);
       expect(result.compare.differences).toEqual([]);
@@ -282,7 +282,9 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       stop = true;
       await reader;
       expect(swap.code).toBe(0);
-      expect(swap.stdout).toMatch(/swapped chronology, access_claims from view_rebuild_e2e into view/);
+      expect(swap.stdout).toMatch(
+        /swapped chronology, access_claims, partnership_reads from view_rebuild_e2e into view/,
+      );
       expect(answers.length).toBeGreaterThan(3);
       expect(answers.every((status) => status === 200)).toBe(true);
 
@@ -458,6 +460,21 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
         viewer: { sub: 'pdpo-1' },
         reportedTo: expect.arrayContaining([METROPOLITAN_POLICE]),
       });
+      // It reaches the Met's data protection officer in the view's inbox, and not York's.
+      const readId = (read!.stored as { id: string }).id;
+      const inbox = (who: PractitionerClaims) =>
+        getJson<{ partnershipReads: { readId: string }[] }>(
+          `${view.url}/v1/children/access-claims?purpose=audit`,
+          bearer(who),
+        );
+      expect((await inbox(dpo)).body.partnershipReads).toContainEqual({
+        readId,
+        childId,
+        reader: { sub: 'pdpo-1', organisation: LEEDS, agency: 'council', role: 'partnership-dpo' },
+        view: 'access-log',
+        readAt: read!.data.accessedAt,
+      });
+      expect((await inbox(unrelatedDpo)).body.partnershipReads).toEqual([]);
     });
 
     it("lets the console's origin read it from a browser, and no other origin", async () => {
@@ -596,7 +613,10 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       );
       expect(models).toMatchObject({
         status: 200,
-        body: { liveSchema: 'view', models: [{ name: 'chronology' }, { name: 'access-claims' }] },
+        body: {
+          liveSchema: 'view',
+          models: [{ name: 'chronology' }, { name: 'access-claims' }, { name: 'partnership-reads' }],
+        },
       });
       const rebuild = await postJson<Problem>(`${audit.url}/v1/operations/rebuild`, {}, bearer(dpo));
       expect(rebuild.status).toBe(400);

@@ -291,6 +291,7 @@ describe('legitimate relationships: each organisation sees exactly the children 
     };
     expect((await get('/v1/children/access-claims?purpose=audit', bearer(unrelatedDpo))).body).toEqual({
       claims: [],
+      partnershipReads: [],
     });
   });
   it('answers a claim on an unknown child exactly as on a known one, and keeps unknown-child reads in a security log', async () => {
@@ -316,6 +317,30 @@ describe('legitimate relationships: each organisation sees exactly the children 
       ['child-view', 'nhs-number'],
     ]);
     expect(JSON.stringify(rows)).not.toContain(unknownNumber);
+
+    // The organisation's data protection officer reads its security log, and only its own.
+    const securityLog = async (organisation: string) => {
+      const officer: PractitionerClaims = {
+        sub: `dpo-${organisation}`,
+        agency: 'police',
+        organisation,
+        role: 'data-protection-officer',
+        purposes: ['audit'],
+      };
+      const answer = await get('/v1/security-log?purpose=audit', bearer(officer));
+      expect(answer.status).toBe(200);
+      return (answer.body as { entries: { viewer: { sub: string }; view: string; lookup: string }[] })
+        .entries;
+    };
+    const own = (await securityLog(ORGANISATIONS.police[1])).filter((e) => e.viewer.sub === 'pc-b-trawl');
+    expect(own.map((e) => [e.view, e.lookup])).toEqual([
+      ['child-view', 'nhs-number'],
+      ['access-claim', 'nhs-number'],
+    ]);
+    expect(JSON.stringify(own)).not.toContain(unknownNumber);
+    const other = await securityLog(ORGANISATIONS.police[0]);
+    expect(other.filter((e) => e.viewer.sub === 'pc-b-trawl')).toEqual([]);
+    expect((await get('/v1/security-log?purpose=safeguarding', bearer(trawler))).status).toBe(403);
 
     // Misses are counted by organisation only: the metric names no practitioner and no agency.
     const exposition = await (await fetch(`${viewUrl()}/metrics`)).text();

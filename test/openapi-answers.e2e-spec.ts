@@ -273,6 +273,8 @@ describe('every route answers as its OpenAPI document says', () => {
     ).toMatchObject({ status: 400 });
     expect(await get('/v1/children/access-claims?purpose=audit', dpo)).toMatchObject({ status: 200 });
     expect(await get(claims, socialWorker)).toMatchObject({ status: 403 });
+    expect(await get('/v1/security-log?purpose=audit', dpo)).toMatchObject({ status: 200 });
+    expect(await get('/v1/security-log?purpose=safeguarding')).toMatchObject({ status: 403 });
 
     expect(await get('/v1/notifications?purpose=safeguarding')).toMatchObject({ status: 200 });
     const ack = `/v1/notifications/${crypto.randomUUID()}/acknowledgement?purpose=safeguarding`;

@@ -1,10 +1,19 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import type { MigrationSet, Pool } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
-import { AccessLog, ChildRefResolver, ChildLinks, relationshipsOf } from '@jigsaw/view-model';
+import { applyFresh } from '@jigsaw/projection';
+import {
+  AccessLog,
+  ChildRefResolver,
+  ChildLinks,
+  partnershipReadsProjection,
+  relationshipsOf,
+  VIEW_SCHEMA,
+} from '@jigsaw/view-model';
 import { AuditReads } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
 import { NotificationHistoryReads } from './notifications/notification-history.js';
@@ -50,8 +59,16 @@ export function createAudit(
   const records = new OpeningEventStore(store, vault);
   const children = new ChildRefResolver(new IdentityRegistry(pool, identifierSecret), new ChildLinks(pool));
   const history = new ChildHistory(records);
-  const reads = new AuditReads(children, history, new AccessLog(store), (members, events) =>
-    relationshipsOf(pool, members, events),
+  // The live view's inbox of partnership-wide reads, which its data protection officers read.
+  const reportedReads = {
+    apply: (event: RecordedEvent) => applyFresh(pool, VIEW_SCHEMA, [partnershipReadsProjection], [event]),
+  };
+  const reads = new AuditReads(
+    children,
+    history,
+    new AccessLog(store),
+    (members, events) => relationshipsOf(pool, members, events),
+    reportedReads,
   );
   return {
     store,

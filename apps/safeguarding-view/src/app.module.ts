@@ -20,6 +20,7 @@ import {
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog, ChildRefResolver, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { AccessClaimsController } from './children/access-claims.controller.js';
+import { SecurityLogController } from './children/security-log.controller.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
 import { ChildAccessGate } from './children/child-access.gate.js';
 import { FindChildController } from './children/find-child.controller.js';
@@ -85,6 +86,7 @@ export class AppModule {
         ChronologyController,
         FindChildController,
         AccessClaimsController,
+        SecurityLogController,
         ReviewsController,
         ConsoleController,
         RootController,

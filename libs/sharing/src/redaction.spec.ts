@@ -215,6 +215,13 @@ describe('personal data inside arrays', () => {
     });
   });
 
+  it('removes a field whose whole value was the child’s identifier, leaving no key behind', () => {
+    const event = { ...household([]), data: { role: 'sibling', reference: `NHS ${subject.nhsNumber}` } };
+    const data = redactRelated(dsl, event, IN_FORCE, NOW)?.data as Record<string, unknown>;
+    expect(data).not.toHaveProperty('reference');
+    expect(Object.keys(data)).toEqual(['role']);
+  });
+
   it('leaves the owner every element', () => {
     const event = household(['concealed-address', 'adoption']);
     expect(redactRelated(metOfficer, event, IN_FORCE, NOW)?.data).toEqual(event.data);

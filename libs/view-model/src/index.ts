@@ -47,6 +47,12 @@ export { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
 export { relationshipsOf } from './children/relationship-facts.js';
 export { accessClaimsProjection } from './children/access-claims.projection.js';
 export {
+  isPartnershipRead,
+  partnershipReadsProjection,
+  partnershipReadsReportedTo,
+  type PartnershipReadView,
+} from './access/partnership-reads.projection.js';
+export {
   REVIEW_CLOSED,
   REVIEW_OPENED,
   reviewClosed,

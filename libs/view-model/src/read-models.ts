@@ -2,6 +2,7 @@ import type { MigrationSet, Pool, PoolClient } from '@jigsaw/database';
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import { isChildErased } from '@jigsaw/erasure';
 import type { Projection } from '@jigsaw/projection';
+import { isPartnershipRead, partnershipReadsProjection } from './access/partnership-reads.projection.js';
 import { ACCESS_CLAIMED } from './children/access-claimed.event.js';
 import { accessClaimsProjection } from './children/access-claims.projection.js';
 import { chronologyProjection } from './chronology/chronology.projection.js';
@@ -69,6 +70,13 @@ export const VIEW_READ_MODELS: readonly ReadModel[] = [
       { name: 'notifications', key: ['id'] },
       { name: 'notification_deliveries', key: ['id'], ignore: ['lease_until', 'attempts'] },
     ],
+  },
+  {
+    name: 'partnership-reads',
+    migrations: (schema) => [viewMigrations(schema)],
+    projections: () => [partnershipReadsProjection],
+    consumes: isPartnershipRead,
+    tables: [{ name: 'partnership_reads', key: ['read_id', 'reported_to'] }],
   },
 ];
 

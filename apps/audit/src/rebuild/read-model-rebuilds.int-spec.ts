@@ -152,6 +152,7 @@ describe('rebuilding read models against the live view', () => {
       { table: 'access_claims', liveRows: 2, rebuiltRows: 2, differences: 0 },
       { table: 'notifications', liveRows: 1, rebuiltRows: 1, differences: 0 },
       { table: 'notification_deliveries', liveRows: 1, rebuiltRows: 1, differences: 0 },
+      { table: 'partnership_reads', liveRows: 0, rebuiltRows: 0, differences: 0 },
     ]);
 
     // The live view moves on: compare catches the rebuild up to the same point before comparing.
@@ -226,7 +227,13 @@ describe('rebuilding read models against the live view', () => {
     expect(swap).toMatchObject({
       schema,
       liveSchema: LIVE,
-      tables: ['chronology', 'access_claims', 'notifications', 'notification_deliveries'],
+      tables: [
+        'chronology',
+        'access_claims',
+        'notifications',
+        'notification_deliveries',
+        'partnership_reads',
+      ],
       rebuildSchemaDropped: true,
     });
     expect(swap.retiredSchema).toMatch(/^view_retired_\d{17}$/);
@@ -284,7 +291,10 @@ describe('rebuilding read models against the live view', () => {
         (error: unknown) => error as JigsawError,
       );
     expect((await refusal(rebuilds.rebuild({ models: ['gossip'] }))).problems).toEqual([
-      { field: 'model', reason: 'must be one of chronology, access-claims, notifications' },
+      {
+        field: 'model',
+        reason: 'must be one of chronology, access-claims, notifications, partnership-reads',
+      },
     ]);
     expect((await refusal(rebuilds.rebuild({ into: 'Robert"; DROP' }))).problems[0]?.field).toBe('into');
     expect((await refusal(rebuilds.rebuild({ into: LIVE }))).problems[0]?.field).toBe('into');

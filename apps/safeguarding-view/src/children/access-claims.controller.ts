@@ -18,6 +18,7 @@ import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platfor
 import { ProjectionRunner } from '@jigsaw/projection';
 import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
 import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { READER_SCHEMA } from '../openapi/schemas.js';
 import {
   VIEW_SCHEMA,
   accessClaimed,
@@ -26,6 +27,8 @@ import {
   type AccessClaimedData,
   accessClaimsProjection,
   childIdentifierOf,
+  partnershipReadsReportedTo,
+  type PartnershipReadView,
 } from '@jigsaw/view-model';
 import { NoIdentifiers } from '../identity/identity.dto.js';
 import { ChildAccessGate } from './child-access.gate.js';
@@ -72,20 +75,23 @@ const CLAIM_VIEW_SCHEMA = {
   properties: {
     claimId: { type: 'string' },
     childId: { type: 'string', format: 'uuid' },
-    claimant: {
-      type: 'object',
-      required: ['sub', 'organisation', 'agency', 'role'],
-      properties: {
-        sub: { type: 'string' },
-        organisation: { type: 'string' },
-        agency: { type: 'string' },
-        role: { type: 'string' },
-      },
-    },
+    claimant: READER_SCHEMA,
     purpose: { type: 'string' },
     reason: { type: 'string' },
     claimedAt: { type: 'string', format: 'date-time' },
     until: { type: 'string', format: 'date-time' },
+  },
+};
+
+const PARTNERSHIP_READ_SCHEMA = {
+  type: 'object',
+  required: ['readId', 'childId', 'reader', 'view', 'readAt'],
+  properties: {
+    readId: { type: 'string', description: "The `id` of the read in the child's access log." },
+    childId: { type: 'string', format: 'uuid' },
+    reader: READER_SCHEMA,
+    view: { type: 'string', enum: ['as-known-at', 'access-log', 'subject-access-export'] },
+    readAt: { type: 'string', format: 'date-time' },
   },
 };
 
@@ -174,23 +180,36 @@ export class AccessClaimsController {
     return { until: event.data.until };
   }
 
-  /** For a data protection officer: the self-claims made on children their organisation works with. */
+  /**
+   * For a data protection officer: the self-claims made on children their organisation works with, and the
+   * partnership-wide audit reads of those children.
+   */
   @Get()
-  @ApiOperation({ summary: "Self-claims on your organisation's children (data protection officers)" })
+  @ApiOperation({
+    summary:
+      "Self-claims on, and partnership-wide reads of, your organisation's children (data protection officers)",
+  })
   @ApiPurposeQuery()
   @ApiOkResponse({
-    description: 'The self-claims reported to your organisation, newest first.',
+    description:
+      "The self-claims, and the partnership data protection officers' access logs, exports and as-known-at " +
+      'reads, reported to your organisation, each newest first.',
     content: {
       'application/json': {
         schema: {
           type: 'object',
-          required: ['claims'],
-          properties: { claims: { type: 'array', items: CLAIM_VIEW_SCHEMA } },
+          required: ['claims', 'partnershipReads'],
+          properties: {
+            claims: { type: 'array', items: CLAIM_VIEW_SCHEMA },
+            partnershipReads: { type: 'array', items: PARTNERSHIP_READ_SCHEMA },
+          },
         },
       },
     },
   })
-  async reported(@CurrentViewer() viewer: Viewer): Promise<{ claims: AccessClaimView[] }> {
+  async reported(
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<{ claims: AccessClaimView[]; partnershipReads: PartnershipReadView[] }> {
     if (viewer.role !== 'data-protection-officer') {
       throw new JigsawError(ErrorCode.Forbidden, 'only a data protection officer reviews self-claims', [
         { field: 'role', reason: 'must be data-protection-officer' },
@@ -209,6 +228,7 @@ export class AccessClaimsController {
        WHERE reported_to = $1 ORDER BY claimed_at DESC, claim_id LIMIT 500`,
       [viewer.organisation],
     );
+    const partnershipReads = await partnershipReadsReportedTo(this.pool, viewer.organisation);
     return {
       claims: rows.map((r) => ({
         claimId: r.claim_id,
@@ -219,6 +239,7 @@ export class AccessClaimsController {
         claimedAt: r.claimed_at.toISOString(),
         until: r.until.toISOString(),
       })),
+      partnershipReads,
     };
   }
 }

@@ -178,3 +178,10 @@ export const FIND_CHILD_SCHEMA: SchemaObject = {
   required: ['childId'],
   properties: { childId: { type: 'string', format: 'uuid' } },
 };
+
+/** Who read or claimed: the practitioner's subject, organisation, agency and role, never their name. */
+export const READER_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['sub', 'organisation', 'agency', 'role'],
+  properties: { sub: string, organisation: string, agency, role: string },
+};
