@@ -242,9 +242,14 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
         rebuild: { events: number; applied: number; caughtUp: number; models: string[] };
         compare: { differences: unknown[]; tables: { liveRows: number; rebuiltRows: number }[] };
       };
-      expect(result.rebuild.models).toEqual(['chronology', 'access-claims', 'partnership-reads']);
-      // The three incidents and the school's self-claim.
-      expect(result.rebuild.applied + result.rebuild.caughtUp).toBe(4);
+      expect(result.rebuild.models).toEqual([
+        'chronology',
+        'access-claims',
+        'notifications',
+        'partnership-reads',
+      ]);
+      // The three incidents, the school's self-claim, and the two notifications the incidents raised.
+      expect(result.rebuild.applied + result.rebuild.caughtUp).toBe(6);
       expect(result.compare.differences).toEqual([]);
       expect(result.compare.tables[0]!.rebuiltRows).toBe(result.compare.tables[0]!.liveRows);
       // Not a terminal here: plain progress lines with the rate, not a redrawn bar.
@@ -283,7 +288,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       await reader;
       expect(swap.code).toBe(0);
       expect(swap.stdout).toMatch(
-        /swapped chronology, access_claims, partnership_reads from view_rebuild_e2e into view/,
+        /swapped chronology, access_claims, notifications, notification_deliveries, partnership_reads from view_rebuild_e2e into view/,
       );
       expect(answers.length).toBeGreaterThan(3);
       expect(answers.every((status) => status === 200)).toBe(true);
@@ -615,7 +620,12 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
         status: 200,
         body: {
           liveSchema: 'view',
-          models: [{ name: 'chronology' }, { name: 'access-claims' }, { name: 'partnership-reads' }],
+          models: [
+            { name: 'chronology' },
+            { name: 'access-claims' },
+            { name: 'notifications' },
+            { name: 'partnership-reads' },
+          ],
         },
       });
       const rebuild = await postJson<Problem>(`${audit.url}/v1/operations/rebuild`, {}, bearer(dpo));

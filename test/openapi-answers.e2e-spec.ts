@@ -388,6 +388,11 @@ describe('every route answers as its OpenAPI document says', () => {
     expect(await get(`/v1/children/${aNhsNumber()}/access-log`)).toMatchObject({ status: 404 });
     expect(await get(`${child}/access-log`, dsl)).toMatchObject({ status: 403 });
     expect(await call('audit', 'get', `${child}/access-log`)).toMatchObject({ status: 401 });
+    // One notification's history: none with this id in the officer's scope, and an id that is none.
+    const notification = `/v1/notifications/${crypto.randomUUID()}/history`;
+    expect(await get(notification)).toMatchObject({ status: 404 });
+    expect(await get('/v1/notifications/not-an-id/history')).toMatchObject({ status: 400 });
+    expect(await get(notification, dsl)).toMatchObject({ status: 403 });
   });
 
   it('found every answer as documented, and called every documented route', () => {
