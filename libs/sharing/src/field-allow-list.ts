@@ -31,5 +31,6 @@ export function pickPaths(
 }
 
 export function allowFields(allowList: FieldAllowList): Redaction {
+  // Stryker disable next-line ArrayDeclaration: any made-up path names no field of the data either, so it is equivalent
   return (data, viewer) => pickPaths(data, allowList[viewer.agency] ?? []);
 }

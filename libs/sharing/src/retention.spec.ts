@@ -229,6 +229,13 @@ describe('sharingEndsAfter', () => {
     expect(sharingEndsAfter('not a date', 12)).toBe('1970-01-01T00:00:00.000Z');
     expect(sharingEndsAfter('2025-02-30', 12)).toBe('1970-01-01T00:00:00.000Z');
   });
+
+  it('reads a date only at the start of the value, and refuses a month that is not one', () => {
+    expect(sharingEndsAfter('ended 2025-01-15', 12)).toBe('1970-01-01T00:00:00.000Z');
+    // 13 January would be 1 January of the next year, a real day: the month itself must be real.
+    expect(sharingEndsAfter('2025-13-01', 12)).toBe('1970-01-01T00:00:00.000Z');
+    expect(sharingEndsAfter('2025-01-15T09:30:00Z', 12)).toBe('2026-01-15T00:00:00.000Z');
+  });
 });
 
 describe("when sharing ends: at the event's own `until`", () => {
