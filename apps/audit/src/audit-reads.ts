@@ -23,7 +23,7 @@ import {
 import type { ChildHistory } from './history/child-history.js';
 import { subjectAccessExport, type SubjectAccessExport } from './subject-access/subject-access-export.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The view's child references: a ref to the child it names now, and every hub child id linked into it. */
 export interface ChildRefs {

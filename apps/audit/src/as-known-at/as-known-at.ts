@@ -56,7 +56,7 @@ const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 /** The moment a date-time names, or NaN; Date.parse alone would take 30 February as 2 March. */
-function momentOf(value: string): number {
+export function momentOf(value: string): number {
   const m = DATE_TIME.exec(value);
   if (!m) return NaN;
   const [year, month, day, hour, minute, second = '0', offsetHours = '0', offsetMinutes = '0'] = m

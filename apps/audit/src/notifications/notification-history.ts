@@ -1,12 +1,10 @@
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import type { EventStore } from '@jigsaw/event-store';
 import { notificationAsKnownAt, notificationStreamOf, type NotificationHistory } from '@jigsaw/view-model';
-import { audited, type AuditReads, type ChildRefs } from '../audit-reads.js';
+import { momentOf } from '../as-known-at/as-known-at.js';
+import { audited, UUID, type AuditReads, type ChildRefs } from '../audit-reads.js';
 import type { AuditCaller } from '../auth/audit-caller.js';
 import type { ChildHistory } from '../history/child-history.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function invalid(field: string, reason: string): JigsawError {
   return new JigsawError(ErrorCode.ValidationFailed, `invalid input: ${field}`, [{ field, reason }]);
@@ -23,12 +21,12 @@ function notHeld(): JigsawError {
 export function parseAsKnownAt(query: Readonly<Record<string, unknown>>, now: Date): Date {
   const value = query['asKnownAt'];
   if (value === undefined) return now;
-  if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+  const moment = typeof value === 'string' ? momentOf(value) : NaN;
+  if (Number.isNaN(moment)) {
     throw invalid('asKnownAt', 'must be a date-time with its offset, e.g. 2026-11-23T08:05:00Z');
   }
-  const at = new Date(value);
-  if (at.getTime() > now.getTime()) throw invalid('asKnownAt', 'must not be in the future');
-  return at;
+  if (moment > now.getTime()) throw invalid('asKnownAt', 'must not be in the future');
+  return new Date(moment);
 }
 
 /**

@@ -32,6 +32,7 @@ import {
 } from '@jigsaw/view-model';
 import { NoIdentifiers } from '../identity/identity.dto.js';
 import { ChildAccessGate } from './child-access.gate.js';
+import { mustBeDataProtectionOfficer } from './data-protection-officer.js';
 
 const CLAIM_MS = SELF_CLAIMED_ACCESS_HOURS * 3_600_000;
 
@@ -210,11 +211,7 @@ export class AccessClaimsController {
   async reported(
     @CurrentViewer() viewer: Viewer,
   ): Promise<{ claims: AccessClaimView[]; partnershipReads: PartnershipReadView[] }> {
-    if (viewer.role !== 'data-protection-officer') {
-      throw new JigsawError(ErrorCode.Forbidden, 'only a data protection officer reviews self-claims', [
-        { field: 'role', reason: 'must be data-protection-officer' },
-      ]);
-    }
+    mustBeDataProtectionOfficer(viewer, 'self-claims');
     const { rows } = await this.pool.query<{
       claim_id: string;
       child_id: string;

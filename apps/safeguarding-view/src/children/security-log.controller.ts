@@ -2,12 +2,12 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentViewer } from '@jigsaw/auth';
 import type { Pool } from '@jigsaw/database';
-import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { VIEW_SCHEMA, type RecordAccessedData } from '@jigsaw/view-model';
 import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
 import { READER_SCHEMA } from '../openapi/schemas.js';
+import { mustBeDataProtectionOfficer } from './data-protection-officer.js';
 
 /** One read or claim that named a child the hub does not know: never the identifier that was tried. */
 export interface SecurityLogEntry {
@@ -72,11 +72,7 @@ export class SecurityLogController {
     'The token is not a data protection officer’s, or does not grant the purpose asked for.',
   ])
   async entries(@CurrentViewer() viewer: Viewer): Promise<{ entries: SecurityLogEntry[] }> {
-    if (viewer.role !== 'data-protection-officer') {
-      throw new JigsawError(ErrorCode.Forbidden, 'only a data protection officer reviews the security log', [
-        { field: 'role', reason: 'must be data-protection-officer' },
-      ]);
-    }
+    mustBeDataProtectionOfficer(viewer, 'the security log');
     const { rows } = await this.pool.query<{
       id: string;
       at: Date;
