@@ -87,6 +87,17 @@ export const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'hub.possible-match-rejected': ['decidedBy.sub', 'decidedBy.role', 'reason'],
   'hub.unborn-linked': ['birthEvent', 'decidedBy.sub', 'decidedBy.role', 'reason'],
   'hub.child-erased': ['erasedBy.sub', 'erasedBy.role', 'erasedBy.organisation', 'reason'],
+  // Notifications name the child by hub child id and the record they are about by its key, never its
+  // content (their schemas refuse any other field). What they add is whom to tell: the school, the
+  // practitioner it is addressed to, the council's team; and the hub's own account of a delivery.
+  'hub.notification-raised': [
+    'details.school.name',
+    'details.addressee.name',
+    'details.addressee.role',
+    'details.careStatuses.contact.team',
+  ],
+  'hub.notification-delivery-failed': ['reason'],
+  'hub.notification-acknowledged': ['acknowledgedBy.sub', 'acknowledgedBy.role'],
   'police.domestic-abuse-incident-notified': [
     'incidentReference',
     'force.name',

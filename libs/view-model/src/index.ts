@@ -65,6 +65,7 @@ export {
 export {
   NOTIFICATION_KINDS,
   NOTIFICATION_STATUSES,
+  ROUTES,
   statusOf,
   type Acknowledger,
   type Addressee,

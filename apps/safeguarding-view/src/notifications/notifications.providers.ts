@@ -4,6 +4,7 @@ import { ChildHistoryReader } from './child-history.js';
 import { CLOCK, systemClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
+import { NotificationBackfill } from './notification-backfill.js';
 import { NotificationCommands } from './notification-commands.js';
 import { NotificationInbox } from './notification-inbox.js';
 import { NotificationMetrics } from './notification-metrics.js';
@@ -20,6 +21,7 @@ export const notificationProviders: Provider[] = [
   { provide: NOTIFICATIONS_SCHEMA, useValue: VIEW_SCHEMA },
   ChildHistoryReader,
   NotificationCommands,
+  NotificationBackfill,
   NotificationsProjection,
   Escalator,
   DeliveryDispatcher,

@@ -30,6 +30,20 @@ export type Route =
   /** An escalation to the council responsible for the child. */
   | 'council-for-child';
 
+/** Every route, for the schemas of the notification events (held to them by a test). */
+export const ROUTES = [
+  'responsible-council',
+  'school-roll',
+  'school-named-by-police',
+  'home-educated',
+  'missing-education',
+  'not-on-roll',
+  'school-not-in-audience',
+  'no-recipient',
+  'raised-by',
+  'council-for-child',
+] as const satisfies readonly Route[];
+
 export interface School {
   urn: string;
   name: string;
