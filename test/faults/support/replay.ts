@@ -81,11 +81,29 @@ export interface ReplayComparison {
 }
 
 /**
+ * Waits until the view has recorded every notification it decided: until then the notifications' streams
+ * are still being written, and a replay would lack what is recorded after it read the store.
+ */
+async function notificationsRecorded(pool: Pool, withinMs = 180_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const { rows } = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "${VIEW_SCHEMA}".notification_intents`,
+    );
+    const waiting = Number(rows[0]?.n ?? 0);
+    if (waiting === 0) return;
+    if (Date.now() > deadline) throw new Error(`${waiting} notification intents still unrecorded`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/**
  * Replays the whole store into a fresh schema with libs/projection's rebuild and compares every table of the
  * live read models with it, row for row (as multisets, so a duplicate row counts), leaving out only the
  * columns the clock fills at projection time.
  */
 export async function compareWithReplay(pool: Pool, store: EventStore): Promise<ReplayComparison> {
+  await notificationsRecorded(pool);
   const schema = `replay_${randomBytes(4).toString('hex')}`;
   await prepareSchema(pool, schema);
   const seen = new Set<string>();

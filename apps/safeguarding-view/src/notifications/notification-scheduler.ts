@@ -12,9 +12,8 @@ import { NotificationCommands } from './notification-commands.js';
 import type { NotificationSettings } from './notifications.config.js';
 
 /**
- * The notifications' clockwork: each tick records waiting intents, escalates what fell due and attempts
- * the deliveries due. The
- * service ticks every NOTIFICATION_TICK_MS; tests call `tick()` with the clock where they want it.
+ * The notifications' clockwork: each tick records every waiting intent, escalates what fell due and
+ * attempts the deliveries due. The service ticks every NOTIFICATION_TICK_MS; tests call `tick()` with the clock where they want it.
  */
 @Injectable()
 export class NotificationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,7 +34,7 @@ export class NotificationScheduler implements OnApplicationBootstrap, OnApplicat
    * then deliveries, so that a notification's or an escalation's delivery goes out in the same round.
    */
   async tick(): Promise<{ recorded: number; escalated: number; attempted: number }> {
-    const recorded = await this.commands.recordIntents();
+    const recorded = await this.commands.recordAllIntents();
     const escalated = await this.escalator.escalateOverdue();
     const attempted = await this.dispatcher.dispatchDue();
     return { recorded, escalated, attempted };
