@@ -82,7 +82,10 @@ export async function rebuild(
   options: {
     batchSize?: number;
     onProgress?: (progress: RebuildProgress) => void;
-    /** Which of each batch read to apply (all by default); progress counts every event read. */
+    /**
+     * Which of each batch read to apply (all by default); progress counts every event read. Asked as the
+     * batch is read, while the batch before it applies.
+     */
     select?: (events: readonly RecordedEvent[]) => Promise<readonly RecordedEvent[]>;
     /**
      * Asked when a read comes back empty: whether the replay has reached the head it must reach. The
@@ -105,14 +108,20 @@ export async function rebuild(
     };
   };
   const size = options.batchSize ?? 5000;
-  const read = (from: GlobalPosition | undefined): Promise<StoredEvent[]> =>
-    store.readAll({ ...(from ? { after: from } : {}), limit: size });
-  // The next batch is read while this one applies: the store's read and the read models' writes overlap.
+  const select = options.select;
+  // The next batch is read (and selected from) while this one applies: they overlap the read models' writes.
+  const read = async (
+    from: GlobalPosition | undefined,
+  ): Promise<{ batch: StoredEvent[]; chosen: readonly RecordedEvent[] }> => {
+    const batch = await store.readAll({ ...(from ? { after: from } : {}), limit: size });
+    const found = batch.map((e) => e.event);
+    return { batch, chosen: select && found.length > 0 ? await select(found) : found };
+  };
   let reading = read(after);
   // Whether the head had been reached before the read now awaited began: only then does empty mean done.
   let headReached = false;
   for (;;) {
-    const batch = await reading;
+    const { batch, chosen } = await reading;
     if (batch.length === 0) {
       if (!options.reachedHead || headReached) break;
       headReached = await options.reachedHead();
@@ -125,13 +134,7 @@ export async function rebuild(
     reading = read(after);
     // Unhandled while the batch applies; awaited (and its failure thrown) at the top of the loop.
     reading.catch(() => undefined);
-    const found = batch.map((e) => e.event);
-    applied += await applyBatch(
-      pool,
-      schema,
-      projections,
-      options.select ? await options.select(found) : found,
-    );
+    applied += await applyBatch(pool, schema, projections, chosen);
     events += batch.length;
     options.onProgress?.(progress());
   }

@@ -9,6 +9,9 @@ export function occurredAtOf(event: RecordedEvent): string {
   return typeof data.occurredAt === 'string' ? data.occurredAt : event.time;
 }
 
+/** From how many events a batch is inserted under a generic plan. */
+const GENERIC_PLAN_FROM = 100;
+
 export const chronologyProjection: Projection = {
   name: 'chronology',
   async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
@@ -20,12 +23,21 @@ export const chronologyProjection: Projection = {
     // The hub's own events are about the records, not entries in them.
     const events = all.filter((e) => !isHubSource(e.source));
     if (events.length === 0) return;
-    // The events travel as one JSON array, not an array of jsonb: no per-element quoting either side.
+    // Planned for these values, each parameter becomes a constant the planner copies whole, several times:
+    // megabytes a batch. A generic plan reads the parameters where they are; its choices are the same here.
+    const generic = events.length >= GENERIC_PLAN_FROM;
+    if (generic) await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
+    // The events travel as one JSON array, not an array of jsonb: no per-element quoting either side. Each
+    // row takes its element by position: a set-returning function over the array would first copy all of
+    // it (megabytes a batch) into a tuplestore, spilled to temporary files past work_mem.
     await tx.query(
       `INSERT INTO chronology (event_key, child_id, agency, source, type, occurred_at, recorded_at, event)
-       SELECT * FROM ROWS FROM (unnest($1::text[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::text[]),
-                                unnest($5::text[]), unnest($6::timestamptz[]), unnest($7::timestamptz[]),
-                                jsonb_array_elements($8::jsonb))
+       SELECT r.event_key, r.child_id, r.agency, r.source, r.type, r.occurred_at, r.recorded_at,
+              j.events -> (r.n - 1)::int
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                   $7::timestamptz[]) WITH ORDINALITY
+              AS r(event_key, child_id, agency, source, type, occurred_at, recorded_at, n),
+            (SELECT $8::jsonb AS events) AS j
        ON CONFLICT (event_key) DO NOTHING`,
       [
         events.map(eventKeyOf),
@@ -38,6 +50,7 @@ export const chronologyProjection: Projection = {
         JSON.stringify(events),
       ],
     );
+    if (generic) await tx.query('SET LOCAL plan_cache_mode TO DEFAULT');
   },
 };
 
