@@ -28,6 +28,14 @@ export {
   KurrentDbPublisher,
   type KurrentDbPublisherOptions,
 } from './kurrentdb-publisher.js';
+export {
+  COMMAND_ATTEMPTS,
+  handleCommand,
+  type CommandOutcome,
+  type Decider,
+  type Decision,
+  type HandleCommandOptions,
+} from './handle-command.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export {
   EVENT_STORE_MIGRATIONS,

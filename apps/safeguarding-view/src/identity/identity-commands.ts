@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
+import { DuplicateEventError, handleCommand, type EventStore } from '@jigsaw/event-store';
 import {
   IdentityRegistry,
   RenumberRefusedError,
@@ -11,7 +11,8 @@ import {
 import { ChildLinks } from '@jigsaw/view-model';
 import {
   confirmPossibleMatch,
-  foldStream,
+  EMPTY_STREAM,
+  evolve,
   linkUnbornToBorn,
   mergeChildren,
   raisePossibleMatch,
@@ -31,8 +32,6 @@ import {
 
 /** The store that publishes identity events to `<prefix>hub.events`, keyed by the stream's hub child id. */
 export const IDENTITY_EVENT_STORE = Symbol('IDENTITY_EVENT_STORE');
-
-const MAX_ATTEMPTS = 5;
 
 const RENUMBER_REFUSALS: Record<RenumberProblem, { field: string; reason: string }> = {
   'previous-not-this-child': { field: 'previousNhsNumber', reason: "is not this child's NHS number" },
@@ -61,21 +60,15 @@ export class IdentityCommands {
     streamChild: string,
     decide: (state: IdentityStreamState) => Decided<T>,
   ): Promise<T> {
-    const streamId = identityStreamOf(streamChild);
-    for (let attempt = 1; ; attempt++) {
-      const history = (await this.store.readStream(streamId)).map((e) => e.event).filter(isIdentityEvent);
-      const { events, result } = decide(foldStream(history));
-      if (events.length === 0) return result;
-      try {
-        await this.store.append(streamId, events, {
-          expectedVersion: history.length === 0 ? 'no-stream' : history.length,
-        });
-        return result;
-      } catch (error) {
-        const retry = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
-        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+    const decider = {
+      initialState: EMPTY_STREAM,
+      evolve,
+      decide: (state: IdentityStreamState, command: typeof decide) => command(state),
+    };
+    const { result } = await handleCommand(this.store, identityStreamOf(streamChild), decider, decide, {
+      eventOf: ({ event }) => (isIdentityEvent(event) ? event : undefined),
+    });
+    return result;
   }
 
   /** The stream an identity event of the hub's is on, found by its id (a match id or a link id). */

@@ -88,9 +88,6 @@ export function evolve(state: IdentityStreamState, event: IdentityEvent): Identi
   return { matches, links };
 }
 
-export const foldStream = (events: readonly IdentityEvent[]): IdentityStreamState =>
-  events.reduce(evolve, EMPTY_STREAM);
-
 /** What a command decided: the events to append (none when it was done before) and the outcome. */
 export interface Decided<T> {
   events: IdentityEvent[];

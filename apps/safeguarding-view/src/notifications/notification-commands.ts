@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@jigsaw/database';
 import {
   DuplicateEventError,
+  handleCommand,
   StreamsConflictError,
-  StreamVersionConflictError,
   type EventStore,
   type StreamAppend,
 } from '@jigsaw/event-store';
@@ -11,8 +11,8 @@ import { EVENT_STORE, PG_POOL } from '@jigsaw/platform';
 import { applyEvents } from '@jigsaw/projection';
 import {
   decideNotification,
-  evolveNotification,
   foldNotification,
+  notificationDecider,
   notificationStreamOf,
   notificationsReadModelProjection,
   type NewNotification,
@@ -27,8 +27,6 @@ import { inSchema, nameBasedId, NOTIFICATIONS_SCHEMA } from './notification-stor
 type Intent =
   | { kind: 'raise'; notification: Omit<NewNotification, 'dueAt'> & { dueAt?: string }; hasWebhook: boolean }
   | { kind: 'recall'; notificationId: string; organisation: string };
-
-const MOST_TRIES = 5;
 
 export function notificationIdOf(notification: Pick<NewNotification, 'dedupeKey'>): string {
   return nameBasedId(`notification|${notification.dedupeKey}`);
@@ -51,26 +49,18 @@ export class NotificationCommands {
     notificationId: string,
     command: NotificationCommand,
   ): Promise<{ events: NotificationEvent[]; state: NotificationState }> {
-    const stream = notificationStreamOf(notificationId);
-    for (let attempt = 1; ; attempt++) {
-      const history = (await this.store.readStream(stream)).map((stored) => stored.event);
-      const state = foldNotification(history);
-      const events = decideNotification(state, command);
-      if (events.length === 0) return { events, state };
-      try {
-        await this.store.append(stream, events, {
-          expectedVersion: history.length === 0 ? 'no-stream' : history.length,
-          before: async (tx) => {
-            await applyEvents(tx, this.schema, [notificationsReadModelProjection], events);
-          },
-        });
-        return { events, state: events.reduce(evolveNotification, state) };
-      } catch (error) {
-        // Another writer got in first (a second replica deciding the same): read what it wrote, decide again.
-        const raced = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
-        if (!raced || attempt >= MOST_TRIES) throw error;
-      }
-    }
+    const { events, state } = await handleCommand(
+      this.store,
+      notificationStreamOf(notificationId),
+      notificationDecider,
+      command,
+      {
+        before: async (tx, decided) => {
+          await applyEvents(tx, this.schema, [notificationsReadModelProjection], decided);
+        },
+      },
+    );
+    return { events: [...events], state };
   }
 
   /** Raises each notification not raised before, with its webhook delivery where it has one; resolves with their ids. */

@@ -13,17 +13,13 @@ import { IsDateString, IsOptional, IsString, Matches } from 'class-validator';
 import { CurrentViewer } from '@jigsaw/auth';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { IdentityRegistry } from '@jigsaw/identity';
+import { handleCommand } from '@jigsaw/event-store';
 import { EVENT_STORE, type ConfiguredEventStore } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { ChildAccessGate, unknownChild } from '../children/child-access.gate.js';
 import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
-import {
-  childIdentifierOf,
-  reviewClosed,
-  reviewOpened,
-  reviewsOf,
-  reviewsStreamOf,
-} from '@jigsaw/view-model';
+import { childIdentifierOf, reviewsStreamOf } from '@jigsaw/view-model';
+import { reviewsDecider } from './reviews.decider.js';
 
 const ORGANISATION = /^urn:jigsaw:org:(council|police|health|education):[a-z0-9][a-z0-9-]*$/;
 const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}$/;
@@ -137,17 +133,9 @@ export class ReviewsController {
     const childId = await this.gate.canonicalOf(found.childId);
     const { rows } = await this.gate.relationshipsOf(await this.gate.membersOf(childId));
     if (rows.length === 0) throw unknownChild();
-    const stream = reviewsStreamOf(childId);
-    const history = (await this.store.readStream(stream)).map(({ event }) => event);
-    if (reviewsOf(history).some((r) => r.reference === body.reference)) {
-      throw new JigsawError(
-        ErrorCode.DuplicateEventConflict,
-        'a review with that reference is already recorded',
-        [{ field: 'reference', reason: 'is already used for this child' }],
-      );
-    }
     const until = new Date(body.until).toISOString();
-    const event = reviewOpened({
+    await handleCommand(this.store, reviewsStreamOf(childId), reviewsDecider, {
+      type: 'open',
       id: `review-${randomUUID()}`,
       now,
       viewer,
@@ -156,9 +144,6 @@ export class ReviewsController {
       panelOrganisation: body.panelOrganisation,
       period: { from: body.periodFrom, to: body.periodTo },
       until,
-    });
-    await this.store.append(stream, [event], {
-      expectedVersion: history.length === 0 ? 'no-stream' : history.length,
     });
     return { childId, reference: body.reference, until };
   }
@@ -191,26 +176,16 @@ export class ReviewsController {
   ): Promise<{ childId: string; reference: string; closedAt: string }> {
     requireLead(viewer);
     if (!/^[0-9a-f-]{36}$/.test(childId)) throw unknownChild();
-    const stream = reviewsStreamOf(childId);
-    const history = (await this.store.readStream(stream)).map(({ event }) => event);
-    const review = reviewsOf(history).find((r) => r.reference === reference);
-    if (!review) {
-      throw new JigsawError(ErrorCode.NotFound, 'no review with that reference is open for the child');
-    }
-    if (review.closedAt !== undefined) {
-      throw new JigsawError(ErrorCode.DuplicateEventConflict, 'the review is already closed', [
-        { field: 'reference', reason: 'was closed at ' + review.closedAt },
-      ]);
-    }
     const now = new Date();
-    const event = reviewClosed(
-      { id: `review-closed-${randomUUID()}`, now, viewer, childId, reference },
-      review.panelOrganisation,
-    );
-    await this.store.append(stream, [event], {
-      expectedVersion: history.length === 0 ? 'no-stream' : history.length,
+    await handleCommand(this.store, reviewsStreamOf(childId), reviewsDecider, {
+      type: 'close',
+      id: `review-closed-${randomUUID()}`,
+      now,
+      viewer,
+      childId,
+      reference,
     });
-    return { childId, reference, closedAt: event.data.closedAt };
+    return { childId, reference, closedAt: now.toISOString() };
   }
 
   private problemWith(body: OpenReviewDto, now: Date): { field: string; reason: string } | undefined {
