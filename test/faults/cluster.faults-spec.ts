@@ -10,6 +10,7 @@ import { ServiceProcess, type ServiceName } from '@jigsaw/testing';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
 import {
   clusterNodes,
+  kafkaTool,
   startKafkaCluster,
   startKafkaNode,
   stopKafkaCluster,
@@ -424,6 +425,44 @@ suite(
         1000,
       );
       expect(lag).toBe(0);
+      // And as Kafka's own tools see it: every topic replicated three times with two in sync required, every
+      // replica back in sync after the faults, and no message of the agencies' topics left for the view's group.
+      const cli = { dataDir: clusterNodes(options)[0]!.dataDir };
+      const bootstrap = ['--bootstrap-server', brokers];
+      const topics = AGENCIES.map((agency) => agencyTopic(world.prefix, agency));
+      const described = await eventually(
+        async () => {
+          const out = await kafkaTool(
+            'org.apache.kafka.tools.TopicCommand',
+            [...bootstrap, '--describe', '--topic', topics.join('|')],
+            cli,
+          );
+          const partitions = out.split('\n').filter((line) => /\tPartition: \d+/.test(line));
+          const inSync = partitions.every((line) => /\tIsr: \d+,\d+,\d+(\t|$)/.test(line));
+          return inSync && partitions.length > 0 ? out : undefined;
+        },
+        180_000,
+        'every replica back in sync (kafka-topics --describe)',
+        5_000,
+      );
+      for (const topic of topics) {
+        const header = described.split('\n').find((line) => line.startsWith(`Topic: ${topic}\t`)) ?? '';
+        expect({ topic, header }).toEqual({
+          topic,
+          header: expect.stringMatching(/ReplicationFactor: 3\t.*min\.insync\.replicas=2/),
+        });
+      }
+      const groups = await kafkaTool(
+        'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+        [...bootstrap, '--describe', '--group', `${world.prefix}safeguarding-view`],
+        cli,
+      );
+      const lagRows = groups
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cols) => topics.includes(cols[1] ?? ''));
+      expect(lagRows.length).toBeGreaterThanOrEqual(topics.length);
+      expect(lagRows.filter((cols) => cols[5] !== '0')).toEqual([]);
       for (const agency of AGENCIES)
         expect({
           agency,
