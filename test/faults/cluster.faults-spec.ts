@@ -17,7 +17,6 @@ import {
   stopKafkaNode,
 } from '../../infra/kafka/kafka.mjs';
 import {
-  aChild,
   HILLSIDE,
   LEEDS,
   LTH,
@@ -30,6 +29,7 @@ import { faultCluster, startFaultKafka, stopFaultKafka } from './support/cluster
 import { compareWithReplay, eventCounts } from './support/replay.js';
 import { createWorld, keepOutput, type World } from './support/world.js';
 import {
+  aDistinctChild,
   aFillerBatch,
   aFillerEvent,
   anOperationEncompassBatch,
@@ -260,7 +260,7 @@ suite(
       };
 
       // First the rolls, so the view can route each incident to the school.
-      const notified = Array.from({ length: NOTIFIED }, () => aChild());
+      const notified = Array.from({ length: NOTIFIED }, () => aDistinctChild());
       await inParallel(rollsOf(notified), CONCURRENCY, deliver);
       await eventually(
         async () => ((await eventCounts(world.pool)).chronology >= NOTIFIED ? true : undefined),
