@@ -15,6 +15,12 @@ export declare function isKafkaReachable(
   brokers?: string,
   options?: { timeoutMs?: number },
 ): Promise<boolean>;
+/** Runs one of Kafka's own command-line tools (a main class of the kafka-tools jar); resolves with its output. */
+export declare function kafkaTool(
+  mainClass: string,
+  args: readonly string[],
+  options?: KafkaBrokerOptions,
+): Promise<string>;
 export declare const CLUSTER_SIZE: number;
 export interface KafkaClusterOptions {
   log?: (message: string) => void;

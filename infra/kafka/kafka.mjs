@@ -559,6 +559,22 @@ export async function stopKafka({ log = defaultLog, ...options } = {}) {
 
 const DEFAULT_CLUSTER_DIR = join(REPO_ROOT, '.data', 'kafka-cluster');
 const DEFAULT_CLUSTER_PORT = 9192;
+/**
+ * Runs one of Kafka's own command-line tools (the kafka-tools jar, as `kafka-topics.sh` and
+ * `kafka-consumer-groups.sh` do: `org.apache.kafka.tools.TopicCommand`,
+ * `org.apache.kafka.tools.consumer.group.ConsumerGroupCommand`) on the broker's classpath; resolves with what it
+ * printed, and fails with it when the tool exits non-zero.
+ */
+export async function kafkaTool(mainClass, args, { log = defaultLog, ...options } = {}) {
+  const L = layout(options);
+  const classpath = await resolveClasspath(L, log);
+  const { code, out } = await run(javaBin(), [...jvmLoggingArgs(L), '-cp', classpath, mainClass, ...args]);
+  if (code !== 0) {
+    throw new Error(`${mainClass} exited with ${code}:\n${out.trim().split('\n').slice(-20).join('\n')}`);
+  }
+  return out;
+}
+
 export const CLUSTER_SIZE = 3;
 
 /**

@@ -103,5 +103,5 @@ describe('the projection process killed with SIGKILL again and again', () => {
     for (const [table, diff] of Object.entries(replay.differences))
       expect({ table, ...diff }).toEqual({ table, liveOnly: 0, replayOnly: 0 });
     process.stderr.write(`[faults] projection killed at ${killedAt.join(', ')} of ${total} applied\n`);
-  });
+  }, 600_000);
 });

@@ -40,6 +40,8 @@ export interface PostOptions {
   retry?: boolean;
   /** How long one attempt may take (30 s). */
   timeoutMs?: number;
+  /** The body's media type (application/json). */
+  contentType?: string;
 }
 
 /** As postUntilAnswered, for a body of another shape (an adapter's batch). */
@@ -57,7 +59,10 @@ export async function postBodyUntilAnswered(
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: bearerFor(organisation) },
+        headers: {
+          'content-type': options.contentType ?? 'application/json',
+          authorization: bearerFor(organisation),
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });

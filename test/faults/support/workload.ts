@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { JigsawEnvelope } from '@jigsaw/envelope';
-import { aNhsNumber, METROPOLITAN_POLICE, type ServiceName } from '@jigsaw/testing';
+import { BATCH_MEDIA_TYPE, toCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
+import { METROPOLITAN_POLICE, type ServiceName } from '@jigsaw/testing';
 import {
   aChild,
   aLeadPractitioner,
@@ -22,6 +22,8 @@ export interface Post {
   body: unknown;
   /** Events it carries. */
   events: number;
+  /** Its media type, when not application/json: batched CloudEvents. */
+  contentType?: string;
 }
 
 /** What the hub acknowledged for a post: the (source, id) of every event it now holds. */
@@ -32,6 +34,22 @@ export interface Acknowledged {
 }
 
 export const eventKey = (source: string, id: string): string => `${source}|${id}`;
+
+/** NHS numbers given out in this run: the test range holds about 900,000, so thousands of random ones collide. */
+const taken = new Set<string>();
+
+/**
+ * A child whose NHS number no other child of this run has. Two that shared one would rightly be one child to
+ * the hub, and a filler on a school's roll would turn another child's incident into that school's notification.
+ */
+export function aDistinctChild(): TestChild {
+  for (;;) {
+    const child = aChild();
+    if (taken.has(child.nhsNumber)) continue;
+    taken.add(child.nhsNumber);
+    return child;
+  }
+}
 
 const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
 
@@ -48,7 +66,7 @@ export function anOperationEncompassBatch(rows: number): Post {
   const body = Array.from({ length: rows }, () => ({
     incidentReference: `CAD-${randomUUID().slice(0, 13)}`,
     incidentDateTime: ago(40 * 86_400_000),
-    childNhsNumber: aNhsNumber(),
+    childNhsNumber: aDistinctChild().nhsNumber,
     childGivenName: 'Sam',
     childFamilyName: 'Example',
     childDateOfBirth: '2016-04-02',
@@ -77,7 +95,7 @@ export function incidentsAbout(children: readonly TestChild[]): Post[] {
 
 /** A single event from the council, health or education about a child of its own: no notification follows. */
 export function aFillerEvent(i: number): Post {
-  const child = aChild();
+  const child = aDistinctChild();
   switch (i % 3) {
     case 0:
       return single('council', aLeadPractitioner(child, { assignedDate: '2026-01-05', source: LEEDS }));
@@ -88,9 +106,24 @@ export function aFillerEvent(i: number): Post {
   }
 }
 
+/** Filler events of one agency as one request of batched CloudEvents: no notification follows either. */
+export function aFillerBatch(i: number, rows: number): Post {
+  const posts = Array.from({ length: rows }, () => aFillerEvent(i));
+  const { service, organisation } = posts[0]!;
+  return {
+    service,
+    organisation,
+    path: '/v1/events',
+    body: posts.map((post) => toCloudEvent(post.body as JigsawEnvelope)),
+    events: rows,
+    contentType: BATCH_MEDIA_TYPE,
+  };
+}
+
 /**
  * Sends a post until the hub answers, through `baseUrl` (a load balancer), and reads which events it holds
- * now: the one event of a 202, or each accepted or duplicate row of an adapter's report.
+ * now: the one event of a 202, or each accepted or duplicate event of an adapter's report or of batched
+ * CloudEvents' results.
  */
 export async function send(
   baseUrl: string,
@@ -98,17 +131,25 @@ export async function send(
   options: { deadline: number; timeoutMs: number },
 ): Promise<Acknowledged> {
   const url = `${baseUrl}${post.path}`;
+  const batched = post.contentType === BATCH_MEDIA_TYPE;
   const answer =
-    post.path === '/v1/events'
+    post.path === '/v1/events' && !batched
       ? await postUntilAnswered(url, post.organisation, post.body as JigsawEnvelope, options)
-      : await postBodyUntilAnswered(url, post.organisation, post.body, options);
+      : await postBodyUntilAnswered(url, post.organisation, post.body, {
+          ...options,
+          ...(post.contentType ? { contentType: post.contentType } : {}),
+        });
   const keys: string[] = [];
-  if (post.path === '/v1/events' && answer.status === 202) {
+  if (post.path === '/v1/events' && !batched && answer.status === 202) {
     keys.push(eventKey(post.organisation, (post.body as { id: string }).id));
   }
-  if (post.path !== '/v1/events' && answer.status === 200) {
-    const report = answer.body as { rows: { status: string; id?: string }[] };
-    for (const row of report.rows)
+  // An adapter's report (200, rows) or batched CloudEvents' (207, results): each event accepted or held before.
+  if (answer.status === 200 || answer.status === 207) {
+    const report = answer.body as {
+      rows?: { status: string; id?: string }[];
+      results?: { status: string; id?: string }[];
+    };
+    for (const row of report.rows ?? report.results ?? [])
       if ((row.status === 'accepted' || row.status === 'duplicate') && row.id)
         keys.push(eventKey(post.organisation, row.id));
   }

@@ -55,10 +55,10 @@ function build(
   const base = example(folder, file);
   const source = overrides.source ?? base.source;
   const agency = agencyOfSource(source);
-  const subject =
-    agency === 'education'
-      ? { ...base.subject, upn: child.upn, nhsNumber: child.nhsNumber }
-      : { ...base.subject, nhsNumber: child.nhsNumber };
+  // The example's local ids belong to its one child: each test child gets its own, as its NHS number.
+  const localIds = base.subject.localIds?.map((id) => ({ ...id, value: `LC-${child.childid.slice(0, 8)}` }));
+  const own = { ...base.subject, nhsNumber: child.nhsNumber, ...(localIds ? { localIds } : {}) };
+  const subject = agency === 'education' ? { ...own, upn: child.upn } : own;
   return {
     ...base,
     id: `${folder.split('/')[1]}-${randomUUID()}`,
