@@ -1,24 +1,21 @@
 import assert from 'node:assert/strict';
-
-/** A decider: state folded from events, and the events a command makes from that state. */
-export interface Decider<S, C, E> {
-  initialState: S;
-  evolve: (state: S, event: E) => S;
-  decide: (state: S, command: C) => readonly E[];
-}
+import type { Decider } from '@jigsaw/event-store';
 
 /**
  * given(history).when(command).then(expected events, or the error it is refused with): a decider's unit
  * test without a store. `then` takes the events themselves, or a check of them. Plain assertions, so it
  * runs under any test runner.
  */
-export function deciderSpec<S, C, E>(decider: Decider<S, C, E>) {
+export function deciderSpec<S, C, E, R = undefined>(decider: Decider<S, C, E, R>) {
   return {
     given(history: readonly E[]) {
       return {
         when(command: C) {
-          const decide = (): readonly E[] =>
-            decider.decide(history.reduce(decider.evolve, decider.initialState), command);
+          // The events decided; an outcome decided beside them (`{ events, result }`) is not what is checked.
+          const decide = (): readonly E[] => {
+            const decision = decider.decide(history.reduce(decider.evolve, decider.initialState), command);
+            return Array.isArray(decision) ? decision : (decision as { events: readonly E[] }).events;
+          };
           return {
             then(expected: readonly E[] | ((events: readonly E[]) => void)): readonly E[] {
               const events = decide();

@@ -33,4 +33,4 @@ export {
 } from './oidc-issuer.js';
 export { promtool } from './promtool.js';
 export { hapiFhirValidator, type FhirValidator } from './hapi-fhir.js';
-export { deciderSpec, type Decider } from './decider.js';
+export { deciderSpec } from './decider.js';
