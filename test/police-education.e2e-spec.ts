@@ -120,8 +120,14 @@ describe('police and education: Operation Encompass and school concern exports',
     await db?.drop();
   });
 
+  // What the agencies' adapters stored: the hub's own events (the notifications the view raises for an
+  // incident, the reads it records) arrive when the view gets to them, so they are left out.
   const storedCount = async (): Promise<number> =>
-    (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_store.events')).rows[0]!.n;
+    (
+      await db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM event_store.events WHERE type NOT LIKE 'hub.%'",
+      )
+    ).rows[0]!.n;
 
   const chronologyOnceThere = (ref: string, ids: readonly string[]): Promise<Chronology> =>
     eventually(
@@ -204,7 +210,7 @@ describe('police and education: Operation Encompass and school concern exports',
     oeIds = response.body.rows.flatMap((r) => (r.status === 'accepted' ? [r.id] : []));
 
     const stored = await db.pool.query<{ id: string; type: string }>(
-      'SELECT id, type FROM event_store.events ORDER BY global_position',
+      "SELECT id, type FROM event_store.events WHERE type NOT LIKE 'hub.%' ORDER BY global_position",
     );
     expect(stored.rows).toEqual(oeIds.map((id) => ({ id, type: 'police.domestic-abuse-incident-notified' })));
 
