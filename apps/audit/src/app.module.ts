@@ -18,7 +18,7 @@ import { AsKnownAtController } from './as-known-at/as-known-at.controller.js';
 import { AUDIT, AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from './audit.js';
 import { AuditorGuard } from './auth/auditor.guard.js';
 import { corsFor } from './cors.middleware.js';
-import { ErasureRelay } from './erasure/erasure-relay.js';
+import { ERASURE_PUBLISHING } from './erasure/erasure-publishing.js';
 import { OperationsController } from './commands/operations.controller.js';
 import { NotificationHistoryController } from './notifications/notification-history.controller.js';
 import { SubjectAccessController } from './subject-access/subject-access.controller.js';
@@ -63,7 +63,7 @@ export class AppModule implements NestModule {
           useFactory: (pool: Pool, c: ServiceConfig): Audit =>
             createAudit(pool, c.IDENTIFIER_HMAC_SECRET, c.ENCRYPTION_MASTER_KEY, c.KAFKA_TOPIC_PREFIX),
         },
-        ErasureRelay,
+        ...ERASURE_PUBLISHING,
         // Global: every route but health needs a token with an auditing role and the audit purpose.
         TokenVerifier,
         { provide: APP_GUARD, useClass: AuditorGuard },
