@@ -1,8 +1,7 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { authenticate, isPublic } from './authenticate.js';
-import { TokenVerifier } from './token-verifier.js';
+import type { Principal } from './principal.js';
+import { PrincipalGuard } from './principal.guard.js';
 
 /** What an agency route learns about its caller; the shape @jigsaw/ingest's `@AgencyCaller()` reads. */
 export interface AgencySystemIdentity {
@@ -16,26 +15,13 @@ export interface AgencySystemIdentity {
  * adapters added later, needs a token whose organisation the ingest then holds each event's source to.
  */
 @Injectable()
-export class AgencySystemGuard implements CanActivate {
-  constructor(
-    private readonly verifier: TokenVerifier,
-    private readonly reflector: Reflector,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (isPublic(context, this.reflector)) return true;
-    const principal = await authenticate(context, this.verifier);
+export class AgencySystemGuard extends PrincipalGuard<AgencySystemIdentity> {
+  protected userOf(principal: Principal): AgencySystemIdentity {
     if (principal.kind !== 'agency-system') {
       throw new JigsawError(ErrorCode.Forbidden, 'only an agency system may use this service', [
         { field: 'role', reason: 'must be agency-system' },
       ]);
     }
-    const identity: AgencySystemIdentity = {
-      organisation: principal.organisation,
-      agency: principal.agency,
-      subject: principal.sub,
-    };
-    context.switchToHttp().getRequest<{ user?: AgencySystemIdentity }>().user = identity;
-    return true;
+    return { organisation: principal.organisation, agency: principal.agency, subject: principal.sub };
   }
 }

@@ -1,6 +1,7 @@
 export { AgencySystemGuard, type AgencySystemIdentity } from './agency-system.guard.js';
 export { authenticate, authenticateRequest, isPublic } from './authenticate.js';
 export { CurrentViewer, DefaultPurpose, PractitionerGuard } from './practitioner.guard.js';
+export { PrincipalGuard } from './principal.guard.js';
 export {
   principalFromClaims,
   type AgencySystemPrincipal,

@@ -1,17 +1,10 @@
-import {
-  createParamDecorator,
-  Injectable,
-  SetMetadata,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { createParamDecorator, Injectable, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { PURPOSES, type Purpose } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import type { Viewer } from '@jigsaw/sharing';
-import { authenticate, isPublic } from './authenticate.js';
-import { TokenVerifier } from './token-verifier.js';
+import type { Principal } from './principal.js';
+import { PrincipalGuard } from './principal.guard.js';
 
 const DEFAULT_PURPOSE = 'jigsaw:default-purpose';
 
@@ -40,39 +33,30 @@ function purposeOf(request: Request, fallback: Purpose | undefined): Purpose {
  * the sharing policy decides for.
  */
 @Injectable()
-export class PractitionerGuard implements CanActivate {
-  constructor(
-    private readonly verifier: TokenVerifier,
-    private readonly reflector: Reflector,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (isPublic(context, this.reflector)) return true;
-    const principal = await authenticate(context, this.verifier);
+export class PractitionerGuard extends PrincipalGuard<Viewer> {
+  protected userOf(principal: Principal, context: ExecutionContext): Viewer {
     if (principal.kind !== 'practitioner') {
       throw new JigsawError(ErrorCode.Forbidden, 'only a practitioner may read through the hub', [
         { field: 'role', reason: 'must be a practitioner role, not agency-system' },
       ]);
     }
-    const request = context.switchToHttp().getRequest<Request & { user?: Viewer }>();
     const fallback = this.reflector.getAllAndOverride<Purpose | undefined>(DEFAULT_PURPOSE, [
       context.getHandler(),
       context.getClass(),
     ]);
-    const purpose = purposeOf(request, fallback);
+    const purpose = purposeOf(context.switchToHttp().getRequest<Request>(), fallback);
     if (!principal.purposes.includes(purpose)) {
       throw new JigsawError(ErrorCode.Forbidden, 'the token does not grant this purpose', [
         { field: 'purpose', reason: `is not among the purposes granted to this sign-in` },
       ]);
     }
-    request.user = {
+    return {
       agency: principal.agency,
       organisation: principal.organisation,
       role: principal.role,
       purpose,
       userId: principal.sub,
     };
-    return true;
   }
 }
 
