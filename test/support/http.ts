@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fromCloudEvent, toCloudEvent, type JigsawCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
+import { eventually as waitFor } from '@jigsaw/testing';
 
 export interface JsonResponse<T = unknown> {
   status: number;
@@ -38,19 +39,13 @@ export async function getJson<T = unknown>(
   };
 }
 
-/** Polls until `probe` returns a value, or fails after the timeout with the last value seen. */
-export async function eventually<T>(
+/** Polls until `probe` returns a value, or fails after the timeout; `eventually` of @jigsaw/testing. */
+export function eventually<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs = 15_000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitFor(probe, { timeoutMs, what });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '@jigsaw/errors';
-import { aRecordedEvent } from '@jigsaw/testing';
+import { aRecordedEvent, until } from '@jigsaw/testing';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import type { EventStore, GlobalPosition, StoredEvent } from './event-store.js';
 
@@ -83,7 +83,7 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreF
       });
       const events = [aRecordedEvent(), aRecordedEvent()];
       await store.append(streamOf('sub'), events, { expectedVersion: 'no-stream' });
-      await waitUntil(() => events.every((e) => seen.includes(e.id)));
+      await until(() => events.every((e) => seen.includes(e.id)), { timeoutMs: 10_000 });
       await subscription.stop();
       expect(seen.filter((id) => events.some((e) => e.id === id))).toEqual(events.map((e) => e.id));
     });
@@ -168,13 +168,5 @@ async function tail(store: EventStore): Promise<GlobalPosition | undefined> {
     const batch = await store.readAll({ ...(after ? { after } : {}), limit: 5000 });
     if (batch.length === 0) return after;
     after = batch[batch.length - 1]!.globalPosition;
-  }
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createPool, runMigrations, type Pool } from '@jigsaw/database';
-import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
+import { aRecordedEvent, createTestDatabase, until, type TestDatabase } from '@jigsaw/testing';
 import { IntegritySealer, sealIntegrity, verifyIntegrity, type IntegrityProblem } from './integrity.js';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from './postgres-event-store.js';
 
@@ -14,14 +14,6 @@ const problem = (streamId: string, kind: IntegrityProblem['kind'], position?: nu
   kind,
   detail: expect.any(String) as unknown as string,
 });
-
-async function waitFor(condition: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('tamper evidence: every change made to the store behind its back is found and named', () => {
   let db: TestDatabase;
@@ -256,9 +248,9 @@ describe('tamper evidence: every change made to the store behind its back is fou
       onError: (error) => errors.push(error),
     });
     sealer.start();
-    await waitFor(() => seals.length >= 1);
+    await until(() => seals.length >= 1, { timeoutMs: 10_000 });
     await store.append(streams[0]!, [aRecordedEvent()], { expectedVersion: 4 });
-    await waitFor(() => seals.includes(2));
+    await until(() => seals.includes(2), { timeoutMs: 10_000 });
     await sealer.stop();
     expect(errors).toEqual([]);
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM event_store.seals');

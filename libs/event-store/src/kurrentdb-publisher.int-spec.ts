@@ -19,8 +19,9 @@ import {
   aRecordedEvent,
   createTestDatabase,
   testBrokers,
-  uniqueTopicPrefix,
   type TestDatabase,
+  uniqueTopicPrefix,
+  until,
 } from '@jigsaw/testing';
 import type { OutboxRoute } from './event-store.js';
 import { connectKurrentDb, KurrentDbEventStore } from './kurrentdb-event-store.js';
@@ -95,14 +96,6 @@ class StandInAll implements AllSubscriber {
   }
 }
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('KurrentDB publisher, in place of the outbox relay', () => {
@@ -164,10 +157,10 @@ describe('KurrentDB publisher, in place of the outbox relay', () => {
       streamPrefixes: ['police-'],
     });
     publisher.start();
-    await waitUntil(
-      () => messagesOn(topic).length === 3 && messagesOn(relayTopic).length === 3,
-      'both topics',
-    );
+    await until(() => messagesOn(topic).length === 3 && messagesOn(relayTopic).length === 3, {
+      what: 'both topics',
+      timeoutMs: 20_000,
+    });
     await publisher.stop();
 
     const byId = (t: string) =>
@@ -198,7 +191,10 @@ describe('KurrentDB publisher, in place of the outbox relay', () => {
       new KurrentDbPublisher(all, db.pool, kafka(), { name: 'restart', streamPrefixes: ['police-'] });
     const one = make();
     one.start();
-    await waitUntil(() => first.every((f) => idsOn(topic).includes(f.event.id)), 'first three');
+    await until(() => first.every((f) => idsOn(topic).includes(f.event.id)), {
+      what: 'first three',
+      timeoutMs: 20_000,
+    });
     await one.stop();
     const last = first[2]!.position;
     expect(await one.checkpoint()).toEqual({
@@ -213,7 +209,10 @@ describe('KurrentDB publisher, in place of the outbox relay', () => {
     const later = [appendOne(), appendOne()];
     const two = make();
     two.start();
-    await waitUntil(() => later.every((f) => idsOn(topic).includes(f.event.id)), 'the later two');
+    await until(() => later.every((f) => idsOn(topic).includes(f.event.id)), {
+      what: 'the later two',
+      timeoutMs: 20_000,
+    });
     await sleep(300);
     await two.stop();
 
@@ -248,14 +247,20 @@ describe('KurrentDB publisher, in place of the outbox relay', () => {
     a.start();
     b.start();
     const firstIds = appendMany(10);
-    await waitUntil(() => firstIds.every((id) => idsOn(topic).includes(id)), 'first ten');
+    await until(() => firstIds.every((id) => idsOn(topic).includes(id)), {
+      what: 'first ten',
+      timeoutMs: 20_000,
+    });
     await sleep(300);
     expect(a.published + b.published).toBe(10);
     expect([a.published, b.published].sort()).toEqual([0, 10]);
     const [active, standby] = a.published === 10 ? [a, b] : [b, a];
     await active.stop();
     const moreIds = appendMany(5);
-    await waitUntil(() => moreIds.every((id) => idsOn(topic).includes(id)), 'five more, from the standby');
+    await until(() => moreIds.every((id) => idsOn(topic).includes(id)), {
+      what: 'five more, from the standby',
+      timeoutMs: 20_000,
+    });
     await standby.stop();
     expect(standby.published).toBe(5);
     const sent = idsOn(topic).filter((id) => !before.has(id));
@@ -277,7 +282,7 @@ describe('KurrentDB publisher, in place of the outbox relay', () => {
       onError: (error) => errors.push(error),
     });
     publisher.start();
-    await waitUntil(() => errors.length > 0, 'a refused publish', 60_000);
+    await until(() => errors.length > 0, { what: 'a refused publish', timeoutMs: 60_000 });
     expect(await publisher.checkpoint()).toBeUndefined();
     await messaging.ensureTopics([missingTopic]);
     const consumer = messaging.consumer({ groupId: `${prefix}late-reader`, topics: [missingTopic] });
@@ -286,7 +291,10 @@ describe('KurrentDB publisher, in place of the outbox relay', () => {
       return Promise.resolve();
     });
     consumers.push(consumer);
-    await waitUntil(() => idsOn(missingTopic).includes(event.id), 'the event after Kafka accepts', 60_000);
+    await until(() => idsOn(missingTopic).includes(event.id), {
+      what: 'the event after Kafka accepts',
+      timeoutMs: 60_000,
+    });
     await publisher.stop();
     expect(all.subscriptions).toBeGreaterThan(1);
     expect(await publisher.checkpoint()).toBeDefined();
@@ -352,11 +360,10 @@ const url = 'url' in server ? server.url : undefined;
         streamPrefixes: [`police${run}-`],
       });
       publisher.start();
-      await waitUntil(
-        () => received.filter((m) => m.topic === topic).length === 2,
-        'two from KurrentDB',
-        30_000,
-      );
+      await until(() => received.filter((m) => m.topic === topic).length === 2, {
+        what: 'two from KurrentDB',
+        timeoutMs: 30_000,
+      });
       await publisher.stop();
       const value = (t: string, id: string) =>
         received.find(

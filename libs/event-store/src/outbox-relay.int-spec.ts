@@ -9,19 +9,12 @@ import {
   aRecordedEvent,
   createTestDatabase,
   testBrokers,
-  uniqueTopicPrefix,
   type TestDatabase,
+  uniqueTopicPrefix,
+  until,
 } from '@jigsaw/testing';
 import { OutboxRelay } from './outbox-relay.js';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from './postgres-event-store.js';
-
-const until = async (probe: () => Promise<boolean> | boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 30_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`${what} not reached within 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 describe('outbox relay when its session is lost', () => {
   let db: TestDatabase;
@@ -67,17 +60,20 @@ describe('outbox relay when its session is lost', () => {
     });
     const first = aRecordedEvent();
     await store.append(`police-${first.childid}`, [first], { expectedVersion: 'no-stream' });
-    await until(() => received.length === 1, 'the first event published');
+    await until(() => received.length === 1, { what: 'the first event published', timeoutMs: 30_000 });
     const [leader] = await leaders();
     expect(leader).toBeDefined();
 
     // A database restart ends every session; here only the leader's, which also releases its lock.
     await db.pool.query('SELECT pg_terminate_backend($1)', [leader]);
-    await until(async () => (await leaders()).some((pid) => pid !== leader), 'a new leader session');
+    await until(async () => (await leaders()).some((pid) => pid !== leader), {
+      what: 'a new leader session',
+      timeoutMs: 30_000,
+    });
 
     const second = aRecordedEvent();
     await store.append(`police-${second.childid}`, [second], { expectedVersion: 'no-stream' });
-    await until(() => received.length === 2, 'the second event published');
+    await until(() => received.length === 2, { what: 'the second event published', timeoutMs: 30_000 });
     expect(received.map((m) => (JSON.parse(m.value!.toString()) as { id: string }).id)).toEqual([
       first.id,
       second.id,
@@ -147,7 +143,7 @@ describe('outbox relays, one leader per owner', () => {
     expect(await relays[1]!.backlog()).toBe(10);
 
     for (const relay of relays) relay.start();
-    await until(() => received.length >= written.length, 'every row published');
+    await until(() => received.length >= written.length, { what: 'every row published', timeoutMs: 30_000 });
     // One leader for police and one for health: two locks, whichever replicas hold them.
     expect(await leaders()).toBe(2);
     expect(relays.reduce((sum, r) => sum + r.published, 0)).toBe(written.length);

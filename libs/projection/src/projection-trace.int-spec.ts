@@ -16,9 +16,10 @@ import {
 import {
   aRecordedEvent,
   createTestDatabase,
+  eventually,
   testBrokers,
-  uniqueTopicPrefix,
   type TestDatabase,
+  uniqueTopicPrefix,
 } from '@jigsaw/testing';
 import type { Projection } from './projection.js';
 import { appliedEventsMigrations, ProjectionRunner } from './projection-runner.js';
@@ -30,19 +31,6 @@ const recording: Projection = {
   async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
     await tx.query('INSERT INTO seen (event_id) VALUES ($1)', [event.id]);
   },
-};
-
-const eventually = async <T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-): Promise<T> => {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not seen within 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 };
 
 describe('one trace from the append, through the outbox and Kafka, to the projection', () => {
@@ -90,10 +78,10 @@ describe('one trace from the append, through the outbox and Kafka, to the projec
     expect(rows).toEqual([{ traceparent: `00-${request.traceId}-${append.spanContext().spanId}-01` }]);
 
     expect(await relay.relayBatch()).toBe(1);
-    const projection = await eventually(
-      () => finishedSpans().find((s) => s.name === 'projection apply'),
-      'the projection span',
-    );
+    const projection = await eventually(() => finishedSpans().find((s) => s.name === 'projection apply'), {
+      what: 'the projection span',
+      timeoutMs: 30_000,
+    });
     const byId = new Map(finishedSpans().map((s) => [s.spanContext().spanId, s]));
     const chain: ReadableSpan[] = [];
     for (let s: ReadableSpan | undefined = projection; s; s = byId.get(s.parentSpanContext?.spanId ?? '')) {
@@ -123,10 +111,13 @@ describe('one trace from the append, through the outbox and Kafka, to the projec
   });
 
   it('reports append latency, relay, lag and visibility on /metrics', async () => {
-    const metrics = await eventually(async () => {
-      const { body } = await renderMetrics();
-      return /^jigsaw_consumer_lag_messages\{/m.test(body) ? body : undefined;
-    }, 'the consumer lag');
+    const metrics = await eventually(
+      async () => {
+        const { body } = await renderMetrics();
+        return /^jigsaw_consumer_lag_messages\{/m.test(body) ? body : undefined;
+      },
+      { what: 'the consumer lag', timeoutMs: 30_000 },
+    );
     expect(metrics).toMatch(/^jigsaw_event_store_append_seconds_count\{stream="police",outcome="ok"\} 1$/m);
     expect(metrics).toMatch(new RegExp(`^jigsaw_outbox_published_total\\{topic="${topic}"\\} 1$`, 'm'));
     expect(metrics).toMatch(/^jigsaw_outbox_backlog 0$/m);

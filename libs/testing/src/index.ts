@@ -34,3 +34,4 @@ export {
 export { promtool } from './promtool.js';
 export { hapiFhirValidator, type FhirValidator } from './hapi-fhir.js';
 export { deciderSpec } from './decider.js';
+export { eventually, until, type WaitOptions } from './eventually.js';
