@@ -75,6 +75,16 @@ describe('applying a replay batch in lanes split by child', () => {
     expect(await applyBatchInLanes(db.pool, SCHEMA, [recording(true)], events, 2)).toBe(0);
   });
 
+  it('refuses a number of lanes that is not a whole number of at least 1, applying nothing', async () => {
+    const { events } = batchOverChildren();
+    for (const lanes of [0, 1.5, Number.NaN]) {
+      await expect(applyBatchInLanes(db.pool, SCHEMA, [recording(true)], events, lanes)).rejects.toThrow(
+        `lanes must be a whole number of at least 1, not ${lanes}`,
+      );
+    }
+    expect(await applications()).toEqual([]);
+  });
+
   it('applies in one transaction when a projection is not per child', async () => {
     const { events } = batchOverChildren();
     expect(await applyBatchInLanes(db.pool, SCHEMA, [recording(true), recording(false)], events, 2)).toBe(

@@ -75,7 +75,7 @@ async function applyFreshEvents(
 
 /**
  * Transactions a replay applies each batch in at once by default: one. Two lanes (split by child) did not
- * measure faster on the shared two-core bench machine (docs/development.md, "Replay profile").
+ * measure faster on the shared two-core bench machine (docs/development.md, "Replay in lanes").
  */
 const LANES = 1;
 
@@ -99,7 +99,10 @@ export async function applyBatchInLanes(
   events: readonly RecordedEvent[],
   lanes: number = LANES,
 ): Promise<number> {
-  if (lanes <= 1 || !projections.every((p) => p.perChild)) {
+  if (!Number.isInteger(lanes) || lanes < 1) {
+    throw new RangeError(`lanes must be a whole number of at least 1, not ${lanes}`);
+  }
+  if (lanes === 1 || !projections.every((p) => p.perChild)) {
     return applyBatch(pool, schema, projections, events);
   }
   const split: RecordedEvent[][] = Array.from({ length: lanes }, () => []);
