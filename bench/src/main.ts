@@ -40,6 +40,8 @@ const SETTINGS = {
   rateSeconds: env('BENCH_RATE_SECONDS', 10, 5),
   querySeconds: env('BENCH_QUERY_SECONDS', 5, 3),
   replayEvents: env('BENCH_REPLAY_EVENTS', 1_000_000, 200_000),
+  /** Transactions each replay batch applies in at once, split by child (1: one at a time). */
+  replayLanes: env('BENCH_REPLAY_LANES', 1, 1),
   /** Events sent in each batch ingest run (one run with batches of 100, one with batches of 500). */
   batchEvents: env('BENCH_BATCH_EVENTS', 20_000, 5000),
   /** Batches in flight at once in the batch ingest runs. */
@@ -509,6 +511,7 @@ async function replay(serverUrl: string, sample: string): Promise<number> {
     replayMeter.begin();
     const result = await rebuild(pool, store, 'replay', [chronologyProjection], {
       batchSize: 5000,
+      lanes: SETTINGS.replayLanes,
       onProgress: (p) => {
         if (p.events % 100_000 === 0) log(`replay: ${p.events} events, ${p.perSecond}/s`);
       },
@@ -518,9 +521,10 @@ async function replay(serverUrl: string, sample: string): Promise<number> {
       events: result.events,
       seconds: round(result.elapsedMs / 1000),
       perSecond: result.perSecond,
+      lanes: SETTINGS.replayLanes,
       cpuPerEventMs,
     };
-    log(`replay: ${result.events} events at ${result.perSecond} events/s`);
+    log(`replay: ${result.events} events at ${result.perSecond} events/s, ${SETTINGS.replayLanes} lane(s)`);
     log(`replay: CPU per event (ms) ${JSON.stringify(cpuPerEventMs)}`);
     return result.perSecond;
   } finally {

@@ -1,3 +1,11 @@
 export { eventKeyOf, type Projection } from './projection.js';
 export { appliedEventsMigrations, ProjectionRunner } from './projection-runner.js';
-export { applyBatch, applyEvents, applyFresh, rebuild, type RebuildProgress } from './rebuild.js';
+export {
+  applyBatch,
+  applyBatchInLanes,
+  applyEvents,
+  applyFresh,
+  laneOf,
+  rebuild,
+  type RebuildProgress,
+} from './rebuild.js';

@@ -10,6 +10,11 @@ export interface Projection {
   apply(tx: PoolClient, event: RecordedEvent): Promise<void>;
   /** The same for many events at once, set-based, for replay; must equal `apply` on each in turn. */
   applyMany?(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Its rows for a child depend on that child's events alone (`childid`), in their order: events of
+   * different children commute, so a replay may apply them in concurrent transactions, split by child.
+   */
+  perChild?: boolean;
 }
 
 export function eventKeyOf(event: Pick<RecordedEvent, 'source' | 'id'>): string {

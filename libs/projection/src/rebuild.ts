@@ -73,6 +73,47 @@ async function applyFreshEvents(
   return toApply;
 }
 
+/**
+ * Transactions a replay applies each batch in at once by default: one. Two lanes (split by child) did not
+ * measure faster on the shared two-core bench machine (docs/development.md, "Replay in lanes").
+ */
+const LANES = 1;
+
+/** The lane a child's events apply in: the same in every batch, so each child's events keep their order. */
+export function laneOf(childId: string, lanes: number): number {
+  let hash = 0;
+  for (let i = 0; i < childId.length; i++) hash = (Math.imul(hash, 31) + childId.charCodeAt(i)) | 0;
+  return (hash >>> 0) % lanes;
+}
+
+/**
+ * Applies a batch as applyBatch does, split by child into `lanes` transactions on their own connections
+ * that run at once, when every projection is per child (else in one). Each lane marks its own events
+ * applied with them, so each event still applies exactly once: a lane that fails leaves the others'
+ * events applied, and a replay again applies only its own.
+ */
+export async function applyBatchInLanes(
+  pool: Pool,
+  schema: string,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+  lanes: number = LANES,
+): Promise<number> {
+  if (!Number.isInteger(lanes) || lanes < 1) {
+    throw new RangeError(`lanes must be a whole number of at least 1, not ${lanes}`);
+  }
+  if (lanes === 1 || !projections.every((p) => p.perChild)) {
+    return applyBatch(pool, schema, projections, events);
+  }
+  const split: RecordedEvent[][] = Array.from({ length: lanes }, () => []);
+  for (const event of events) split[laneOf(event.childid, lanes)]!.push(event);
+  // Every lane settles before the batch counts as done or failed: no transaction is left running.
+  const settled = await Promise.allSettled(split.map((part) => applyBatch(pool, schema, projections, part)));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), 0);
+}
+
 /** Replays the whole store, in its global order, into the read models of `schema`. */
 export async function rebuild(
   pool: Pool,
@@ -81,6 +122,8 @@ export async function rebuild(
   projections: readonly Projection[],
   options: {
     batchSize?: number;
+    /** Transactions each batch applies in at once, split by child, when every projection is per child (1). */
+    lanes?: number;
     onProgress?: (progress: RebuildProgress) => void;
     /**
      * Which of each batch read to apply (all by default); progress counts every event read. Asked as the
@@ -134,7 +177,7 @@ export async function rebuild(
     reading = read(after);
     // Unhandled while the batch applies; awaited (and its failure thrown) at the top of the loop.
     reading.catch(() => undefined);
-    applied += await applyBatch(pool, schema, projections, chosen);
+    applied += await applyBatchInLanes(pool, schema, projections, chosen, options.lanes);
     events += batch.length;
     options.onProgress?.(progress());
   }

@@ -84,6 +84,7 @@ export const VIEW_READ_MODELS: readonly ReadModel[] = [
 function consuming(projection: Projection, consumes: (event: RecordedEvent) => boolean): Projection {
   return {
     name: projection.name,
+    ...(projection.perChild ? { perChild: true } : {}),
     apply: async (tx: PoolClient, event: RecordedEvent) => {
       if (consumes(event)) await projection.apply(tx, event);
     },

@@ -87,6 +87,8 @@ export interface RebuildOptions {
   models?: readonly string[];
   into?: string;
   batchSize?: number;
+  /** Transactions each batch applies in at once, split by child, when every model chosen is per child. */
+  lanes?: number;
   onProgress?: (progress: RebuildProgress & { total: number }) => void;
 }
 
@@ -202,6 +204,7 @@ export class ReadModelRebuilds {
       readModelProjections({ pool: this.pool }, models),
       {
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.lanes ? { lanes: options.lanes } : {}),
         onProgress: (progress) =>
           options.onProgress?.({ ...progress, total: Math.max(total, progress.events) }),
         select: (events) => this.appliedLive(events),

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SchemaRegistry } from '@jigsaw/envelope';
+import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { childErased } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { runMigrations } from '@jigsaw/database';
 import {
   appliedEventsMigrations,
   applyBatch,
   eventKeyOf,
+  laneOf,
   ProjectionRunner,
   rebuild,
 } from '@jigsaw/projection';
@@ -60,6 +62,55 @@ describe('chronology projection', () => {
     expect(first.events).toBe(190);
     expect(await applyBatch(db.pool, REBUILT, [chronologyProjection], events)).toBe(0);
     expect(await rows(REBUILT, childId)).toEqual(await rows(LIVE, childId));
+  });
+
+  it('rebuilds many children in concurrent lanes, erasures included, to what live consumption built', async () => {
+    const [live, rebuilt] = ['view_lanes_live', 'view_lanes_rebuilt'];
+    await runMigrations(
+      db.pool,
+      [live, rebuilt].flatMap((s) => [appliedEventsMigrations(s), viewMigrations(s)]),
+    );
+    const store = new PostgresEventStore(db.pool);
+    const children: string[] = [];
+    while (new Set(children.map((c) => laneOf(c, 2))).size < 2 || children.length < 8)
+      children.push(aRecordedEvent().childid);
+    const erased = children.slice(0, 2);
+    const at = new Date(Date.now() + 60_000);
+    const recorded: RecordedEvent[] = [];
+    for (const childid of children) {
+      const events = Array.from({ length: 30 }, () => aRecordedEvent({ childid }));
+      await store.append(`police-${childid}`, events, { expectedVersion: 'no-stream' });
+      recorded.push(...events);
+    }
+    for (const childId of erased) {
+      const erasure = childErased(
+        childId,
+        [1],
+        { userId: 'dpo', role: 'data-protection-officer', organisation: 'hub' },
+        'request',
+        at,
+      );
+      await store.append(`erasure-${childId}`, [erasure], { expectedVersion: 'no-stream' });
+      recorded.push(erasure);
+    }
+    const liveRunner = new ProjectionRunner(db.pool, live, [chronologyProjection], new SchemaRegistry());
+    for (const event of recorded) await liveRunner.apply(event);
+    const result = await rebuild(db.pool, store, rebuilt, [chronologyProjection], {
+      batchSize: 70,
+      lanes: 2,
+    });
+    // The store holds the other tests' events too.
+    expect(result.applied).toBeGreaterThanOrEqual(recorded.length);
+    const all = async (schema: string): Promise<unknown[]> =>
+      (await Promise.all(children.map((c) => rows(schema, c)))).flat();
+    const built = await all(rebuilt);
+    expect(built).toHaveLength(children.length * 30);
+    expect(built).toEqual(await all(live));
+    // The erased children's entries kept nothing personal; the others' were untouched.
+    const erasedEntries = (await rows(rebuilt, erased[0])) as { event: { personaldata?: unknown } }[];
+    expect(erasedEntries.every((r) => r.event.personaldata !== undefined)).toBe(true);
+    const kept = (await rows(rebuilt, children[2])) as { event: { personaldata?: unknown } }[];
+    expect(kept.every((r) => r.event.personaldata === undefined)).toBe(true);
   });
 
   it('reads on after the head is reached, so events committed while it waited are not missed', async () => {

@@ -14,6 +14,8 @@ const GENERIC_PLAN_FROM = 100;
 
 export const chronologyProjection: Projection = {
   name: 'chronology',
+  // Rows are the child's own events; an erasure (`childid` the erased child) touches that child's alone.
+  perChild: true,
   async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
     await this.applyMany!(tx, [event]);
   },
