@@ -442,15 +442,29 @@ async function queryLoad(name: string, url: string, token: string, pool: Pool): 
   const recordedBefore = await accessEvents(pool);
   reads = 0;
   const levels: Record<string, unknown> = {};
+  // What each process uses doing nothing (pollers, heartbeats), to take out of the closed loops' CPU per read.
+  meter?.begin();
+  await new Promise((r) => setTimeout(r, SETTINGS.querySeconds * 1000));
+  const idle = meter?.end() ?? {};
   for (const concurrency of [1, 8, 32]) {
+    meter?.begin();
     const r = await closedLoop(read, concurrency, SETTINGS.querySeconds);
+    // Also per read here, net of idle use: on a busy machine a closed loop's rate falls and the idle use
+    // spread over fewer reads would otherwise swamp the comparison between runs.
+    const used = meter?.end() ?? {};
+    const net = Object.fromEntries(
+      Object.entries(used).map(([name, ms]) => [name, Math.max(0, ms - (idle[name] ?? 0))]),
+    );
+    const cpuPerReadMs = meter ? perUnit(net, Math.max(1, r.requests)) : {};
     levels[`concurrency${concurrency}`] = {
       perSecond: round(r.perSecond),
       failures: r.failures,
       latencyMs: r.latencyMs,
+      cpuPerReadNetOfIdleMs: cpuPerReadMs,
     };
     log(
-      `${name} at concurrency ${concurrency}: ${round(r.perSecond)} req/s, p99 ${round(r.latencyMs.p99)} ms`,
+      `${name} at concurrency ${concurrency}: ${round(r.perSecond)} req/s, p99 ${round(r.latencyMs.p99)} ms, ` +
+        `CPU per read net of idle (ms) ${JSON.stringify(cpuPerReadMs)}`,
     );
   }
   meter?.begin();
@@ -629,6 +643,25 @@ async function batchOnly(): Promise<void> {
   }
 }
 
+/** `--reads-only`: just the child view and chronology under load, and where the view's time goes. */
+async function readsOnly(): Promise<void> {
+  const profileDir = join(repoRoot(), '.data/bench/profiles-reads');
+  await rm(profileDir, { recursive: true, force: true });
+  await mkdir(profileDir, { recursive: true });
+  const { police, view, pool, databaseUrl } = await setUp(profileDir);
+  try {
+    const reader = await aChildToRead(police, pool);
+    const childUrl = `${view.url}/v1/children/${reader.nhsNumber}`;
+    await queryLoad('child view', `${childUrl}/view?purpose=safeguarding`, reader.token, pool);
+    await queryLoad('chronology', `${childUrl}/chronology?purpose=safeguarding`, reader.token, pool);
+  } finally {
+    await Promise.all([police.stop(), view.stop()]);
+    await pool.end();
+    await dropDatabase(databaseUrl);
+  }
+  for (const h of await hotspots(profileDir, 30)) log(`${h.selfPercent}% ${h.where}`);
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const resultsDir = join(repoRoot(), '.data/bench');
@@ -780,6 +813,8 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
       '  --replay-only  only the replay (BENCH_REPLAY_EVENTS events); prints, writes no report',
       '  --batch-only   only the batch ingest runs (100 and 500 a batch) and the raw batched baseline;',
       '                 prints, writes no report',
+      '  --reads-only   only the child view and chronology under load, with where the CPU went;',
+      '                 prints, writes no report',
       'Environment (defaults, full / quick):',
       '  BENCH_EVENTS (6000 / 2000), BENCH_CONCURRENCY (64), BENCH_RATE (300), BENCH_RATE_SECONDS (10 / 5),',
       '  BENCH_QUERY_SECONDS (5 / 3), BENCH_REPLAY_EVENTS (1000000 / 200000), BENCH_SERVICE_HEAP_MB (192),',
@@ -792,6 +827,8 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   await replayOnly();
 } else if (process.argv.includes('--batch-only')) {
   await batchOnly();
+} else if (process.argv.includes('--reads-only')) {
+  await readsOnly();
 } else {
   await main();
 }

@@ -354,8 +354,10 @@ export class PostgresEventStore implements EventStore {
       const batch = rows.filter((r) => waiting.has(r.streamId));
       let claimed: string[];
       try {
-        const result = await this.pool.query<{ stream_id: string }>(
-          `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(stream_id, n)),
+        // Named, so each connection plans it once: planning it costs about as much as running it.
+        const result = await this.pool.query<{ stream_id: string }>({
+          name: 'event-store.append-to-streams',
+          text: `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS w(stream_id, n)),
            input AS (SELECT * FROM ROWS FROM (unnest($3::text[]), unnest($4::bigint[]), jsonb_array_elements($5::jsonb),
                                               unnest($6::text[])) WITH ORDINALITY AS e(stream_id, ord, p, h, seq)),
            ${CHAIN_OF_EACH_STREAM},
@@ -368,7 +370,7 @@ export class PostgresEventStore implements EventStore {
              RETURNING stream_id, version),
            ${WRITE_CLAIMED}
            SELECT stream_id FROM claim`,
-          [
+          values: [
             pending,
             pending.map((id) => counts.get(id)!),
             batch.map((r) => r.streamId),
@@ -377,7 +379,7 @@ export class PostgresEventStore implements EventStore {
             JSON.stringify(batch.map((r) => toCloudEvent(r.event))),
             batch.map((r) => contentHash(r.event)),
           ],
-        );
+        });
         claimed = result.rows.map((r) => r.stream_id);
       } catch (error) {
         throw duplicateOf(

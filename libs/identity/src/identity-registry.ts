@@ -129,6 +129,11 @@ export class IdentityRegistry {
     private readonly secret: string,
   ) {}
 
+  /** The key an identifier is stored under in `identity.child_identifiers` (a keyed hash, never the value). */
+  keyOf(kind: 'nhs-number' | 'upn', value: string): string {
+    return this.hash(kind, value);
+  }
+
   private hash(kind: string, value: string): string {
     return createHmac('sha256', this.secret).update(`${kind}:${value}`).digest('hex');
   }

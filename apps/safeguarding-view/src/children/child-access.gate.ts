@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
+import type { EventStore, StoredEvent } from '@jigsaw/event-store';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
 import {
@@ -75,7 +77,7 @@ export class ChildAccessGate {
    */
   async reachRef(ref: string, viewer: Viewer, view: AccessView, now: Date): Promise<ReachedChild> {
     const lookup: ChildLookup = lookupOf(ref);
-    return this.reachNamed(await this.children.named(ref), viewer, view, lookup, now);
+    return this.reachResolved(await this.children.namedWithMembers(ref), viewer, view, lookup, now);
   }
 
   /** As `reachRef`, for a child already looked up by an identifier (`named` undefined: nobody). */
@@ -86,9 +88,21 @@ export class ChildAccessGate {
     lookup: ChildLookup,
     now: Date,
   ): Promise<ReachedChild> {
-    const { childId, members } = named
-      ? await this.children.canonicalWithMembers(named.childId)
-      : { childId: undefined, members: [] };
+    const resolved = named && {
+      ...(await this.children.canonicalWithMembers(named.childId)),
+      retired: named.retired,
+    };
+    return this.reachResolved(resolved, viewer, view, lookup, now);
+  }
+
+  private async reachResolved(
+    named: { childId: string; members: string[]; retired: boolean } | undefined,
+    viewer: Viewer,
+    view: AccessView,
+    lookup: ChildLookup,
+    now: Date,
+  ): Promise<ReachedChild> {
+    const { childId, members } = named ?? { childId: undefined, members: [] };
     const reached = await this.reach(viewer, { childId, members, view, lookup }, now);
     if (named?.retired) throw retiredNumber();
     return reached;
@@ -166,10 +180,9 @@ export class ChildAccessGate {
     members: readonly string[],
     now: Date,
   ): Promise<{ rows: ChronologyRow[]; access: ChildAccess }> {
-    const [{ rows, relationships }, claims, reviews] = await Promise.all([
+    const [{ rows, relationships }, { claims, reviews }] = await Promise.all([
       this.relationshipsOf(members),
-      this.claims(members),
-      this.reviews(members),
+      this.claimsAndReviews(members),
     ]);
     return { rows, access: decideChildAccess(viewer, { relationships, claims, reviews }, now) };
   }
@@ -193,13 +206,25 @@ export class ChildAccessGate {
     return this.children.membersOf(childId);
   }
 
-  private async claims(members: readonly string[]): Promise<AccessClaim[]> {
-    const streams = await Promise.all(members.map((id) => this.store.readStream(accessClaimsStreamOf(id))));
-    return streams.flat().flatMap(({ event }) => claimOf(event) ?? []);
+  /** The self-claims on the child and its reviews: each member's two streams, in one read where the store can. */
+  private async claimsAndReviews(
+    members: readonly string[],
+  ): Promise<{ claims: AccessClaim[]; reviews: Review[] }> {
+    const claimStreams = members.map(accessClaimsStreamOf);
+    const reviewStreams = members.map(reviewsStreamOf);
+    const streams = await this.readStreams([...claimStreams, ...reviewStreams]);
+    const eventsOf = (ids: readonly string[]): RecordedEvent[] =>
+      ids.flatMap((id) => streams.get(id) ?? []).map(({ event }) => event);
+    return {
+      claims: eventsOf(claimStreams).flatMap((event) => claimOf(event) ?? []),
+      reviews: reviewsOf(eventsOf(reviewStreams)),
+    };
   }
 
-  private async reviews(members: readonly string[]): Promise<Review[]> {
-    const streams = await Promise.all(members.map((id) => this.store.readStream(reviewsStreamOf(id))));
-    return reviewsOf(streams.flat().map(({ event }) => event));
+  private async readStreams(ids: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const store: EventStore = this.store;
+    if (store.readStreams) return store.readStreams(ids);
+    const streams = await Promise.all(ids.map((id) => store.readStream(id)));
+    return new Map(ids.map((id, i) => [id, streams[i]!]));
   }
 }

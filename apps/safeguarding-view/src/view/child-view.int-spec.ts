@@ -145,6 +145,21 @@ describe('the child view over PostgreSQL', () => {
     }
   });
 
+  it('makes five statements a read: the child and its members, its rows, notifications, claims and reviews, the record', async () => {
+    const spy = jest.spyOn(db.pool, 'query');
+    try {
+      await service.read(nhsNumber, socialWorker, EXAMPLE_NOW);
+      const sql = spy.mock.calls.map(([query]) =>
+        typeof query === 'string' ? query : (query as unknown as { text: string }).text,
+      );
+      expect(sql).toHaveLength(5);
+      expect(sql.filter((q) => q.includes('identity.child_identifiers'))).toHaveLength(1);
+      expect(sql.filter((q) => q.includes('INSERT INTO event_store.events'))).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("finds the child's rows through the child index among many children", async () => {
     await db.pool.query(
       `INSERT INTO "${VIEW_SCHEMA}".chronology (event_key, child_id, agency, source, type, occurred_at, recorded_at, event)

@@ -37,20 +37,20 @@ export class ChildRefResolver {
    * never heard of. A hub child id names itself: whether the hub holds anything is for the reader to find.
    */
   async named(ref: string): Promise<{ childId: string; retired: boolean } | undefined> {
-    if (UUID.test(ref)) return { childId: ref, retired: false };
-    if (/^\d{10}$/.test(ref)) {
-      if (!isValidNhsNumber(ref)) {
-        throw new JigsawError(ErrorCode.InvalidNhsNumber, 'the child reference is not a valid NHS number', [
-          { field: 'ref', reason: nhsNumberProblem(ref) ?? 'is invalid' },
-        ]);
-      }
-      return this.identity.lookupStatus('nhs-number', ref);
-    }
-    throw new JigsawError(
-      ErrorCode.ValidationFailed,
-      'the child reference is neither an NHS number nor a hub child id',
-      [{ field: 'ref', reason: 'must be a 10-digit NHS number or a hub child id (UUID)' }],
-    );
+    return kindOf(ref) === 'hub-child-id'
+      ? { childId: ref, retired: false }
+      : this.identity.lookupStatus('nhs-number', ref);
+  }
+
+  /**
+   * As `named`, then `canonicalWithMembers` of the child it names, in one round trip: the canonical id and
+   * its members, and whether the reference is a retired number; undefined for a number never heard of.
+   */
+  async namedWithMembers(
+    ref: string,
+  ): Promise<{ childId: string; members: string[]; retired: boolean } | undefined> {
+    if (kindOf(ref) === 'hub-child-id') return { ...(await this.canonicalWithMembers(ref)), retired: false };
+    return this.links.identifiedWithMembers(this.identity.keyOf('nhs-number', ref), 'nhs-number');
   }
 
   canonicalOf(childId: string): Promise<string> {
@@ -66,6 +66,24 @@ export class ChildRefResolver {
   membersOf(childId: string): Promise<string[]> {
     return this.links.membersOf(childId);
   }
+}
+
+/** Which kind of reference `ref` is, or the error naming the field and why it is neither. */
+function kindOf(ref: string): 'hub-child-id' | 'nhs-number' {
+  if (UUID.test(ref)) return 'hub-child-id';
+  if (/^\d{10}$/.test(ref)) {
+    if (!isValidNhsNumber(ref)) {
+      throw new JigsawError(ErrorCode.InvalidNhsNumber, 'the child reference is not a valid NHS number', [
+        { field: 'ref', reason: nhsNumberProblem(ref) ?? 'is invalid' },
+      ]);
+    }
+    return 'nhs-number';
+  }
+  throw new JigsawError(
+    ErrorCode.ValidationFailed,
+    'the child reference is neither an NHS number nor a hub child id',
+    [{ field: 'ref', reason: 'must be a 10-digit NHS number or a hub child id (UUID)' }],
+  );
 }
 
 /** The one identifier a request names a child by: an NHS number or a UPN, never both or neither. */

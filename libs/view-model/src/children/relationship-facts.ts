@@ -5,11 +5,13 @@ import { VIEW_SCHEMA } from '../view-schema.js';
 
 /** The notifications the hub addressed about the child (any of its linked hub ids), to whom and when. */
 async function addressed(pool: Pool, members: readonly string[]): Promise<Addressed[]> {
-  const { rows } = await pool.query<{ organisation: string; at: Date }>(
-    `SELECT recipient_organisation AS organisation, created_at AS at FROM "${VIEW_SCHEMA}".notifications
+  const { rows } = await pool.query<{ organisation: string; at: Date }>({
+    // Named: every read of a child asks it, so each connection plans it once.
+    name: 'relationship-facts.addressed',
+    text: `SELECT recipient_organisation AS organisation, created_at AS at FROM "${VIEW_SCHEMA}".notifications
      WHERE child_id = ANY($1::uuid[])`,
-    [members],
-  );
+    values: [members],
+  });
   return rows.map((r) => ({ organisation: r.organisation, at: r.at.toISOString() }));
 }
 

@@ -47,17 +47,54 @@ export class ChildLinks {
 
   /** `canonicalOf`, then `membersOf` the canonical id, in one round trip: what every read of a child asks. */
   async canonicalWithMembers(childId: string): Promise<{ childId: string; members: string[] }> {
-    const { rows } = await this.pool.query<{ canonical: string; members: string[] | null }>(
-      `WITH c AS (SELECT coalesce((SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = $1),
-                                  $1::uuid) AS id)
-       SELECT c.id::text AS canonical,
-              (SELECT array_agg(m.child_id::text ORDER BY m.child_id) FROM "${VIEW_SCHEMA}".child_members m
-               WHERE m.canonical_id = (SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = c.id))
-                AS members
-       FROM c`,
-      [childId],
-    );
-    const canonical = rows[0]!.canonical;
-    return { childId: canonical, members: rows[0]!.members ?? [canonical] };
+    const { rows } = await this.pool.query<CanonicalRow>({
+      name: 'child-links.canonical-with-members',
+      text: canonicalWithMembersOf('SELECT $1::uuid AS id, false AS retired'),
+      values: [childId],
+    });
+    return canonicalOfRow(rows[0]!);
   }
+
+  /**
+   * The child an identifier names (by its key in `identity.child_identifiers`), as `canonicalWithMembers`
+   * gives it, and whether the identifier is retired, in one round trip; undefined for an identifier the
+   * hub never heard of.
+   */
+  async identifiedWithMembers(
+    keyHash: string,
+    kind: string,
+  ): Promise<{ childId: string; members: string[]; retired: boolean } | undefined> {
+    const { rows } = await this.pool.query<CanonicalRow>({
+      name: 'child-links.identified-with-members',
+      text: canonicalWithMembersOf(
+        `SELECT hub_child_id AS id, retired_at IS NOT NULL AS retired FROM identity.child_identifiers
+         WHERE key_hash = $1 AND kind = $2`,
+      ),
+      values: [keyHash, kind],
+    });
+    const row = rows[0];
+    return row ? { ...canonicalOfRow(row), retired: row.retired } : undefined;
+  }
+}
+
+interface CanonicalRow {
+  canonical: string;
+  members: string[] | null;
+  retired: boolean;
+}
+
+/** The canonical id of the child `named` selects (`id`, `retired`), with every member of it. */
+function canonicalWithMembersOf(named: string): string {
+  return `WITH named AS (${named}),
+     c AS (SELECT coalesce((SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = named.id),
+                           named.id) AS id, named.retired FROM named)
+     SELECT c.id::text AS canonical, c.retired,
+            (SELECT array_agg(m.child_id::text ORDER BY m.child_id) FROM "${VIEW_SCHEMA}".child_members m
+             WHERE m.canonical_id = (SELECT canonical_id FROM "${VIEW_SCHEMA}".child_members WHERE child_id = c.id))
+              AS members
+     FROM c`;
+}
+
+function canonicalOfRow(row: CanonicalRow): { childId: string; members: string[] } {
+  return { childId: row.canonical, members: row.members ?? [row.canonical] };
 }
