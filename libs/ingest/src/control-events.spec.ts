@@ -1,11 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { anIncidentNotification, aPoliceSharingDecision, METROPOLITAN_POLICE } from '@jigsaw/testing';
+import {
+  anIncidentNotification,
+  aPoliceSharingDecision,
+  deciderSpec,
+  METROPOLITAN_POLICE,
+} from '@jigsaw/testing';
 import { controlEventTypes } from './control-events.js';
-import { decide } from './decide.js';
+import { agencyDecider } from './decide.js';
 import type { EventTypeDefinition } from './event-type.js';
 
+const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-11-21T09:00:00Z');
 const CHILD = '7b0d3f0e-2f6c-4b55-9d0a-6a8c0f1e2d3c';
 const KENT = 'urn:jigsaw:org:police:kent';
@@ -42,7 +48,12 @@ function control(
 function when(envelope: JigsawEnvelope, history: readonly RecordedEvent[]): RecordedEvent[] | FieldProblem[] {
   const definition = types.get(envelope.type) as EventTypeDefinition;
   try {
-    return decide(envelope, definition, { now: NOW, childId: CHILD, history });
+    return [
+      ...spec
+        .given(history)
+        .when({ envelope, definition, childId: CHILD, now: NOW })
+        .then(() => undefined),
+    ];
   } catch (error) {
     if (error instanceof JigsawError) return [...error.problems];
     throw error;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { decide, type EventTypeDefinition } from '@jigsaw/ingest';
-import { aPoliceSharingDecision, METROPOLITAN_POLICE } from '@jigsaw/testing';
+import { agencyDecider, type EventTypeDefinition } from '@jigsaw/ingest';
+import { aPoliceSharingDecision, deciderSpec, METROPOLITAN_POLICE } from '@jigsaw/testing';
 import {
   protectiveMarkerLifted,
   protectiveMarkerSet,
@@ -10,6 +10,7 @@ import {
 import { missingEpisodeEnded } from './missing-episode-ended.event.js';
 import { missingEpisodeStarted } from './missing-episode-started.event.js';
 
+const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-11-21T09:00:00Z');
 const CHILD = '7b0d3f0e-2f6c-4b55-9d0a-6a8c0f1e2d3c';
 let ids = 0;
@@ -36,11 +37,10 @@ function when<T extends object>(
   history: readonly JigsawEnvelope[] = [],
 ): 'recorded' | FieldProblem[] {
   try {
-    decide(event, definition, {
-      now: NOW,
-      childId: CHILD,
-      history: history.map(recorded),
-    });
+    spec
+      .given(history.map(recorded))
+      .when({ envelope: event, definition: definition, childId: CHILD, now: NOW })
+      .then(() => undefined);
     return 'recorded';
   } catch (error) {
     if (error instanceof JigsawError) return [...error.problems];
