@@ -37,7 +37,9 @@ export function openEpisodes(
   for (const event of records) {
     const start = startDateOf(event);
     if (typeof start !== 'string') continue;
-    if (event.type === startType) open.push(start);
+    // Paired by start date as the read side pairs them: two starts of one date (a correction can make
+    // them) are one episode, and one end closes it.
+    if (event.type === startType && !open.some((s) => sameDay(s, start))) open.push(start);
     if (event.type === endType) {
       const at = open.findIndex((s) => sameDay(s, start));
       if (at >= 0) open.splice(at, 1);

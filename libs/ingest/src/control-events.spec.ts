@@ -124,6 +124,25 @@ describe('control events', () => {
     ]);
   });
 
+  it('refuses a protective marker as the target: a marker is lifted, not retracted', () => {
+    const marker = recorded({
+      ...control('protective-marker-set', { marker: 'concealed-address', reason: 'Refuge.' }, 'm1'),
+      dataschema: 'urn:jigsaw:schema:police.protective-marker-set:v1',
+    });
+    const event = control('record-retracted', { targetEventId: 'm1', reason: 'Set in error.' });
+    expect(when(event, [incident, marker])).toEqual([
+      { field: 'data.targetEventId', reason: 'must name a record, not a control event' },
+    ]);
+  });
+
+  it('reaches a retracted record still, as the read side marks it for its owner', () => {
+    const retraction = recorded(
+      control('record-retracted', { targetEventId: 'met-oe-1', reason: 'x' }, 'r1'),
+    );
+    const event = control('record-restricted', { targetEventId: 'met-oe-1', reason: 'Restrict it too.' });
+    expect(when(event, [incident, retraction])).toHaveLength(1);
+  });
+
   it('lifts only a restriction in force', () => {
     const lift = control(
       'restriction-lifted',

@@ -44,3 +44,22 @@ export function given(history: readonly JigsawEnvelope[]) {
     },
   };
 }
+
+/** The council's control event on one of its earlier records: a retraction, correction, withdrawal... */
+export function aCouncilControl(
+  kind:
+    | 'consent-withdrawn'
+    | 'record-restricted'
+    | 'restriction-lifted'
+    | 'record-retracted'
+    | 'record-corrected',
+  target: JigsawEnvelope,
+  corrections?: Record<string, unknown>,
+): JigsawEnvelope {
+  const control = aCouncilEvent(`council.${kind}`, {
+    targetEventId: target.id,
+    reason: 'Entered against the wrong child.',
+    ...(corrections ? { corrections } : {}),
+  });
+  return { ...control, dataschema: `urn:jigsaw:schema:${kind}:v1` };
+}

@@ -39,7 +39,7 @@ function when<T extends object>(
   try {
     spec
       .given(history.map(recorded))
-      .when({ envelope: event, definition: definition, childId: CHILD, now: NOW })
+      .when({ envelope: event, definition, childId: CHILD, now: NOW })
       .then(() => undefined);
     return 'recorded';
   } catch (error) {
@@ -114,6 +114,55 @@ describe('missing episodes', () => {
   });
 });
 
+describe('missing episodes as they stand', () => {
+  const control = (kind: string, target: JigsawEnvelope, data: object = {}): JigsawEnvelope => ({
+    ...envelope(`police.${kind}`, { targetEventId: target.id, reason: 'Entered in error.', ...data }),
+    dataschema: `urn:jigsaw:schema:${kind}:v1`,
+  });
+  const none = [
+    {
+      field: 'data.episodeReference',
+      reason: 'names no open missing episode for this child from this source',
+    },
+  ];
+
+  it('given a retracted start, when the episode starts again, then it is recorded, and its old end is refused', () => {
+    const first = started();
+    expect(when(missingEpisodeStarted, started(), [first, control('record-retracted', first)])).toBe(
+      'recorded',
+    );
+    expect(when(missingEpisodeEnded, ended(), [first, control('record-retracted', first)])).toEqual(none);
+  });
+
+  it('given a retracted end, when the episode ends again, then it is recorded: the episode is open again', () => {
+    const first = started();
+    const end = ended();
+    expect(when(missingEpisodeEnded, ended(), [first, end, control('record-retracted', end)])).toBe(
+      'recorded',
+    );
+  });
+
+  it('given a corrected start time, when the end comes before it, then the corrected time is the one checked', () => {
+    const first = started();
+    const corrected = control('record-corrected', first, {
+      corrections: { missingSince: '2026-11-21T01:00:00Z' },
+    });
+    expect(when(missingEpisodeEnded, ended('MISPER-1', '2026-11-21T00:30:00Z'), [first])).toBe('recorded');
+    expect(when(missingEpisodeEnded, ended('MISPER-1', '2026-11-21T00:30:00Z'), [first, corrected])).toEqual([
+      { field: 'data.foundAt', reason: 'must not be before the episode started' },
+    ]);
+  });
+
+  it('given a start whose consent was withdrawn, then the episode is still open for police', () => {
+    const first = started();
+    const withdrawn = [first, control('consent-withdrawn', first)];
+    expect(when(missingEpisodeEnded, ended(), withdrawn)).toBe('recorded');
+    expect(when(missingEpisodeStarted, started(), withdrawn)).toEqual([
+      { field: 'data.episodeReference', reason: 'names a missing episode that is already open' },
+    ]);
+  });
+});
+
 describe('protective markers', () => {
   const set = (): JigsawEnvelope =>
     envelope('police.protective-marker-set', { marker: 'concealed-address', reason: 'Refuge.' });
@@ -127,6 +176,18 @@ describe('protective markers', () => {
     ]);
     expect(when(protectiveMarkerLifted, lifted(), [set()])).toBe('recorded');
     expect(when(protectiveMarkerLifted, lifted(), [set(), lifted()])).toEqual([
+      { field: 'data.marker', reason: 'is not set on this child by this organisation' },
+    ]);
+  });
+
+  it("reads each organisation's markers from the sharing ledger: another force's marker is not this one's", () => {
+    const kents = envelope(
+      'police.protective-marker-set',
+      { marker: 'concealed-address', reason: 'Refuge.' },
+      'urn:jigsaw:org:police:kent',
+    );
+    expect(when(protectiveMarkerSet, set(), [kents])).toBe('recorded');
+    expect(when(protectiveMarkerLifted, lifted(), [kents])).toEqual([
       { field: 'data.marker', reason: 'is not set on this child by this organisation' },
     ]);
   });
