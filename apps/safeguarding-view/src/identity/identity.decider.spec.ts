@@ -20,21 +20,12 @@ import {
   POSSIBLE_MATCH_RAISED,
   POSSIBLE_MATCH_REJECTED,
   UNBORN_LINKED,
-  type Decision,
   type IdentityEvent,
 } from './identity.events.js';
+import { aSocialWorkerDecision } from './testing/decision.factory.js';
 
 const now = new Date('2026-11-23T09:00:00Z');
-const decision: Decision = {
-  decidedBy: {
-    sub: 'sw-1',
-    organisation: 'urn:jigsaw:org:council:leeds',
-    agency: 'council',
-    role: 'social-worker',
-  },
-  purpose: 'safeguarding',
-  reason: 'Same child: date of birth, address and school match.',
-};
+const decision = aSocialWorkerDecision('Same child: date of birth, address and school match.');
 const spec = deciderSpec(identityDecider<unknown>());
 const run = (history: readonly IdentityEvent[], command: IdentityCommand<unknown>) =>
   spec.given(history).when(command);
