@@ -51,7 +51,15 @@ export function foldAgencyState(
   const added = [...events];
   if (added.length === 0) return from;
   const ledger = foldSharingLedger(added, from.ledger);
-  const stored = [...from.stored, ...added.filter((event) => !isControlEvent(event.type))];
+  const fresh = added.filter((event) => !isControlEvent(event.type));
+  const stored = [...from.stored, ...fresh];
+  // New records alone change no earlier one: a batch into one stream adds them without a second look.
+  if (
+    fresh.length === added.length &&
+    fresh.every((e) => !from.ledger.events.has(eventKey(e.source, e.id)))
+  ) {
+    return { records: [...from.records, ...fresh], ledger, stored };
+  }
   const records = stored.flatMap((event) => {
     const record = standing(event, sharingStateIn(ledger, eventKey(event.source, event.id)));
     return record ? [record] : [];
