@@ -51,13 +51,17 @@ export function foldAgencyState(
   const added = [...events];
   if (added.length === 0) return from;
   const ledger = foldSharingLedger(added, from.ledger);
-  const fresh = added.filter((event) => !isControlEvent(event.type));
+  // An event seen before changes nothing, as in the ledger.
+  const seen = new Set<string>();
+  const fresh = added.filter((event) => {
+    const key = eventKey(event.source, event.id);
+    if (isControlEvent(event.type) || from.ledger.events.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const stored = [...from.stored, ...fresh];
   // New records alone change no earlier one: a batch into one stream adds them without a second look.
-  if (
-    fresh.length === added.length &&
-    fresh.every((e) => !from.ledger.events.has(eventKey(e.source, e.id)))
-  ) {
+  if (added.every((event) => !isControlEvent(event.type))) {
     return { records: [...from.records, ...fresh], ledger, stored };
   }
   const records = stored.flatMap((event) => {
