@@ -176,6 +176,78 @@ describe('CloudEvents: every HTTP content mode in, every topic readable by the o
     expect(stored.rows).toEqual([{ id: concern.id }]);
   });
 
+  it('lets a plan whose start was retracted start again, and refuses the retracted one’s end, singly and in a batch', async () => {
+    const somebody = { nhsNumber: aNhsNumber() };
+    const start = (id: string, startDate: string) =>
+      sdkEvent('council.child-protection-plan-started', id, somebody, { startDate });
+    const end = (id: string, startDate: string) =>
+      sdkEvent('council.child-protection-plan-ended', id, somebody, { startDate, endDate: '2026-11-20' });
+    const post = (event: CloudEvent<Json>) => {
+      const structured = HTTP.structured(event);
+      return send(event, structured.headers as Record<string, string>, structured.body);
+    };
+    const first = start(`ce-plan-1-${run}`, '2026-06-02');
+    const second = start(`ce-plan-2-${run}`, '2026-07-01');
+    expect((await post(first)).status).toBe(202);
+    expect(await post(second)).toMatchObject({
+      status: 400,
+      body: {
+        errors: [
+          {
+            field: 'data.record.startDate',
+            reason: 'a child protection plan is already open for this child; end it before starting another',
+          },
+        ],
+      },
+    });
+    const retraction = new CloudEvent<Json>(
+      {
+        ...first.toJSON(),
+        id: `ce-plan-1-retracted-${run}`,
+        type: 'council.record-retracted',
+        dataschema: 'urn:jigsaw:schema:record-retracted:v1',
+        data: {
+          child: somebody,
+          sharing: (first.data as Json)['sharing'],
+          record: { targetEventId: first.id, reason: 'Entered against the wrong child.' },
+        },
+      },
+      true,
+    );
+    expect((await post(retraction)).status).toBe(202);
+    expect((await post(second)).status).toBe(202);
+    const answer = await send(
+      first,
+      { 'content-type': 'application/cloudevents-batch+json' },
+      [end(`ce-plan-1-end-${run}`, '2026-06-02'), end(`ce-plan-2-end-${run}`, '2026-07-01')].map((e) =>
+        e.toJSON(),
+      ),
+    );
+    expect(answer).toMatchObject({
+      status: 207,
+      body: {
+        accepted: 1,
+        refused: 1,
+        results: [
+          {
+            index: 0,
+            status: 'refused',
+            problem: {
+              errors: [
+                {
+                  field: 'data.record.startDate',
+                  reason:
+                    "must be the start date of an open child protection plan (council.child-protection-plan-started) in this child's history",
+                },
+              ],
+            },
+          },
+          { index: 1, status: 'accepted' },
+        ],
+      },
+    });
+  });
+
   it('refuses what no content mode reads, naming the mode and what is missing', async () => {
     const incident = sdkEvent('police.domestic-abuse-incident-notified', `ce-police-refused-${run}`, {
       nhsNumber: child.nhsNumber,

@@ -24,17 +24,22 @@ function startDateOf(event: RecordedEvent): unknown {
   return (event.data as { startDate?: unknown } | undefined)?.startDate;
 }
 
-/** Start dates of the episodes of one kind that began and have not ended, in this child's history. */
+/**
+ * Start dates of the episodes of one kind that began and have not ended, in the child's records as they
+ * stand (a retracted start or end is no longer there; a corrected one carries its corrected dates).
+ */
 export function openEpisodes(
-  history: readonly RecordedEvent[],
+  records: readonly RecordedEvent[],
   startType: string,
   endType: string,
 ): string[] {
   const open: string[] = [];
-  for (const event of history) {
+  for (const event of records) {
     const start = startDateOf(event);
     if (typeof start !== 'string') continue;
-    if (event.type === startType) open.push(start);
+    // Paired by start date as the read side pairs them: two starts of one date (a correction can make
+    // them) are one episode, and one end closes it.
+    if (event.type === startType && !open.some((s) => sameDay(s, start))) open.push(start);
     if (event.type === endType) {
       const at = open.findIndex((s) => sameDay(s, start));
       if (at >= 0) open.splice(at, 1);
@@ -52,9 +57,9 @@ export function episodeStartRules(
   endType: string,
   options: { exclusive: boolean; kind: string },
 ) {
-  return (data: EpisodeStartData, { history, now }: IngestContext): FieldProblem[] => {
+  return (data: EpisodeStartData, { state, now }: IngestContext): FieldProblem[] => {
     const problems = notInFuture('data.startDate', data.startDate, now);
-    const open = openEpisodes(history, startType, endType);
+    const open = openEpisodes(state.records, startType, endType);
     if (open.some((s) => sameDay(s, data.startDate))) {
       problems.push({
         field: 'data.startDate',
@@ -72,12 +77,12 @@ export function episodeStartRules(
 
 /** An end must name an open episode of its kind by its start date, and not come before it. */
 export function episodeEndRules(startType: string, endType: string, options: { kind: string }) {
-  return (data: EpisodeEndData, { history, now }: IngestContext): FieldProblem[] => {
+  return (data: EpisodeEndData, { state, now }: IngestContext): FieldProblem[] => {
     const problems = notInFuture('data.endDate', data.endDate, now);
     if (Date.parse(data.endDate) < Date.parse(data.startDate)) {
       problems.push({ field: 'data.endDate', reason: 'must not be before data.startDate' });
     }
-    if (!openEpisodes(history, startType, endType).some((s) => sameDay(s, data.startDate))) {
+    if (!openEpisodes(state.records, startType, endType).some((s) => sameDay(s, data.startDate))) {
       problems.push({
         field: 'data.startDate',
         reason: `must be the start date of an open ${options.kind} (${startType}) in this child's history`,

@@ -1,14 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JigsawEnvelope } from '@jigsaw/envelope';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { decide, type EventTypeDefinition } from '@jigsaw/ingest';
-import { aUpn } from '@jigsaw/testing';
+import { agencyDecider, type EventTypeDefinition } from '@jigsaw/ingest';
+import { aUpn, deciderSpec } from '@jigsaw/testing';
 import { attendanceConcernRaised } from './attendance/attendance-concern-raised.event.js';
 import { childMissingEducationReported } from './attendance/child-missing-education-reported.event.js';
 import { suspensionRecorded } from './exclusion/suspension-recorded.event.js';
 import { pupilOnRoll } from './pupil/pupil-on-roll.event.js';
 import { safeguardingConcernRecorded } from './safeguarding-concern/safeguarding-concern-recorded.event.js';
 
+const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-11-21T16:00:00Z');
 const SCHOOL = 'urn:jigsaw:org:education:hillside-primary';
 
@@ -36,7 +37,10 @@ function when<T extends object>(
     data,
   };
   try {
-    decide(envelope, definition, { now: NOW, childId: 'c', history: [] });
+    spec
+      .given([])
+      .when({ envelope, definition, childId: 'c', now: NOW })
+      .then(() => undefined);
     return 'recorded';
   } catch (error) {
     if (error instanceof JigsawError) return [...error.problems];

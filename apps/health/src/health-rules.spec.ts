@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FieldProblem } from '@jigsaw/errors';
 import { dataschemaFor, type ChildSubject, type JigsawEnvelope } from '@jigsaw/envelope';
-import { decide, type EventTypeDefinition } from '@jigsaw/ingest';
-import { aNhsNumber } from '@jigsaw/testing';
+import { agencyDecider, type EventTypeDefinition } from '@jigsaw/ingest';
+import { aNhsNumber, deciderSpec } from '@jigsaw/testing';
 import { fhirSharing } from './fhir/fhir-bundle.mapping.js';
 import {
   MENTAL_HEALTH_REFERRAL_MADE,
@@ -21,6 +21,7 @@ import {
 import { WAS_NOT_BROUGHT, wasNotBrought } from './was-not-brought/was-not-brought.event.js';
 
 const TRUST = 'urn:jigsaw:org:health:leeds-teaching-hospitals';
+const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-12-01T12:00:00Z');
 const PREGNANCY = { system: `${TRUST}/pregnancy`, value: 'PREG-2026-0815' };
 
@@ -44,7 +45,10 @@ function anEvent(
 
 function problems(definition: EventTypeDefinition, envelope: JigsawEnvelope): FieldProblem[] {
   try {
-    decide(envelope, definition, { now: NOW, childId: 'c', history: [] });
+    spec
+      .given([])
+      .when({ envelope, definition, childId: 'c', now: NOW })
+      .then(() => undefined);
     return [];
   } catch (error) {
     return [...(error as { problems: FieldProblem[] }).problems];

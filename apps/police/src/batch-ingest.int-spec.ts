@@ -121,6 +121,23 @@ const missingEnded = (nhsNumber: string, reference: string, id: string): JigsawE
   },
 });
 
+/** The force's retraction of one of its records about the child: entered in error. */
+const retraction = (
+  subject: JigsawEnvelope['subject'],
+  targetEventId: string,
+  id: string,
+): JigsawEnvelope => ({
+  specversion: '1.0',
+  id,
+  source: METROPOLITAN_POLICE,
+  type: 'police.record-retracted',
+  time: '2026-11-21T03:00:00Z',
+  dataschema: 'urn:jigsaw:schema:record-retracted:v1',
+  subject,
+  sharing: aPoliceSharingDecision(),
+  data: { targetEventId, reason: 'Entered against the wrong child.' },
+});
+
 const inTheFuture = (envelope: JigsawEnvelope): JigsawEnvelope => ({
   ...envelope,
   time: new Date(Date.now() + 86_400_000).toISOString(),
@@ -342,6 +359,55 @@ describe('set-based batch ingest on PostgreSQL', () => {
     expect((await verifyIntegrity(db.pool)).problems).toEqual([]);
   });
 
+  it('lets a retracted missing episode start again and refuses its end, one at a time and in a batch alike', async () => {
+    const set = ingestOn(db.pool);
+    const one = ingestOn(singly.pool);
+    const child = aNhsNumber();
+    const events = [
+      missingStarted(child, 'MISPER-R', 'retracted-start-1'),
+      missingStarted(child, 'MISPER-R', 'retracted-start-2'),
+      retraction({ nhsNumber: child }, 'retracted-start-1', 'retracted-retraction'),
+      missingEnded(child, 'MISPER-R', 'retracted-end-1'),
+      missingStarted(child, 'MISPER-R', 'retracted-start-3'),
+      missingEnded(child, 'MISPER-R', 'retracted-end-2'),
+    ].map(cloud);
+    const expected = [
+      'accepted retracted-start-1',
+      'refused VALIDATION_FAILED data.record.episodeReference: names a missing episode that is already open',
+      'accepted retracted-retraction',
+      'refused VALIDATION_FAILED data.record.episodeReference: names no open missing episode for this child from this source',
+      'accepted retracted-start-3',
+      'accepted retracted-end-2',
+    ];
+    expect((await one.singly(events)).map(told)).toEqual(expected);
+    expect((await set.batch(events)).map(told)).toEqual(expected);
+
+    // The retraction already stored, the next batch sees it too.
+    const later = aNhsNumber();
+    expect(
+      (
+        await set.singly([
+          cloud(missingStarted(later, 'MISPER-L', 'later-start-1')),
+          cloud(retraction({ nhsNumber: later }, 'later-start-1', 'later-retraction')),
+        ])
+      ).map(told),
+    ).toEqual(['accepted later-start-1', 'accepted later-retraction']);
+    expect(
+      (
+        await set.batch([
+          cloud(missingEnded(later, 'MISPER-L', 'later-end-1')),
+          cloud(missingStarted(later, 'MISPER-L', 'later-start-2')),
+        ])
+      ).map(told),
+    ).toEqual([
+      'refused VALIDATION_FAILED data.record.episodeReference: names no open missing episode for this child from this source',
+      'accepted later-start-2',
+    ]);
+    const stored = await storedRows(db.pool, ['later-start-1', 'later-retraction', 'later-start-2']);
+    expect(stored.map((r) => r.id)).toEqual(['later-start-1', 'later-retraction', 'later-start-2']);
+    expect((await verifyIntegrity(db.pool)).problems).toEqual([]);
+  });
+
   it('stores the same events, in the same streams and order, with the same outcomes, as one at a time would', async () => {
     const set = ingestOn(db.pool);
     const one = ingestOn(singly.pool);
@@ -354,6 +420,7 @@ describe('set-based batch ingest on PostgreSQL', () => {
         ref: fc.nat(1),
       }),
       fc.record({ kind: fc.constantFrom('resend' as const, 'reuse' as const), of: fc.nat(60) }),
+      fc.record({ kind: fc.constant('retract' as const), target: fc.nat(60) }),
     );
     let run = 0;
     await fc.assert(
@@ -367,6 +434,12 @@ describe('set-based batch ingest on PostgreSQL', () => {
             const before = made[o.of % Math.max(1, made.length)];
             if (!before) return cloud(anIncidentNotification({ id }));
             return o.kind === 'resend' ? cloud(before) : cloud({ ...before, time: '2026-11-21T01:00:00Z' });
+          }
+          if (o.kind === 'retract') {
+            // A retraction of an earlier event (accepted or not): what stands afterwards must agree too.
+            const target = made[o.target % Math.max(1, made.length)];
+            if (!target) return cloud(anIncidentNotification({ id }));
+            return cloud(retraction(target.subject, target.id, id));
           }
           const child = children[o.child]!;
           // The same child named by its NHS number, its UPN, or both: identity links them as it goes.

@@ -1,11 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { anIncidentNotification, aPoliceSharingDecision, METROPOLITAN_POLICE } from '@jigsaw/testing';
+import {
+  anIncidentNotification,
+  aPoliceSharingDecision,
+  deciderSpec,
+  METROPOLITAN_POLICE,
+} from '@jigsaw/testing';
 import { controlEventTypes } from './control-events.js';
-import { decide } from './decide.js';
+import { agencyDecider } from './decide.js';
 import type { EventTypeDefinition } from './event-type.js';
 
+const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-11-21T09:00:00Z');
 const CHILD = '7b0d3f0e-2f6c-4b55-9d0a-6a8c0f1e2d3c';
 const KENT = 'urn:jigsaw:org:police:kent';
@@ -42,7 +48,12 @@ function control(
 function when(envelope: JigsawEnvelope, history: readonly RecordedEvent[]): RecordedEvent[] | FieldProblem[] {
   const definition = types.get(envelope.type) as EventTypeDefinition;
   try {
-    return decide(envelope, definition, { now: NOW, childId: CHILD, history });
+    return [
+      ...spec
+        .given(history)
+        .when({ envelope, definition, childId: CHILD, now: NOW })
+        .then(() => undefined),
+    ];
   } catch (error) {
     if (error instanceof JigsawError) return [...error.problems];
     throw error;
@@ -111,6 +122,25 @@ describe('control events', () => {
     expect(when(event, [incident, retraction])).toEqual([
       { field: 'data.targetEventId', reason: 'must name a record, not a control event' },
     ]);
+  });
+
+  it('refuses a protective marker as the target: a marker is lifted, not retracted', () => {
+    const marker = recorded({
+      ...control('protective-marker-set', { marker: 'concealed-address', reason: 'Refuge.' }, 'm1'),
+      dataschema: 'urn:jigsaw:schema:police.protective-marker-set:v1',
+    });
+    const event = control('record-retracted', { targetEventId: 'm1', reason: 'Set in error.' });
+    expect(when(event, [incident, marker])).toEqual([
+      { field: 'data.targetEventId', reason: 'must name a record, not a control event' },
+    ]);
+  });
+
+  it('reaches a retracted record still, as the read side marks it for its owner', () => {
+    const retraction = recorded(
+      control('record-retracted', { targetEventId: 'met-oe-1', reason: 'x' }, 'r1'),
+    );
+    const event = control('record-restricted', { targetEventId: 'met-oe-1', reason: 'Restrict it too.' });
+    expect(when(event, [incident, retraction])).toHaveLength(1);
   });
 
   it('lifts only a restriction in force', () => {

@@ -11,7 +11,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { FieldProblem } from '@jigsaw/errors';
-import { PURPOSES, type Agency, type JigsawEnvelope, type RecordedEvent } from '@jigsaw/envelope';
+import { PURPOSES, type Agency, type JigsawEnvelope } from '@jigsaw/envelope';
+import { isControlEvent } from '@jigsaw/sharing';
+import { eventIn } from './agency-state.js';
 import { AudienceDto } from './envelope.dto.js';
 import type { EventTypeDefinition, IngestContext } from './event-type.js';
 
@@ -31,7 +33,6 @@ export const CONTROL_KINDS = [
 export type ControlKind = (typeof CONTROL_KINDS)[number];
 
 type TargetedKind = Exclude<ControlKind, 'sharing-declined'>;
-const TARGETED_KINDS = new Set<string>(CONTROL_KINDS.filter((k) => k !== 'sharing-declined'));
 
 export class RecordControlDataDto {
   @IsString()
@@ -55,41 +56,17 @@ export class SharingDeclinedDataDto {
   withheldFrom?: AudienceDto[];
 }
 
-function isTargetedControl(type: string): boolean {
-  const dot = type.indexOf('.');
-  return dot > 0 && TARGETED_KINDS.has(type.slice(dot + 1));
-}
-
-function targetOf(event: RecordedEvent): string | undefined {
-  const target = (event.data as { targetEventId?: unknown } | null)?.targetEventId;
-  return typeof target === 'string' ? target : undefined;
-}
-
-/** Whether the target is restricted now: the later of its restrictions and lifts wins. */
-function isRestricted(
-  history: readonly RecordedEvent[],
-  agency: Agency,
-  source: string,
-  id: string,
-): boolean {
-  let restricted = false;
-  for (const event of history) {
-    if (event.source !== source || targetOf(event) !== id) continue;
-    if (event.type === `${agency}.record-restricted`) restricted = true;
-    if (event.type === `${agency}.restriction-lifted`) restricted = false;
-  }
-  return restricted;
-}
-
-/** An agency reaches only its own records about this child, and never another control event. */
+/**
+ * An agency reaches only its own records about this child, and never a control event (nor a protective
+ * marker, which is lifted, not retracted): the ledger the read side folds ignores a control event aimed at
+ * one, so the write side refuses it.
+ */
 function targetProblems(
-  agency: Agency,
   kind: TargetedKind,
   envelope: JigsawEnvelope<string, RecordControlDataDto>,
-  { history }: IngestContext,
+  { state }: IngestContext,
 ): FieldProblem[] {
-  const id = envelope.data.targetEventId;
-  const target = history.find((event) => event.source === envelope.source && event.id === id);
+  const target = eventIn(state, envelope.source, envelope.data.targetEventId);
   if (!target) {
     return [
       {
@@ -98,10 +75,10 @@ function targetProblems(
       },
     ];
   }
-  if (isTargetedControl(target.type) || target.type === `${agency}.sharing-declined`) {
+  if (isControlEvent(target.type)) {
     return [{ field: 'data.targetEventId', reason: 'must name a record, not a control event' }];
   }
-  if (kind === 'restriction-lifted' && !isRestricted(history, agency, envelope.source, id)) {
+  if (kind === 'restriction-lifted' && !target.sharing.restricted) {
     return [{ field: 'data.targetEventId', reason: 'names a record that is not restricted' }];
   }
   return [];
@@ -116,7 +93,7 @@ function targeted<TData extends RecordControlDataDto>(
     type: `${agency}.${kind}`,
     version: 1,
     dataDto,
-    rules: (envelope, context) => targetProblems(agency, kind, envelope, context),
+    rules: (envelope, context) => targetProblems(kind, envelope, context),
   };
 }
 

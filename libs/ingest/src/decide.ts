@@ -1,7 +1,9 @@
 import type { FieldProblem } from '@jigsaw/errors';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
+import type { Decider } from '@jigsaw/event-store';
 import { validationFailed } from '@jigsaw/http';
 import { birthDateProblem } from '@jigsaw/identity';
+import { EMPTY_AGENCY_STATE, foldAgencyState, type AgencyState } from './agency-state.js';
 import type { EventTypeDefinition, IngestContext } from './event-type.js';
 
 /** Clocks differ between systems; a minute ahead of ours is still "now". */
@@ -39,3 +41,23 @@ export function decide(
   if (problems.length > 0) throw validationFailed(problems);
   return [{ ...envelope, childid: context.childId, recordedtime: context.now.toISOString() }];
 }
+
+/** What ingest decides on: one envelope of a type the agency accepts, for the child planned, at a time. */
+export interface IngestCommand {
+  envelope: JigsawEnvelope;
+  definition: EventTypeDefinition;
+  childId: string;
+  now: Date;
+}
+
+/**
+ * The agency write side as a decider over one child's stream: the state the rules see, and `decide`.
+ * The single event, transaction and batch paths fold with `foldAgencyState` and decide with `decide`, as
+ * this does; it is what the rules' unit tests run.
+ */
+export const agencyDecider: Decider<AgencyState, IngestCommand, RecordedEvent> = {
+  initialState: EMPTY_AGENCY_STATE,
+  evolve: (state, event) => foldAgencyState([event], state),
+  decide: (state, { envelope, definition, childId, now }) =>
+    decide(envelope, definition, { now, childId, state }),
+};

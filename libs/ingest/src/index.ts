@@ -9,7 +9,14 @@ export {
 } from './batch.js';
 export { MAX_BATCH_EVENTS, readCloudEventRequest, type CloudEventRequest } from './cloud-event-http.js';
 export { AgencyCaller, type AgencyCallerIdentity } from './caller.js';
-export { birthDateProblems, decide, notInFuture } from './decide.js';
+export {
+  EMPTY_AGENCY_STATE,
+  eventIn,
+  foldAgencyState,
+  markerSetBy,
+  type AgencyState,
+} from './agency-state.js';
+export { agencyDecider, birthDateProblems, decide, notInFuture, type IngestCommand } from './decide.js';
 export { EnvelopeDto } from './envelope.dto.js';
 export type { AgencyCatalogue, EventTypeDefinition, IngestContext } from './event-type.js';
 export {

@@ -5,6 +5,7 @@ import { DuplicateEventError, StreamsConflictError, type StreamAppend } from '@j
 import { validationFailed } from '@jigsaw/http';
 import { IdentityMovedError, type IdentityPlan, type Sighting } from '@jigsaw/identity';
 import { Traced } from '@jigsaw/telemetry';
+import { foldAgencyState, type AgencyState } from './agency-state.js';
 import type { AgencyCallerIdentity } from './caller.js';
 import { decide } from './decide.js';
 import {
@@ -173,7 +174,7 @@ export class RecordBatchHandler
     const histories = await this.store.readStreams!(streamIds);
     const appends = new Map<
       string,
-      { childId: string; version: number; events: RecordedEvent[]; hashes: string[] }
+      { childId: string; version: number; events: RecordedEvent[]; hashes: string[]; state: AgencyState }
     >();
     const accepted: { item: Fresh; plan: IdentityPlan }[] = [];
     const recorded = new Map<string, string>();
@@ -183,7 +184,13 @@ export class RecordBatchHandler
       let append = appends.get(streamId);
       if (!append) {
         const history = (histories.get(streamId) ?? []).map((e) => e.event);
-        append = { childId: plan.childId, version: history.length, events: history, hashes: [] };
+        append = {
+          childId: plan.childId,
+          version: history.length,
+          events: history,
+          hashes: [],
+          state: foldAgencyState(history),
+        };
         appends.set(streamId, append);
       }
       const { envelope, definition, hash } = item.entry;
@@ -201,8 +208,9 @@ export class RecordBatchHandler
       try {
         // The rules see the stream's history and the batch's events before this one, as one at a time.
         const decided = inCloudEventTerms(() =>
-          decide(envelope, definition, { now, childId: plan.childId, history: append.events }),
+          decide(envelope, definition, { now, childId: plan.childId, state: append.state }),
         );
+        append.state = foldAgencyState(decided, append.state);
         append.events = [...append.events, ...decided];
         append.hashes.push(...decided.map(() => hash));
         accepted.push({ item, plan });

@@ -17,6 +17,7 @@ import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
 import { IdentityMovedError, IdentityRegistry, type IdentityPlan } from '@jigsaw/identity';
 import { EVENT_STORE } from '@jigsaw/platform';
 import { Traced } from '@jigsaw/telemetry';
+import { foldAgencyState } from './agency-state.js';
 import type { AgencyCallerIdentity } from './caller.js';
 import { decide } from './decide.js';
 import { EnvelopeDto } from './envelope.dto.js';
@@ -91,7 +92,11 @@ export class RecordEventHandler
       let events: RecordedEvent[];
       try {
         events = inCloudEventTerms(() =>
-          decide(envelope, definition, { now, childId, history: history.map((e) => e.event) }),
+          decide(envelope, definition, {
+            now,
+            childId,
+            state: foldAgencyState(history.map((e) => e.event)),
+          }),
         );
       } catch (error) {
         // A rule on the child's history (one plan at a time) refuses the event itself when its id is sent
@@ -223,12 +228,12 @@ export class RecordTransactionHandler
       const history = (await this.store.readStream(streamId)).map((e) => e.event);
       const events: RecordedEvent[] = [];
       const hashes: string[] = [];
+      let state = foldAgencyState(history);
       for (const { index, entry } of fresh) {
         const decided = await refusedAs(index, () =>
-          inCloudEventTerms(() =>
-            decide(entry.envelope, entry.definition, { now, childId, history: [...history, ...events] }),
-          ),
+          inCloudEventTerms(() => decide(entry.envelope, entry.definition, { now, childId, state })),
         );
+        state = foldAgencyState(decided, state);
         events.push(...decided);
         hashes.push(...decided.map(() => entry.hash));
       }

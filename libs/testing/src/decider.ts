@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { Decider } from '@jigsaw/event-store';
 
 /**
- * given(history).when(command).then(expected events, or the error it is refused with): a decider's unit
- * test without a store. `then` takes the events themselves, or a check of them. Plain assertions, so it
+ * given(history).when(command).then(expected events), or .thenRefused(the error it is refused with): a
+ * decider's unit test without a store. `then` takes the events themselves, or a check of them. Plain assertions, so it
  * runs under any test runner.
  */
 export function deciderSpec<S, C, E, R = undefined>(decider: Decider<S, C, E, R>) {
@@ -23,9 +23,21 @@ export function deciderSpec<S, C, E, R = undefined>(decider: Decider<S, C, E, R>
               else assert.deepStrictEqual(events, expected);
               return events;
             },
-            /** The command is refused: the error matches the pattern, or is of the class. */
-            thenRefused(error: RegExp | (new (...args: never[]) => Error)): void {
-              assert.throws(decide, error);
+            /**
+             * The command is refused: the error matches the pattern, is of the class, or has the properties
+             * given (`{ problems: [{ field, reason }] }`, compared deeply). Answers the error itself.
+             */
+            thenRefused(error: RegExp | (new (...args: never[]) => Error) | object): Error {
+              let thrown: unknown;
+              assert.throws(() => {
+                try {
+                  decide();
+                } catch (caught) {
+                  thrown = caught;
+                  throw caught;
+                }
+              }, error);
+              return thrown as Error;
             },
           };
         },

@@ -15,6 +15,7 @@ import { mergeProblems, validateDto } from '@jigsaw/http';
 import { IdentityMovedError, IdentityRegistry } from '@jigsaw/identity';
 import {
   decide,
+  foldAgencyState,
   EnvelopeDto,
   streamIdOf,
   type AgencyCallerIdentity,
@@ -107,7 +108,7 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
       const { childId } = plan;
       const streamId = streamIdOf('council', childId);
       const stored = await this.store.readStream(streamId);
-      const history: RecordedEvent[] = stored.map((e) => e.event);
+      let state = foldAgencyState(stored.map((e) => e.event));
       const toAppend: RecordedEvent[] = [];
       const ruleProblems: FieldProblem[] = [];
       for (const i of fresh) {
@@ -116,15 +117,18 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
           const decided = decide(planned.envelope, this.types.get(planned.envelope.type)!, {
             now,
             childId,
-            history,
+            state,
           });
-          history.push(...decided);
+          state = foldAgencyState(decided, state);
           toAppend.push(...decided);
         } catch (error) {
           if (!(error instanceof JigsawError)) throw error;
           ruleProblems.push(...inRecordTerms(error.problems, planned.fields));
           // Later events are still judged as if this one stood, so every broken rule is named at once.
-          history.push({ ...planned.envelope, childid: childId, recordedtime: now.toISOString() });
+          state = foldAgencyState(
+            [{ ...planned.envelope, childid: childId, recordedtime: now.toISOString() }],
+            state,
+          );
         }
       }
       if (ruleProblems.length > 0) return rejected(ErrorCode.ValidationFailed, ruleProblems);

@@ -87,13 +87,13 @@ export const referralDecided: EventTypeDefinition<ReferralDecidedData> = {
   type: REFERRAL_DECIDED,
   version: 1,
   dataDto: ReferralDecidedData,
-  rules: ({ data }, { history, now }) => {
+  rules: ({ data }, { state, now }) => {
     const problems: FieldProblem[] = notInFuture('data.decidedAt', data.decidedAt, now);
     if (Date.parse(data.decidedAt) < Date.parse(data.receivedAt)) {
       problems.push({ field: 'data.decidedAt', reason: 'must not be before data.receivedAt' });
     }
     const of = (type: string): boolean =>
-      history.some(
+      state.records.some(
         (e) => e.type === type && sameTime((e.data as { receivedAt?: unknown }).receivedAt, data.receivedAt),
       );
     if (!of(REFERRAL_RECEIVED)) {

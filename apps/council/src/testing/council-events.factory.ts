@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FieldProblem } from '@jigsaw/errors';
+import { JigsawError, type FieldProblem } from '@jigsaw/errors';
 import { dataschemaFor, type JigsawEnvelope, type RecordedEvent } from '@jigsaw/envelope';
-import { decide, type EventTypeDefinition } from '@jigsaw/ingest';
+import { agencyDecider, type EventTypeDefinition } from '@jigsaw/ingest';
+import { deciderSpec } from '@jigsaw/testing';
 import { cinSharing } from '../cin-census/cin-census.record.js';
 
 export const LEEDS = 'urn:jigsaw:org:council:leeds';
@@ -29,23 +30,36 @@ export function recorded(envelope: JigsawEnvelope): RecordedEvent {
   return { ...envelope, childid: CHILD_ID, recordedtime: '2026-12-01T00:00:00Z' };
 }
 
+const spec = deciderSpec(agencyDecider);
+
 /** Given these events, when this one arrives: the events recorded, or the problems named. */
 export function given(history: readonly JigsawEnvelope[]) {
   return {
     when(definition: EventTypeDefinition, envelope: JigsawEnvelope, now = new Date('2026-12-01T12:00:00Z')) {
-      const run = (): RecordedEvent[] =>
-        decide(envelope, definition, { now, childId: CHILD_ID, history: history.map(recorded) });
+      const then = spec.given(history.map(recorded)).when({ envelope, definition, childId: CHILD_ID, now });
       return {
-        recorded: run,
-        problems(): FieldProblem[] {
-          try {
-            run();
-          } catch (error) {
-            return [...(error as { problems: FieldProblem[] }).problems];
-          }
-          throw new Error('expected the event to be refused');
-        },
+        recorded: (): readonly RecordedEvent[] => then.then(() => undefined),
+        problems: (): FieldProblem[] => [...(then.thenRefused(JigsawError) as JigsawError).problems],
       };
     },
   };
+}
+
+/** The council's control event on one of its earlier records: a retraction, correction, withdrawal... */
+export function aCouncilControl(
+  kind:
+    | 'consent-withdrawn'
+    | 'record-restricted'
+    | 'restriction-lifted'
+    | 'record-retracted'
+    | 'record-corrected',
+  target: JigsawEnvelope,
+  corrections?: Record<string, unknown>,
+): JigsawEnvelope {
+  const control = aCouncilEvent(`council.${kind}`, {
+    targetEventId: target.id,
+    reason: 'Entered against the wrong child.',
+    ...(corrections ? { corrections } : {}),
+  });
+  return { ...control, dataschema: `urn:jigsaw:schema:${kind}:v1` };
 }

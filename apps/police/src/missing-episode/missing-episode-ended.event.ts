@@ -33,9 +33,9 @@ export const missingEpisodeEnded: EventTypeDefinition<MissingEpisodeEndedData> =
   type: MISSING_EPISODE_ENDED,
   version: 1,
   dataDto: MissingEpisodeEndedData,
-  rules: ({ source, data }, { now, history }) => {
+  rules: ({ source, data }, { now, state }) => {
     const problems: FieldProblem[] = notInFuture('data.foundAt', data.foundAt, now);
-    const episode = openEpisodes(history, source).get(data.episodeReference);
+    const episode = openEpisodes(state.records, source).get(data.episodeReference);
     if (!episode) {
       problems.push({
         field: 'data.episodeReference',

@@ -36,7 +36,7 @@ export const missingEpisodeStarted: EventTypeDefinition<MissingEpisodeStartedDat
   type: MISSING_EPISODE_STARTED,
   version: 1,
   dataDto: MissingEpisodeStartedData,
-  rules: ({ source, data }, { now, history }) => {
+  rules: ({ source, data }, { now, state }) => {
     const problems: FieldProblem[] = [
       ...notInFuture('data.missingSince', data.missingSince, now),
       ...notInFuture('data.reportedAt', data.reportedAt, now),
@@ -44,7 +44,7 @@ export const missingEpisodeStarted: EventTypeDefinition<MissingEpisodeStartedDat
     if (Date.parse(data.reportedAt) < Date.parse(data.missingSince)) {
       problems.push({ field: 'data.reportedAt', reason: 'must not be before missingSince' });
     }
-    if (openEpisodes(history, source).has(data.episodeReference)) {
+    if (openEpisodes(state.records, source).has(data.episodeReference)) {
       problems.push({
         field: 'data.episodeReference',
         reason: 'names a missing episode that is already open',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
-import { decide, type EventTypeDefinition } from '@jigsaw/ingest';
-import { aPoliceSharingDecision, METROPOLITAN_POLICE } from '@jigsaw/testing';
+import { agencyDecider, type EventTypeDefinition } from '@jigsaw/ingest';
+import { aPoliceSharingDecision, deciderSpec, METROPOLITAN_POLICE } from '@jigsaw/testing';
 import {
   protectiveMarkerLifted,
   protectiveMarkerSet,
@@ -10,6 +10,7 @@ import {
 import { missingEpisodeEnded } from './missing-episode-ended.event.js';
 import { missingEpisodeStarted } from './missing-episode-started.event.js';
 
+const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-11-21T09:00:00Z');
 const CHILD = '7b0d3f0e-2f6c-4b55-9d0a-6a8c0f1e2d3c';
 let ids = 0;
@@ -36,11 +37,10 @@ function when<T extends object>(
   history: readonly JigsawEnvelope[] = [],
 ): 'recorded' | FieldProblem[] {
   try {
-    decide(event, definition, {
-      now: NOW,
-      childId: CHILD,
-      history: history.map(recorded),
-    });
+    spec
+      .given(history.map(recorded))
+      .when({ envelope: event, definition, childId: CHILD, now: NOW })
+      .then(() => undefined);
     return 'recorded';
   } catch (error) {
     if (error instanceof JigsawError) return [...error.problems];
@@ -114,6 +114,55 @@ describe('missing episodes', () => {
   });
 });
 
+describe('missing episodes as they stand', () => {
+  const control = (kind: string, target: JigsawEnvelope, data: object = {}): JigsawEnvelope => ({
+    ...envelope(`police.${kind}`, { targetEventId: target.id, reason: 'Entered in error.', ...data }),
+    dataschema: `urn:jigsaw:schema:${kind}:v1`,
+  });
+  const none = [
+    {
+      field: 'data.episodeReference',
+      reason: 'names no open missing episode for this child from this source',
+    },
+  ];
+
+  it('given a retracted start, when the episode starts again, then it is recorded, and its old end is refused', () => {
+    const first = started();
+    expect(when(missingEpisodeStarted, started(), [first, control('record-retracted', first)])).toBe(
+      'recorded',
+    );
+    expect(when(missingEpisodeEnded, ended(), [first, control('record-retracted', first)])).toEqual(none);
+  });
+
+  it('given a retracted end, when the episode ends again, then it is recorded: the episode is open again', () => {
+    const first = started();
+    const end = ended();
+    expect(when(missingEpisodeEnded, ended(), [first, end, control('record-retracted', end)])).toBe(
+      'recorded',
+    );
+  });
+
+  it('given a corrected start time, when the end comes before it, then the corrected time is the one checked', () => {
+    const first = started();
+    const corrected = control('record-corrected', first, {
+      corrections: { missingSince: '2026-11-21T01:00:00Z' },
+    });
+    expect(when(missingEpisodeEnded, ended('MISPER-1', '2026-11-21T00:30:00Z'), [first])).toBe('recorded');
+    expect(when(missingEpisodeEnded, ended('MISPER-1', '2026-11-21T00:30:00Z'), [first, corrected])).toEqual([
+      { field: 'data.foundAt', reason: 'must not be before the episode started' },
+    ]);
+  });
+
+  it('given a start whose consent was withdrawn, then the episode is still open for police', () => {
+    const first = started();
+    const withdrawn = [first, control('consent-withdrawn', first)];
+    expect(when(missingEpisodeEnded, ended(), withdrawn)).toBe('recorded');
+    expect(when(missingEpisodeStarted, started(), withdrawn)).toEqual([
+      { field: 'data.episodeReference', reason: 'names a missing episode that is already open' },
+    ]);
+  });
+});
+
 describe('protective markers', () => {
   const set = (): JigsawEnvelope =>
     envelope('police.protective-marker-set', { marker: 'concealed-address', reason: 'Refuge.' });
@@ -127,6 +176,18 @@ describe('protective markers', () => {
     ]);
     expect(when(protectiveMarkerLifted, lifted(), [set()])).toBe('recorded');
     expect(when(protectiveMarkerLifted, lifted(), [set(), lifted()])).toEqual([
+      { field: 'data.marker', reason: 'is not set on this child by this organisation' },
+    ]);
+  });
+
+  it("reads each organisation's markers from the sharing ledger: another force's marker is not this one's", () => {
+    const kents = envelope(
+      'police.protective-marker-set',
+      { marker: 'concealed-address', reason: 'Refuge.' },
+      'urn:jigsaw:org:police:kent',
+    );
+    expect(when(protectiveMarkerSet, set(), [kents])).toBe('recorded');
+    expect(when(protectiveMarkerLifted, lifted(), [kents])).toEqual([
       { field: 'data.marker', reason: 'is not set on this child by this organisation' },
     ]);
   });

@@ -3,13 +3,16 @@ import type { RecordedEvent } from '@jigsaw/envelope';
 const STARTED = 'police.missing-episode-started';
 const ENDED = 'police.missing-episode-ended';
 
-/** The episodes this source opened for the child and has not closed, by reference, with when each began. */
+/**
+ * The episodes this source opened for the child and has not closed, by reference, with when each began,
+ * in the child's records as they stand (see AgencyState: a retracted start or end is gone).
+ */
 export function openEpisodes(
-  history: readonly RecordedEvent[],
+  records: readonly RecordedEvent[],
   source: string,
 ): Map<string, { missingSince: string }> {
   const open = new Map<string, { missingSince: string }>();
-  for (const event of history) {
+  for (const event of records) {
     if (event.source !== source) continue;
     const data = event.data as { episodeReference?: unknown; missingSince?: unknown };
     if (typeof data.episodeReference !== 'string') continue;

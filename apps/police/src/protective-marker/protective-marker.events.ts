@@ -1,6 +1,5 @@
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import type { RecordedEvent } from '@jigsaw/envelope';
-import type { EventTypeDefinition } from '@jigsaw/ingest';
+import { markerSetBy, type EventTypeDefinition } from '@jigsaw/ingest';
 
 export const PROTECTIVE_MARKER_SET = 'police.protective-marker-set';
 export const PROTECTIVE_MARKER_LIFTED = 'police.protective-marker-lifted';
@@ -18,23 +17,12 @@ export class ProtectiveMarkerData {
   @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
 }
 
-/** Whether this source's marker is set on the child now: each organisation sets and lifts only its own. */
-function markerSet(history: readonly RecordedEvent[], source: string, marker: string): boolean {
-  let set = false;
-  for (const event of history) {
-    if (event.source !== source || (event.data as { marker?: unknown }).marker !== marker) continue;
-    if (event.type === PROTECTIVE_MARKER_SET) set = true;
-    if (event.type === PROTECTIVE_MARKER_LIFTED) set = false;
-  }
-  return set;
-}
-
 export const protectiveMarkerSet: EventTypeDefinition<ProtectiveMarkerData> = {
   type: PROTECTIVE_MARKER_SET,
   version: 1,
   dataDto: ProtectiveMarkerData,
-  rules: ({ source, data }, { history }) =>
-    markerSet(history, source, data.marker)
+  rules: ({ source, data }, { state }) =>
+    markerSetBy(state, source, data.marker)
       ? [{ field: 'data.marker', reason: 'is already set on this child by this organisation' }]
       : [],
 };
@@ -43,8 +31,8 @@ export const protectiveMarkerLifted: EventTypeDefinition<ProtectiveMarkerData> =
   type: PROTECTIVE_MARKER_LIFTED,
   version: 1,
   dataDto: ProtectiveMarkerData,
-  rules: ({ source, data }, { history }) =>
-    markerSet(history, source, data.marker)
+  rules: ({ source, data }, { state }) =>
+    markerSetBy(state, source, data.marker)
       ? []
       : [{ field: 'data.marker', reason: 'is not set on this child by this organisation' }],
 };

@@ -15,21 +15,12 @@ import {
   pairStreamChild,
   POSSIBLE_MATCH_CONFIRMED,
   POSSIBLE_MATCH_RAISED,
-  type Decision,
 } from './identity.events.js';
+import { aSocialWorkerDecision } from './testing/decision.factory.js';
 import { PossibleMatchRaiser } from './possible-match.raiser.js';
 
 const PREFIX = 'identity-commands-test.';
-const decision: Decision = {
-  decidedBy: {
-    sub: 'sw-1',
-    organisation: 'urn:jigsaw:org:council:leeds',
-    agency: 'council',
-    role: 'social-worker',
-  },
-  purpose: 'safeguarding',
-  reason: 'Checked with the school and the trust.',
-};
+const decision = aSocialWorkerDecision('Checked with the school and the trust.');
 const person = { name: { given: 'Ada', family: 'Okafor' }, birthDate: '2016-05-04', postcode: 'LS1 4AP' };
 
 async function refusal(promise: Promise<unknown>): Promise<string | undefined> {

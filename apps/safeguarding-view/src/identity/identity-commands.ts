@@ -11,16 +11,14 @@ import {
 import { ChildLinks } from '@jigsaw/view-model';
 import {
   confirmPossibleMatch,
-  EMPTY_STREAM,
-  evolve,
+  identityDecider,
   linkUnbornToBorn,
   mergeChildren,
   raisePossibleMatch,
   rejectPossibleMatch,
   renumbered,
   splitLink,
-  type Decided,
-  type IdentityStreamState,
+  type IdentityCommand,
 } from './identity.decide.js';
 import {
   IDENTITY_SOURCE,
@@ -56,15 +54,8 @@ export class IdentityCommands {
     private readonly links: ChildLinks,
   ) {}
 
-  private async onStream<T>(
-    streamChild: string,
-    decide: (state: IdentityStreamState) => Decided<T>,
-  ): Promise<T> {
-    const decider = {
-      initialState: EMPTY_STREAM,
-      evolve,
-      decide: (state: IdentityStreamState, command: typeof decide) => command(state),
-    };
+  private async onStream<T>(streamChild: string, decide: IdentityCommand<T>): Promise<T> {
+    const decider = identityDecider<T>();
     const { result } = await handleCommand(this.store, identityStreamOf(streamChild), decider, decide, {
       eventOf: ({ event }) => (isIdentityEvent(event) ? event : undefined),
     });

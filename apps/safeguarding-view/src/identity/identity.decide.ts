@@ -1,4 +1,5 @@
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
+import type { Decider } from '@jigsaw/event-store';
 import type { EvidenceKind, LinkKind } from '@jigsaw/identity';
 import {
   CHILD_RENUMBERED,
@@ -92,6 +93,14 @@ export function evolve(state: IdentityStreamState, event: IdentityEvent): Identi
 export interface Decided<T> {
   events: IdentityEvent[];
   result: T;
+}
+
+/** A command on one identity stream: one of the decisions below, bound to its input and the time. */
+export type IdentityCommand<T> = (state: IdentityStreamState) => Decided<T>;
+
+/** The identity stream's decider, for `handleCommand`: its commands are the decisions of this file. */
+export function identityDecider<T>(): Decider<IdentityStreamState, IdentityCommand<T>, IdentityEvent, T> {
+  return { initialState: EMPTY_STREAM, evolve, decide: (state, command) => command(state) };
 }
 
 const samePair = (link: LinkRecord, a: string, b: string): boolean =>
