@@ -114,6 +114,28 @@ export async function applyBatchInLanes(
   return settled.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), 0);
 }
 
+const HEAD_WAIT_MS = 10_000;
+
+/**
+ * Whether the store's readable horizon has passed every transaction begun before this call (or `withinMs`
+ * has gone by: a transaction left open elsewhere must not stop a rebuild for good).
+ */
+async function headAsOfNow(pool: Pool, withinMs: number): Promise<() => Promise<boolean>> {
+  const { rows } = await pool.query<{ head: string }>(
+    'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS head',
+  );
+  const head = rows[0]!.head;
+  const giveUpAt = Date.now() + withinMs;
+  return async () =>
+    Date.now() > giveUpAt ||
+    (
+      await pool.query<{ reached: boolean }>(
+        'SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS reached',
+        [head],
+      )
+    ).rows[0]!.reached;
+}
+
 /** Replays the whole store, in its global order, into the read models of `schema`. */
 export async function rebuild(
   pool: Pool,
@@ -132,12 +154,16 @@ export async function rebuild(
     select?: (events: readonly RecordedEvent[]) => Promise<readonly RecordedEvent[]>;
     /**
      * Asked when a read comes back empty: whether the replay has reached the head it must reach. The
-     * store holds back events behind a transaction still in flight, so an empty read can come early.
+     * store holds back events behind a transaction still in flight, so an empty read can come early. By
+     * default, every event of a transaction begun before the rebuild started, waited for at most
+     * `headWaitMs` (10 s): a transaction anywhere on the server holds the store's read horizon back.
      */
     reachedHead?: () => Promise<boolean>;
+    headWaitMs?: number;
   } = {},
 ): Promise<RebuildProgress> {
   const started = Date.now();
+  const reachedHead = options.reachedHead ?? (await headAsOfNow(pool, options.headWaitMs ?? HEAD_WAIT_MS));
   let after: GlobalPosition | undefined;
   let events = 0;
   let applied = 0;
@@ -166,8 +192,8 @@ export async function rebuild(
   for (;;) {
     const { batch, chosen } = await reading;
     if (batch.length === 0) {
-      if (!options.reachedHead || headReached) break;
-      headReached = await options.reachedHead();
+      if (headReached) break;
+      headReached = await reachedHead();
       if (!headReached) await new Promise((resolve) => setTimeout(resolve, 50));
       reading = read(after);
       continue;

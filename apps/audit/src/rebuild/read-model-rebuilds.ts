@@ -94,7 +94,6 @@ export interface RebuildOptions {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 /** How long a replay waits at the end for transactions still in flight before it leaves the rest to catch-up. */
-const HEAD_WAIT_MS = 10_000;
 
 /** A quoted SQL identifier. */
 const q = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -189,13 +188,9 @@ export class ReadModelRebuilds {
       appliedEventsMigrations(schema),
       ...readModelMigrations(schema, this.models),
     ]);
-    // The head to reach: every event of a transaction begun before now. Counted for the progress bar.
-    const { rows } = await this.pool.query<{ n: string; head: string }>(
-      `SELECT (SELECT count(*) FROM event_store.events) AS n, pg_snapshot_xmax(pg_current_snapshot())::text AS head`,
-    );
+    // Counted for the progress bar.
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events');
     const total = Number(rows[0]!.n);
-    const head = rows[0]!.head;
-    const giveUpAt = Date.now() + HEAD_WAIT_MS;
     options.onProgress?.({ events: 0, applied: 0, elapsedMs: 0, perSecond: 0, total });
     const result = await rebuild(
       this.pool,
@@ -208,16 +203,9 @@ export class ReadModelRebuilds {
         onProgress: (progress) =>
           options.onProgress?.({ ...progress, total: Math.max(total, progress.events) }),
         select: (events) => this.appliedLive(events),
-        // A transaction anywhere on the server can hold the store's read horizon back; the compare and
-        // the swap catch up whatever a replay that stopped waiting missed.
-        reachedHead: async () =>
-          Date.now() > giveUpAt ||
-          (
-            await this.pool.query<{ reached: boolean }>(
-              'SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::xid8 AS reached',
-              [head],
-            )
-          ).rows[0]!.reached,
+        // The head is every event of a transaction begun before the replay, waited for at most 10 s (a
+        // transaction anywhere on the server holds the store's read horizon back); the compare and the
+        // swap catch up whatever a replay that stopped waiting missed.
       },
     );
     const caughtUp = await withTransaction(this.pool, (tx) => this.catchUp(tx, schema, models));
