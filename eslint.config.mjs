@@ -128,4 +128,27 @@ export default tseslint.config(
     },
   },
   ...appBoundaries(),
+  {
+    // What every service must know of each event type; it builds on the envelope alone, so that sharing,
+    // erasure, the view and the agencies can all read it.
+    files: ['libs/contracts/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@jigsaw/(?!envelope$|errors$)',
+              message: 'libs/contracts imports only @jigsaw/envelope and @jigsaw/errors.',
+            },
+            {
+              regex: '(?:^|/)(?:apps|libs)(?:/|$)',
+              message: 'libs/contracts imports only @jigsaw/envelope and @jigsaw/errors.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
