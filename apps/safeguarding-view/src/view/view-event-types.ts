@@ -30,7 +30,7 @@ import {
   SUSPENSION_RECORDED,
   UNSCHEDULED_CARE_ATTENDED,
   WAS_NOT_BROUGHT,
-} from '@jigsaw/sharing';
+} from '@jigsaw/contracts';
 
 /**
  * Every record type the agencies send (control events aside), with the fields of `data` that say when
