@@ -11,4 +11,4 @@ export const consentWithdrawn = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof CONSENT_WITHDRAWN>;
+} satisfies Contract<typeof CONSENT_WITHDRAWN>;

@@ -12,4 +12,4 @@ export const recordCorrected = {
   kept: ['corrections'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof RECORD_CORRECTED>;
+} satisfies Contract<typeof RECORD_CORRECTED>;

@@ -11,4 +11,4 @@ export const recordRestricted = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof RECORD_RESTRICTED>;
+} satisfies Contract<typeof RECORD_RESTRICTED>;

@@ -11,4 +11,4 @@ export const recordRetracted = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof RECORD_RETRACTED>;
+} satisfies Contract<typeof RECORD_RETRACTED>;

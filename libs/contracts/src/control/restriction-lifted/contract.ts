@@ -11,4 +11,4 @@ export const restrictionLifted = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof RESTRICTION_LIFTED>;
+} satisfies Contract<typeof RESTRICTION_LIFTED>;

@@ -11,4 +11,4 @@ export const sharingDeclined = {
   kept: ['withheldFrom.roles'],
   label: 'Decision not to share',
   view: null,
-} as const satisfies Contract<typeof SHARING_DECLINED>;
+} satisfies Contract<typeof SHARING_DECLINED>;

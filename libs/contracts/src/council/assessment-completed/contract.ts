@@ -20,4 +20,4 @@ export const assessmentCompleted = {
   kept: [],
   label: 'Assessment completed',
   view: { at: ['endDate'], concern: false },
-} as const satisfies Contract<typeof ASSESSMENT_COMPLETED>;
+} satisfies Contract<typeof ASSESSMENT_COMPLETED>;

@@ -21,4 +21,4 @@ export const assessmentStarted = {
   kept: [],
   label: 'Assessment started',
   view: { at: ['startDate'], concern: false },
-} as const satisfies Contract<typeof ASSESSMENT_STARTED>;
+} satisfies Contract<typeof ASSESSMENT_STARTED>;

@@ -17,4 +17,4 @@ export const childInNeedPlanEnded = {
   kept: [],
   label: 'Child in need plan ended',
   view: { at: ['endDate'], concern: false },
-} as const satisfies Contract<typeof CHILD_IN_NEED_PLAN_ENDED>;
+} satisfies Contract<typeof CHILD_IN_NEED_PLAN_ENDED>;

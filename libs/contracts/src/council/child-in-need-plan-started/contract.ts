@@ -17,4 +17,4 @@ export const childInNeedPlanStarted = {
   kept: [],
   label: 'Child in need plan started',
   view: { at: ['startDate'], concern: false },
-} as const satisfies Contract<typeof CHILD_IN_NEED_PLAN_STARTED>;
+} satisfies Contract<typeof CHILD_IN_NEED_PLAN_STARTED>;

@@ -17,4 +17,4 @@ export const childProtectionPlanEnded = {
   kept: [],
   label: 'Child protection plan ended',
   view: { at: ['endDate'], concern: false },
-} as const satisfies Contract<typeof CHILD_PROTECTION_PLAN_ENDED>;
+} satisfies Contract<typeof CHILD_PROTECTION_PLAN_ENDED>;

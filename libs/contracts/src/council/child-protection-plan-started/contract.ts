@@ -23,4 +23,4 @@ export const childProtectionPlanStarted = {
   kept: ['contact.team'],
   label: 'Child protection plan started',
   view: { at: ['startDate'], concern: false },
-} as const satisfies Contract<typeof CHILD_PROTECTION_PLAN_STARTED>;
+} satisfies Contract<typeof CHILD_PROTECTION_PLAN_STARTED>;

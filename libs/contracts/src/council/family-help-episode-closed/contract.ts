@@ -17,4 +17,4 @@ export const familyHelpEpisodeClosed = {
   kept: [],
   label: 'Family help ended',
   view: { at: ['endDate'], concern: false },
-} as const satisfies Contract<typeof FAMILY_HELP_EPISODE_CLOSED>;
+} satisfies Contract<typeof FAMILY_HELP_EPISODE_CLOSED>;

@@ -20,4 +20,4 @@ export const familyHelpEpisodeOpened = {
   kept: [],
   label: 'Family help started',
   view: { at: ['startDate'], concern: false },
-} as const satisfies Contract<typeof FAMILY_HELP_EPISODE_OPENED>;
+} satisfies Contract<typeof FAMILY_HELP_EPISODE_OPENED>;

@@ -3,7 +3,7 @@ import type { Contract } from '../../contract.js';
 export const LEAD_PRACTITIONER_ASSIGNED = 'council.lead-practitioner-assigned';
 
 /** The whole point of this event is that partners can reach the practitioner: everyone gets all of it. */
-const ALL = ['assignedDate', 'name', 'role', 'team', 'phone', 'secureEmail'] as const;
+const ALL = ['assignedDate', 'name', 'role', 'team', 'phone', 'secureEmail'];
 
 export const leadPractitionerAssigned = {
   type: LEAD_PRACTITIONER_ASSIGNED,
@@ -19,4 +19,4 @@ export const leadPractitionerAssigned = {
   kept: ['name', 'role', 'team'],
   label: 'Lead practitioner assigned',
   view: { at: ['assignedDate'], concern: false },
-} as const satisfies Contract<typeof LEAD_PRACTITIONER_ASSIGNED>;
+} satisfies Contract<typeof LEAD_PRACTITIONER_ASSIGNED>;

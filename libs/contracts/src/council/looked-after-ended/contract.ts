@@ -17,4 +17,4 @@ export const lookedAfterEnded = {
   kept: [],
   label: 'Stopped being looked after',
   view: { at: ['endDate'], concern: false },
-} as const satisfies Contract<typeof LOOKED_AFTER_ENDED>;
+} satisfies Contract<typeof LOOKED_AFTER_ENDED>;

@@ -21,4 +21,4 @@ export const lookedAfterStarted = {
   kept: [],
   label: 'Started to be looked after',
   view: { at: ['startDate'], concern: false },
-} as const satisfies Contract<typeof LOOKED_AFTER_STARTED>;
+} satisfies Contract<typeof LOOKED_AFTER_STARTED>;

@@ -17,4 +17,4 @@ export const referralDecided = {
   kept: [],
   label: 'Referral decided',
   view: { at: ['decidedAt'], concern: false },
-} as const satisfies Contract<typeof REFERRAL_DECIDED>;
+} satisfies Contract<typeof REFERRAL_DECIDED>;

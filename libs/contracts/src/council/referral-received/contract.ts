@@ -22,4 +22,4 @@ export const referralReceived = {
   kept: [],
   label: 'Referral received',
   view: { at: ['receivedAt'], concern: true },
-} as const satisfies Contract<typeof REFERRAL_RECEIVED>;
+} satisfies Contract<typeof REFERRAL_RECEIVED>;

@@ -20,4 +20,4 @@ export const attendanceConcernRaised = {
   kept: ['school.name'],
   label: 'Attendance concern',
   view: { at: ['period.to'], concern: true },
-} as const satisfies Contract<typeof ATTENDANCE_CONCERN_RAISED>;
+} satisfies Contract<typeof ATTENDANCE_CONCERN_RAISED>;

@@ -21,4 +21,4 @@ export const childMissingEducationReported = {
   kept: ['school.name'],
   label: 'Reported missing from education',
   view: { at: ['reportedOn', 'lastAttendedOn'], concern: true },
-} as const satisfies Contract<typeof CHILD_MISSING_EDUCATION_REPORTED>;
+} satisfies Contract<typeof CHILD_MISSING_EDUCATION_REPORTED>;

@@ -21,4 +21,4 @@ export const electiveHomeEducationNotified = {
   kept: ['school.name'],
   label: 'Elective home education',
   view: { at: ['offRollOn', 'notifiedOn'], concern: false },
-} as const satisfies Contract<typeof ELECTIVE_HOME_EDUCATION_NOTIFIED>;
+} satisfies Contract<typeof ELECTIVE_HOME_EDUCATION_NOTIFIED>;

@@ -20,4 +20,4 @@ export const keyAdultRegistered = {
   kept: ['school.name', 'keyAdult.name'],
   label: 'Key adult registered',
   view: { at: ['from'], concern: false },
-} as const satisfies Contract<typeof KEY_ADULT_REGISTERED>;
+} satisfies Contract<typeof KEY_ADULT_REGISTERED>;

@@ -20,4 +20,4 @@ export const permanentExclusionRecorded = {
   kept: ['school.name'],
   label: 'Permanent exclusion',
   view: { at: ['effectiveDate'], concern: false },
-} as const satisfies Contract<typeof PERMANENT_EXCLUSION_RECORDED>;
+} satisfies Contract<typeof PERMANENT_EXCLUSION_RECORDED>;

@@ -22,4 +22,4 @@ export const pupilOnRoll = {
   kept: ['school.name', 'dsl.name'],
   label: 'On a school roll',
   view: { at: ['onRollFrom'], concern: false },
-} as const satisfies Contract<typeof PUPIL_ON_ROLL>;
+} satisfies Contract<typeof PUPIL_ON_ROLL>;

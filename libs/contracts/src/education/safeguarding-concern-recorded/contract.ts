@@ -30,4 +30,4 @@ export const safeguardingConcernRecorded = {
   kept: ['school.name', 'concernReference', 'recordedBy.name', 'recordedBy.role'],
   label: 'School safeguarding concern',
   view: { at: ['occurredAt'], concern: true },
-} as const satisfies Contract<typeof SAFEGUARDING_CONCERN_RECORDED>;
+} satisfies Contract<typeof SAFEGUARDING_CONCERN_RECORDED>;

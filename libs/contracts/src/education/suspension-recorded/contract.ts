@@ -21,4 +21,4 @@ export const suspensionRecorded = {
   kept: ['school.name'],
   label: 'Suspension',
   view: { at: ['startDate'], concern: false },
-} as const satisfies Contract<typeof SUSPENSION_RECORDED>;
+} satisfies Contract<typeof SUSPENSION_RECORDED>;

@@ -19,4 +19,4 @@ export const birthLinked = {
   kept: [],
   label: 'Birth linked to pre-birth records',
   view: { at: ['birthDate'], concern: false },
-} as const satisfies Contract<typeof BIRTH_LINKED>;
+} satisfies Contract<typeof BIRTH_LINKED>;

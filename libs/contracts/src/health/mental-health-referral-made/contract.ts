@@ -19,4 +19,4 @@ export const mentalHealthReferralMade = {
   kept: ['service'],
   label: 'Mental health referral',
   view: { at: ['referredAt'], concern: false },
-} as const satisfies Contract<typeof MENTAL_HEALTH_REFERRAL_MADE>;
+} satisfies Contract<typeof MENTAL_HEALTH_REFERRAL_MADE>;

@@ -21,4 +21,4 @@ export const practitionerConcernRaised = {
   kept: [],
   label: 'Health practitioner concern',
   view: { at: ['raisedAt'], concern: true },
-} as const satisfies Contract<typeof PRACTITIONER_CONCERN_RAISED>;
+} satisfies Contract<typeof PRACTITIONER_CONCERN_RAISED>;

@@ -18,4 +18,4 @@ export const preBirthConcernRaised = {
   kept: [],
   label: 'Pre-birth concern',
   view: { at: ['raisedAt'], concern: true },
-} as const satisfies Contract<typeof PRE_BIRTH_CONCERN_RAISED>;
+} satisfies Contract<typeof PRE_BIRTH_CONCERN_RAISED>;

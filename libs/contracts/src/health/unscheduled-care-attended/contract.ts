@@ -22,4 +22,4 @@ export const unscheduledCareAttended = {
   kept: ['site.name'],
   label: 'Unscheduled care attendance',
   view: { at: ['arrivedAt'], concern: false },
-} as const satisfies Contract<typeof UNSCHEDULED_CARE_ATTENDED>;
+} satisfies Contract<typeof UNSCHEDULED_CARE_ATTENDED>;

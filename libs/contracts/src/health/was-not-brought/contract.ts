@@ -18,4 +18,4 @@ export const wasNotBrought = {
   kept: ['service'],
   label: 'Not brought to an appointment',
   view: { at: ['appointmentAt'], concern: true },
-} as const satisfies Contract<typeof WAS_NOT_BROUGHT>;
+} satisfies Contract<typeof WAS_NOT_BROUGHT>;

@@ -12,4 +12,4 @@ export const accessClaimed = {
   kept: ['claimant.sub', 'claimant.role', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof ACCESS_CLAIMED>;
+} satisfies Contract<typeof ACCESS_CLAIMED>;

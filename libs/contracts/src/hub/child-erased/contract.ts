@@ -11,4 +11,4 @@ export const childErased = {
   kept: ['erasedBy.sub', 'erasedBy.role', 'erasedBy.organisation', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof CHILD_ERASED>;
+} satisfies Contract<typeof CHILD_ERASED>;

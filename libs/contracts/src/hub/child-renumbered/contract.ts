@@ -12,4 +12,4 @@ export const childRenumbered = {
   kept: ['decidedBy.sub', 'decidedBy.role', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof CHILD_RENUMBERED>;
+} satisfies Contract<typeof CHILD_RENUMBERED>;

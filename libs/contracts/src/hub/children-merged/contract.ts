@@ -11,4 +11,4 @@ export const childrenMerged = {
   kept: ['decidedBy.sub', 'decidedBy.role', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof CHILDREN_MERGED>;
+} satisfies Contract<typeof CHILDREN_MERGED>;

@@ -11,4 +11,4 @@ export const childrenSplit = {
   kept: ['decidedBy.sub', 'decidedBy.role', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof CHILDREN_SPLIT>;
+} satisfies Contract<typeof CHILDREN_SPLIT>;

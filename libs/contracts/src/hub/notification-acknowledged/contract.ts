@@ -11,4 +11,4 @@ export const notificationAcknowledged = {
   kept: ['acknowledgedBy.sub', 'acknowledgedBy.role'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof NOTIFICATION_ACKNOWLEDGED>;
+} satisfies Contract<typeof NOTIFICATION_ACKNOWLEDGED>;

@@ -11,4 +11,4 @@ export const notificationDelivered = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof NOTIFICATION_DELIVERED>;
+} satisfies Contract<typeof NOTIFICATION_DELIVERED>;

@@ -11,4 +11,4 @@ export const notificationDeliveryFailed = {
   kept: ['reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof NOTIFICATION_DELIVERY_FAILED>;
+} satisfies Contract<typeof NOTIFICATION_DELIVERY_FAILED>;

@@ -11,4 +11,4 @@ export const notificationEscalated = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof NOTIFICATION_ESCALATED>;
+} satisfies Contract<typeof NOTIFICATION_ESCALATED>;

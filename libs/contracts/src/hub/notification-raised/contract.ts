@@ -19,4 +19,4 @@ export const notificationRaised = {
   ],
   label: null,
   view: null,
-} as const satisfies Contract<typeof NOTIFICATION_RAISED>;
+} satisfies Contract<typeof NOTIFICATION_RAISED>;

@@ -11,4 +11,4 @@ export const notificationRecalled = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof NOTIFICATION_RECALLED>;
+} satisfies Contract<typeof NOTIFICATION_RECALLED>;

@@ -11,4 +11,4 @@ export const possibleMatchConfirmed = {
   kept: ['decidedBy.sub', 'decidedBy.role', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof POSSIBLE_MATCH_CONFIRMED>;
+} satisfies Contract<typeof POSSIBLE_MATCH_CONFIRMED>;

@@ -11,4 +11,4 @@ export const possibleMatchRaised = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof POSSIBLE_MATCH_RAISED>;
+} satisfies Contract<typeof POSSIBLE_MATCH_RAISED>;

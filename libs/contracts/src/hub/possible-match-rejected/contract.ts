@@ -11,4 +11,4 @@ export const possibleMatchRejected = {
   kept: ['decidedBy.sub', 'decidedBy.role', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof POSSIBLE_MATCH_REJECTED>;
+} satisfies Contract<typeof POSSIBLE_MATCH_REJECTED>;

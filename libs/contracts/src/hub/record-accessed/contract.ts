@@ -11,4 +11,4 @@ export const recordAccessed = {
   kept: ['viewer.sub', 'viewer.role', 'shown.event', 'asKnownAt.viewer.role'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof RECORD_ACCESSED>;
+} satisfies Contract<typeof RECORD_ACCESSED>;

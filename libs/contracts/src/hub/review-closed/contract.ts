@@ -11,4 +11,4 @@ export const reviewClosed = {
   kept: ['closedBy.sub', 'closedBy.role'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof REVIEW_CLOSED>;
+} satisfies Contract<typeof REVIEW_CLOSED>;

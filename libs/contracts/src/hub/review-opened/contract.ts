@@ -11,4 +11,4 @@ export const reviewOpened = {
   kept: ['openedBy.sub', 'openedBy.role'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof REVIEW_OPENED>;
+} satisfies Contract<typeof REVIEW_OPENED>;

@@ -11,4 +11,4 @@ export const unbornLinked = {
   kept: ['birthEvent', 'decidedBy.sub', 'decidedBy.role', 'reason'],
   label: null,
   view: null,
-} as const satisfies Contract<typeof UNBORN_LINKED>;
+} satisfies Contract<typeof UNBORN_LINKED>;

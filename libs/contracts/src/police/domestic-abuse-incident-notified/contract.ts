@@ -44,4 +44,4 @@ export const domesticAbuseIncidentNotified = {
   kept: ['incidentReference', 'force.name', 'force.code', 'contact.name', 'contact.role'],
   label: 'Domestic abuse incident',
   view: { at: ['occurredAt'], concern: true },
-} as const satisfies Contract<typeof DOMESTIC_ABUSE_INCIDENT_NOTIFIED>;
+} satisfies Contract<typeof DOMESTIC_ABUSE_INCIDENT_NOTIFIED>;

@@ -21,4 +21,4 @@ export const missingEpisodeEnded = {
   kept: ['episodeReference', 'contact.name', 'contact.role'],
   label: 'Found after being missing',
   view: { at: ['foundAt'], concern: false },
-} as const satisfies Contract<typeof MISSING_EPISODE_ENDED>;
+} satisfies Contract<typeof MISSING_EPISODE_ENDED>;

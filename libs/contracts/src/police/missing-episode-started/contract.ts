@@ -37,4 +37,4 @@ export const missingEpisodeStarted = {
   kept: ['episodeReference', 'contact.name', 'contact.role'],
   label: 'Reported missing',
   view: { at: ['missingSince', 'reportedAt'], concern: true },
-} as const satisfies Contract<typeof MISSING_EPISODE_STARTED>;
+} satisfies Contract<typeof MISSING_EPISODE_STARTED>;

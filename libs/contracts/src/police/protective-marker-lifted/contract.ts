@@ -11,4 +11,4 @@ export const protectiveMarkerLifted = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof PROTECTIVE_MARKER_LIFTED>;
+} satisfies Contract<typeof PROTECTIVE_MARKER_LIFTED>;

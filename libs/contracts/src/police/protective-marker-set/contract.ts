@@ -11,4 +11,4 @@ export const protectiveMarkerSet = {
   kept: [],
   label: null,
   view: null,
-} as const satisfies Contract<typeof PROTECTIVE_MARKER_SET>;
+} satisfies Contract<typeof PROTECTIVE_MARKER_SET>;
