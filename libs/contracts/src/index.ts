@@ -34,3 +34,5 @@ export { PERMANENT_EXCLUSION_RECORDED } from './education/permanent-exclusion-re
 export { PUPIL_ON_ROLL } from './education/pupil-on-roll/contract.js';
 export { SAFEGUARDING_CONCERN_RECORDED } from './education/safeguarding-concern-recorded/contract.js';
 export { SUSPENSION_RECORDED } from './education/suspension-recorded/contract.js';
+export type { DataOf, StoredType, TypedEvent } from './event-data.js';
+export type { EventDataByType } from './event-data.generated.js';
