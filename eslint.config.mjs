@@ -56,6 +56,34 @@ function appBoundaries() {
   return blocks;
 }
 
+/**
+ * libs/contracts is what every service must know of each event type, so it builds on the envelope alone:
+ * sharing, erasure, the view and the agencies all read it. One block per folder depth, as above, names the
+ * relative paths that climb out of it.
+ */
+function contractsBoundary() {
+  const message = 'libs/contracts imports only @jigsaw/envelope and @jigsaw/errors.';
+  const blocks = [];
+  for (let depth = 0; depth <= 6; depth++) {
+    blocks.push({
+      files: [`libs/contracts/${'*/'.repeat(depth)}*.{ts,mts,js,mjs}`],
+      ignores: ['**/*.spec.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { regex: '^@jigsaw/(?!envelope$|errors$)', message },
+              { regex: `^(?:\\./)?(?:\\.\\./){${depth + 1},}`, message },
+            ],
+          },
+        ],
+      },
+    });
+  }
+  return blocks;
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -128,4 +156,5 @@ export default tseslint.config(
     },
   },
   ...appBoundaries(),
+  ...contractsBoundary(),
 );

@@ -17,6 +17,16 @@ export const targets = {
     mutate: ['libs/sharing/src/**/*.ts', '!libs/sharing/src/**/*.spec.ts', '!libs/sharing/src/testing/**'],
     tests: ['libs/sharing/src/**/*.spec.ts'],
   },
+  // The contracts are module-level tables: every spec that reads them runs for each mutant. Their own spec
+  // holds them to schemas/; the sharing specs say what each agency sees.
+  contracts: {
+    mutate: ['libs/contracts/src/**/*.ts', '!libs/contracts/src/**/*.spec.ts'],
+    tests: [
+      'libs/contracts/src/**/*.spec.ts',
+      'libs/sharing/src/allow-lists.spec.ts',
+      'libs/sharing/src/*.redaction.spec.ts',
+    ],
+  },
 };
 
 export const thresholds = { high: 95, low: 90, break: 90 };

@@ -98,3 +98,33 @@ describe('lint forbids importing one app from another', () => {
     ).toEqual([]);
   });
 });
+
+describe('lint keeps libs/contracts on the envelope alone', () => {
+  const refused = (source: string) =>
+    `'${source}' import is restricted from being used by a pattern. libs/contracts imports only @jigsaw/envelope and @jigsaw/errors.`;
+
+  it.each([
+    ['@jigsaw/sharing'],
+    ['@jigsaw/config'],
+    ['../../../../sharing/src/index.js'],
+    ['../../../../../apps/police/src/police.catalogue.js'],
+  ])('refuses %s', async (source) => {
+    expect(
+      await boundaryProblems('libs/contracts/src/police/x/snippet.mjs', `export * from '${source}';\n`),
+    ).toEqual([refused(source)]);
+  });
+
+  it('allows the envelope, the errors and its own files', async () => {
+    expect(
+      await boundaryProblems(
+        'libs/contracts/src/police/x/snippet.mjs',
+        [
+          "export { AGENCIES } from '@jigsaw/envelope';",
+          "export { JigsawError } from '@jigsaw/errors';",
+          "export { CONTRACTS } from '../../registry.js';",
+          '',
+        ].join('\n'),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { SENSITIVITIES, type RecordedEvent } from '@jigsaw/envelope';
-import './index.js';
 import type { ChildAccess } from './legitimate-relationship.js';
 import { redactForViewer, redactionFor, SHIELDED_FIELDS } from './redaction.js';
 import { CLEARANCE, decideVisibility } from './sharing-policy.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Agency, RecordedEvent } from '@jigsaw/envelope';
-import * as sharing from './index.js';
 import { redactionFor } from './redaction.js';
 import { redactRelated } from './testing/related.js';
 import type { Viewer } from './viewer.js';
@@ -41,8 +40,7 @@ const contact = { team: 'East', phone: '0113 222 4403', outOfHoursPhone: '0113 2
 const cpPlan = { startDate: '2026-06-02', category: 'NEG', contact };
 
 describe('council and health redactions', () => {
-  it('registers a rule for every council and health type once the lib is loaded', () => {
-    expect(Object.keys(sharing).length).toBeGreaterThan(0);
+  it('has a rule for every council and health type', () => {
     expect(TYPES.filter((type) => !redactionFor(type))).toEqual([]);
   });
 

@@ -1,12 +1,9 @@
-import type { Agency } from '@jigsaw/envelope';
+import type { FieldAllowList } from '@jigsaw/contracts';
 import { isRecord } from './is-record.js';
 import type { Viewer } from './viewer.js';
 
 /** Cuts one event's data down to what a (non-owning) viewer needs. Must return only copies. */
 export type Redaction = (data: Readonly<Record<string, unknown>>, viewer: Viewer) => Record<string, unknown>;
-
-/** Dotted paths into `data` each agency may see; an agency not listed sees no data. */
-export type FieldAllowList = Readonly<Partial<Record<Agency, readonly string[]>>>;
 
 /** Copies just the given paths (`force.name` keeps `{ force: { name } }`); missing ones are skipped. */
 export function pickPaths(
@@ -30,6 +27,7 @@ export function pickPaths(
   return result;
 }
 
+/** A contract's audience cut as a redaction: each agency gets the paths listed for it, the rest nothing. */
 export function allowFields(allowList: FieldAllowList): Redaction {
   // Stryker disable next-line ArrayDeclaration: any made-up path names no field of the data either, so it is equivalent
   return (data, viewer) => pickPaths(data, allowList[viewer.agency] ?? []);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { CONTRACTS } from '@jigsaw/contracts';
 import { ROLES, type RecordedEvent } from '@jigsaw/envelope';
-import { DOMESTIC_ABUSE_INCIDENT_FIELDS } from './domestic-abuse-incident.redaction.js';
 import {
   decideChildAccess,
   foldRelationships,
@@ -408,9 +408,9 @@ describe('relationship properties, both ways', () => {
         if (event.type !== 'police.domestic-abuse-incident-notified' || markers.length > 0) return;
         const data = { ...(event.data as Record<string, unknown>), ...state.corrections };
         // The declared allow-list is the rule: every top-level field it names reaches the viewer.
-        const allowed = (DOMESTIC_ABUSE_INCIDENT_FIELDS[viewer.agency] ?? []).map(
-          (path) => path.split('.')[0]!,
-        );
+        const allowed = (
+          CONTRACTS['police.domestic-abuse-incident-notified'].audience[viewer.agency] ?? []
+        ).map((path) => path.split('.')[0]!);
         for (const field of allowed) {
           if (data[field] === undefined || ['nhsNumber', 'postcode'].includes(field)) continue;
           expect(cut?.data).toHaveProperty(field);

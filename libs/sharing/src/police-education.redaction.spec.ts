@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Agency } from '@jigsaw/envelope';
-import { EXPLOITATION_CONCERN_RAISED } from './exploitation-concern.redaction.js';
-import * as sharing from './index.js';
-import { MISSING_EPISODE_STARTED } from './missing-episode-started.redaction.js';
+import {
+  EXPLOITATION_CONCERN_RAISED,
+  MISSING_EPISODE_STARTED,
+  SAFEGUARDING_CONCERN_RECORDED,
+} from '@jigsaw/contracts';
 import { redactionFor } from './redaction.js';
-import { SAFEGUARDING_CONCERN_RECORDED } from './safeguarding-concern-recorded.redaction.js';
 import type { Viewer } from './viewer.js';
 
 const TYPES = [
@@ -30,8 +31,7 @@ const viewer = (agency: Agency): Viewer => ({
 });
 
 describe('police and education redactions', () => {
-  it('registers a rule for every police and education type once the lib is loaded', () => {
-    expect(Object.keys(sharing).length).toBeGreaterThan(0);
+  it('has a rule for every police and education type', () => {
     expect(TYPES.filter((type) => !redactionFor(type))).toEqual([]);
   });
 

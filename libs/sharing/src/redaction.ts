@@ -6,11 +6,8 @@ import {
   type RecordedEvent,
   type SharingDecision,
 } from '@jigsaw/envelope';
-import {
-  DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
-  domesticAbuseIncidentRedaction,
-} from './domestic-abuse-incident.redaction.js';
-import type { Redaction } from './field-allow-list.js';
+import { contractOf } from '@jigsaw/contracts';
+import { allowFields, type Redaction } from './field-allow-list.js';
 import { isRecord } from './is-record.js';
 import {
   decideVisibility,
@@ -67,19 +64,10 @@ export const SHIELDED_FIELDS: Readonly<Record<string, RegExp>> = {
 /** Child identifiers are never shown to non-owners, wherever an agency put them. */
 const IDENTIFIER_FIELDS = /^(nhsNumber|upn|localIds)$/i;
 
-const redactions = new Map<string, Redaction>([
-  [DOMESTIC_ABUSE_INCIDENT_NOTIFIED, domesticAbuseIncidentRedaction],
-]);
-
-/** Adds the rule for one event type; a second rule for the same type is a mistake, not an override. */
-export function registerRedaction(type: string, redaction: Redaction): void {
-  const existing = redactions.get(type);
-  if (existing && existing !== redaction) throw new Error(`a redaction for ${type} is already registered`);
-  redactions.set(type, redaction);
-}
-
+/** The cut of a type's data for non-owners: its contract's audience, or none for a type without one. */
 export function redactionFor(type: string): Redaction | undefined {
-  return redactions.get(type);
+  const audience = contractOf(type)?.audience;
+  return audience ? allowFields(audience) : undefined;
 }
 
 /** Drops matching keys, and strings carrying one of the child's identifiers, at any depth. */
@@ -118,7 +106,8 @@ function identifierIn(subject: ChildSubject): (s: string) => boolean {
 
 /**
  * The event as this viewer may see it, or undefined when they may not see it at all. The decision is
- * `decideVisibility`'s; this only cuts the event down to it.
+ * `decideVisibility`'s; this only cuts the event down to it, by the type's cut (`redactionOf`, the
+ * registry's but in tests proving that identifiers and shielded fields go whatever a cut lets through).
  */
 export function redactForViewer(
   viewer: Viewer,
@@ -126,6 +115,7 @@ export function redactForViewer(
   state: SharingState,
   now: Date,
   access: ChildAccess,
+  redactionOf: (type: string) => Redaction | undefined = redactionFor,
 ): ViewableEvent | undefined {
   const decision = decideVisibility(viewer, event, state, now, access);
   if (!decision.visible) return undefined;
@@ -164,7 +154,7 @@ export function redactForViewer(
     };
   }
   const sharing = structuredClone({ basis: event.sharing.basis, purposes: event.sharing.purposes });
-  const redaction = redactions.get(event.type);
+  const redaction = redactionOf(event.type);
   // Never leak by default: an unknown type shows only that it happened.
   if (!redaction) return { ...base, sharing };
   const cut = scrub(redaction(data, viewer), shieldFor(markers), identifierIn(event.subject));

@@ -6,7 +6,7 @@ import {
   LOOKED_AFTER_ENDED,
   LOOKED_AFTER_STARTED,
   UNSCHEDULED_CARE_ATTENDED,
-} from '@jigsaw/sharing';
+} from '@jigsaw/contracts';
 import type { ChildHistory } from './child-history.js';
 import type { CareStatusSummary, NewNotification } from '@jigsaw/view-model';
 import { mayReceive, recipientOf, recordedBefore } from './recipients.js';

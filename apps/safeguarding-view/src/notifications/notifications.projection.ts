@@ -3,12 +3,8 @@ import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
-import {
-  isControlEvent,
-  KEY_ADULT_REGISTERED,
-  PUPIL_ON_ROLL,
-  UNSCHEDULED_CARE_ATTENDED,
-} from '@jigsaw/sharing';
+import { KEY_ADULT_REGISTERED, PUPIL_ON_ROLL, UNSCHEDULED_CARE_ATTENDED } from '@jigsaw/contracts';
+import { isControlEvent } from '@jigsaw/sharing';
 import { ChildHistoryReader, type Queryable } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
 import { CP_IS_TYPES, decideCpIs } from './cp-is.rules.js';

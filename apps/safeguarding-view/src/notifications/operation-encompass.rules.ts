@@ -6,7 +6,7 @@ import {
   ELECTIVE_HOME_EDUCATION_NOTIFIED,
   KEY_ADULT_REGISTERED,
   PUPIL_ON_ROLL,
-} from '@jigsaw/sharing';
+} from '@jigsaw/contracts';
 import type { ChildHistory } from './child-history.js';
 import { careStatuses, standingOn } from './cp-is.rules.js';
 import type { Addressee, NewNotification, Route, School } from '@jigsaw/view-model';

@@ -4,11 +4,13 @@ import {
   CHILD_IN_NEED_PLAN_STARTED,
   CHILD_PROTECTION_PLAN_ENDED,
   CHILD_PROTECTION_PLAN_STARTED,
-  eventKey,
   FAMILY_HELP_EPISODE_CLOSED,
   FAMILY_HELP_EPISODE_OPENED,
   LOOKED_AFTER_ENDED,
   LOOKED_AFTER_STARTED,
+} from '@jigsaw/contracts';
+import {
+  eventKey,
   CP_IS_MINIMAL_FLAG,
   decideCpisFlag,
   type CpisFlagState,

@@ -1,5 +1,6 @@
 import type FastCheck from 'fast-check';
 import type { Arbitrary } from 'fast-check';
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '@jigsaw/contracts';
 import {
   AGENCIES,
   CONSENT_STATUSES,
@@ -16,7 +17,6 @@ import {
   type SharingDecision,
 } from '@jigsaw/envelope';
 import { nhsNumberCheckDigit, upnCheckLetter } from '@jigsaw/identity';
-import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '../domestic-abuse-incident.redaction.js';
 import { RECORD_CONTROL_ACTIONS, type RecordControlAction, type SharingState } from '../sharing-state.js';
 import type { Viewer } from '../viewer.js';
 

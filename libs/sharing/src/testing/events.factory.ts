@@ -1,6 +1,6 @@
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '@jigsaw/contracts';
 import { dataschemaFor, type ChildSubject, type RecordedEvent, type SharingDecision } from '@jigsaw/envelope';
 import { aNhsNumber, aUpn } from '@jigsaw/testing';
-import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '../domestic-abuse-incident.redaction.js';
 import type { Viewer } from '../viewer.js';
 
 export const MET = 'urn:jigsaw:org:police:met';

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@jigsaw/envelope';
+import type { Redaction } from '../field-allow-list.js';
 import type { ChildAccess } from '../legitimate-relationship.js';
 import { redactForViewer } from '../redaction.js';
 import { decideVisibility } from '../sharing-policy.js';
@@ -14,5 +15,10 @@ export function relatedAccess(viewer: Viewer): ChildAccess {
 export const decideRelated = (viewer: Viewer, event: RecordedEvent, state: SharingState, now: Date) =>
   decideVisibility(viewer, event, state, now, relatedAccess(viewer));
 
-export const redactRelated = (viewer: Viewer, event: RecordedEvent, state: SharingState, now: Date) =>
-  redactForViewer(viewer, event, state, now, relatedAccess(viewer));
+export const redactRelated = (
+  viewer: Viewer,
+  event: RecordedEvent,
+  state: SharingState,
+  now: Date,
+  redactionOf?: (type: string) => Redaction | undefined,
+) => redactForViewer(viewer, event, state, now, relatedAccess(viewer), redactionOf);
