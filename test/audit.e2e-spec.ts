@@ -259,7 +259,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
 
     it('reports a deliberately altered live row by its key, and exits 1', async () => {
       await db.pool.query(
-        `UPDATE view.chronology SET event = jsonb_set(event, '{data,summary}', '"altered in the live table"')
+        `UPDATE view.chronology SET event = jsonb_set(event::jsonb, '{data,summary}', '"altered in the live table"')
          WHERE event_key = $1`,
         [`${METROPOLITAN_POLICE}|${stillShared.id}`],
       );

@@ -43,6 +43,8 @@ function projectedOnly(store: EventStore, seen: Set<string>, counted: string[]):
 interface Column {
   name: string;
   volatile: boolean;
+  /** json has no equality operator: compared as jsonb, by value. */
+  json: boolean;
 }
 
 /** Every table of a schema with its columns; those filled by the clock at projection time are volatile. */
@@ -51,8 +53,9 @@ async function tablesOf(pool: Pool, schema: string): Promise<Map<string, Column[
     table_name: string;
     column_name: string;
     column_default: string | null;
+    data_type: string;
   }>(
-    `SELECT c.table_name, c.column_name, c.column_default
+    `SELECT c.table_name, c.column_name, c.column_default, c.data_type
      FROM information_schema.columns c
      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
      WHERE c.table_schema = $1 AND t.table_type = 'BASE TABLE'
@@ -64,7 +67,10 @@ async function tablesOf(pool: Pool, schema: string): Promise<Map<string, Column[
     const volatile = /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp)\(\)/.test(
       row.column_default ?? '',
     );
-    tables.set(row.table_name, [...(tables.get(row.table_name) ?? []), { name: row.column_name, volatile }]);
+    tables.set(row.table_name, [
+      ...(tables.get(row.table_name) ?? []),
+      { name: row.column_name, volatile, json: row.data_type === 'json' },
+    ]);
   }
   return tables;
 }
@@ -130,10 +136,11 @@ export async function compareWithReplay(pool: Pool, store: EventStore): Promise<
   }
   for (const [table, columns] of [...live].filter(([name]) => compared.has(name))) {
     const ignored = compared.get(table)!;
-    const shared = columns.filter((c) => !c.volatile && !ignored.has(c.name)).map((c) => `"${c.name}"`);
-    const freshColumns = new Set((fresh.get(table) ?? []).map((c) => `"${c.name}"`));
-    if (shared.some((c) => !freshColumns.has(c))) throw new Error(`replay schema lacks columns of ${table}`);
-    const list = shared.join(', ');
+    const shared = columns.filter((c) => !c.volatile && !ignored.has(c.name));
+    const freshColumns = new Set((fresh.get(table) ?? []).map((c) => c.name));
+    if (shared.some((c) => !freshColumns.has(c.name)))
+      throw new Error(`replay schema lacks columns of ${table}`);
+    const list = shared.map((c) => `"${c.name}"${c.json ? '::jsonb' : ''}`).join(', ');
     const count = async (a: string, b: string): Promise<number> => {
       const { rows: r } = await pool.query<{ n: string }>(
         `SELECT count(*) AS n FROM (SELECT ${list} FROM "${a}"."${table}" EXCEPT ALL SELECT ${list} FROM "${b}"."${table}") d`,

@@ -174,7 +174,7 @@ describe('rebuilding read models against the live view', () => {
     const { schema } = await rebuilds.rebuild();
     const [altered, removed] = (await liveRows()).map((r) => r.event_key);
     await db.pool.query(
-      `UPDATE ${LIVE}.chronology SET event = jsonb_set(event, '{data,summary}', '"edited in place"'), type = 'x'
+      `UPDATE ${LIVE}.chronology SET event = jsonb_set(event::jsonb, '{data,summary}', '"edited in place"'), type = 'x'
        WHERE event_key = $1`,
       [altered],
     );

@@ -11,7 +11,7 @@ import {
   ProjectionRunner,
   rebuild,
 } from '@jigsaw/projection';
-import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
+import { aRecordedEvent, createTestDatabase, METROPOLITAN_POLICE, type TestDatabase } from '@jigsaw/testing';
 import { viewMigrations } from '../view-schema.js';
 import { chronologyProjection } from './chronology.projection.js';
 
@@ -48,6 +48,41 @@ describe('chronology projection', () => {
     expect(await runner.apply({ ...event })).toBe(false);
     expect(await rows(LIVE, event.childid)).toEqual(once);
     expect(once).toHaveLength(1);
+  });
+
+  it('keeps each event whole, on the row of its own key and columns, in batches of either size', async () => {
+    // Text that JSON escapes, and text beyond ASCII, in events of differing lengths.
+    const tricky = ['quote " and backslash \\', 'tab\tnew\nline', 'Zoë Ørsted 学校 🧒', '</script>'];
+    for (const size of [1, 150]) {
+      const events = Array.from({ length: size }, (_, i) => {
+        const event = aRecordedEvent({ source: i % 2 ? METROPOLITAN_POLICE : 'urn:jigsaw:org:police:kent' });
+        return {
+          ...event,
+          data: { ...(event.data as object), note: tricky[i % tricky.length]!.repeat(i % 7) },
+        };
+      });
+      expect(await applyBatch(db.pool, LIVE, [chronologyProjection], events)).toBe(size);
+      const { rows: stored } = await db.pool.query<{
+        event_key: string;
+        child_id: string;
+        source: string;
+        type: string;
+        event: RecordedEvent;
+      }>(
+        `SELECT event_key, child_id, source, type, event FROM "${LIVE}".chronology WHERE event_key = ANY($1)`,
+        [events.map(eventKeyOf)],
+      );
+      const byKey = new Map(stored.map((r) => [r.event_key, r]));
+      for (const event of events) {
+        expect(byKey.get(eventKeyOf(event))).toEqual({
+          event_key: eventKeyOf(event),
+          child_id: event.childid,
+          source: event.source,
+          type: event.type,
+          event,
+        });
+      }
+    }
   });
 
   it('rebuilds from the store into another schema exactly what live consumption built', async () => {

@@ -29,17 +29,15 @@ export const chronologyProjection: Projection = {
     // megabytes a batch. A generic plan reads the parameters where they are; its choices are the same here.
     const generic = events.length >= GENERIC_PLAN_FROM;
     if (generic) await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
-    // The events travel as one JSON array, not an array of jsonb: no per-element quoting either side. Each
-    // row takes its element by position: a set-returning function over the array would first copy all of
-    // it (megabytes a batch) into a tuplestore, spilled to temporary files past work_mem.
+    // The events travel as one JSON array, not an array of json: no per-element quoting either side. The
+    // column is json, kept as the text given once validated: no jsonb to build on the way in, nor text to
+    // make of it again at each read. The array's elements zip with the other columns by position; they pass
+    // through a tuplestore (a temporary file past work_mem, measured to cost nothing next to jsonb's build).
     await tx.query(
       `INSERT INTO chronology (event_key, child_id, agency, source, type, occurred_at, recorded_at, event)
-       SELECT r.event_key, r.child_id, r.agency, r.source, r.type, r.occurred_at, r.recorded_at,
-              j.events -> (r.n - 1)::int
-       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                   $7::timestamptz[]) WITH ORDINALITY
-              AS r(event_key, child_id, agency, source, type, occurred_at, recorded_at, n),
-            (SELECT $8::jsonb AS events) AS j
+       SELECT * FROM ROWS FROM (unnest($1::text[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::text[]),
+                                unnest($5::text[]), unnest($6::timestamptz[]), unnest($7::timestamptz[]),
+                                json_array_elements($8::json))
        ON CONFLICT (event_key) DO NOTHING`,
       [
         events.map(eventKeyOf),
@@ -69,7 +67,8 @@ async function eraseChild(tx: PoolClient, childId: string, erasedAt: string): Pr
   if (rows.length === 0) return;
   await tx.query(
     `UPDATE chronology c SET event = u.event
-     FROM unnest($1::text[], $2::jsonb[]) AS u(event_key, event) WHERE c.event_key = u.event_key`,
-    [rows.map((r) => r.event_key), rows.map((r) => JSON.stringify(erasePersonalData(r.event)))],
+     FROM ROWS FROM (unnest($1::text[]), json_array_elements($2::json)) AS u(event_key, event)
+     WHERE c.event_key = u.event_key`,
+    [rows.map((r) => r.event_key), JSON.stringify(rows.map((r) => erasePersonalData(r.event)))],
   );
 }
