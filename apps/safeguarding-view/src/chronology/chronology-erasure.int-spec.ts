@@ -34,6 +34,7 @@ import {
   aNhsNumber,
   anIncidentNotification,
   createTestDatabase,
+  eventually,
   testBrokers,
   uniqueTopicPrefix,
   type TestDatabase,
@@ -97,15 +98,8 @@ function aChild(): Child {
   };
 }
 
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 45_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> =>
+  eventually(probe, { what, timeoutMs: 45_000 });
 
 describe('erasing a child, end to end through the store, Kafka, the live view and a rebuild', () => {
   const prefix = uniqueTopicPrefix('erasure');
