@@ -1,6 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
-import type { RecordedEvent } from '@jigsaw/envelope';
+import type { ChildSubject, RecordedEvent } from '@jigsaw/envelope';
 import {
   DuplicateEventError,
   retryOnRace,
@@ -14,6 +14,7 @@ import { foldAgencyState, type AgencyState } from './agency-state.js';
 import type { AgencyCallerIdentity } from './caller.js';
 import { streamIdOf } from './child-stream.js';
 import { decide } from './decide.js';
+import { KeyedLocks } from './keyed-locks.js';
 import { idReused, inCloudEventTerms, IngestHandler, type CheckedEnvelope } from './record-event.command.js';
 
 /** One event of a batch: a CloudEvent to record, or the problems that stopped a sender's row being one. */
@@ -75,11 +76,26 @@ interface Fresh {
   entry: CheckedEnvelope;
 }
 
+/**
+ * The identifiers a record names its child by, as keys held in memory only while its batch is decided
+ * and appended: never logged or sent anywhere.
+ */
+function childKeys(subject: ChildSubject): string[] {
+  return [
+    ...(subject.nhsNumber ? [`nhs\u0000${subject.nhsNumber}`] : []),
+    ...(subject.upn ? [`upn\u0000${subject.upn}`] : []),
+    ...(subject.localIds ?? []).map((l) => `local\u0000${l.system}\u0000${l.value}`),
+  ];
+}
+
 @CommandHandler(RecordBatch)
 export class RecordBatchHandler
   extends IngestHandler
   implements ICommandHandler<RecordBatch, (EventOutcome | undefined)[]>
 {
+  /** The children batches in this process are deciding: one batch at a time for each. */
+  private readonly deciding = new KeyedLocks();
+
   @Traced('command RecordBatch')
   async execute({ items, now, caller }: RecordBatch): Promise<(EventOutcome | undefined)[]> {
     const outcomes: (EventOutcome | undefined)[] = Array.from({ length: items.length }, () => undefined);
@@ -123,12 +139,17 @@ export class RecordBatchHandler
 
     const excluded = new Set<number>();
     try {
-      const decided = await retryOnRace(async (attempt) => {
-        const tried = await this.attempt(fresh, excluded, now);
-        if (tried.done) return tried.outcomes;
-        if (attempt > 1) for (const index of tried.exclude) excluded.add(index);
-        throw new SetRacedError();
-      }, SET_RACES);
+      // Batches in this process that name a child in common take turns, rather than race and redo the set.
+      const decided = await this.deciding.hold(
+        fresh.flatMap(({ entry }) => childKeys(entry.envelope.subject)),
+        () =>
+          retryOnRace(async (attempt) => {
+            const tried = await this.attempt(fresh, excluded, now);
+            if (tried.done) return tried.outcomes;
+            if (attempt > 1) for (const index of tried.exclude) excluded.add(index);
+            throw new SetRacedError();
+          }, SET_RACES),
+      );
       for (const [index, outcome] of decided) outcomes[index] = outcome;
     } catch (error) {
       // Left undecided after the last attempt, the rest go one at a time.
