@@ -24,9 +24,9 @@ export {
   RecordTransaction,
   RecordTransactionHandler,
   TransactionEntryRefusedError,
-  streamIdOf,
   type RecordEventResult,
 } from './record-event.command.js';
+export { ChildStreams, INGEST_RACES, streamIdOf, type ChildStream } from './child-stream.js';
 export { RecordBatch, RecordBatchHandler } from './record-batch.command.js';
 export { AGENCY_CATALOGUE } from './tokens.js';
 export { CONTROL_KINDS, controlEventTypes, type ControlKind } from './control-events.js';

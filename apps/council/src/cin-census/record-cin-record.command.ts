@@ -10,13 +10,13 @@ import {
   type RecordedEvent,
 } from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
-import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
+import type { EventStore } from '@jigsaw/event-store';
 import { mergeProblems } from '@jigsaw/http';
-import { IdentityMovedError, IdentityRegistry } from '@jigsaw/identity';
+import { IdentityRegistry } from '@jigsaw/identity';
 import {
+  ChildStreams,
   decide,
   foldAgencyState,
-  streamIdOf,
   type AgencyCallerIdentity,
   type EventTypeDefinition,
 } from '@jigsaw/ingest';
@@ -45,7 +45,6 @@ export class RecordCinRecord extends Command<CinRecordOutcome> {
   }
 }
 
-const MAX_ATTEMPTS = 5;
 const rejected = (code: string, errors: FieldProblem[]): CinRecordOutcome => ({
   status: 'rejected',
   code,
@@ -65,12 +64,16 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
     councilCatalogue.types.map((t) => [t.type, t]),
   );
 
+  private readonly children: ChildStreams;
+
   constructor(
     private readonly schemas: SchemaRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly identity: IdentityRegistry,
-    private readonly vault: PersonalDataVault,
-  ) {}
+    identity: IdentityRegistry,
+    vault: PersonalDataVault,
+  ) {
+    this.children = new ChildStreams(store, identity, vault, 'council');
+  }
 
   async execute({ events, now, caller }: RecordCinRecord): Promise<CinRecordOutcome> {
     const first = events[0];
@@ -84,7 +87,8 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
     if (shapeProblems.length > 0) return rejected(ErrorCode.ValidationFailed, shapeProblems);
 
     const hashes = events.map((e) => contentHash(e.envelope));
-    for (let attempt = 1; ; attempt++) {
+    // A concurrent write to the same child, or the same record racing in twice, runs the attempt again.
+    return this.children.record(async (): Promise<CinRecordOutcome> => {
       const fresh: number[] = [];
       const conflicts: FieldProblem[] = [];
       for (const [i, planned] of events.entries()) {
@@ -103,11 +107,9 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
       if (fresh.length === 0) return { status: 'duplicate', events: outcomes(() => 'duplicate') };
 
       // Every rule runs before anything is written: the plan only reads the registry.
-      const plan = await this.identity.plan('council', first.envelope.subject);
-      const { childId } = plan;
-      const streamId = streamIdOf('council', childId);
-      const stored = await this.store.readStream(streamId);
-      let state = foldAgencyState(stored.map((e) => e.event));
+      const child = await this.children.read([{ subject: first.envelope.subject }]);
+      const { childId } = child;
+      let { state } = child;
       const toAppend: RecordedEvent[] = [];
       const ruleProblems: FieldProblem[] = [];
       for (const i of fresh) {
@@ -131,23 +133,14 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
         }
       }
       if (ruleProblems.length > 0) return rejected(ErrorCode.ValidationFailed, ruleProblems);
-      try {
-        await this.store.append(streamId, await this.vault.sealAll(toAppend, childId), {
-          expectedVersion: stored.length === 0 ? 'no-stream' : stored.length,
-          contentHashes: fresh.map((i) => hashes[i]!),
-          ...this.identity.registration(plan, 'council', first.envelope.subject),
-        });
-        const added = new Set(fresh);
-        return { status: 'accepted', events: outcomes((i) => (added.has(i) ? 'accepted' : 'duplicate')) };
-      } catch (error) {
-        // A concurrent write to the same child, or the same record racing in twice: look again.
-        const retry =
-          error instanceof StreamVersionConflictError ||
-          error instanceof DuplicateEventError ||
-          error instanceof IdentityMovedError;
-        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+      await this.children.append(
+        child,
+        toAppend,
+        fresh.map((i) => hashes[i]!),
+      );
+      const added = new Set(fresh);
+      return { status: 'accepted', events: outcomes((i) => (added.has(i) ? 'accepted' : 'duplicate')) };
+    });
   }
 
   /** What POST /v1/events would say of the envelope's shape (its schemas'), in the record's terms. */
