@@ -333,6 +333,52 @@ describe('set-based batch ingest on PostgreSQL', () => {
     expect((await verifyIntegrity(db.pool)).problems).toEqual([]);
   });
 
+  it('refuses by field what its schema refuses, and what only the hub sets, and stores none of it', async () => {
+    const child = aNhsNumber();
+    const ingest = ingestOn(db.pool);
+    type Json = Record<string, unknown>;
+    const recordOf = (event: object): Json => (event as { data: { record: Json } }).data.record;
+    const started = (id: string, change: (event: Json) => void): object => {
+      const event = cloud(missingStarted(child, `MISPER-${id}`, id)) as Json;
+      change(event);
+      return event;
+    };
+    const refused = [
+      started('strict-lower-case', (e) => (recordOf(e)['missingSince'] = '2026-11-20t17:30:00z')),
+      started('strict-leap-second', (e) => (recordOf(e)['missingSince'] = '2016-12-31T23:59:60Z')),
+      started('strict-year-0', (e) => (e['time'] = '0000-01-01T00:00:00Z')),
+      started('strict-email', (e) => {
+        recordOf(e)['contact'] = { name: 'PC Example', phone: '020 7230 1212', email: 'pc@met.x' };
+      }),
+      started('strict-childid', (e) => (e['childid'] = '7b0d3f0e-2f6c-4b55-9d0a-6a8c0f1e2d3c')),
+      started('strict-recordedtime', (e) => (e['recordedtime'] = '2026-11-21T00:00:00Z')),
+      started('strict-personaldata', (e) => {
+        (e['data'] as Json)['personaldata'] = { v: 1, fields: [], erased: true };
+      }),
+    ];
+    const expected = [
+      'refused VALIDATION_FAILED data.record.missingSince: must be a real date and time (RFC 3339)',
+      'refused VALIDATION_FAILED data.record.missingSince: must be a real date and time (RFC 3339)',
+      'refused VALIDATION_FAILED time: must be a real date and time (RFC 3339)',
+      'refused VALIDATION_FAILED data.record.contact.email: must be an email address',
+      'refused VALIDATION_FAILED childid: is set by the hub, never by a sender',
+      'refused VALIDATION_FAILED recordedtime: is set by the hub, never by a sender',
+      'refused VALIDATION_FAILED data.personaldata: is set by the hub, never by a sender',
+    ];
+    expect((await ingest.singly(refused)).map(told)).toEqual(expected);
+    expect((await ingest.batch(refused)).map(told)).toEqual(expected);
+    // The forms a strict date and time still takes: an offset, fractions of a second.
+    const offset = started(
+      'strict-offset',
+      (e) => (recordOf(e)['missingSince'] = '2026-11-20T17:30:00.250+01:00'),
+    );
+    expect((await ingest.singly([offset])).map(told)).toEqual(['accepted strict-offset']);
+
+    const ids = refused.map((e) => (e as { id: string }).id);
+    expect(await storedRows(db.pool, ids)).toEqual([]);
+    expect(await outboxIds(db.pool, ids)).toEqual([]);
+  });
+
   it('records every event once when batches and single events race on the same children', async () => {
     const ingest = ingestOn(db.pool);
     const children = Array.from({ length: 30 }, () => aNhsNumber());

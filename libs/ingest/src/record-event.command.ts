@@ -13,7 +13,7 @@ import {
 } from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
 import { DuplicateEventError, type EventStore } from '@jigsaw/event-store';
-import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
+import { mergeProblems, validationFailed } from '@jigsaw/http';
 import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE } from '@jigsaw/platform';
 import { Traced } from '@jigsaw/telemetry';
@@ -21,7 +21,6 @@ import { foldAgencyState } from './agency-state.js';
 import type { AgencyCallerIdentity } from './caller.js';
 import { ChildStreams } from './child-stream.js';
 import { decide } from './decide.js';
-import { EnvelopeDto } from './envelope.dto.js';
 import type { AgencyCatalogue, EventTypeDefinition } from './event-type.js';
 import { AGENCY_CATALOGUE } from './tokens.js';
 
@@ -61,7 +60,9 @@ export abstract class IngestHandler {
   }
 
   protected check(body: unknown, caller: AgencyCallerIdentity | undefined): Promise<CheckedEnvelope> {
-    return checkEnvelope(body, caller, this.catalogue, this.types, this.schemas);
+    return new Promise((resolve) =>
+      resolve(checkEnvelope(body, caller, this.catalogue, this.types, this.schemas)),
+    );
   }
 
   /** An id already stored: a duplicate if with the same content, refused if with other; else undefined. */
@@ -224,14 +225,14 @@ export interface CheckedEnvelope {
 }
 
 /** A valid envelope of a type this agency records, sent by the caller's own organisation. */
-async function checkEnvelope(
+function checkEnvelope(
   body: unknown,
   caller: AgencyCallerIdentity | undefined,
   catalogue: AgencyCatalogue,
   types: ReadonlyMap<string, EventTypeDefinition>,
   schemas: SchemaRegistry,
-): Promise<CheckedEnvelope> {
-  const { envelope, definition } = await validateEnvelope(body, catalogue, types, schemas);
+): CheckedEnvelope {
+  const { envelope, definition } = validateEnvelope(body, catalogue, types, schemas);
   if (caller && caller.organisation !== envelope.source) {
     throw new JigsawError(ErrorCode.Forbidden, 'an agency system may publish only as its own organisation', [
       { field: 'source', reason: `must be the caller's organisation ${caller.organisation}` },
@@ -240,20 +241,22 @@ async function checkEnvelope(
   return { envelope, definition, hash: contentHash(envelope) };
 }
 
-async function validateEnvelope(
+/**
+ * The envelope and its record are checked against their JSON Schemas (schemas/envelope and the schema its
+ * dataschema names), the one source of their shape; here only what no schema can say: that the type is one
+ * this agency records, from one of its organisations, and that the sender set nothing only the hub sets.
+ */
+function validateEnvelope(
   body: unknown,
   catalogue: AgencyCatalogue,
   types: ReadonlyMap<string, EventTypeDefinition>,
   schemas: SchemaRegistry,
-): Promise<{ envelope: JigsawEnvelope; definition: EventTypeDefinition }> {
+): { envelope: JigsawEnvelope; definition: EventTypeDefinition } {
   const cloudEvent = (typeof body === 'object' && body !== null ? body : {}) as JigsawCloudEvent;
   const candidate = fromCloudEvent(cloudEvent);
-  const schemaProblems = [...envelopeV1Problems(cloudEvent), ...schemas.validateEnvelope(body)];
-  const envelopeProblems = renamed(await validateDto(EnvelopeDto, candidate));
   const definition = typeof candidate.type === 'string' ? types.get(candidate.type) : undefined;
-  const typeProblems = definition
-    ? await validateDto(definition.dataDto, candidate.data, 'data.record')
-    : typeof candidate.type === 'string'
+  const typeProblems =
+    !definition && typeof candidate.type === 'string'
       ? [
           {
             field: 'type',
@@ -270,18 +273,25 @@ async function validateEnvelope(
           },
         ]
       : [];
-  // A missing field reads best as the schema says it ("is required"); otherwise the DTO's wording is clearer.
-  const missing = schemaProblems.filter((p) => p.reason === 'is required');
   const problems = mergeProblems(
-    missing,
+    envelopeV1Problems(cloudEvent),
     typeProblems,
     sourceProblems,
+    hubOnlyProblems(cloudEvent),
     referenceProblems(candidate),
-    envelopeProblems,
-    schemaProblems,
+    schemas.validateEnvelope(body),
   );
   if (problems.length > 0 || !definition) throw validationFailed(problems);
   return { envelope: candidate, definition };
+}
+
+/** What the hub sets on the events it stores (the envelope's schema describes them too): never a sender. */
+function hubOnlyProblems(event: JigsawCloudEvent): FieldProblem[] {
+  const data: unknown = event.data;
+  return [
+    ...(['childid', 'recordedtime'] as const).filter((attribute) => attribute in event),
+    ...(typeof data === 'object' && data !== null && 'personaldata' in data ? ['data.personaldata'] : []),
+  ].map((field) => ({ field, reason: 'is set by the hub, never by a sender' }));
 }
 
 const renamed = (problems: readonly FieldProblem[]): FieldProblem[] =>
