@@ -30,7 +30,7 @@ import {
   reviewsOf,
   reviewsStreamOf,
 } from '@jigsaw/view-model';
-import { lookupOf, readChildRows } from '../chronology/chronology.reads.js';
+import { lookupOf, readChildRows, type PositionedRow } from '../chronology/chronology.reads.js';
 
 /** What every request naming a child the viewer may not reach gets: the answer for a child never heard of. */
 export function unknownChild(): JigsawError {
@@ -51,7 +51,8 @@ const misses = counter<'organisation'>({
 export interface ReachedChild {
   childId: string;
   members: string[];
-  rows: ChronologyRow[];
+  /** In the chronology's order, each with its position in it. */
+  rows: PositionedRow[];
   access: Exclude<ChildAccess, 'none'>;
 }
 
@@ -179,7 +180,7 @@ export class ChildAccessGate {
     viewer: Viewer,
     members: readonly string[],
     now: Date,
-  ): Promise<{ rows: ChronologyRow[]; access: ChildAccess }> {
+  ): Promise<{ rows: PositionedRow[]; access: ChildAccess }> {
     const [{ rows, relationships }, { claims, reviews }] = await Promise.all([
       this.relationshipsOf(members),
       this.claimsAndReviews(members),
@@ -190,7 +191,7 @@ export class ChildAccessGate {
   /** The child's rows and every organisation's relationship with it, from its records and notifications. */
   async relationshipsOf(
     members: readonly string[],
-  ): Promise<{ rows: ChronologyRow[]; relationships: Relationships }> {
+  ): Promise<{ rows: PositionedRow[]; relationships: Relationships }> {
     const rows = await readChildRows(this.pool, VIEW_SCHEMA, members);
     const history = [...rows]
       .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime())

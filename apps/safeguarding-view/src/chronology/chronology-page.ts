@@ -9,7 +9,7 @@ import {
   type VisibleRecord,
 } from '@jigsaw/view-model';
 import type { ChronologyCursor, ChronologyPageRequest } from './chronology-query.js';
-import { readControlRows, readEntryRows, type PositionedRow } from './chronology.reads.js';
+import { controlRowsOf, readEntryRows, type PositionedRow } from './chronology.reads.js';
 
 /** Rows read per round trip: a page of mostly hidden rows reads on until it is full. */
 const MIN_FETCH = 50;
@@ -23,10 +23,13 @@ export interface ChronologyPage {
 }
 
 /**
- * One page of the entries this viewer may see, in order. Rows are read in chunks after the cursor and
- * cut by the sharing policy until the page is full and one more entry shows, so a next page is never
- * empty; the ledger holds the page's rows and all the child's control events, so a retraction
- * recorded pages later still hides its record here.
+ * One page of the entries this viewer may see, in order, so that a next page is never empty: the page
+ * and one more entry. The ledger holds the page's rows and all the child's control events, so a
+ * retraction recorded pages later still hides its record here.
+ *
+ * `rows` are all the child's rows, as the access gate read them: a page without filters is cut from
+ * them after the cursor's row. With filters (or a cursor whose row has gone, erased meanwhile), rows are
+ * read in chunks after the cursor with the filters in SQL, and cut until the page is full.
  */
 export async function readChronologyPage(
   pool: Pool,
@@ -36,9 +39,17 @@ export async function readChronologyPage(
   request: ChronologyPageRequest,
   now: Date,
   access: ChildAccess,
+  rows: readonly PositionedRow[],
 ): Promise<ChronologyPage> {
-  const controls = await readControlRows(pool, schema, members);
+  const controls = controlRowsOf(rows);
   const { limit, ...filters } = request;
+  const unfiltered = !filters.agencies && !filters.types && !filters.from && !filters.to;
+  const start = filters.after ? rows.findIndex((row) => samePosition(row.position, filters.after!)) + 1 : 0;
+  const cursorFound = !filters.after || start > 0;
+  if (unfiltered && cursorFound) {
+    const after = rows.slice(start);
+    return pageOf(visibleRecords(viewer, after, ledgerOf([...after, ...controls]), now, access), limit);
+  }
   const page: VisibleRecord[] = [];
   let after = filters.after;
   // Read on until the page is full and one more entry shows (so there is a next page), or the rows end.
@@ -58,12 +69,18 @@ export async function readChronologyPage(
     if (page.length > limit || rows.length < fetch) break;
     after = rows.at(-1)!.position;
   }
-  const more = page.length > limit;
-  page.splice(limit);
+  return pageOf(page, limit);
+}
+
+const samePosition = (a: ChronologyCursor, b: ChronologyCursor): boolean => a.at === b.at && a.key === b.key;
+
+/** The first `limit` of the visible entries, and where the next page starts when there are more. */
+function pageOf(visible: readonly VisibleRecord[], limit: number): ChronologyPage {
+  const page = visible.slice(0, limit);
   const last = page.at(-1)?.row as PositionedRow | undefined;
   return {
     entries: page.map(toEntry),
     shown: page.map((v) => v.shown),
-    ...(more && last ? { next: last.position } : {}),
+    ...(visible.length > limit && last ? { next: last.position } : {}),
   };
 }

@@ -67,14 +67,23 @@ export class ChronologyController {
     const { limit, ...filters } = pageRequestOf(query);
     const now = new Date();
     // Every hub child id linked into this child: merged records read as one child's.
-    const { childId, members, access } = await this.gate.reachRef(ref, viewer, 'chronology', now);
+    const { childId, members, access, rows } = await this.gate.reachRef(ref, viewer, 'chronology', now);
     const binding = { childId, viewer, filters };
     const request = {
       limit,
       ...filters,
       ...(query.cursor === undefined ? {} : { after: this.cursors.open(query.cursor, binding) }),
     };
-    const page = await readChronologyPage(this.pool, VIEW_SCHEMA, members, viewer, request, now, access);
+    const page = await readChronologyPage(
+      this.pool,
+      VIEW_SCHEMA,
+      members,
+      viewer,
+      request,
+      now,
+      access,
+      rows,
+    );
     await this.accessLog.record(
       recordAccessed(
         { id: `access-${randomUUID()}`, now, viewer, view: 'chronology', childId, lookup: lookupOf(ref) },

@@ -16,7 +16,7 @@ export interface PositionedRow extends ChronologyRow {
 }
 
 /** Control events shape other records; the ledger needs every one of them for the child. */
-const CONTROL_TYPES = [...CONTROL_EVENT_TYPES];
+const CONTROL_TYPES: readonly string[] = [...CONTROL_EVENT_TYPES];
 /** Control events that are entries in their own right (decisions not to share) are not among these. */
 const NOT_ENTRIES = CONTROL_EVENT_TYPES.filter((type) => !type.endsWith(`.${SHARING_DECLINED_ACTION}`));
 
@@ -26,35 +26,36 @@ const toRow = (row: Row): ChronologyRow => ({
   event: row.event,
 });
 
+/** Each row's place in the chronology's order, as the cursor carries it (microseconds, in UTC). */
+const POSITION = `event_key, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
+
+type PositionRow = Row & { position_at: string; event_key: string };
+
+const toPositionedRow = (row: PositionRow): PositionedRow => ({
+  ...toRow(row),
+  position: { at: row.position_at, key: row.event_key },
+});
+
 /**
  * Every event recorded under any of `members` (the hub child ids linked into one child), in the
- * chronology's order: one indexed read (chronology_by_child).
+ * chronology's order, each with its position in it: one indexed read (chronology_by_child).
  */
 export async function readChildRows(
   pool: Pool,
   schema: string,
   members: readonly string[],
-): Promise<ChronologyRow[]> {
-  const { rows } = await pool.query<Row>(
-    `SELECT occurred_at, recorded_at, event FROM "${schema}".chronology
+): Promise<PositionedRow[]> {
+  const { rows } = await pool.query<PositionRow>(
+    `SELECT occurred_at, recorded_at, event, ${POSITION} FROM "${schema}".chronology
      WHERE child_id = ANY($1::uuid[]) ORDER BY occurred_at, event_key`,
     [members],
   );
-  return rows.map(toRow);
+  return rows.map(toPositionedRow);
 }
 
-/** The child's control events (corrections, retractions, restrictions, markers), whatever page is read. */
-export async function readControlRows(
-  pool: Pool,
-  schema: string,
-  members: readonly string[],
-): Promise<ChronologyRow[]> {
-  const { rows } = await pool.query<Row>(
-    `SELECT occurred_at, recorded_at, event FROM "${schema}".chronology
-     WHERE child_id = ANY($1::uuid[]) AND type = ANY($2::text[])`,
-    [members, CONTROL_TYPES],
-  );
-  return rows.map(toRow);
+/** The control events (corrections, retractions, restrictions, markers) among a child's rows. */
+export function controlRowsOf<R extends ChronologyRow>(rows: readonly R[]): R[] {
+  return rows.filter((row) => CONTROL_TYPES.includes(row.event.type));
 }
 
 /**
@@ -84,16 +85,15 @@ export async function readEntryRows(
   if (request.from) where.push(`occurred_at >= ${param(request.from)}::timestamptz`);
   if (request.to)
     where.push(`occurred_at ${request.to.inclusive ? '<=' : '<'} ${param(request.to.at)}::timestamptz`);
-  const { rows } = await pool.query<Row & { position_at: string; event_key: string }>(
-    `SELECT occurred_at, recorded_at, event, event_key,
-            to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at
+  const { rows } = await pool.query<PositionRow>(
+    `SELECT occurred_at, recorded_at, event, ${POSITION}
      FROM "${schema}".chronology
      WHERE ${where.join(' AND ')}
      ORDER BY occurred_at, event_key
      LIMIT ${param(fetch)}`,
     params,
   );
-  return rows.map((row) => ({ ...toRow(row), position: { at: row.position_at, key: row.event_key } }));
+  return rows.map(toPositionedRow);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
