@@ -49,9 +49,9 @@ export function looseObject<D>(value: unknown): Loose<NonNullable<D>> | undefine
 }
 
 /** The data of a record with corrections (top-level fields, later ones winning) applied over it. */
-export function corrected<T extends StoredType>(
-  event: EventOf<T>,
+export function corrected<E extends TypedEvent>(
+  event: E,
   corrections: Readonly<Record<string, unknown>>,
-): LooseData<T> {
+): LooseData<E['type']> {
   return { ...event.data, ...corrections };
 }
