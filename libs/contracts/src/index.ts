@@ -64,6 +64,7 @@ export {
   corrected,
   isTyped,
   looseObject,
+  targetOf,
   type EventOf,
   type Loose,
   type LooseData,

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '@jigsaw/envelope';
 import { PUPIL_ON_ROLL } from './education/pupil-on-roll/contract.js';
 import { MISSING_EPISODE_ENDED } from './police/missing-episode-ended/contract.js';
 import { MISSING_EPISODE_STARTED } from './police/missing-episode-started/contract.js';
-import { asTyped, corrected, isTyped, looseObject } from './typed.js';
+import { asTyped, corrected, isTyped, looseObject, targetOf } from './typed.js';
 
 const event = (type: string, data: unknown): RecordedEvent =>
   ({ id: 'e-1', source: 'urn:jigsaw:org:police:met', type, data }) as RecordedEvent;
@@ -41,6 +41,15 @@ describe('reading stored events by type', () => {
       extra: true,
     });
     expect(roll.data.onRollFrom).toBe('2025-09-01');
+  });
+
+  it('finds the record a control event is about, and none for other events', () => {
+    expect(
+      targetOf(event('police.record-retracted', { targetEventId: 'inc-1', reason: 'wrong child' })),
+    ).toBe('inc-1');
+    expect(targetOf(event('police.record-retracted', { reason: 'no target' }))).toBeUndefined();
+    expect(targetOf(event('police.record-retracted', null))).toBeUndefined();
+    expect(targetOf(event(MISSING_EPISODE_STARTED, { episodeReference: 'M-1' }))).toBeUndefined();
   });
 
   it('reads a loose field as an object only when it holds one', () => {

@@ -32,6 +32,17 @@ export function asTyped(event: RecordedEvent): TypedEvent | undefined {
 }
 
 /**
+ * The id of the earlier record a control event (a withdrawal, retraction, correction...) is about, from its
+ * own source; undefined for any other event.
+ */
+export function targetOf(event: RecordedEvent): string | undefined {
+  const data = asTyped(event)?.data;
+  return data && 'targetEventId' in data && typeof data.targetEventId === 'string'
+    ? data.targetEventId
+    : undefined;
+}
+
+/**
  * A record's data as a reader holds it once corrections are applied or a viewer's cut is taken: the
  * schema's top-level fields by name, any of them missing, each of unknown value. A correction replaces
  * whole top-level fields with whatever it carries (record-corrected checks no more than that `corrections`

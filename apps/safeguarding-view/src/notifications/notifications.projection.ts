@@ -4,13 +4,13 @@ import type { RecordedEvent } from '@jigsaw/envelope';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
 import {
-  asTyped,
   CONSENT_WITHDRAWN,
   isTyped,
   KEY_ADULT_REGISTERED,
   PUPIL_ON_ROLL,
   RECORD_RESTRICTED,
   RECORD_RETRACTED,
+  targetOf,
   UNSCHEDULED_CARE_ATTENDED,
 } from '@jigsaw/contracts';
 import { isControlEvent } from '@jigsaw/sharing';
@@ -143,9 +143,8 @@ export class NotificationsProjection implements Projection {
    */
   private async recall(tx: Queryable, controls: readonly RecordedEvent[]): Promise<void> {
     for (const control of controls) {
-      const data = asTyped(control)?.data;
-      const target = data && 'targetEventId' in data ? data.targetEventId : undefined;
-      if (typeof target !== 'string') continue;
+      const target = targetOf(control);
+      if (target === undefined) continue;
       const key = eventKeyOf({ source: control.source, id: target });
       const recalls = await recallsFor(tx, key, control.source);
       await NotificationCommands.intend(
