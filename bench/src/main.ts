@@ -12,7 +12,7 @@ import { toCloudEvent, type JigsawEnvelope } from '@jigsaw/envelope';
 import { createPool, runMigrations, type Pool } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { KafkaMessaging } from '@jigsaw/messaging';
-import { appliedEventsMigrations, rebuild } from '@jigsaw/projection';
+import { appliedEventsMigrations, eventKeyOf, rebuild } from '@jigsaw/projection';
 import {
   aNhsNumber,
   agencySystemToken,
@@ -204,10 +204,7 @@ async function ingestRun<T>(
     }),
   );
   const accepted = Date.now();
-  const visible = await visibleTimes(
-    pool,
-    events.map((e) => e.id),
-  );
+  const visible = await visibleTimes(pool, events);
   const last = Math.max(...visible.values());
   return {
     cpuPerEventMs: meter ? perUnit(meter.end(), events.length) : {},
@@ -247,20 +244,29 @@ async function ingestBatches(police: ServiceProcess, pool: Pool, size: number): 
   return run.visiblePerSecond;
 }
 
-/** Waits until the view shows every id, and returns when each became visible. */
+/**
+ * Waits until the view shows every event, and returns when each became visible, by id. Asks by the
+ * chronology's key (its primary key) for those not seen yet, so that watching adds little to the load it
+ * measures.
+ */
 async function visibleTimes(
   pool: Pool,
-  ids: readonly string[],
+  events: readonly { source: string; id: string }[],
   timeoutMs = 120_000,
 ): Promise<Map<string, number>> {
   const deadline = Date.now() + timeoutMs;
+  const seen = new Map<string, number>();
+  let waiting = events.map((e) => eventKeyOf(e));
   for (;;) {
-    const { rows } = await pool.query<{ id: string; at: Date }>(
-      `SELECT event->>'id' AS id, projected_at AS at FROM view.chronology WHERE event->>'id' = ANY($1::text[])`,
-      [ids],
+    const { rows } = await pool.query<{ key: string; id: string; at: Date }>(
+      `SELECT event_key AS key, event->>'id' AS id, projected_at AS at FROM view.chronology
+       WHERE event_key = ANY($1::text[])`,
+      [waiting],
     );
-    if (rows.length >= ids.length || Date.now() > deadline)
-      return new Map(rows.map((r) => [r.id, r.at.getTime()]));
+    for (const row of rows) seen.set(row.id, row.at.getTime());
+    const found = new Set(rows.map((r) => r.key));
+    waiting = waiting.filter((key) => !found.has(key));
+    if (waiting.length === 0 || Date.now() > deadline) return seen;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -285,6 +291,7 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
 async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number> {
   const children = Array.from({ length: 200 }, () => aNhsNumber());
   const sentAt = new Map<string, number>();
+  const sent: JigsawEnvelope[] = [];
   let i = 0;
   overloadRefusals = 0;
   connectionResets = 0;
@@ -293,12 +300,13 @@ async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number>
     () => {
       const event = anIncidentNotification({ nhsNumber: children[i++ % children.length]! });
       sentAt.set(event.id, Date.now());
+      sent.push(event);
       return post(police, event);
     },
     SETTINGS.rate,
     SETTINGS.rateSeconds,
   );
-  const visible = await visibleTimes(pool, [...sentAt.keys()]);
+  const visible = await visibleTimes(pool, sent);
   const latencies = [...visible].map(([id, at]) => at - sentAt.get(id)!);
   const p = percentiles(latencies);
   results['visibilityAtRate'] = {
@@ -401,13 +409,13 @@ async function aChildToRead(
   pool: Pool,
 ): Promise<{ nhsNumber: string; token: string }> {
   const nhsNumber = aNhsNumber();
-  const ids: string[] = [];
+  const events: JigsawEnvelope[] = [];
   for (let i = 0; i < 20; i++) {
     const event = anIncidentNotification({ nhsNumber });
-    ids.push(event.id);
+    events.push(event);
     await post(police, event);
   }
-  await visibleTimes(pool, ids);
+  await visibleTimes(pool, events);
   // An officer of the force that recorded them: a legitimate relationship (the owner's), so the reads pass
   // the gate and measure the view, not the refusal.
   const token = practitionerToken(

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import { JigsawError } from '@jigsaw/errors';
-import { agencyDecider, controlEventTypes, foldAgencyState } from '@jigsaw/ingest';
+import { agencyDecider, controlEventTypes, foldAgencyState, type EventTypeDefinition } from '@jigsaw/ingest';
 import { eventKey, foldSharingLedger, sharingStateIn } from '@jigsaw/sharing';
 import { deciderSpec } from '@jigsaw/testing';
 import {
@@ -20,7 +20,7 @@ import { aCouncilControl, aCouncilEvent, CHILD_ID, recorded } from './testing/co
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const spec = deciderSpec(agencyDecider);
-const definitions = new Map(
+const definitions = new Map<string, EventTypeDefinition>(
   [...councilCatalogue.types, ...controlEventTypes('council')].map((t) => [t.type, t]),
 );
 

@@ -3,7 +3,6 @@ import type { RecordedEvent } from '@jigsaw/envelope';
 import { notInFuture, type IngestContext } from '@jigsaw/ingest';
 
 export const CALENDAR_DATE_MESSAGE = 'must be a real date (YYYY-MM-DD)';
-export const PHONE = /^[0-9 +()-]{6,20}$/;
 
 /** An episode (plan, assessment, looked-after period...) is named by its start date, as the CIN census does. */
 export interface EpisodeStartData {

@@ -13,8 +13,8 @@ const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-11-21T16:00:00Z');
 const SCHOOL = 'urn:jigsaw:org:education:hillside-primary';
 
-function when<T extends object>(
-  definition: EventTypeDefinition<T>,
+function when(
+  definition: EventTypeDefinition,
   data: object,
   subject: JigsawEnvelope['subject'] = { upn: aUpn() },
 ): 'recorded' | FieldProblem[] {

@@ -333,6 +333,52 @@ describe('set-based batch ingest on PostgreSQL', () => {
     expect((await verifyIntegrity(db.pool)).problems).toEqual([]);
   });
 
+  it('refuses by field what its schema refuses, and what only the hub sets, and stores none of it', async () => {
+    const child = aNhsNumber();
+    const ingest = ingestOn(db.pool);
+    type Json = Record<string, unknown>;
+    const recordOf = (event: object): Json => (event as { data: { record: Json } }).data.record;
+    const started = (id: string, change: (event: Json) => void): object => {
+      const event = cloud(missingStarted(child, `MISPER-${id}`, id)) as Json;
+      change(event);
+      return event;
+    };
+    const refused = [
+      started('strict-lower-case', (e) => (recordOf(e)['missingSince'] = '2026-11-20t17:30:00z')),
+      started('strict-leap-second', (e) => (recordOf(e)['missingSince'] = '2016-12-31T23:59:60Z')),
+      started('strict-year-0', (e) => (e['time'] = '0000-01-01T00:00:00Z')),
+      started('strict-email', (e) => {
+        recordOf(e)['contact'] = { name: 'PC Example', phone: '020 7230 1212', email: 'pc@met.x' };
+      }),
+      started('strict-childid', (e) => (e['childid'] = '7b0d3f0e-2f6c-4b55-9d0a-6a8c0f1e2d3c')),
+      started('strict-recordedtime', (e) => (e['recordedtime'] = '2026-11-21T00:00:00Z')),
+      started('strict-personaldata', (e) => {
+        (e['data'] as Json)['personaldata'] = { v: 1, fields: [], erased: true };
+      }),
+    ];
+    const expected = [
+      'refused VALIDATION_FAILED data.record.missingSince: must be a real date and time (RFC 3339)',
+      'refused VALIDATION_FAILED data.record.missingSince: must be a real date and time (RFC 3339)',
+      'refused VALIDATION_FAILED time: must be a real date and time (RFC 3339)',
+      'refused VALIDATION_FAILED data.record.contact.email: must be an email address',
+      'refused VALIDATION_FAILED childid: is set by the hub, never by a sender',
+      'refused VALIDATION_FAILED recordedtime: is set by the hub, never by a sender',
+      'refused VALIDATION_FAILED data.personaldata: is set by the hub, never by a sender',
+    ];
+    expect((await ingest.singly(refused)).map(told)).toEqual(expected);
+    expect((await ingest.batch(refused)).map(told)).toEqual(expected);
+    // The forms a strict date and time still takes: an offset, fractions of a second.
+    const offset = started(
+      'strict-offset',
+      (e) => (recordOf(e)['missingSince'] = '2026-11-20T17:30:00.250+01:00'),
+    );
+    expect((await ingest.singly([offset])).map(told)).toEqual(['accepted strict-offset']);
+
+    const ids = refused.map((e) => (e as { id: string }).id);
+    expect(await storedRows(db.pool, ids)).toEqual([]);
+    expect(await outboxIds(db.pool, ids)).toEqual([]);
+  });
+
   it('records every event once when batches and single events race on the same children', async () => {
     const ingest = ingestOn(db.pool);
     const children = Array.from({ length: 30 }, () => aNhsNumber());
@@ -357,6 +403,44 @@ describe('set-based batch ingest on PostgreSQL', () => {
     expect(new Set(rows.map((r) => r.stream_id)).size).toBe(30);
     expect(await outboxIds(db.pool, ids)).toHaveLength(ids.length);
     expect((await verifyIntegrity(db.pool)).problems).toEqual([]);
+  });
+
+  it('takes batches naming the same children in turn in one process, each appended whole, none redone', async () => {
+    let sets = 0;
+    let singles = 0;
+    class CountingStore extends PostgresEventStore {
+      override appendMany(
+        appends: readonly StreamAppend[],
+        options?: Pick<AppendOptions, 'before'>,
+      ): Promise<void> {
+        sets++;
+        return super.appendMany(appends, options);
+      }
+      override append(
+        ...args: Parameters<PostgresEventStore['append']>
+      ): ReturnType<PostgresEventStore['append']> {
+        singles++;
+        return super.append(...args);
+      }
+    }
+    const ingest = ingestOn(db.pool, new CountingStore(db.pool, { route: outbox }));
+    const children = Array.from({ length: 20 }, () => aNhsNumber());
+    const batches = Array.from({ length: 4 }, (_, b) =>
+      Array.from({ length: 50 }, (_, i) =>
+        anIncidentNotification({ nhsNumber: children[(i + b * 3) % 20]!, id: `turns-${b}-${i}` }),
+      ),
+    );
+    const outcomes = await Promise.all(batches.map((batch) => ingest.batch(batch.map(cloud))));
+    expect(outcomes.flat().map(told)).toEqual(batches.flat().map((e) => `accepted ${e.id}`));
+    // Without turns, each batch but the first finds its streams moved, plans and appends again, and
+    // sends what still conflicts one event at a time.
+    expect({ sets, singles }).toEqual({ sets: 4, singles: 0 });
+    expect(
+      await storedRows(
+        db.pool,
+        batches.flat().map((e) => e.id),
+      ),
+    ).toHaveLength(200);
   });
 
   it('lets a retracted missing episode start again and refuses its end, one at a time and in a batch alike', async () => {

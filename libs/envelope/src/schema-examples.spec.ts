@@ -81,4 +81,70 @@ describe('schemas/', () => {
       { field: 'dataschema', reason: 'must name a schema of type police.domestic-abuse-incident-notified' },
     ]);
   });
+
+  describe('holds the strict forms ingest accepts, naming the field and what it asks', () => {
+    type Json = Record<string, unknown>;
+    const example = (prefix: string): Json =>
+      JSON.parse(JSON.stringify(examples('valid').find(([path]) => path.startsWith(prefix))![1])) as Json;
+    const recordOf = (event: Json): Json => (event['data'] as { record: Json }).record;
+    const DATE_TIME = 'must be a real date and time (RFC 3339)';
+
+    it.each([
+      ['a lower-case T and Z', '2026-11-20t22:15:00z'],
+      ['a leap second', '2016-12-31T23:59:60Z'],
+      ['year 0', '0000-01-01T00:00:00Z'],
+      ['no zone', '2026-11-20T22:15:00'],
+      ['the 30th of February', '2026-02-30T22:15:00Z'],
+    ])('refuses a date and time with %s', (_name, value) => {
+      const event = example('police/domestic-abuse-incident-notified/');
+      recordOf(event)['occurredAt'] = value;
+      event['time'] = value;
+      expect(registry.validateEnvelope(event)).toEqual([
+        { field: 'time', reason: DATE_TIME },
+        { field: 'data.record.occurredAt', reason: DATE_TIME },
+      ]);
+    });
+
+    it.each(['2026-11-20T22:15:00Z', '2026-11-20T22:15:00.250+01:00', '2026-11-20 22:15:00Z'])(
+      'accepts the date and time %s',
+      (value) => {
+        const event = example('police/domestic-abuse-incident-notified/');
+        recordOf(event)['occurredAt'] = value;
+        expect(registry.validateEnvelope(event)).toEqual([]);
+      },
+    );
+
+    it('refuses a date of year 0 and an email address without a real top-level domain', () => {
+      const event = example('council/lead-practitioner-assigned/');
+      recordOf(event)['assignedDate'] = '0000-01-01';
+      recordOf(event)['secureEmail'] = 'lead@council.x';
+      (event['data'] as { child: Json }).child['birthDate'] = '0000-01-01';
+      expect(registry.validateEnvelope(event)).toEqual([
+        { field: 'data.child.birthDate', reason: 'must be a real date (YYYY-MM-DD)' },
+        { field: 'data.record.assignedDate', reason: 'must be a real date (YYYY-MM-DD)' },
+        { field: 'data.record.secureEmail', reason: 'must be an email address' },
+      ]);
+    });
+
+    it('refuses a code system that is not a web address', () => {
+      const event = example('health/unscheduled-care-attended/');
+      (recordOf(event)['reason'] as Json)['system'] = 'urn:oid:2.16.840.1.113883.6.96';
+      expect(registry.validateEnvelope(event)).toEqual([
+        { field: 'data.record.reason.system', reason: 'must be a code system URI (http, https or ftp)' },
+      ]);
+    });
+
+    it('says in words what a pattern asks', () => {
+      const event = example('police/domestic-abuse-incident-notified/');
+      const record = recordOf(event);
+      record['schoolUrn'] = '12345';
+      (record['contact'] as Json)['phone'] = 'call the desk';
+      record['summary'] = '';
+      expect(registry.validateEnvelope(event)).toEqual([
+        { field: 'data.record.contact.phone', reason: 'must be a telephone number' },
+        { field: 'data.record.summary', reason: 'must not be empty' },
+        { field: 'data.record.schoolUrn', reason: 'must be a 6-digit school URN' },
+      ]);
+    });
+  });
 });

@@ -27,6 +27,38 @@ function fieldOf(error: ErrorObject, prefix: string): string {
   return [prefix, ...segments].filter(Boolean).join('.') || '(body)';
 }
 
+/** What a format asks of a value, as a sender reads it. */
+const FORMAT_REASONS: Record<string, string> = {
+  'date-time': 'must be a real date and time (RFC 3339)',
+  date: 'must be a real date (YYYY-MM-DD)',
+  email: 'must be an email address',
+  uri: 'must be a URI',
+  uuid: 'must be a UUID',
+};
+
+/**
+ * What each pattern under schemas/ asks of a value. A date, a date and time or an email address carries a
+ * pattern beside its format (the strict form the hub accepts), so it reads as its format does.
+ */
+const PATTERN_REASONS: Record<string, string> = {
+  '^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$':
+    FORMAT_REASONS['date-time']!,
+  '^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}$': FORMAT_REASONS['date']!,
+  '^[^@]{1,64}@([A-Za-z0-9-]{1,63}\\.)+([A-Za-z]{2,63}|xn--[A-Za-z0-9-]{2,59})$': FORMAT_REASONS['email']!,
+  '^(https?|ftp)://': 'must be a code system URI (http, https or ftp)',
+  '^[A-Za-z0-9._:/-]+$': 'must be 1 to 200 of A-Z a-z 0-9 . _ : / -',
+  '^[0-9 +()-]{6,20}$': 'must be a telephone number',
+  '^[0-9]{6}$': 'must be a 6-digit school URN',
+  '^[a-z][a-z0-9-]{1,49}$': 'must be a lower-case code such as concealed-address',
+  '^[A-Z0-9]{3,10}$': 'must be an ODS organisation code',
+  '^(E[0-9]{1,2}[A-Z]?|X1)$': 'must be an SSDA903 reason episode ceased code',
+  '^[0-9]{1,2}[A-Z]?$': 'must be a CIN census assessment factor code',
+  '^urn:jigsaw:org:(council|police|health|education|hub):[a-z0-9][a-z0-9-]*$':
+    'must be an organisation of the partnership (urn:jigsaw:org:<agency>:<code>)',
+  '^(council|police|health|education|hub)\\.[a-z][a-z0-9-]*$': 'must be an event type (<agency>.<name>)',
+  '^urn:jigsaw:schema:[a-z0-9.-]+:v[0-9]+$': 'must name a schema (urn:jigsaw:schema:<type>:v<n>)',
+};
+
 function reasonOf(error: ErrorObject): string {
   switch (error.keyword) {
     case 'required':
@@ -37,8 +69,14 @@ function reasonOf(error: ErrorObject): string {
       return `must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}`;
     case 'const':
       return `must be ${JSON.stringify(error.params['allowedValue'])}`;
-    case 'format':
-      return `must be a valid ${String(error.params['format'])}`;
+    case 'format': {
+      const format = String(error.params['format']);
+      return FORMAT_REASONS[format] ?? `must be a valid ${format}`;
+    }
+    case 'pattern':
+      return PATTERN_REASONS[String(error.params['pattern'])] ?? error.message ?? 'is invalid';
+    case 'minLength':
+      return error.params['limit'] === 1 ? 'must not be empty' : (error.message ?? 'is too short');
     default:
       return error.message ?? 'is invalid';
   }

@@ -6,7 +6,8 @@ import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import type { AppendOptions, EventStore } from './event-store.js';
-import { COMMAND_ATTEMPTS, handleCommand, type Decider } from './handle-command.js';
+import { handleCommand, type Decider } from './handle-command.js';
+import { COMMAND_ATTEMPTS } from './retry-on-race.js';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from './postgres-event-store.js';
 
 /**

@@ -1,10 +1,7 @@
 import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import { DuplicateEventError, StreamVersionConflictError } from './event-store.errors.js';
 import type { EventStore, StoredEvent } from './event-store.js';
-
-/** How many times a command reads, decides and appends before another writer's conflict is thrown. */
-export const COMMAND_ATTEMPTS = 5;
+import { retryOnRace, type RacePolicy } from './retry-on-race.js';
 
 /** What a decider decided: its events, with an outcome besides them where the command has one. */
 export type Decision<E, R> = readonly E[] | { readonly events: readonly E[]; readonly result: R };
@@ -16,7 +13,7 @@ export interface Decider<S, C, E, R = undefined> {
   decide: (state: S, command: C) => Decision<E, R>;
 }
 
-export interface HandleCommandOptions<E> {
+export interface HandleCommandOptions<E> extends RacePolicy {
   /** The decider's event for a stored one, or undefined to leave it out of the fold (default: every event). */
   eventOf?: (stored: StoredEvent) => E | undefined;
   /** Work that commits with the append or not at all (a read model projected from the decided events). */
@@ -34,8 +31,8 @@ export interface CommandOutcome<S, E, R> {
 /**
  * Loads a stream, decides, and appends what was decided at the version read, so a decision is only ever
  * recorded on the state it was made from. Another writer getting in between (a version conflict, or the
- * same event id stored meanwhile) makes it read and decide again, up to COMMAND_ATTEMPTS times; a refusal
- * (`decide` throwing) writes nothing and is never retried.
+ * same event id stored meanwhile) makes it read and decide again, as retryOnRace does (options.attempts,
+ * COMMAND_ATTEMPTS by default); a refusal (`decide` throwing) writes nothing and is never retried.
  */
 export async function handleCommand<S, C, E extends RecordedEvent, R = undefined>(
   store: EventStore,
@@ -45,7 +42,7 @@ export async function handleCommand<S, C, E extends RecordedEvent, R = undefined
   options: HandleCommandOptions<E> = {},
 ): Promise<CommandOutcome<S, E, R>> {
   const eventOf = options.eventOf ?? ((stored: StoredEvent) => stored.event as E);
-  for (let attempt = 1; ; attempt++) {
+  return retryOnRace(async () => {
     const stored = await store.readStream(streamId);
     const state = stored.reduce((s, e) => {
       const event = eventOf(e);
@@ -57,15 +54,10 @@ export async function handleCommand<S, C, E extends RecordedEvent, R = undefined
       : (decision as { events: readonly E[]; result: R });
     if (events.length === 0) return { events, state, result };
     const before = options.before;
-    try {
-      await store.append(streamId, events, {
-        expectedVersion: stored.length === 0 ? 'no-stream' : stored.length,
-        ...(before ? { before: (tx: PoolClient) => before(tx, events) } : {}),
-      });
-      return { events, state: events.reduce(decider.evolve, state), result };
-    } catch (error) {
-      const raced = error instanceof StreamVersionConflictError || error instanceof DuplicateEventError;
-      if (!raced || attempt >= COMMAND_ATTEMPTS) throw error;
-    }
-  }
+    await store.append(streamId, events, {
+      expectedVersion: stored.length === 0 ? 'no-stream' : stored.length,
+      ...(before ? { before: (tx: PoolClient) => before(tx, events) } : {}),
+    });
+    return { events, state: events.reduce(decider.evolve, state), result };
+  }, options);
 }

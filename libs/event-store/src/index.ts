@@ -30,6 +30,13 @@ export {
 } from './kurrentdb-publisher.js';
 export {
   COMMAND_ATTEMPTS,
+  isStoreRace,
+  RACE_PAUSE_CAP_MS,
+  racePauseMs,
+  retryOnRace,
+  type RacePolicy,
+} from './retry-on-race.js';
+export {
   handleCommand,
   type CommandOutcome,
   type Decider,

@@ -68,6 +68,11 @@ function toStored(row: EventRow): StoredEvent {
   };
 }
 
+/** PostgreSQL's deadlock_detected: the transaction was rolled back, nothing of it written. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === '40P01';
+}
+
 /** A write that broke the store's unique (source, id): the DuplicateEventError of the event that did. */
 function duplicateOf(error: unknown, events: readonly RecordedEvent[]): unknown {
   if (!isUniqueViolation(error, 'events_source_id_unique')) return error;
@@ -81,12 +86,13 @@ function duplicateOf(error: unknown, events: readonly RecordedEvent[]): unknown 
 /** Each wanted stream's chain: its events' hashes from its head as this statement sees it. */
 const CHAIN_OF_EACH_STREAM = `chain AS (
              SELECT w.*, c.hashes[1] AS prev, c.hashes[w.n + 1] AS head, c.hashes
-             FROM wanted w, LATERAL (SELECT event_store.chain_hashes(
-               coalesce((SELECT head_hash FROM event_store.streams s WHERE s.stream_id = w.stream_id), ''),
-               w.stream_id,
-               (SELECT jsonb_agg(i.p ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
-               (SELECT array_agg(i.h ORDER BY i.ord) FROM input i WHERE i.stream_id = w.stream_id),
-               now()) AS hashes OFFSET 0) AS c)`;
+             FROM wanted w
+             -- Each stream's events gathered in one pass over the input, not one pass a stream.
+             LEFT JOIN (SELECT stream_id, jsonb_agg(p ORDER BY ord) AS ps, array_agg(h ORDER BY ord) AS hs
+                        FROM input GROUP BY stream_id) g USING (stream_id)
+             LEFT JOIN event_store.streams s USING (stream_id),
+             LATERAL (SELECT event_store.chain_hashes(coalesce(s.head_hash, ''), w.stream_id, g.ps, g.hs, now())
+                      AS hashes OFFSET 0) AS c)`;
 /** The events of the streams `claim` claimed, in input order (so in that order in the global order). */
 const WRITE_CLAIMED = `written AS (
              INSERT INTO event_store.events
@@ -266,17 +272,20 @@ export class PostgresEventStore implements EventStore {
                                               unnest($7::text[]), unnest($8::text[]), unnest($9::text[]))
                      WITH ORDINALITY AS e(stream_id, ord, p, h, topic, message_key, seq)),
            ${CHAIN_OF_EACH_STREAM},
-           claim AS (
-             -- A stream expected to exist is never made here: if it is missing, it is not claimed.
+           -- A stream expected to exist is moved on only from the version and head it was read at; one
+           -- expected not to exist is made, never taken over. A stream claimed by neither has moved.
+           moved AS (
+             UPDATE event_store.streams s SET version = s.version + chain.n, head_hash = chain.head
+             FROM chain
+             WHERE chain.expected > 0 AND s.stream_id = chain.stream_id AND s.version = chain.expected
+               AND s.head_hash IS NOT DISTINCT FROM chain.prev
+             RETURNING s.stream_id, s.version),
+           made AS (
              INSERT INTO event_store.streams (stream_id, version, head_hash)
-             SELECT stream_id, n, head FROM chain
-             WHERE expected = 0 OR EXISTS (SELECT 1 FROM event_store.streams s WHERE s.stream_id = chain.stream_id)
-             ON CONFLICT (stream_id) DO UPDATE SET version = event_store.streams.version + EXCLUDED.version,
-               head_hash = EXCLUDED.head_hash
-             WHERE event_store.streams.version = (SELECT expected FROM chain WHERE chain.stream_id = EXCLUDED.stream_id)
-               AND event_store.streams.head_hash IS NOT DISTINCT FROM
-                 (SELECT prev FROM chain WHERE chain.stream_id = EXCLUDED.stream_id)
+             SELECT stream_id, n, head FROM chain WHERE expected = 0
+             ON CONFLICT (stream_id) DO NOTHING
              RETURNING stream_id, version),
+           claim AS (SELECT * FROM moved UNION ALL SELECT * FROM made),
            ${WRITE_CLAIMED},
            routed AS (
              INSERT INTO event_store.outbox (topic, message_key, payload, headers, traceparent, tracestate)
@@ -301,6 +310,8 @@ export class PostgresEventStore implements EventStore {
         });
         claimed = result.rows.map((r) => r.stream_id);
       } catch (error) {
+        // Two batches claiming the same streams in different orders: PostgreSQL rolls this one back.
+        if (isDeadlock(error)) throw new StreamsConflictError(appends.map((a) => a.streamId));
         throw duplicateOf(
           error,
           rows.map((r) => r.event),

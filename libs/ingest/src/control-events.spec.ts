@@ -15,7 +15,7 @@ const spec = deciderSpec(agencyDecider);
 const NOW = new Date('2026-11-21T09:00:00Z');
 const CHILD = '7b0d3f0e-2f6c-4b55-9d0a-6a8c0f1e2d3c';
 const KENT = 'urn:jigsaw:org:police:kent';
-const types = new Map(controlEventTypes('police').map((t) => [t.type, t]));
+const types = new Map<string, EventTypeDefinition>(controlEventTypes('police').map((t) => [t.type, t]));
 
 const recorded = (envelope: JigsawEnvelope): RecordedEvent => ({
   ...envelope,

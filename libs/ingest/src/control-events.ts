@@ -1,20 +1,8 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsIn,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import type { ControlKind as ContractControlKind, DataOf } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
-import { PURPOSES, type Agency, type JigsawEnvelope } from '@jigsaw/envelope';
+import type { Agency, JigsawEnvelope } from '@jigsaw/envelope';
 import { isControlEvent } from '@jigsaw/sharing';
 import { eventIn } from './agency-state.js';
-import { AudienceDto } from './envelope.dto.js';
 import type { EventTypeDefinition, IngestContext } from './event-type.js';
 
 /**
@@ -29,33 +17,13 @@ export const CONTROL_KINDS = [
   'record-retracted',
   'record-corrected',
   'sharing-declined',
-] as const;
+] as const satisfies readonly ContractControlKind[];
 export type ControlKind = (typeof CONTROL_KINDS)[number];
 
 type TargetedKind = Exclude<ControlKind, 'sharing-declined'>;
 
-export class RecordControlDataDto {
-  @IsString()
-  @Matches(/^[A-Za-z0-9._:/-]{1,200}$/, { message: 'targetEventId must be the id of an earlier event' })
-  targetEventId!: string;
-  @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
-}
-
-export class RecordCorrectedDataDto extends RecordControlDataDto {
-  /** Each field replaces the same top-level field of the target's data. */
-  @IsObject() corrections!: Record<string, unknown>;
-}
-
-export class SharingDeclinedDataDto {
-  @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
-  @IsOptional() @IsIn(PURPOSES) purpose?: string;
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => AudienceDto)
-  withheldFrom?: AudienceDto[];
-}
-
+/** Each kind's data is its schema's (schemas/control/<kind>/), the same whichever agency sends it. */
+type ControlType<K extends ControlKind> = `${Agency}.${K}`;
 /**
  * An agency reaches only its own records about this child, and never a control event (nor a protective
  * marker, which is lifted, not retracted): the ledger the read side folds ignores a control event aimed at
@@ -63,7 +31,7 @@ export class SharingDeclinedDataDto {
  */
 function targetProblems(
   kind: TargetedKind,
-  envelope: JigsawEnvelope<string, RecordControlDataDto>,
+  envelope: JigsawEnvelope<string, DataOf<ControlType<TargetedKind>>>,
   { state }: IngestContext,
 ): FieldProblem[] {
   const target = eventIn(state, envelope.source, envelope.data.targetEventId);
@@ -84,15 +52,10 @@ function targetProblems(
   return [];
 }
 
-function targeted<TData extends RecordControlDataDto>(
-  agency: Agency,
-  kind: TargetedKind,
-  dataDto: new () => TData,
-): EventTypeDefinition<TData> {
+function targeted<K extends TargetedKind>(agency: Agency, kind: K): EventTypeDefinition<ControlType<K>> {
   return {
     type: `${agency}.${kind}`,
     version: 1,
-    dataDto,
     rules: (envelope, context) => targetProblems(kind, envelope, context),
   };
 }
@@ -100,11 +63,11 @@ function targeted<TData extends RecordControlDataDto>(
 /** The control event types of one agency, ready to merge into its catalogue. */
 export function controlEventTypes(agency: Agency): EventTypeDefinition[] {
   return [
-    targeted(agency, 'consent-withdrawn', RecordControlDataDto),
-    targeted(agency, 'record-restricted', RecordControlDataDto),
-    targeted(agency, 'restriction-lifted', RecordControlDataDto),
-    targeted(agency, 'record-retracted', RecordControlDataDto),
-    targeted(agency, 'record-corrected', RecordCorrectedDataDto),
-    { type: `${agency}.sharing-declined`, version: 1, dataDto: SharingDeclinedDataDto },
+    targeted(agency, 'consent-withdrawn'),
+    targeted(agency, 'record-restricted'),
+    targeted(agency, 'restriction-lifted'),
+    targeted(agency, 'record-retracted'),
+    targeted(agency, 'record-corrected'),
+    { type: `${agency}.sharing-declined`, version: 1 },
   ];
 }

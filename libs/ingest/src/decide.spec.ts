@@ -12,7 +12,6 @@ const spec = deciderSpec(agencyDecider);
 const plain: EventTypeDefinition = {
   type: 'police.domestic-abuse-incident-notified',
   version: 1,
-  dataDto: Object,
 };
 
 const withConsent = (consent: JigsawEnvelope['sharing']['consent'], time = '2026-11-21T08:00:00Z') => ({

@@ -1,3 +1,4 @@
+import type { DataOf, StoredType } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import type { Decider } from '@jigsaw/event-store';
@@ -30,7 +31,8 @@ export function decide(
   const problems = [
     ...notInFuture('time', envelope.time, context.now),
     ...birthDateProblems('subject.birthDate', envelope.subject.birthDate, context.now),
-    ...(definition.rules?.(envelope as JigsawEnvelope<string, object>, context) ?? []),
+    // The envelope passed its type's schema (validateEnvelope), so its data is the type's.
+    ...(definition.rules?.(envelope as JigsawEnvelope<StoredType, DataOf<StoredType>>, context) ?? []),
   ];
   if (envelope.sharing.consent.status !== 'given' && !envelope.sharing.consent.reason?.trim()) {
     problems.push({

@@ -1,3 +1,4 @@
+import type { DataOf, StoredType } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import type { Agency, JigsawEnvelope } from '@jigsaw/envelope';
 import type { AgencyState } from './agency-state.js';
@@ -9,16 +10,19 @@ export interface IngestContext {
   state: AgencyState;
 }
 
-/** One event type an agency accepts: its schema version, its DTO and its business rules. */
-export interface EventTypeDefinition<TData extends object = object> {
-  type: string;
+/**
+ * One event type an agency accepts: its schema version and its business rules. Its shape is its schema's
+ * under schemas/ (checked by libs/envelope's SchemaRegistry before any rule runs), and `data` in the rules
+ * is the type libs/contracts generates from that schema.
+ */
+export interface EventTypeDefinition<TType extends StoredType = StoredType> {
+  type: TType;
   version: number;
-  dataDto: new () => TData;
   /**
    * Rules beyond the schema, e.g. a date in the future or an episode ended that never started: pure, over
    * the child's state at this agency and the time, both in the context.
    */
-  rules?(envelope: JigsawEnvelope<string, TData>, context: IngestContext): FieldProblem[];
+  rules?(envelope: JigsawEnvelope<TType, DataOf<TType>>, context: IngestContext): FieldProblem[];
 }
 
 export interface AgencyCatalogue {

@@ -17,7 +17,6 @@ export {
   type AgencyState,
 } from './agency-state.js';
 export { agencyDecider, birthDateProblems, decide, notInFuture, type IngestCommand } from './decide.js';
-export { EnvelopeDto } from './envelope.dto.js';
 export type { AgencyCatalogue, EventTypeDefinition, IngestContext } from './event-type.js';
 export {
   RecordEvent,
@@ -25,19 +24,12 @@ export {
   RecordTransaction,
   RecordTransactionHandler,
   TransactionEntryRefusedError,
-  streamIdOf,
   type RecordEventResult,
 } from './record-event.command.js';
+export { ChildStreams, INGEST_RACES, streamIdOf, type ChildStream } from './child-stream.js';
 export { RecordBatch, RecordBatchHandler } from './record-batch.command.js';
 export { AGENCY_CATALOGUE } from './tokens.js';
-export {
-  CONTROL_KINDS,
-  controlEventTypes,
-  RecordControlDataDto,
-  RecordCorrectedDataDto,
-  SharingDeclinedDataDto,
-  type ControlKind,
-} from './control-events.js';
+export { CONTROL_KINDS, controlEventTypes, type ControlKind } from './control-events.js';
 export {
   adapterSource,
   inSenderTerms,

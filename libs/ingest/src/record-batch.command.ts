@@ -1,20 +1,21 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { JigsawError, type FieldProblem } from '@jigsaw/errors';
-import type { RecordedEvent } from '@jigsaw/envelope';
-import { DuplicateEventError, StreamsConflictError, type StreamAppend } from '@jigsaw/event-store';
+import type { ChildSubject, RecordedEvent } from '@jigsaw/envelope';
+import {
+  DuplicateEventError,
+  retryOnRace,
+  StreamsConflictError,
+  type StreamAppend,
+} from '@jigsaw/event-store';
 import { validationFailed } from '@jigsaw/http';
 import { IdentityMovedError, type IdentityPlan, type Sighting } from '@jigsaw/identity';
 import { Traced } from '@jigsaw/telemetry';
 import { foldAgencyState, type AgencyState } from './agency-state.js';
 import type { AgencyCallerIdentity } from './caller.js';
+import { streamIdOf } from './child-stream.js';
 import { decide } from './decide.js';
-import {
-  idReused,
-  inCloudEventTerms,
-  IngestHandler,
-  streamIdOf,
-  type CheckedEnvelope,
-} from './record-event.command.js';
+import { KeyedLocks } from './keyed-locks.js';
+import { idReused, inCloudEventTerms, IngestHandler, type CheckedEnvelope } from './record-event.command.js';
 
 /** One event of a batch: a CloudEvent to record, or the problems that stopped a sender's row being one. */
 export type BatchItem = { event: unknown } | { problems: readonly FieldProblem[] };
@@ -48,13 +49,21 @@ class PlansMovedError extends Error {
   }
 }
 
+/** A writer got in the way of the set: nothing was written. */
+class SetRacedError extends Error {
+  constructor() {
+    super('a writer got in the way of the batch: nothing was written');
+  }
+}
+
 /**
- * How many times the set is tried. A first conflict is most often another request naming the same children
- * at the same moment (two batches from one sender), which has committed by then: the whole set is planned
- * and read again. After that, the events a writer got in the way of are left out, to go one at a time.
+ * How many times the set is tried, under the one retry policy (retryOnRace) but fewer times, as events it
+ * gives up on are still recorded one at a time. A first conflict is most often another request naming the
+ * same children at the same moment (two batches from one sender), which has committed by then: the whole
+ * set is planned and read again. After that, the events a writer got in the way of are left out.
  */
 const SET_ATTEMPTS = 4;
-const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+const SET_RACES = { attempts: SET_ATTEMPTS, races: (error: unknown) => error instanceof SetRacedError };
 
 const keyOf = (e: { source: string; id: string }): string => `${e.source}\u0000${e.id}`;
 
@@ -67,11 +76,26 @@ interface Fresh {
   entry: CheckedEnvelope;
 }
 
+/**
+ * The identifiers a record names its child by, as keys held in memory only while its batch is decided
+ * and appended: never logged or sent anywhere.
+ */
+function childKeys(subject: ChildSubject): string[] {
+  return [
+    ...(subject.nhsNumber ? [`nhs\u0000${subject.nhsNumber}`] : []),
+    ...(subject.upn ? [`upn\u0000${subject.upn}`] : []),
+    ...(subject.localIds ?? []).map((l) => `local\u0000${l.system}\u0000${l.value}`),
+  ];
+}
+
 @CommandHandler(RecordBatch)
 export class RecordBatchHandler
   extends IngestHandler
   implements ICommandHandler<RecordBatch, (EventOutcome | undefined)[]>
 {
+  /** The children batches in this process are deciding: one batch at a time for each. */
+  private readonly deciding = new KeyedLocks();
+
   @Traced('command RecordBatch')
   async execute({ items, now, caller }: RecordBatch): Promise<(EventOutcome | undefined)[]> {
     const outcomes: (EventOutcome | undefined)[] = Array.from({ length: items.length }, () => undefined);
@@ -114,17 +138,23 @@ export class RecordBatchHandler
     }
 
     const excluded = new Set<number>();
-    for (let attempt = 1; attempt <= SET_ATTEMPTS; attempt++) {
-      const tried = await this.attempt(fresh, excluded, now);
-      if (tried.done) {
-        for (const [index, outcome] of tried.outcomes) outcomes[index] = outcome;
-        break;
-      }
+    try {
+      // Batches in this process that name a child in common take turns, rather than race and redo the set.
+      const decided = await this.deciding.hold(
+        fresh.flatMap(({ entry }) => childKeys(entry.envelope.subject)),
+        () =>
+          retryOnRace(async (attempt) => {
+            const tried = await this.attempt(fresh, excluded, now);
+            if (tried.done) return tried.outcomes;
+            if (attempt > 1) for (const index of tried.exclude) excluded.add(index);
+            throw new SetRacedError();
+          }, SET_RACES),
+      );
+      for (const [index, outcome] of decided) outcomes[index] = outcome;
+    } catch (error) {
       // Left undecided after the last attempt, the rest go one at a time.
-      if (attempt > 1) for (const index of tried.exclude) excluded.add(index);
-      await pause();
+      if (!(error instanceof SetRacedError)) throw error;
     }
-
     return outcomes;
   }
 

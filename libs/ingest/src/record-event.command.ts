@@ -12,15 +12,15 @@ import {
   type RecordedEvent,
 } from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
-import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
-import { mergeProblems, validateDto, validationFailed } from '@jigsaw/http';
-import { IdentityMovedError, IdentityRegistry, type IdentityPlan } from '@jigsaw/identity';
+import { DuplicateEventError, type EventStore } from '@jigsaw/event-store';
+import { mergeProblems, validationFailed } from '@jigsaw/http';
+import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE } from '@jigsaw/platform';
 import { Traced } from '@jigsaw/telemetry';
 import { foldAgencyState } from './agency-state.js';
 import type { AgencyCallerIdentity } from './caller.js';
+import { ChildStreams } from './child-stream.js';
 import { decide } from './decide.js';
-import { EnvelopeDto } from './envelope.dto.js';
 import type { AgencyCatalogue, EventTypeDefinition } from './event-type.js';
 import { AGENCY_CATALOGUE } from './tokens.js';
 
@@ -41,23 +41,12 @@ export class RecordEvent extends Command<RecordEventResult> {
   }
 }
 
-export function streamIdOf(agency: string, childId: string): string {
-  return `${agency}-${childId}`;
-}
-
-/**
- * Writers racing on one child's stream: each round one wins and the others read again. Without a pause
- * they collide again at once, so each waits a random while, longer each time (full jitter), before it
- * reads again; a burst of requests for one child then all get through.
- */
-const MAX_ATTEMPTS = 12;
-const backoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-
 /** What recording needs, whether one event or a transaction: the agency's types, the store, identity. */
 @Injectable()
 export abstract class IngestHandler {
   private readonly types: Map<string, EventTypeDefinition>;
+  /** The agency's children's streams, written under the one retry policy. */
+  protected readonly children: ChildStreams;
 
   constructor(
     @Inject(AGENCY_CATALOGUE) protected readonly catalogue: AgencyCatalogue,
@@ -67,10 +56,20 @@ export abstract class IngestHandler {
     protected readonly vault: PersonalDataVault,
   ) {
     this.types = new Map(catalogue.types.map((t) => [t.type, t]));
+    this.children = new ChildStreams(store, identity, vault, catalogue.agency);
   }
 
   protected check(body: unknown, caller: AgencyCallerIdentity | undefined): Promise<CheckedEnvelope> {
-    return checkEnvelope(body, caller, this.catalogue, this.types, this.schemas);
+    return new Promise((resolve) =>
+      resolve(checkEnvelope(body, caller, this.catalogue, this.types, this.schemas)),
+    );
+  }
+
+  /** An id already stored: a duplicate if with the same content, refused if with other; else undefined. */
+  protected async resent(envelope: JigsawEnvelope, hash: string): Promise<RecordEventResult | undefined> {
+    const stored = await this.store.findEvent(envelope.source, envelope.id);
+    if (stored && stored.contentHash !== hash) throw idReused(envelope.id);
+    return stored ? { id: envelope.id, status: 'duplicate' } : undefined;
   }
 }
 
@@ -82,55 +81,34 @@ export class RecordEventHandler
   @Traced('command RecordEvent')
   async execute({ body, now, caller }: RecordEvent): Promise<RecordEventResult> {
     const { envelope, definition, hash } = await this.check(body, caller);
-    const { agency } = this.catalogue;
-    for (let attempt = 1; ; attempt++) {
+    const sighting = { subject: envelope.subject, eventType: envelope.type };
+    return this.children.record(async (): Promise<RecordEventResult> => {
       // Every rule runs before anything is written: the plan only reads the registry.
-      const plan = await this.identity.plan(agency, envelope.subject, envelope.type);
-      const { childId } = plan;
-      const streamId = streamIdOf(agency, childId);
-      const history = await this.store.readStream(streamId);
+      const child = await this.children.read([sighting]);
       let events: RecordedEvent[];
       try {
         events = inCloudEventTerms(() =>
-          decide(envelope, definition, {
-            now,
-            childId,
-            state: foldAgencyState(history.map((e) => e.event)),
-          }),
+          decide(envelope, definition, { now, childId: child.childId, state: child.state }),
         );
       } catch (error) {
         // A rule on the child's history (one plan at a time) refuses the event itself when its id is sent
         // again: a resend is a duplicate, other content under the id a conflict, as when the rule passes.
-        const stored = await this.store.findEvent(envelope.source, envelope.id);
-        if (!stored) throw error;
-        if (stored.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
-        throw idReused(envelope.id);
+        const resent = await this.resent(envelope, hash);
+        if (resent) return resent;
+        throw error;
       }
       try {
-        // Personal data is stored sealed with the child's key; the content hash stays the plaintext's.
         // Identity links and evidence commit with the event or not at all.
-        await this.store.append(streamId, await this.vault.sealAll(events, childId), {
-          expectedVersion: history.length === 0 ? 'no-stream' : history.length,
-          contentHashes: [hash],
-          ...this.identity.registration(plan, agency, envelope.subject, envelope.type),
-        });
+        await this.children.append(child, events, [hash]);
         return { id: envelope.id, status: 'accepted' };
       } catch (error) {
-        // Resent events are rare, so the store's unique (source, id) finds them, not a read before each write.
-        if (error instanceof DuplicateEventError) {
-          const stored = await this.store.findEvent(envelope.source, envelope.id);
-          if (stored?.contentHash === hash) return { id: envelope.id, status: 'duplicate' };
-          if (stored) throw idReused(envelope.id);
-        }
-        // A concurrent write to the same child, or to its identifiers: look again.
-        const retry =
-          error instanceof StreamVersionConflictError ||
-          error instanceof DuplicateEventError ||
-          error instanceof IdentityMovedError;
-        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
-        await backoff(attempt);
+        // Resent events are rare, so the store's unique (source, id) finds them, not a read before each write;
+        // an id that is not stored after all was a race, run again.
+        const resent = error instanceof DuplicateEventError && (await this.resent(envelope, hash));
+        if (resent) return resent;
+        throw error;
       }
-    }
+    });
   }
 }
 
@@ -188,88 +166,47 @@ export class RecordTransactionHandler
       if (earlier === undefined) firstOf.set(entry.envelope.id, index);
       checked.push(entry);
     }
-    const { agency } = this.catalogue;
-    for (let attempt = 1; ; attempt++) {
+    return this.children.record(async () => {
       const results: RecordEventResult[] = [];
       const fresh: { index: number; entry: CheckedEnvelope }[] = [];
       for (const [index, entry] of checked.entries()) {
         const { envelope, hash } = entry;
-        const stored =
-          firstOf.get(envelope.id) === index
-            ? await this.store.findEvent(envelope.source, envelope.id)
-            : undefined;
-        if (stored && stored.contentHash !== hash) {
-          throw new TransactionEntryRefusedError(index, idReused(envelope.id));
-        }
+        // An id now stored with other content is refused; one stored meanwhile, by a racer, is a duplicate.
         const repeated = firstOf.get(envelope.id) !== index;
+        const stored = repeated ? undefined : await refusedAs(index, () => this.resent(envelope, hash));
         results.push({ id: envelope.id, status: stored || repeated ? 'duplicate' : 'accepted' });
         if (!stored && !repeated) fresh.push({ index, entry });
       }
       if (fresh.length === 0) return results;
-      const plans: IdentityPlan[] = [];
-      for (const { index, entry } of fresh) {
-        // A child new to the hub is planned once: every entry files under the same new id.
-        const plan = await this.identity.plan(
-          agency,
-          entry.envelope.subject,
-          entry.envelope.type,
-          plans[0]?.childId,
+      // A child new to the hub is planned once: every entry files under the same new id.
+      const child = await this.children.read(
+        fresh.map(({ entry }) => ({ subject: entry.envelope.subject, eventType: entry.envelope.type })),
+      );
+      const elsewhere = child.plans.findIndex((plan) => plan.childId !== child.childId);
+      if (elsewhere >= 0) {
+        throw new TransactionEntryRefusedError(
+          fresh[elsewhere]!.index,
+          validationFailed([{ field: 'data.child', reason: "must name the transaction's one child" }]),
         );
-        if (plans.length > 0 && plan.childId !== plans[0]!.childId) {
-          throw new TransactionEntryRefusedError(
-            index,
-            validationFailed([{ field: 'data.child', reason: "must name the transaction's one child" }]),
-          );
-        }
-        plans.push(plan);
       }
-      const childId = plans[0]!.childId;
-      const streamId = streamIdOf(agency, childId);
-      const history = (await this.store.readStream(streamId)).map((e) => e.event);
       const events: RecordedEvent[] = [];
       const hashes: string[] = [];
-      let state = foldAgencyState(history);
+      let { state } = child;
       for (const { index, entry } of fresh) {
         const decided = await refusedAs(index, () =>
-          inCloudEventTerms(() => decide(entry.envelope, entry.definition, { now, childId, state })),
+          inCloudEventTerms(() =>
+            decide(entry.envelope, entry.definition, { now, childId: child.childId, state }),
+          ),
         );
         state = foldAgencyState(decided, state);
         events.push(...decided);
         hashes.push(...decided.map(() => entry.hash));
       }
-      const registrations = fresh.flatMap(({ entry }, i) => {
-        const { before } = this.identity.registration(
-          plans[i]!,
-          agency,
-          entry.envelope.subject,
-          entry.envelope.type,
-        );
-        return before ? [before] : [];
-      });
-      try {
-        await this.store.append(streamId, await this.vault.sealAll(events, childId), {
-          expectedVersion: history.length === 0 ? 'no-stream' : history.length,
-          contentHashes: hashes,
-          ...(registrations.length > 0
-            ? {
-                before: async (tx) => {
-                  for (const register of registrations) await register(tx);
-                },
-              }
-            : {}),
-        });
-        return results;
-      } catch (error) {
-        // Another writer got there first (the child's stream, its identifiers, or one of these ids): look
-        // again; an id now stored with other content is refused above.
-        const retry =
-          error instanceof StreamVersionConflictError ||
-          error instanceof DuplicateEventError ||
-          error instanceof IdentityMovedError;
-        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
-        await backoff(attempt);
-      }
-    }
+      // Another writer getting there first (the child's stream, its identifiers, or one of these ids) runs
+      // the attempt again.
+      await this.children.append(child, events, hashes);
+      return results;
+    });
   }
 }
 
@@ -288,14 +225,14 @@ export interface CheckedEnvelope {
 }
 
 /** A valid envelope of a type this agency records, sent by the caller's own organisation. */
-async function checkEnvelope(
+function checkEnvelope(
   body: unknown,
   caller: AgencyCallerIdentity | undefined,
   catalogue: AgencyCatalogue,
   types: ReadonlyMap<string, EventTypeDefinition>,
   schemas: SchemaRegistry,
-): Promise<CheckedEnvelope> {
-  const { envelope, definition } = await validateEnvelope(body, catalogue, types, schemas);
+): CheckedEnvelope {
+  const { envelope, definition } = validateEnvelope(body, catalogue, types, schemas);
   if (caller && caller.organisation !== envelope.source) {
     throw new JigsawError(ErrorCode.Forbidden, 'an agency system may publish only as its own organisation', [
       { field: 'source', reason: `must be the caller's organisation ${caller.organisation}` },
@@ -304,20 +241,22 @@ async function checkEnvelope(
   return { envelope, definition, hash: contentHash(envelope) };
 }
 
-async function validateEnvelope(
+/**
+ * The envelope and its record are checked against their JSON Schemas (schemas/envelope and the schema its
+ * dataschema names), the one source of their shape; here only what no schema can say: that the type is one
+ * this agency records, from one of its organisations, and that the sender set nothing only the hub sets.
+ */
+function validateEnvelope(
   body: unknown,
   catalogue: AgencyCatalogue,
   types: ReadonlyMap<string, EventTypeDefinition>,
   schemas: SchemaRegistry,
-): Promise<{ envelope: JigsawEnvelope; definition: EventTypeDefinition }> {
+): { envelope: JigsawEnvelope; definition: EventTypeDefinition } {
   const cloudEvent = (typeof body === 'object' && body !== null ? body : {}) as JigsawCloudEvent;
   const candidate = fromCloudEvent(cloudEvent);
-  const schemaProblems = [...envelopeV1Problems(cloudEvent), ...schemas.validateEnvelope(body)];
-  const envelopeProblems = renamed(await validateDto(EnvelopeDto, candidate));
   const definition = typeof candidate.type === 'string' ? types.get(candidate.type) : undefined;
-  const typeProblems = definition
-    ? await validateDto(definition.dataDto, candidate.data, 'data.record')
-    : typeof candidate.type === 'string'
+  const typeProblems =
+    !definition && typeof candidate.type === 'string'
       ? [
           {
             field: 'type',
@@ -334,18 +273,25 @@ async function validateEnvelope(
           },
         ]
       : [];
-  // A missing field reads best as the schema says it ("is required"); otherwise the DTO's wording is clearer.
-  const missing = schemaProblems.filter((p) => p.reason === 'is required');
   const problems = mergeProblems(
-    missing,
+    envelopeV1Problems(cloudEvent),
     typeProblems,
     sourceProblems,
+    hubOnlyProblems(cloudEvent),
     referenceProblems(candidate),
-    envelopeProblems,
-    schemaProblems,
+    schemas.validateEnvelope(body),
   );
   if (problems.length > 0 || !definition) throw validationFailed(problems);
   return { envelope: candidate, definition };
+}
+
+/** What the hub sets on the events it stores (the envelope's schema describes them too): never a sender. */
+function hubOnlyProblems(event: JigsawCloudEvent): FieldProblem[] {
+  const data: unknown = event.data;
+  return [
+    ...(['childid', 'recordedtime'] as const).filter((attribute) => attribute in event),
+    ...(typeof data === 'object' && data !== null && 'personaldata' in data ? ['data.personaldata'] : []),
+  ].map((field) => ({ field, reason: 'is set by the hub, never by a sender' }));
 }
 
 const renamed = (problems: readonly FieldProblem[]): FieldProblem[] =>

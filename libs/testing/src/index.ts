@@ -35,3 +35,4 @@ export { promtool } from './promtool.js';
 export { hapiFhirValidator, type FhirValidator } from './hapi-fhir.js';
 export { deciderSpec } from './decider.js';
 export { eventually, until, type WaitOptions } from './eventually.js';
+export { MoveCountingRegistry, RacingStore, racingWriters } from './racing.js';

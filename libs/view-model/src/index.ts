@@ -33,7 +33,7 @@ export {
 } from './chronology/chronology-view.js';
 export { chronologyProjection, occurredAtOf } from './chronology/chronology.projection.js';
 export { TYPE_LABELS } from './chronology/entry-summary.js';
-export { ChildLinks, membersOn } from './identity/child-links.js';
+export { ChildLinks, membersOn, membersOnMany } from './identity/child-links.js';
 export {
   isAgencyRecord,
   readModelMigrations,

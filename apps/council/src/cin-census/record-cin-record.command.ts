@@ -10,14 +10,13 @@ import {
   type RecordedEvent,
 } from '@jigsaw/envelope';
 import { PersonalDataVault } from '@jigsaw/erasure';
-import { DuplicateEventError, StreamVersionConflictError, type EventStore } from '@jigsaw/event-store';
-import { mergeProblems, validateDto } from '@jigsaw/http';
-import { IdentityMovedError, IdentityRegistry } from '@jigsaw/identity';
+import type { EventStore } from '@jigsaw/event-store';
+import { mergeProblems } from '@jigsaw/http';
+import { IdentityRegistry } from '@jigsaw/identity';
 import {
+  ChildStreams,
   decide,
   foldAgencyState,
-  EnvelopeDto,
-  streamIdOf,
   type AgencyCallerIdentity,
   type EventTypeDefinition,
 } from '@jigsaw/ingest';
@@ -46,7 +45,6 @@ export class RecordCinRecord extends Command<CinRecordOutcome> {
   }
 }
 
-const MAX_ATTEMPTS = 5;
 const rejected = (code: string, errors: FieldProblem[]): CinRecordOutcome => ({
   status: 'rejected',
   code,
@@ -66,12 +64,16 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
     councilCatalogue.types.map((t) => [t.type, t]),
   );
 
+  private readonly children: ChildStreams;
+
   constructor(
     private readonly schemas: SchemaRegistry,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly identity: IdentityRegistry,
-    private readonly vault: PersonalDataVault,
-  ) {}
+    identity: IdentityRegistry,
+    vault: PersonalDataVault,
+  ) {
+    this.children = new ChildStreams(store, identity, vault, 'council');
+  }
 
   async execute({ events, now, caller }: RecordCinRecord): Promise<CinRecordOutcome> {
     const first = events[0];
@@ -81,11 +83,12 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
         { field: 'source', reason: `must be the caller's organisation ${caller.organisation}` },
       ]);
     }
-    const shapeProblems = (await Promise.all(events.map((e) => this.shapeProblems(e)))).flat();
+    const shapeProblems = events.flatMap((e) => this.shapeProblems(e));
     if (shapeProblems.length > 0) return rejected(ErrorCode.ValidationFailed, shapeProblems);
 
     const hashes = events.map((e) => contentHash(e.envelope));
-    for (let attempt = 1; ; attempt++) {
+    // A concurrent write to the same child, or the same record racing in twice, runs the attempt again.
+    return this.children.record(async (): Promise<CinRecordOutcome> => {
       const fresh: number[] = [];
       const conflicts: FieldProblem[] = [];
       for (const [i, planned] of events.entries()) {
@@ -104,11 +107,9 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
       if (fresh.length === 0) return { status: 'duplicate', events: outcomes(() => 'duplicate') };
 
       // Every rule runs before anything is written: the plan only reads the registry.
-      const plan = await this.identity.plan('council', first.envelope.subject);
-      const { childId } = plan;
-      const streamId = streamIdOf('council', childId);
-      const stored = await this.store.readStream(streamId);
-      let state = foldAgencyState(stored.map((e) => e.event));
+      const child = await this.children.read([{ subject: first.envelope.subject }]);
+      const { childId } = child;
+      let { state } = child;
       const toAppend: RecordedEvent[] = [];
       const ruleProblems: FieldProblem[] = [];
       for (const i of fresh) {
@@ -132,37 +133,24 @@ export class RecordCinRecordHandler implements ICommandHandler<RecordCinRecord, 
         }
       }
       if (ruleProblems.length > 0) return rejected(ErrorCode.ValidationFailed, ruleProblems);
-      try {
-        await this.store.append(streamId, await this.vault.sealAll(toAppend, childId), {
-          expectedVersion: stored.length === 0 ? 'no-stream' : stored.length,
-          contentHashes: fresh.map((i) => hashes[i]!),
-          ...this.identity.registration(plan, 'council', first.envelope.subject),
-        });
-        const added = new Set(fresh);
-        return { status: 'accepted', events: outcomes((i) => (added.has(i) ? 'accepted' : 'duplicate')) };
-      } catch (error) {
-        // A concurrent write to the same child, or the same record racing in twice: look again.
-        const retry =
-          error instanceof StreamVersionConflictError ||
-          error instanceof DuplicateEventError ||
-          error instanceof IdentityMovedError;
-        if (!retry || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+      await this.children.append(
+        child,
+        toAppend,
+        fresh.map((i) => hashes[i]!),
+      );
+      const added = new Set(fresh);
+      return { status: 'accepted', events: outcomes((i) => (added.has(i) ? 'accepted' : 'duplicate')) };
+    });
   }
 
-  /** What POST /v1/events would say of the envelope's shape, in the record's terms. */
-  private async shapeProblems({ envelope, fields }: PlannedEvent): Promise<FieldProblem[]> {
-    const definition = this.types.get(envelope.type);
-    const typeProblems = definition ? await validateDto(definition.dataDto, envelope.data, 'data') : [];
+  /** What POST /v1/events would say of the envelope's shape (its schemas'), in the record's terms. */
+  private shapeProblems({ envelope, fields }: PlannedEvent): FieldProblem[] {
     const sourceProblems =
       agencyOfSource(envelope.source) === 'council'
         ? []
         : [{ field: 'source', reason: 'must be a council organisation (urn:jigsaw:org:council:<code>)' }];
     const problems = mergeProblems(
-      typeProblems,
       sourceProblems,
-      await validateDto(EnvelopeDto, envelope),
       this.schemas
         .validateEnvelope(toCloudEvent(envelope))
         .map((p) => ({ field: envelopeField(p.field), reason: p.reason })),

@@ -1,4 +1,3 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FieldProblem } from '@jigsaw/errors';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 
@@ -53,40 +52,17 @@ export const REFERRAL_DECISIONS = [
   'section-47',
 ] as const;
 
-export class ReferralReceivedData {
-  @IsISO8601({ strict: true }, { message: 'receivedAt must be a real date and time (RFC 3339)' })
-  receivedAt!: string;
-  @IsIn(Object.keys(REFERRAL_SOURCES)) referralSource!: string;
-  @IsIn(Object.keys(PRIMARY_NEEDS)) primaryNeedCode!: string;
-  @IsString() @IsNotEmpty() @MaxLength(500) summary!: string;
-}
-
-/**
- * Working Together allows one working day from referral to decision. Both times are recorded so the
- * clock can be read (and reported on) without trusting the sender's arithmetic about working days.
- */
-export class ReferralDecidedData {
-  @IsISO8601({ strict: true }, { message: 'receivedAt must be a real date and time (RFC 3339)' })
-  receivedAt!: string;
-  @IsISO8601({ strict: true }, { message: 'decidedAt must be a real date and time (RFC 3339)' })
-  decidedAt!: string;
-  @IsIn(REFERRAL_DECISIONS) decision!: string;
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500) summary?: string;
-}
-
 const sameTime = (a: unknown, b: string): boolean => typeof a === 'string' && Date.parse(a) === Date.parse(b);
 
-export const referralReceived: EventTypeDefinition<ReferralReceivedData> = {
+export const referralReceived: EventTypeDefinition<typeof REFERRAL_RECEIVED> = {
   type: REFERRAL_RECEIVED,
   version: 1,
-  dataDto: ReferralReceivedData,
   rules: ({ data }, { now }) => notInFuture('data.receivedAt', data.receivedAt, now),
 };
 
-export const referralDecided: EventTypeDefinition<ReferralDecidedData> = {
+export const referralDecided: EventTypeDefinition<typeof REFERRAL_DECIDED> = {
   type: REFERRAL_DECIDED,
   version: 1,
-  dataDto: ReferralDecidedData,
   rules: ({ data }, { state, now }) => {
     const problems: FieldProblem[] = notInFuture('data.decidedAt', data.decidedAt, now);
     if (Date.parse(data.decidedAt) < Date.parse(data.receivedAt)) {

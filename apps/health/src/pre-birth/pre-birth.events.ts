@@ -1,14 +1,3 @@
-import { Type } from 'class-transformer';
-import {
-  IsDateString,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
 import type { FieldProblem } from '@jigsaw/errors';
 import { birthDateProblems, notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { specialCategoryRequired } from '../special-category.rule.js';
@@ -19,35 +8,13 @@ export const BIRTH_LINKED = 'health.birth-linked';
 /** A full-term pregnancy is at most 42 weeks; a delivery date further off than that is a typing error. */
 const MAX_PREGNANCY_MS = 42 * 7 * 24 * 3600_000;
 
-export class PreBirthConcernRaisedData {
-  @IsISO8601({ strict: true }, { message: 'raisedAt must be a real date and time (RFC 3339)' })
-  raisedAt!: string;
-  @IsDateString({ strict: true }, { message: 'expectedDeliveryDate must be a real date (YYYY-MM-DD)' })
-  expectedDeliveryDate!: string;
-  @IsOptional() @IsIn(['midwife', 'health-visitor', 'gp', 'clinician']) role?: string;
-  @IsString() @IsNotEmpty() @MaxLength(500) summary!: string;
-}
-
-export class UnbornRefDto {
-  @IsString() @IsNotEmpty() @MaxLength(100) system!: string;
-  @IsString() @IsNotEmpty() @MaxLength(100) value!: string;
-}
-
-/** The event's subject is the baby (new NHS number); `unbornRef` is the pregnancy's local id. */
-export class BirthLinkedData {
-  @IsDateString({ strict: true }, { message: 'birthDate must be a real date (YYYY-MM-DD)' })
-  birthDate!: string;
-  @ValidateNested() @Type(() => UnbornRefDto) unbornRef!: UnbornRefDto;
-}
-
 /**
  * The unborn child has no NHS number: the subject is the mother's, with the pregnancy as a local id so
  * that the birth can later be linked to this record (and only this pregnancy's records).
  */
-export const preBirthConcernRaised: EventTypeDefinition<PreBirthConcernRaisedData> = {
+export const preBirthConcernRaised: EventTypeDefinition<typeof PRE_BIRTH_CONCERN_RAISED> = {
   type: PRE_BIRTH_CONCERN_RAISED,
   version: 1,
-  dataDto: PreBirthConcernRaisedData,
   rules: (envelope, { now }) => {
     const { data, subject } = envelope;
     const problems: FieldProblem[] = [
@@ -70,10 +37,9 @@ export const preBirthConcernRaised: EventTypeDefinition<PreBirthConcernRaisedDat
   },
 };
 
-export const birthLinked: EventTypeDefinition<BirthLinkedData> = {
+export const birthLinked: EventTypeDefinition<typeof BIRTH_LINKED> = {
   type: BIRTH_LINKED,
   version: 1,
-  dataDto: BirthLinkedData,
   rules: (envelope, { now }) => {
     const problems: FieldProblem[] = [
       ...specialCategoryRequired(envelope),

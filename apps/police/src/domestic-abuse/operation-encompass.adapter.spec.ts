@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fromCloudEvent, SchemaRegistry, type JigsawCloudEvent } from '@jigsaw/envelope';
-import { validateDto } from '@jigsaw/http';
-import { EnvelopeDto, readAdapterInput, type BatchRow } from '@jigsaw/ingest';
+import { readAdapterInput, type BatchRow } from '@jigsaw/ingest';
 import { aNhsNumber } from '@jigsaw/testing';
-import { DomesticAbuseIncidentNotifiedData } from './domestic-abuse-incident-notified.event.js';
 import { OPERATION_ENCOMPASS_FIELDS, operationEncompassRow } from './operation-encompass.adapter.js';
 
 /** A row's CloudEvent as the hub reads it: the child as `subject`, the record as `data`. */
@@ -30,14 +28,11 @@ describe('Operation Encompass rows', () => {
     `CAD-4472-20NOV,2026-11-20T23:05:00Z,,MPS-P-99812,Bo,Example,2012-09-30,,N,,PC Example,020 7230 1212,Incident at the child's home; the child was asleep upstairs.,`,
   ];
 
-  it('builds an envelope per good row that the hub will accept', async () => {
+  it('builds an envelope per good row that the hub will accept', () => {
     const rows = rowsOf([HEADER, ...good].join('\n'));
     expect(rows.map((r) => r.problems)).toEqual([undefined, undefined]);
     for (const row of rows) {
       expect(registry.validateEnvelope(row.envelope)).toEqual([]);
-      expect(await validateDto(EnvelopeDto, inHub(row))).toEqual([]);
-      const data = inHub(row).data;
-      expect(await validateDto(DomesticAbuseIncidentNotifiedData, data, 'data')).toEqual([]);
     }
     expect(inHub(rows[0]!)).toMatchObject({
       source: MET,

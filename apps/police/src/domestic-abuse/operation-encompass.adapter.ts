@@ -70,7 +70,9 @@ export interface OperationEncompassContext {
 
 const PHONE = /^[0-9 +()-]{6,20}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const RISK_LEVELS = ['standard', 'medium', 'high'];
+const RISK_LEVELS = ['standard', 'medium', 'high'] as const;
+const isRiskLevel = (value: string): value is (typeof RISK_LEVELS)[number] =>
+  (RISK_LEVELS as readonly string[]).includes(value);
 
 /**
  * Operation Encompass is a statutory duty to tell the school's key adult before the next school day;
@@ -137,8 +139,9 @@ export function operationEncompassRow(
   if (officerEmail !== undefined && !EMAIL.test(officerEmail))
     r.problem('officerEmail', 'must be an email address');
   const summary = r.text('summary', { required: true, max: 500 });
-  const riskLevel = r.text('riskLevel')?.toLowerCase();
-  if (riskLevel !== undefined && !RISK_LEVELS.includes(riskLevel)) {
+  const riskText = r.text('riskLevel')?.toLowerCase();
+  const riskLevel = riskText !== undefined && isRiskLevel(riskText) ? riskText : undefined;
+  if (riskText !== undefined && riskLevel === undefined) {
     r.problem('riskLevel', `must be one of ${RISK_LEVELS.join(', ')}`);
   }
   const forceName = r.text('forceName', { max: 100 });

@@ -31,8 +31,8 @@ function envelope(type: string, data: object, source = METROPOLITAN_POLICE): Jig
 
 const recorded = (e: JigsawEnvelope): RecordedEvent => ({ ...e, childid: CHILD, recordedtime: e.time });
 
-function when<T extends object>(
-  definition: EventTypeDefinition<T>,
+function when(
+  definition: EventTypeDefinition,
   event: JigsawEnvelope,
   history: readonly JigsawEnvelope[] = [],
 ): 'recorded' | FieldProblem[] {

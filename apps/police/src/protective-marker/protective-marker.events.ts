@@ -1,4 +1,3 @@
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { markerSetBy, type EventTypeDefinition } from '@jigsaw/ingest';
 
 export const PROTECTIVE_MARKER_SET = 'police.protective-marker-set';
@@ -6,31 +5,21 @@ export const PROTECTIVE_MARKER_LIFTED = 'police.protective-marker-lifted';
 
 /**
  * Shielding on everything about the child, as libs/sharing reads it: `concealed-address` hides addresses
- * and locations, `adoption` birth family details; a marker the hub does not know hides all of those.
+ * and locations, `adoption` birth family details; a marker the hub does not know hides all of those. The
+ * shapes are schemas/police/protective-marker-set/v1.json and protective-marker-lifted/v1.json.
  */
-export class ProtectiveMarkerData {
-  @IsString()
-  @Matches(/^[a-z][a-z0-9-]{1,49}$/, {
-    message: 'marker must be a lower-case code such as concealed-address',
-  })
-  marker!: string;
-  @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
-}
-
-export const protectiveMarkerSet: EventTypeDefinition<ProtectiveMarkerData> = {
+export const protectiveMarkerSet: EventTypeDefinition<typeof PROTECTIVE_MARKER_SET> = {
   type: PROTECTIVE_MARKER_SET,
   version: 1,
-  dataDto: ProtectiveMarkerData,
   rules: ({ source, data }, { state }) =>
     markerSetBy(state, source, data.marker)
       ? [{ field: 'data.marker', reason: 'is already set on this child by this organisation' }]
       : [],
 };
 
-export const protectiveMarkerLifted: EventTypeDefinition<ProtectiveMarkerData> = {
+export const protectiveMarkerLifted: EventTypeDefinition<typeof PROTECTIVE_MARKER_LIFTED> = {
   type: PROTECTIVE_MARKER_LIFTED,
   version: 1,
-  dataDto: ProtectiveMarkerData,
   rules: ({ source, data }, { state }) =>
     markerSetBy(state, source, data.marker)
       ? []

@@ -10,7 +10,7 @@ import {
   type TypedEvent,
 } from '@jigsaw/contracts';
 import { eventKeyOf } from '@jigsaw/projection';
-import { membersOn } from '@jigsaw/view-model';
+import { membersOnMany } from '@jigsaw/view-model';
 import {
   eventKey,
   foldSharingLedger,
@@ -106,8 +106,7 @@ export class ChildHistoryReader {
     childIds: readonly string[],
     extra: readonly RecordedEvent[] = [],
   ): Promise<Map<string, ChildHistory>> {
-    const membersOf = new Map<string, string[]>();
-    for (const childId of new Set(childIds)) membersOf.set(childId, await membersOn(db, childId));
+    const membersOf = await membersOnMany(db, childIds);
     const all = [...new Set([...membersOf.values()].flat())];
     const { rows } = await db.query<{ child_id: string; event: RecordedEvent }>(
       'SELECT child_id, event FROM chronology WHERE child_id = ANY($1::uuid[])',
@@ -135,9 +134,7 @@ export class ChildHistoryReader {
    * applied side by side must not each miss the other. Locks in one sorted order, so never deadlocks.
    */
   async lock(tx: Queryable, childIds: readonly string[]): Promise<void> {
-    const members = new Set<string>();
-    for (const childId of new Set(childIds)) for (const m of await membersOn(tx, childId)) members.add(m);
-    const sorted = [...members].sort();
+    const sorted = [...new Set([...(await membersOnMany(tx, childIds)).values()].flat())].sort();
     if (sorted.length === 0) return;
     // unnest yields the array's order, and the lock is taken row by row as it goes.
     await tx.query(

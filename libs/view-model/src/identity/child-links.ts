@@ -24,6 +24,29 @@ export async function membersOn(
 }
 
 /**
+ * `membersOn` for several children in one query: by each id asked, every hub child id linked into the same
+ * child, itself included (`[id]` when unlinked). For applying a batch, where a round trip a child adds up.
+ */
+export async function membersOnMany(
+  db: Pick<PoolClient, 'query'>,
+  childIds: readonly string[],
+  schema?: string,
+): Promise<Map<string, string[]>> {
+  const wanted = [...new Set(childIds)];
+  if (wanted.length === 0) return new Map();
+  const table = schema ? `"${schema}".child_members` : 'child_members';
+  const { rows } = await db.query<{ id: string; members: string[] | null }>(
+    `SELECT q.id, array_agg(m.child_id::text ORDER BY m.child_id) FILTER (WHERE m.child_id IS NOT NULL) AS members
+     FROM unnest($1::text[]) AS q(id)
+     LEFT JOIN ${table} c ON c.child_id = q.id::uuid
+     LEFT JOIN ${table} m ON m.canonical_id = c.canonical_id
+     GROUP BY q.id`,
+    [wanted],
+  );
+  return new Map(rows.map((r) => [r.id, r.members ?? [r.id]]));
+}
+
+/**
  * Which hub child ids are one child now. Read models store rows under each event's own hub child id and
  * query with `child_id = ANY(membersOf(id))`, so merges and splits rewrite nothing.
  */

@@ -11,12 +11,70 @@ import {
   type NotificationEvent,
 } from './notification.events.js';
 
+type NotificationRaised = Extract<NotificationEvent, { type: typeof NOTIFICATION_RAISED }>;
+
+/**
+ * Raised notifications into the inbox, and those delivered by webhook into the work-queue, as `apply` puts
+ * them one at a time: in the order raised, a notification or delivery already there left as it is.
+ */
+async function insertRaised(tx: PoolClient, raised: readonly NotificationRaised[]): Promise<void> {
+  if (raised.length === 0) return;
+  const rows = raised.map(({ data: d }) => ({
+    id: d.notificationId,
+    dedupe_key: d.dedupeKey,
+    kind: d.kind,
+    child_id: d.childId,
+    trigger_event_key: d.triggerEventKey,
+    recipient_organisation: d.recipient.organisation,
+    recipient_agency: d.recipient.agency,
+    route: d.route,
+    details: d.details,
+    escalation_of: d.escalationOf ?? null,
+    due_at: d.dueAt ?? null,
+    created_at: d.raisedAt,
+    delivery_id: d.delivery?.deliveryId ?? null,
+  }));
+  await tx.query(
+    `WITH r AS (
+       SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (id uuid, dedupe_key text, kind text, child_id uuid,
+         trigger_event_key text, recipient_organisation text, recipient_agency text, route text, details jsonb,
+         escalation_of uuid, due_at timestamptz, created_at timestamptz, delivery_id uuid))
+       WITH ORDINALITY AS r(id, dedupe_key, kind, child_id, trigger_event_key, recipient_organisation,
+         recipient_agency, route, details, escalation_of, due_at, created_at, delivery_id, ord)),
+     inbox AS (
+       INSERT INTO notifications (id, dedupe_key, kind, child_id, trigger_event_key, recipient_organisation,
+         recipient_agency, route, details, escalation_of, due_at, created_at)
+       SELECT id, dedupe_key, kind, child_id, trigger_event_key, recipient_organisation, recipient_agency, route,
+         details, escalation_of, due_at, created_at FROM r ORDER BY ord
+       ON CONFLICT DO NOTHING)
+     INSERT INTO notification_deliveries (id, notification_id, organisation, next_attempt_at, created_at)
+     SELECT delivery_id, id, recipient_organisation, created_at, created_at FROM r
+     WHERE delivery_id IS NOT NULL ORDER BY ord
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(rows)],
+  );
+}
+
 /**
  * The inbox (`notifications`) and the webhook work-queue (`notification_deliveries`), made from the
  * notifications' streams: replay and rebuild make them again. The queue's lease is the dispatcher's own.
  */
 export const notificationsReadModelProjection: Projection = {
   name: 'notifications-inbox',
+  /** Each run of raised notifications in one statement a table; anything else in turn, in order. */
+  async applyMany(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+    let raised: NotificationRaised[] = [];
+    for (const event of events) {
+      if (event.type === NOTIFICATION_RAISED) {
+        raised.push(event as NotificationRaised);
+        continue;
+      }
+      await insertRaised(tx, raised);
+      raised = [];
+      await notificationsReadModelProjection.apply(tx, event);
+    }
+    await insertRaised(tx, raised);
+  },
   async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
     const e = event as NotificationEvent;
     switch (e.type) {
