@@ -34,5 +34,39 @@ export { PERMANENT_EXCLUSION_RECORDED } from './education/permanent-exclusion-re
 export { PUPIL_ON_ROLL } from './education/pupil-on-roll/contract.js';
 export { SAFEGUARDING_CONCERN_RECORDED } from './education/safeguarding-concern-recorded/contract.js';
 export { SUSPENSION_RECORDED } from './education/suspension-recorded/contract.js';
+export { ACCESS_CLAIMED } from './hub/access-claimed/contract.js';
+export { CHILD_ERASED } from './hub/child-erased/contract.js';
+export { CHILD_RENUMBERED } from './hub/child-renumbered/contract.js';
+export { CHILDREN_MERGED } from './hub/children-merged/contract.js';
+export { CHILDREN_SPLIT } from './hub/children-split/contract.js';
+export { NOTIFICATION_ACKNOWLEDGED } from './hub/notification-acknowledged/contract.js';
+export { NOTIFICATION_DELIVERED } from './hub/notification-delivered/contract.js';
+export { NOTIFICATION_DELIVERY_FAILED } from './hub/notification-delivery-failed/contract.js';
+export { NOTIFICATION_ESCALATED } from './hub/notification-escalated/contract.js';
+export { NOTIFICATION_RAISED } from './hub/notification-raised/contract.js';
+export { NOTIFICATION_RECALLED } from './hub/notification-recalled/contract.js';
+export { POSSIBLE_MATCH_CONFIRMED } from './hub/possible-match-confirmed/contract.js';
+export { POSSIBLE_MATCH_RAISED } from './hub/possible-match-raised/contract.js';
+export { POSSIBLE_MATCH_REJECTED } from './hub/possible-match-rejected/contract.js';
+export { RECORD_ACCESSED } from './hub/record-accessed/contract.js';
+export { REVIEW_CLOSED } from './hub/review-closed/contract.js';
+export { REVIEW_OPENED } from './hub/review-opened/contract.js';
+export { UNBORN_LINKED } from './hub/unborn-linked/contract.js';
+export { CONSENT_WITHDRAWN } from './control/consent-withdrawn/contract.js';
+export { RECORD_CORRECTED } from './control/record-corrected/contract.js';
+export { RECORD_RESTRICTED } from './control/record-restricted/contract.js';
+export { RECORD_RETRACTED } from './control/record-retracted/contract.js';
+export { RESTRICTION_LIFTED } from './control/restriction-lifted/contract.js';
+export { SHARING_DECLINED } from './control/sharing-declined/contract.js';
 export type { DataOf, StoredType, TypedEvent } from './event-data.js';
+export {
+  asTyped,
+  corrected,
+  isTyped,
+  looseObject,
+  targetOf,
+  type EventOf,
+  type Loose,
+  type LooseData,
+} from './typed.js';
 export type { EventDataByType } from './event-data.generated.js';

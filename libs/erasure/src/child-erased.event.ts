@@ -1,7 +1,8 @@
 import { AGENCIES, dataschemaFor, hubSource, type RecordedEvent } from '@jigsaw/envelope';
+import { CHILD_ERASED } from '@jigsaw/contracts';
 import { hubSubject } from './personal-data.js';
 
-export const CHILD_ERASED = 'hub.child-erased';
+export { CHILD_ERASED };
 export const ERASURE_SOURCE = hubSource('erasure');
 
 /** Who erased: a data protection officer or someone acting on their decision. */

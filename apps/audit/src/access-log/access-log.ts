@@ -1,3 +1,4 @@
+import { isTyped, type DataOf } from '@jigsaw/contracts';
 import type { StoredEvent } from '@jigsaw/event-store';
 import { eventKey } from '@jigsaw/sharing';
 import { RECORD_ACCESSED, type RecordAccessedData } from '@jigsaw/view-model';
@@ -17,7 +18,7 @@ export interface AccessLogEntry {
   lookup?: string;
   viewer: RecordAccessedData['viewer'];
   shown: AuditAccessedData['shown'];
-  asKnownAt?: AuditAccessedData['asKnownAt'];
+  asKnownAt?: DataOf<typeof RECORD_ACCESSED>['asKnownAt'];
   /** A refused read: why nothing was shown. */
   refused?: RecordAccessedData['refused'];
 }
@@ -26,11 +27,11 @@ const HUB_COMPONENT = /^urn:jigsaw:org:hub:([a-z0-9][a-z0-9-]*)$/;
 
 /** The access log of a child from its access streams, oldest first. */
 export function accessLogOf(accesses: readonly StoredEvent[]): AccessLogEntry[] {
-  return accesses
-    .filter((stored) => stored.event.type === RECORD_ACCESSED)
-    .map(({ event, recordedAt }) => {
-      const data = event.data as AuditAccessedData & Pick<RecordAccessedData, 'refused'>;
-      return {
+  return accesses.flatMap(({ event, recordedAt }) => {
+    if (!isTyped(event, RECORD_ACCESSED)) return [];
+    const { data } = event;
+    return [
+      {
         event: eventKey(event.source, event.id),
         at: data.accessedAt,
         recordedAt: recordedAt.toISOString(),
@@ -42,6 +43,7 @@ export function accessLogOf(accesses: readonly StoredEvent[]): AccessLogEntry[] 
         shown: data.shown,
         ...(data.asKnownAt ? { asKnownAt: data.asKnownAt } : {}),
         ...(data.refused ? { refused: data.refused } : {}),
-      };
-    });
+      },
+    ];
+  });
 }

@@ -1,3 +1,4 @@
+import { targetOf } from '@jigsaw/contracts';
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import {
   eventKey,
@@ -59,8 +60,8 @@ export function auditScopeOf(
 
 /** The target of a control event (withdrawal, retraction...), as a record key. */
 function aboutOf(event: RecordedEvent): string | undefined {
-  const target = (event.data as { targetEventId?: unknown } | null)?.targetEventId;
-  return typeof target === 'string' ? eventKey(event.source, target) : undefined;
+  const target = targetOf(event);
+  return target === undefined ? undefined : eventKey(event.source, target);
 }
 
 /**

@@ -1,4 +1,10 @@
-import { agencyOfSource, type ChildSubject, type SharingDecision } from '@jigsaw/envelope';
+import { targetOf } from '@jigsaw/contracts';
+import {
+  agencyOfSource,
+  type ChildSubject,
+  type RecordedEvent,
+  type SharingDecision,
+} from '@jigsaw/envelope';
 import type { StoredEvent } from '@jigsaw/event-store';
 import {
   eventKey,
@@ -65,9 +71,9 @@ export interface SubjectAccessExport {
   accessLog: AccessLogEntry[];
 }
 
-function aboutOf(source: string, data: unknown): string | undefined {
-  const target = (data as { targetEventId?: unknown } | null)?.targetEventId;
-  return typeof target === 'string' ? eventKey(source, target) : undefined;
+function aboutOf(event: RecordedEvent): string | undefined {
+  const target = targetOf(event);
+  return target === undefined ? undefined : eventKey(event.source, target);
 }
 
 /** Everything held about a child, what was shared with whom and why, and every read of it. */
@@ -101,7 +107,7 @@ export function subjectAccessExport(input: {
     const key = eventKey(event.source, event.id);
     const control = isControlEvent(event.type);
     const state = control ? undefined : sharingStateIn(ledger, key);
-    const about = control ? aboutOf(event.source, event.data) : undefined;
+    const about = control ? aboutOf(event) : undefined;
     const agency = agencyOfSource(event.source);
     return {
       event: key,

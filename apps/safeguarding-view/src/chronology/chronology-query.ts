@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '@jigsaw/contracts';
 import { AGENCIES, PURPOSES, type Agency, type Purpose } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 
@@ -61,7 +62,7 @@ export class ChronologyQueryDto {
   @ApiPropertyOptional({
     description: 'Only entries of these event types: comma separated, or the parameter repeated.',
     type: [String],
-    example: ['police.domestic-abuse-incident-notified'],
+    example: [DOMESTIC_ABUSE_INCIDENT_NOTIFIED],
   })
   @IsOptional()
   @Transform(listOf)

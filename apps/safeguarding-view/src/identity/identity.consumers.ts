@@ -22,17 +22,28 @@ import {
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
+import { BIRTH_LINKED, isTyped } from '@jigsaw/contracts';
 import { childLinksProjection } from './child-links.projection.js';
 import { IdentityCommands } from './identity-commands.js';
-
-export const BIRTH_LINKED = 'health.birth-linked';
 
 export function hubEventsTopic(prefix: string): string {
   return `${prefix}hub.events`;
 }
 
-interface BirthLinkedData {
-  unbornRef?: { system?: unknown; value?: unknown };
+/**
+ * The pregnancy a birth record names and the baby's hub id, or undefined for any other record. Read from
+ * the topic as sent, so each value is checked again, as a consumer of a message must.
+ */
+export function birthLinkOf(
+  event: RecordedEvent,
+): { unbornRef: { system: string; value: string }; childId: string } | undefined {
+  if (!isTyped(event, BIRTH_LINKED)) return undefined;
+  const ref: { system?: unknown; value?: unknown } | undefined = event.data.unbornRef;
+  const childId: unknown = event.childid;
+  if (typeof ref?.system !== 'string' || typeof ref.value !== 'string' || typeof childId !== 'string') {
+    return undefined;
+  }
+  return { unbornRef: { system: ref.system, value: ref.value }, childId };
 }
 
 /**
@@ -85,30 +96,28 @@ export class IdentityConsumers implements OnApplicationBootstrap, OnApplicationS
   async linkBirths(messages: readonly IncomingMessage[]): Promise<RejectedMessage[]> {
     // The pregnancy's reference is the mother's personal data, sealed on the topic: open it first.
     for (const message of (await openMessages(this.vault, messages)).messages) {
-      let event: RecordedEvent<string, BirthLinkedData>;
+      let event: RecordedEvent | null;
       try {
-        event = readStoredEvent(JSON.parse(message.value?.toString('utf8') ?? '')) as RecordedEvent<
-          string,
-          BirthLinkedData
-        >;
+        event = readStoredEvent(JSON.parse(message.value?.toString('utf8') ?? ''));
       } catch {
         continue;
       }
-      if (event?.type === BIRTH_LINKED) await this.linkBirth(event);
+      const birth = event ? birthLinkOf(event) : undefined;
+      if (event && birth) await this.linkBirth(event, birth);
     }
     return [];
   }
 
-  private async linkBirth(event: RecordedEvent<string, BirthLinkedData>): Promise<void> {
-    const ref = event.data?.unbornRef;
-    if (typeof ref?.system !== 'string' || typeof ref.value !== 'string' || typeof event.childid !== 'string')
-      return;
-    const unborn = await this.registry.lookupLocal('health', { system: ref.system, value: ref.value });
+  private async linkBirth(
+    event: RecordedEvent,
+    { unbornRef, childId }: NonNullable<ReturnType<typeof birthLinkOf>>,
+  ): Promise<void> {
+    const unborn = await this.registry.lookupLocal('health', unbornRef);
     // A pregnancy the hub never heard of has no records to link.
     if (!unborn?.unborn) return;
     try {
       await this.commands.linkUnborn(
-        event.childid,
+        childId,
         unborn.childId,
         {
           decidedBy: {

@@ -10,13 +10,25 @@ import {
 import type { EvidenceKind, LinkKind } from '@jigsaw/identity';
 import { HUB_CHILD_ID_SYSTEM } from '@jigsaw/view-model';
 
-export const POSSIBLE_MATCH_RAISED = 'hub.possible-match-raised';
-export const POSSIBLE_MATCH_CONFIRMED = 'hub.possible-match-confirmed';
-export const POSSIBLE_MATCH_REJECTED = 'hub.possible-match-rejected';
-export const CHILDREN_MERGED = 'hub.children-merged';
-export const UNBORN_LINKED = 'hub.unborn-linked';
-export const CHILDREN_SPLIT = 'hub.children-split';
-export const CHILD_RENUMBERED = 'hub.child-renumbered';
+import {
+  CHILD_RENUMBERED,
+  CHILDREN_MERGED,
+  CHILDREN_SPLIT,
+  POSSIBLE_MATCH_CONFIRMED,
+  POSSIBLE_MATCH_RAISED,
+  POSSIBLE_MATCH_REJECTED,
+  UNBORN_LINKED,
+} from '@jigsaw/contracts';
+
+export {
+  CHILD_RENUMBERED,
+  CHILDREN_MERGED,
+  CHILDREN_SPLIT,
+  POSSIBLE_MATCH_CONFIRMED,
+  POSSIBLE_MATCH_RAISED,
+  POSSIBLE_MATCH_REJECTED,
+  UNBORN_LINKED,
+};
 
 export const IDENTITY_SOURCE = hubSource('identity');
 

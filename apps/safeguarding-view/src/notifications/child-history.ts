@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
+import {
+  corrected,
+  isTyped,
+  type EventOf,
+  type LooseData,
+  type StoredType,
+  type TypedEvent,
+} from '@jigsaw/contracts';
 import { eventKeyOf } from '@jigsaw/projection';
 import { membersOnMany } from '@jigsaw/view-model';
 import {
@@ -11,9 +19,10 @@ import {
   type SharingState,
 } from '@jigsaw/sharing';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** A standing record of one of the types asked for, and its effective data: testing `type` narrows both. */
+export type Standing<T extends StoredType> = {
+  [K in T]: { type: K; event: EventOf<K>; data: LooseData<K> };
+}[T];
 
 /** Everything the hub holds about one child, in the order it recorded it, with where each record's sharing stands. */
 export class ChildHistory {
@@ -42,21 +51,30 @@ export class ChildHistory {
   }
 
   /**
-   * The record's data with its corrections applied, or undefined when it no longer stands: retracted as
-   * entered in error, consent withdrawn, or restricted. Notifications never act on such a record.
+   * Whether the record still stands: not retracted as entered in error, consent not withdrawn, not
+   * restricted. Notifications never act on a record that does not.
    */
-  standingData(event: RecordedEvent): Record<string, unknown> | undefined {
+  stands(event: RecordedEvent): boolean {
+    const state = this.stateOf(event);
+    return state !== undefined && !state.retracted && !state.withdrawn && !state.restricted;
+  }
+
+  /**
+   * The record's data with its corrections applied, or undefined when it no longer stands. Loose: a
+   * correction may have replaced any field with anything.
+   */
+  standingData<E extends TypedEvent>(event: E): LooseData<E['type']> | undefined {
     const state = this.stateOf(event);
     if (!state || state.retracted || state.withdrawn || state.restricted) return undefined;
-    return { ...(isRecord(event.data) ? event.data : {}), ...state.corrections };
+    return corrected(event, state.corrections);
   }
 
   /** Standing records of these types, with their effective data, in recorded order. */
-  standing(...types: string[]): { event: RecordedEvent; data: Record<string, unknown> }[] {
+  standing<T extends StoredType>(...types: readonly T[]): Standing<T>[] {
     return this.events.flatMap((event) => {
-      if (!types.includes(event.type)) return [];
+      if (!isTyped(event, ...types)) return [];
       const data = this.standingData(event);
-      return data ? [{ event, data }] : [];
+      return data ? [{ type: event.type, event, data }] : [];
     });
   }
 

@@ -1,6 +1,9 @@
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { eventKeyOf } from '@jigsaw/projection';
 import {
+  type DataOf,
+  looseObject,
+  type LooseData,
   CHILD_PROTECTION_PLAN_ENDED,
   CHILD_PROTECTION_PLAN_STARTED,
   LOOKED_AFTER_ENDED,
@@ -43,14 +46,12 @@ const KIND_OF: Record<(typeof CARE_STATUS_TYPES)[number], CareStatus['kind']> = 
   [LOOKED_AFTER_ENDED]: 'looked-after',
 };
 
-const dateIn = (data: Record<string, unknown>, field: string): string | undefined => {
-  const value = data[field];
-  return typeof value === 'string' && isIsoDate(value) ? value : undefined;
-};
+const dateIn = (value: unknown): string | undefined =>
+  typeof value === 'string' && isIsoDate(value) ? value : undefined;
 
-function contactIn(data: Record<string, unknown>): CareStatus['contact'] {
-  const c = data['contact'] as Record<string, unknown> | undefined;
-  if (typeof c !== 'object' || c === null) return undefined;
+function contactIn(data: LooseData<typeof CHILD_PROTECTION_PLAN_STARTED>): CareStatus['contact'] {
+  const c = looseObject<DataOf<typeof CHILD_PROTECTION_PLAN_STARTED>['contact']>(data.contact);
+  if (!c) return undefined;
   const { team, phone, outOfHoursPhone } = c;
   if (typeof team !== 'string' || typeof phone !== 'string' || typeof outOfHoursPhone !== 'string') {
     return undefined;
@@ -61,16 +62,19 @@ function contactIn(data: Record<string, unknown>): CareStatus['contact'] {
 /** Plans and periods of care that still stand (not retracted, corrections applied). */
 export function careStatuses(history: ChildHistory): CareStatus[] {
   const statuses = new Map<string, CareStatus>();
-  for (const { event, data } of history.standing(...CARE_STATUS_TYPES)) {
-    const kind = KIND_OF[event.type as keyof typeof KIND_OF];
-    const startDate = dateIn(data, 'startDate');
+  for (const standing of history.standing(...CARE_STATUS_TYPES)) {
+    const { event, data } = standing;
+    const kind = KIND_OF[standing.type];
+    const startDate = dateIn(data.startDate);
     if (!startDate) continue;
     const key = `${event.source}|${kind}|${startDate}`;
     const status = statuses.get(key) ?? { kind, council: event.source, startDate, events: [] };
     status.events.push(eventKeyOf(event));
-    if (event.type === CHILD_PROTECTION_PLAN_STARTED) status.contact = contactIn(data) ?? status.contact;
-    if (event.type === CHILD_PROTECTION_PLAN_ENDED || event.type === LOOKED_AFTER_ENDED) {
-      const endDate = dateIn(data, 'endDate');
+    if (standing.type === CHILD_PROTECTION_PLAN_STARTED) {
+      status.contact = contactIn(standing.data) ?? status.contact;
+    }
+    if (standing.type === CHILD_PROTECTION_PLAN_ENDED || standing.type === LOOKED_AFTER_ENDED) {
+      const endDate = dateIn(standing.data.endDate);
       if (endDate) status.endDate = endDate;
     }
     statuses.set(key, status);
@@ -91,8 +95,11 @@ export function standingOn(status: CareStatus, date: string): 'in-force' | 'rece
 }
 
 /** When the child arrived, from the attendance's own time, else the envelope's. */
-export function arrivedAtOf(event: RecordedEvent, data: Record<string, unknown>): Date | undefined {
-  const value = typeof data['arrivedAt'] === 'string' ? data['arrivedAt'] : event.time;
+export function arrivedAtOf(
+  event: RecordedEvent,
+  data: LooseData<typeof UNSCHEDULED_CARE_ATTENDED>,
+): Date | undefined {
+  const value = typeof data.arrivedAt === 'string' ? data.arrivedAt : event.time;
   const at = new Date(value);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }

@@ -1,3 +1,4 @@
+import { asTyped } from '@jigsaw/contracts';
 import type { ChildHistory } from './child-history.js';
 import type { EscalationOutcome, NewNotification, NotificationRecord, Route } from '@jigsaw/view-model';
 import { councilsFor, occurredAtOf } from './operation-encompass.rules.js';
@@ -15,12 +16,13 @@ export function decideEscalation(
   history: ChildHistory,
   now: Date,
 ): { outcome: EscalationOutcome; notifications: NewNotification[] } {
-  const trigger = history.find(original.triggerEventKey);
+  const found = history.find(original.triggerEventKey);
+  const trigger = found && asTyped(found);
   const data = trigger ? history.standingData(trigger) : undefined;
   if (!trigger || !data || !mayReceive(original.recipient, trigger, history, now)) {
     return { outcome: 'not-shared', notifications: [] };
   }
-  const occurredAt = occurredAtOf(trigger, data) ?? new Date(trigger.time);
+  const occurredAt = occurredAtOf(trigger, 'occurredAt' in data ? data : {}) ?? new Date(trigger.time);
   const candidates: { recipient: Recipient | undefined; route: Route }[] = [
     { recipient: recipientOf(trigger.source), route: 'raised-by' },
     ...councilsFor(history, londonDateOf(occurredAt))

@@ -11,6 +11,7 @@ import {
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CurrentViewer } from '@jigsaw/auth';
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '@jigsaw/contracts';
 import { PURPOSES } from '@jigsaw/envelope';
 import type { Viewer } from '@jigsaw/sharing';
 import {
@@ -96,7 +97,7 @@ const INBOX_EXAMPLE: InboxPage = {
       event: {
         id: 'oe-CAD-1001-5f2a9c0e1b7d3a44',
         source: 'urn:jigsaw:org:police:met',
-        type: 'police.domestic-abuse-incident-notified',
+        type: DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
         time: '2026-11-20T22:40:00Z',
         childid: '6f1c1a52-8d3e-4a57-9a52-1b0c3f0d2a11',
         agency: 'police',

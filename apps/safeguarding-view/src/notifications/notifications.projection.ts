@@ -3,7 +3,16 @@ import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { SERVICE_CONFIG } from '@jigsaw/platform';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
-import { KEY_ADULT_REGISTERED, PUPIL_ON_ROLL, UNSCHEDULED_CARE_ATTENDED } from '@jigsaw/contracts';
+import {
+  CONSENT_WITHDRAWN,
+  isTyped,
+  KEY_ADULT_REGISTERED,
+  PUPIL_ON_ROLL,
+  RECORD_RESTRICTED,
+  RECORD_RETRACTED,
+  targetOf,
+  UNSCHEDULED_CARE_ATTENDED,
+} from '@jigsaw/contracts';
 import { isControlEvent } from '@jigsaw/sharing';
 import { ChildHistoryReader, type Queryable } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
@@ -23,7 +32,7 @@ import { SchoolCalendar } from './school-calendar.js';
 const DAY_MS = 86_400_000;
 
 /** Control actions after which a notification about the record must be taken back. */
-const RECALLING_ACTIONS = ['record-retracted', 'consent-withdrawn', 'record-restricted'];
+const RECALLING_ACTIONS: readonly string[] = [RECORD_RETRACTED, CONSENT_WITHDRAWN, RECORD_RESTRICTED];
 
 function isRecalling(event: RecordedEvent): boolean {
   return (
@@ -134,8 +143,8 @@ export class NotificationsProjection implements Projection {
    */
   private async recall(tx: Queryable, controls: readonly RecordedEvent[]): Promise<void> {
     for (const control of controls) {
-      const target = (control.data as { targetEventId?: unknown }).targetEventId;
-      if (typeof target !== 'string') continue;
+      const target = targetOf(control);
+      if (target === undefined) continue;
       const key = eventKeyOf({ source: control.source, id: target });
       const recalls = await recallsFor(tx, key, control.source);
       await NotificationCommands.intend(
@@ -149,8 +158,8 @@ export class NotificationsProjection implements Projection {
   /** Remembers which organisation each school URN is, so a force's school URN can be addressed. */
   private async learnSchools(tx: Queryable, events: readonly RecordedEvent[]): Promise<void> {
     for (const event of events) {
-      if (event.type !== PUPIL_ON_ROLL && event.type !== KEY_ADULT_REGISTERED) continue;
-      const school = (event.data as { school?: { urn?: unknown; name?: unknown } }).school;
+      if (!isTyped(event, PUPIL_ON_ROLL, KEY_ADULT_REGISTERED)) continue;
+      const school: { urn?: unknown; name?: unknown } | undefined = event.data.school;
       if (typeof school?.urn !== 'string' || typeof school.name !== 'string') continue;
       await tx.query(
         `INSERT INTO notification_schools (urn, organisation, name, seen_at) VALUES ($1, $2, $3, $4)
@@ -166,7 +175,7 @@ export class NotificationsProjection implements Projection {
     tx: Queryable,
     incident: RecordedEvent,
   ): Promise<(urn: string) => KnownSchool | undefined> {
-    const urn = (incident.data as { schoolUrn?: unknown }).schoolUrn;
+    const urn = isTyped(incident, DOMESTIC_ABUSE_INCIDENT_NOTIFIED) ? incident.data.schoolUrn : undefined;
     if (typeof urn !== 'string') return () => undefined;
     const { rows } = await tx.query<KnownSchool>(
       'SELECT urn, organisation, name FROM notification_schools WHERE urn = $1',

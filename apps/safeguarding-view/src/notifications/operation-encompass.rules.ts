@@ -1,6 +1,11 @@
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import { eventKeyOf } from '@jigsaw/projection';
 import {
+  type DataOf,
+  isTyped,
+  type Loose,
+  looseObject,
+  type LooseData,
   CHILD_MISSING_EDUCATION_REPORTED,
   DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
   ELECTIVE_HOME_EDUCATION_NOTIFIED,
@@ -30,10 +35,10 @@ export interface KnownSchool extends School {
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-function schoolIn(data: Record<string, unknown>): School | undefined {
-  const school = data['school'] as Record<string, unknown> | undefined;
-  const urn = str(school?.['urn']);
-  const name = str(school?.['name']);
+function schoolIn(data: LooseData<typeof PUPIL_ON_ROLL>): School | undefined {
+  const school = looseObject<DataOf<typeof PUPIL_ON_ROLL>['school']>(data.school);
+  const urn = str(school?.urn);
+  const name = str(school?.name);
   return urn && name ? { urn, name } : undefined;
 }
 
@@ -44,16 +49,18 @@ type Placement =
 /** Where the child was educated on a date: the latest standing roll, home education or missing report. */
 function placementOn(history: ChildHistory, date: string): Placement | undefined {
   let latest: Placement | undefined;
-  for (const { event, data } of history.standing(
+  for (const standing of history.standing(
     PUPIL_ON_ROLL,
     ELECTIVE_HOME_EDUCATION_NOTIFIED,
     CHILD_MISSING_EDUCATION_REPORTED,
   )) {
+    const { event } = standing;
     let placement: Placement | undefined;
-    if (event.type === PUPIL_ON_ROLL) {
-      const from = str(data['onRollFrom']);
-      const dsl = data['dsl'] as Record<string, unknown> | undefined;
-      const dslName = str(dsl?.['name']);
+    if (standing.type === PUPIL_ON_ROLL) {
+      const { data } = standing;
+      const from = str(data.onRollFrom);
+      const dsl = looseObject<DataOf<typeof PUPIL_ON_ROLL>['dsl']>(data.dsl);
+      const dslName = str(dsl?.name);
       placement = from
         ? {
             kind: 'on-roll',
@@ -65,18 +72,18 @@ function placementOn(history: ChildHistory, date: string): Placement | undefined
                   dsl: {
                     name: dslName,
                     role: 'designated-safeguarding-lead',
-                    ...(str(dsl?.['phone']) ? { phone: str(dsl?.['phone']) } : {}),
-                    ...(str(dsl?.['secureEmail']) ? { secureEmail: str(dsl?.['secureEmail']) } : {}),
+                    ...(str(dsl?.phone) ? { phone: str(dsl?.phone) } : {}),
+                    ...(str(dsl?.secureEmail) ? { secureEmail: str(dsl?.secureEmail) } : {}),
                   },
                 }
               : {}),
           }
         : undefined;
-    } else if (event.type === ELECTIVE_HOME_EDUCATION_NOTIFIED) {
-      const off = str(data['offRollOn']);
+    } else if (standing.type === ELECTIVE_HOME_EDUCATION_NOTIFIED) {
+      const off = str(standing.data.offRollOn);
       placement = off ? { kind: 'home-educated', date: off, event } : undefined;
     } else {
-      const reported = str(data['reportedOn']);
+      const reported = str(standing.data.reportedOn);
       placement = reported ? { kind: 'missing-education', date: reported, event } : undefined;
     }
     if (!placement || !isIsoDate(placement.date) || placement.date > date) continue;
@@ -96,15 +103,15 @@ function addresseeAt(
     .standing(KEY_ADULT_REGISTERED)
     .filter(({ event }) => event.source === school)
     .at(-1);
-  const keyAdult = registered?.data['keyAdult'] as Record<string, unknown> | undefined;
-  const name = str(keyAdult?.['name']);
-  const role = str(keyAdult?.['role']);
+  const keyAdult = looseObject<DataOf<typeof KEY_ADULT_REGISTERED>['keyAdult']>(registered?.data.keyAdult);
+  const name = str(keyAdult?.name);
+  const role = str(keyAdult?.role);
   if (name && role) {
     return {
       name,
       role,
-      ...(str(keyAdult?.['phone']) ? { phone: str(keyAdult?.['phone']) } : {}),
-      ...(str(keyAdult?.['secureEmail']) ? { secureEmail: str(keyAdult?.['secureEmail']) } : {}),
+      ...(str(keyAdult?.phone) ? { phone: str(keyAdult?.phone) } : {}),
+      ...(str(keyAdult?.secureEmail) ? { secureEmail: str(keyAdult?.secureEmail) } : {}),
     };
   }
   return roll.dsl;
@@ -119,14 +126,15 @@ export function councilsFor(history: ChildHistory, date: string): string[] {
     .filter((s) => standingOn(s, date) === 'in-force')
     .map((s) => s.council);
   const recorded = history.events
-    .filter((e) => agencyOfSource(e.source) === 'council' && history.standingData(e))
+    .filter((e) => agencyOfSource(e.source) === 'council' && history.stands(e))
     .map((e) => e.source)
     .reverse();
   return [...new Set([...inForce, ...recorded])];
 }
 
-export function occurredAtOf(event: RecordedEvent, data: Record<string, unknown>): Date | undefined {
-  const at = new Date(str(data['occurredAt']) ?? event.time);
+/** When the incident happened, from the data's own time, else the envelope's. */
+export function occurredAtOf(event: RecordedEvent, data: Loose<{ occurredAt: string }>): Date | undefined {
+  const at = new Date(str(data.occurredAt) ?? event.time);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
@@ -146,6 +154,7 @@ export function decideEncompass(
     schoolByUrn?: (urn: string) => KnownSchool | undefined;
   },
 ): NewNotification | undefined {
+  if (!isTyped(incident, DOMESTIC_ABUSE_INCIDENT_NOTIFIED)) return undefined;
   const data = history.standingData(incident);
   if (!data) return undefined;
   const occurredAt = occurredAtOf(incident, data);
@@ -187,7 +196,7 @@ export function decideEncompass(
   } else if (placement) {
     councilRoute = placement.kind;
   } else {
-    const urn = str(data['schoolUrn']);
+    const urn = str(data.schoolUrn);
     const known = urn ? context.schoolByUrn?.(urn) : undefined;
     const school = known ? recipientOf(known.organisation) : undefined;
     if (known && school && may(school)) {

@@ -5,6 +5,22 @@ import {
   type RecordedEvent,
   type SharingDecision,
 } from '@jigsaw/envelope';
+import {
+  CHILD_PROTECTION_PLAN_STARTED,
+  DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
+  LEAD_PRACTITIONER_ASSIGNED,
+  MISSING_EPISODE_ENDED,
+  MISSING_EPISODE_STARTED,
+  PRACTITIONER_CONCERN_RAISED,
+  PUPIL_ON_ROLL,
+  RECORD_RETRACTED,
+  REFERRAL_RECEIVED,
+  SAFEGUARDING_CONCERN_RECORDED,
+  SUSPENSION_RECORDED,
+  UNSCHEDULED_CARE_ATTENDED,
+  type DataOf,
+  type StoredType,
+} from '@jigsaw/contracts';
 import type { Viewer } from '@jigsaw/sharing';
 import { type ChronologyRow, occurredAtOf } from '@jigsaw/view-model';
 
@@ -82,12 +98,12 @@ export function sharingFor(
 }
 
 /** An event as the hub recorded it for the example child, at `recordedtime` (default: its own time). */
-export function exampleEvent(
+export function exampleEvent<T extends string>(
   source: string,
-  type: string,
+  type: T,
   id: string,
   time: string,
-  data: Record<string, unknown>,
+  data: T extends StoredType ? DataOf<T> : Record<string, unknown>,
   sharing: SharingDecision,
   options: { childid?: string; recordedtime?: string } = {},
 ): RecordedEvent {
@@ -126,7 +142,7 @@ export function exampleHistory(): RecordedEvent[] {
   return [
     exampleEvent(
       LEEDS,
-      'council.referral-received',
+      REFERRAL_RECEIVED,
       'ref-0091',
       '2026-05-20T10:00:00Z',
       {
@@ -139,7 +155,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       LEEDS,
-      'council.child-protection-plan-started',
+      CHILD_PROTECTION_PLAN_STARTED,
       'cpp-0007',
       '2026-06-02T00:00:00Z',
       {
@@ -155,7 +171,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       LEEDS,
-      'council.lead-practitioner-assigned',
+      LEAD_PRACTITIONER_ASSIGNED,
       'lp-0012',
       '2026-06-02T00:00:00Z',
       {
@@ -170,7 +186,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       HILLSIDE,
-      'education.pupil-on-roll',
+      PUPIL_ON_ROLL,
       'roll-11',
       '2026-09-01T08:00:00Z',
       {
@@ -188,7 +204,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       WEST_YORKSHIRE_POLICE,
-      'police.missing-episode-started',
+      MISSING_EPISODE_STARTED,
       'misper-41',
       '2026-09-12T21:00:00Z',
       {
@@ -204,7 +220,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       WEST_YORKSHIRE_POLICE,
-      'police.missing-episode-ended',
+      MISSING_EPISODE_ENDED,
       'misper-41-found',
       '2026-09-13T02:10:00Z',
       {
@@ -219,7 +235,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       LEEDS_COMMUNITY,
-      'health.practitioner-concern-raised',
+      PRACTITIONER_CONCERN_RAISED,
       'hv-2201',
       '2026-09-30T14:00:00Z',
       {
@@ -232,7 +248,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       WEST_YORKSHIRE_POLICE,
-      'police.domestic-abuse-incident-notified',
+      DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
       'oe-0316',
       '2026-10-03T23:40:00Z',
       {
@@ -249,7 +265,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       HILLSIDE,
-      'education.safeguarding-concern-recorded',
+      SAFEGUARDING_CONCERN_RECORDED,
       'sc-77',
       '2026-10-06T11:00:00Z',
       {
@@ -265,7 +281,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       HILLSIDE,
-      'education.suspension-recorded',
+      SUSPENSION_RECORDED,
       'susp-3',
       '2026-10-20T08:00:00Z',
       {
@@ -279,7 +295,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       WEST_YORKSHIRE_POLICE,
-      'police.domestic-abuse-incident-notified',
+      DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
       'oe-0402',
       '2026-11-01T22:00:00Z',
       {
@@ -293,7 +309,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       WEST_YORKSHIRE_POLICE,
-      'police.record-retracted',
+      `police.${RECORD_RETRACTED}`,
       'oe-0402-retracted',
       '2026-11-02T09:00:00Z',
       {
@@ -304,7 +320,7 @@ export function exampleHistory(): RecordedEvent[] {
     ),
     exampleEvent(
       LEEDS_HOSPITALS,
-      'health.unscheduled-care-attended',
+      UNSCHEDULED_CARE_ATTENDED,
       'ed-00014',
       '2026-11-21T01:20:00Z',
       {

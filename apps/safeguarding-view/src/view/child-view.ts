@@ -1,13 +1,39 @@
 import type { Agency, Purpose } from '@jigsaw/envelope';
 import {
+  ASSESSMENT_COMPLETED,
+  ASSESSMENT_STARTED,
+  ATTENDANCE_CONCERN_RAISED,
+  BIRTH_LINKED,
   CHILD_IN_NEED_PLAN_ENDED,
   CHILD_IN_NEED_PLAN_STARTED,
+  CHILD_MISSING_EDUCATION_REPORTED,
   CHILD_PROTECTION_PLAN_ENDED,
   CHILD_PROTECTION_PLAN_STARTED,
+  DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
+  ELECTIVE_HOME_EDUCATION_NOTIFIED,
+  EXPLOITATION_CONCERN_RAISED,
   FAMILY_HELP_EPISODE_CLOSED,
   FAMILY_HELP_EPISODE_OPENED,
+  KEY_ADULT_REGISTERED,
+  LEAD_PRACTITIONER_ASSIGNED,
   LOOKED_AFTER_ENDED,
   LOOKED_AFTER_STARTED,
+  looseObject,
+  type Loose,
+  type LooseData,
+  MENTAL_HEALTH_REFERRAL_MADE,
+  MISSING_EPISODE_ENDED,
+  MISSING_EPISODE_STARTED,
+  PERMANENT_EXCLUSION_RECORDED,
+  PRACTITIONER_CONCERN_RAISED,
+  PRE_BIRTH_CONCERN_RAISED,
+  PUPIL_ON_ROLL,
+  REFERRAL_DECIDED,
+  REFERRAL_RECEIVED,
+  SAFEGUARDING_CONCERN_RECORDED,
+  SUSPENSION_RECORDED,
+  UNSCHEDULED_CARE_ATTENDED,
+  WAS_NOT_BROUGHT,
 } from '@jigsaw/contracts';
 import {
   eventKey,
@@ -141,22 +167,24 @@ export const SEVERAL_AGENCIES = 2;
 
 const DAY_MS = 24 * 3600_000;
 
-/** A visible record as the view folds it: only the viewer's cut of the data, and when it happened. */
-interface Fact {
-  id: string;
-  source: string;
-  agency: Agency;
-  type: ViewEventType;
-  at: Date;
-  data: Readonly<Record<string, unknown>>;
+/**
+ * A visible record as the view folds it: only the viewer's cut of the data, and when it happened. The cut
+ * keeps some of its type's fields and takes corrections in, so its data is loose: testing `type` names the
+ * fields, and each value is read with a check.
+ */
+type Fact<T extends ViewEventType = ViewEventType> = {
+  [K in T]: { id: string; source: string; agency: Agency; type: K; at: Date; data: LooseData<K> };
+}[T];
+
+/** The fact as one of its type, or undefined when it is of another. */
+function factOf<T extends ViewEventType>(fact: Fact, type: T): Fact<T> | undefined {
+  return fact.type === type ? (fact as Fact<T>) : undefined;
 }
 
-const isRecordValue = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function valueAt(data: Readonly<Record<string, unknown>>, path: string): unknown {
+/** The value at a dotted path of the contract's (`ViewFacts.at`), whatever the type. */
+function valueAt(data: object, path: string): unknown {
   let value: unknown = data;
-  for (const segment of path.split('.')) value = isRecordValue(value) ? value[segment] : undefined;
+  for (const segment of path.split('.')) value = looseObject<Record<string, unknown>>(value)?.[segment];
   return value;
 }
 
@@ -173,7 +201,7 @@ function timeOf(value: unknown): Date | undefined {
 const day = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** Keeps only the given fields that the cut holds. */
-function pick(data: Readonly<Record<string, unknown>>, fields: readonly string[]): Record<string, unknown> {
+function pick<D>(data: Loose<D>, fields: readonly (keyof D & string)[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const field of fields) if (data[field] !== undefined) result[field] = data[field];
   return result;
@@ -183,8 +211,16 @@ function withDetails(status: ViewStatus, details: Record<string, unknown>): View
   return Object.keys(details).length > 0 ? { ...status, details } : status;
 }
 
-function contactFrom(value: unknown, emailField: string, role?: string): ContactDetails | undefined {
-  if (!isRecordValue(value)) return undefined;
+/** The fields of the records' contacts (a lead practitioner, a key adult, a DSL, a plan's team...). */
+type ContactFields = Omit<ContactDetails, 'email'> & { email?: string; secureEmail?: string };
+
+function contactFrom(
+  found: unknown,
+  emailField: 'email' | 'secureEmail',
+  role?: string,
+): ContactDetails | undefined {
+  const value = looseObject<ContactFields>(found);
+  if (!value) return undefined;
   const contact: ContactDetails = {};
   for (const field of ['name', 'role', 'team', 'phone', 'outOfHoursPhone'] as const) {
     const v = text(value[field]);
@@ -198,88 +234,110 @@ function contactFrom(value: unknown, emailField: string, role?: string): Contact
 
 /** The contact a record gives for its organisation, ranked: a named lead beats a team line. */
 function contactOf(fact: Fact): { contact: ContactDetails; rank: number } | undefined {
-  const { type, data } = fact;
-  switch (type) {
-    case 'council.lead-practitioner-assigned': {
-      const contact = contactFrom(data, 'secureEmail');
+  switch (fact.type) {
+    case LEAD_PRACTITIONER_ASSIGNED: {
+      const contact = contactFrom(fact.data, 'secureEmail');
       return contact && { contact, rank: 3 };
     }
-    case 'council.child-protection-plan-started': {
-      const contact = contactFrom(data['contact'], 'email');
+    case CHILD_PROTECTION_PLAN_STARTED: {
+      const contact = contactFrom(fact.data.contact, 'email');
       return contact && { contact, rank: 1 };
     }
-    case 'education.key-adult-registered': {
-      const contact = contactFrom(data['keyAdult'], 'secureEmail');
+    case KEY_ADULT_REGISTERED: {
+      const contact = contactFrom(fact.data.keyAdult, 'secureEmail');
       return contact && { contact, rank: 3 };
     }
-    case 'education.pupil-on-roll': {
-      const contact = contactFrom(data['dsl'], 'secureEmail', 'designated-safeguarding-lead');
+    case PUPIL_ON_ROLL: {
+      const contact = contactFrom(fact.data.dsl, 'secureEmail', 'designated-safeguarding-lead');
       return contact && { contact, rank: 2 };
     }
-    case 'police.domestic-abuse-incident-notified':
-    case 'police.missing-episode-started':
-    case 'police.missing-episode-ended':
-    case 'police.exploitation-concern-raised': {
-      const contact = contactFrom(data['contact'], 'email');
+    case DOMESTIC_ABUSE_INCIDENT_NOTIFIED:
+    case MISSING_EPISODE_STARTED:
+    case MISSING_EPISODE_ENDED:
+    case EXPLOITATION_CONCERN_RAISED: {
+      const contact = contactFrom(fact.data.contact, 'email');
       return contact && { contact, rank: 2 };
     }
-    case 'council.referral-received':
-    case 'council.referral-decided':
-    case 'council.assessment-started':
-    case 'council.assessment-completed':
-    case 'council.child-in-need-plan-started':
-    case 'council.child-in-need-plan-ended':
-    case 'council.child-protection-plan-ended':
-    case 'council.looked-after-started':
-    case 'council.looked-after-ended':
-    case 'council.family-help-episode-opened':
-    case 'council.family-help-episode-closed':
-    case 'health.unscheduled-care-attended':
-    case 'health.was-not-brought':
-    case 'health.practitioner-concern-raised':
-    case 'health.pre-birth-concern-raised':
-    case 'health.birth-linked':
-    case 'health.mental-health-referral-made':
-    case 'education.safeguarding-concern-recorded':
-    case 'education.attendance-concern-raised':
-    case 'education.suspension-recorded':
-    case 'education.permanent-exclusion-recorded':
-    case 'education.child-missing-education-reported':
-    case 'education.elective-home-education-notified':
+    case REFERRAL_RECEIVED:
+    case REFERRAL_DECIDED:
+    case ASSESSMENT_STARTED:
+    case ASSESSMENT_COMPLETED:
+    case CHILD_IN_NEED_PLAN_STARTED:
+    case CHILD_IN_NEED_PLAN_ENDED:
+    case CHILD_PROTECTION_PLAN_ENDED:
+    case LOOKED_AFTER_STARTED:
+    case LOOKED_AFTER_ENDED:
+    case FAMILY_HELP_EPISODE_OPENED:
+    case FAMILY_HELP_EPISODE_CLOSED:
+    case UNSCHEDULED_CARE_ATTENDED:
+    case WAS_NOT_BROUGHT:
+    case PRACTITIONER_CONCERN_RAISED:
+    case PRE_BIRTH_CONCERN_RAISED:
+    case BIRTH_LINKED:
+    case MENTAL_HEALTH_REFERRAL_MADE:
+    case SAFEGUARDING_CONCERN_RECORDED:
+    case ATTENDANCE_CONCERN_RAISED:
+    case SUSPENSION_RECORDED:
+    case PERMANENT_EXCLUSION_RECORDED:
+    case CHILD_MISSING_EDUCATION_REPORTED:
+    case ELECTIVE_HOME_EDUCATION_NOTIFIED:
       return undefined;
     default: {
-      const _exhaustive: never = type;
+      const _exhaustive: never = fact;
       return _exhaustive;
     }
   }
 }
 
+/** The records that start a plan, a period of care or support. */
+type EpisodeStart =
+  | typeof CHILD_PROTECTION_PLAN_STARTED
+  | typeof LOOKED_AFTER_STARTED
+  | typeof CHILD_IN_NEED_PLAN_STARTED
+  | typeof FAMILY_HELP_EPISODE_OPENED;
+/** The records that end one: they say when it started, too. */
+type EpisodeEnd =
+  | typeof CHILD_PROTECTION_PLAN_ENDED
+  | typeof LOOKED_AFTER_ENDED
+  | typeof CHILD_IN_NEED_PLAN_ENDED
+  | typeof FAMILY_HELP_EPISODE_CLOSED;
+
+const startOf = <T extends EpisodeStart | EpisodeEnd>(fact: Fact<T>): string =>
+  text(fact.data.startDate)?.slice(0, 10) ?? day(fact.at);
+
 /** An episode of a plan, period of care or support, named (as the CIN census does) by its start date. */
-interface Episode {
+interface Episode<S extends EpisodeStart = EpisodeStart, E extends EpisodeEnd = EpisodeEnd> {
   organisation: string;
   start: string;
   end?: string;
-  startFact?: Fact;
-  endFact?: Fact;
+  startFact?: Fact<S>;
+  endFact?: Fact<E>;
 }
 
 /** Pairs starts and ends of one kind by organisation and start date; corrections are already in the cut. */
-function episodesOf(facts: readonly Fact[], startType: ViewEventType, endType: ViewEventType): Episode[] {
-  const open = new Map<string, Episode>();
-  const closed: Episode[] = [];
+function episodesOf<S extends EpisodeStart, E extends EpisodeEnd>(
+  facts: readonly Fact[],
+  startType: S,
+  endType: E,
+): Episode<S, E>[] {
+  const open = new Map<string, Episode<S, E>>();
+  const closed: Episode<S, E>[] = [];
   for (const fact of facts) {
-    if (fact.type !== startType && fact.type !== endType) continue;
-    const start = text(fact.data['startDate'])?.slice(0, 10) ?? day(fact.at);
-    const key = `${fact.source}|${start}`;
-    if (fact.type === startType) {
-      open.set(key, { organisation: fact.source, start, startFact: fact });
+    const startFact = factOf(fact, startType);
+    if (startFact) {
+      const start = startOf(startFact);
+      open.set(`${fact.source}|${start}`, { organisation: fact.source, start, startFact });
       continue;
     }
-    const end = text(fact.data['endDate'])?.slice(0, 10) ?? day(fact.at);
+    const endFact = factOf(fact, endType);
+    if (!endFact) continue;
+    const start = startOf(endFact);
+    const key = `${fact.source}|${start}`;
+    const end = text(endFact.data.endDate)?.slice(0, 10) ?? day(fact.at);
     const episode = open.get(key);
     open.delete(key);
     // An end whose start the viewer may not see still says that an episode ended.
-    closed.push({ ...(episode ?? { organisation: fact.source, start }), end, endFact: fact });
+    closed.push({ ...(episode ?? { organisation: fact.source, start }), end, endFact });
   }
   return [...closed, ...open.values()];
 }
@@ -290,9 +348,9 @@ const latest = <T>(items: readonly T[], at: (item: T) => string): T | undefined 
     undefined,
   );
 
-function episodeStatus(
-  episodes: readonly Episode[],
-  details: (episode: Episode) => Record<string, unknown>,
+function episodeStatus<S extends EpisodeStart, E extends EpisodeEnd>(
+  episodes: readonly Episode<S, E>[],
+  details: (episode: Episode<S, E>) => Record<string, unknown>,
 ): ViewStatus {
   const current = latest(
     episodes.filter((e) => e.end === undefined),
@@ -319,19 +377,19 @@ function schoolStatuses(
   let home: ViewStatus = { current: false };
   for (const fact of facts) {
     const date = day(fact.at);
-    if (fact.type === 'education.pupil-on-roll') {
+    if (fact.type === PUPIL_ON_ROLL) {
       roll = withDetails(
         { current: true, since: date, organisation: fact.source },
         pick(fact.data, ['school', 'yearGroup']),
       );
       if (home.current) home = { ...home, current: false, ended: date };
-    } else if (fact.type === 'education.elective-home-education-notified') {
+    } else if (fact.type === ELECTIVE_HOME_EDUCATION_NOTIFIED) {
       home = withDetails(
         { current: true, since: date, organisation: fact.source },
         pick(fact.data, ['notifiedOn', 'school']),
       );
       if (roll.current) roll = { ...roll, current: false, ended: date };
-    } else if (fact.type === 'education.permanent-exclusion-recorded') {
+    } else if (fact.type === PERMANENT_EXCLUSION_RECORDED) {
       // Off that school's roll; another school's roll stands.
       if (roll.current && roll.organisation === fact.source) roll = { ...roll, current: false, ended: date };
     }
@@ -345,18 +403,18 @@ function schoolStatuses(
  */
 function missingStatus(facts: readonly Fact[]): ViewStatus {
   const started = latest(
-    facts.filter((f) => f.type === 'police.missing-episode-started'),
+    facts.flatMap((f) => factOf(f, MISSING_EPISODE_STARTED) ?? []),
     (f) => f.at.toISOString(),
   );
   if (!started) return { current: false };
   const found = latest(
-    facts.filter((f) => f.type === 'police.missing-episode-ended'),
+    facts.flatMap((f) => factOf(f, MISSING_EPISODE_ENDED) ?? []),
     (f) => f.at.toISOString(),
   );
-  const since = text(started.data['missingSince']) ?? started.at.toISOString();
+  const since = text(started.data.missingSince) ?? started.at.toISOString();
   const details = pick(started.data, ['riskLevel', 'missingFrom', 'episodeReference']);
   if (found && found.at.getTime() >= started.at.getTime()) {
-    const ended = text(found.data['foundAt']) ?? found.at.toISOString();
+    const ended = text(found.data.foundAt) ?? found.at.toISOString();
     return withDetails({ current: false, since, ended, organisation: started.source }, details);
   }
   return withDetails({ current: true, since, organisation: started.source }, details);
@@ -434,9 +492,10 @@ function multiAgencyConcerns(recent: readonly Fact[]): RiskSignal | undefined {
 }
 
 function attendancesOnPlan(recent: readonly Fact[], plans: readonly Episode[]): RiskSignal | undefined {
-  const hits: { attendance: Fact; plan: Episode }[] = [];
-  for (const attendance of recent) {
-    if (attendance.type !== 'health.unscheduled-care-attended') continue;
+  const hits: { attendance: Fact<typeof UNSCHEDULED_CARE_ATTENDED>; plan: Episode }[] = [];
+  for (const fact of recent) {
+    const attendance = factOf(fact, UNSCHEDULED_CARE_ATTENDED);
+    if (!attendance) continue;
     const t = attendance.at.getTime();
     const plan = plans.find(
       (p) => Date.parse(p.start) <= t && (p.end === undefined || t < Date.parse(p.end) + DAY_MS),
@@ -445,12 +504,12 @@ function attendancesOnPlan(recent: readonly Fact[], plans: readonly Episode[]): 
   }
   if (hits.length === 0) return undefined;
   const what = hits.map(({ attendance, plan }) => {
-    const setting = text(attendance.data['setting']);
+    const setting = text(attendance.data.setting);
     const period = plan.end ? `from ${plan.start} to ${plan.end}` : `since ${plan.start}`;
     return `${setting ? `${setting} ` : ''}on ${day(attendance.at)} (plan ${period})`;
   });
   const planFacts = [...new Set(hits.flatMap(({ plan }) => [plan.startFact, plan.endFact]))].filter(
-    (f): f is Fact => f !== undefined,
+    (f) => f !== undefined,
   );
   return {
     code: 'emergency-attendance-on-plan',
@@ -515,9 +574,12 @@ export function heldCareStatuses(
   }));
 }
 
+/** Child protection plans, from their starts and ends. */
+type PlanEpisode = Episode<typeof CHILD_PROTECTION_PLAN_STARTED, typeof CHILD_PROTECTION_PLAN_ENDED>;
+
 function cpisOf(
   statuses: ChildStatuses,
-  plans: readonly Episode[],
+  plans: readonly PlanEpisode[],
   agencies: readonly AgencyInvolvement[],
   since: Date,
 ): CpisFlag {
@@ -533,7 +595,7 @@ function cpisOf(
   const cpContact = latest(
     plans.filter((p) => p.organisation === organisation && p.startFact),
     (p) => p.start,
-  )?.startFact?.data['contact'];
+  )?.startFact?.data.contact;
   const contact =
     contactFrom(cpContact, 'email') ??
     (() => {
@@ -580,7 +642,8 @@ export function childViewFor(
       const paths: readonly string[] = VIEW_EVENT_TYPES[type].at;
       const at =
         paths.map((path) => timeOf(valueAt(data, path))).find((d) => d !== undefined) ?? row.occurredAt;
-      return { id: cut.id, source: cut.source, agency: cut.agency!, type, at, data };
+      // The viewer's cut of a stored record of this type: some of its fields, corrections applied.
+      return { id: cut.id, source: cut.source, agency: cut.agency!, type, at, data } as Fact;
     })
     .sort(
       (a, b) =>
@@ -592,8 +655,8 @@ export function childViewFor(
   const statuses: ChildStatuses = {
     childProtectionPlan: episodeStatus(plans, (e) => ({
       ...pick(e.startFact?.data ?? {}, ['category', 'contact']),
-      ...(e.endFact && text(e.endFact.data['latestCategory'])
-        ? { category: e.endFact.data['latestCategory'] }
+      ...(e.endFact && text(e.endFact.data.latestCategory)
+        ? { category: e.endFact.data.latestCategory }
         : {}),
     })),
     lookedAfter: episodeStatus(care, (e) => pick(e.startFact?.data ?? {}, ['legalStatus'])),
@@ -615,10 +678,10 @@ export function childViewFor(
   const count = (...types: ViewEventType[]): number => recent.filter((f) => types.includes(f.type)).length;
   const counts: ViewCounts = {
     since: since.toISOString(),
-    emergencyAttendances: count('health.unscheduled-care-attended'),
-    domesticAbuseIncidents: count('police.domestic-abuse-incident-notified'),
-    missingEpisodes: count('police.missing-episode-started'),
-    exclusions: count('education.suspension-recorded', 'education.permanent-exclusion-recorded'),
+    emergencyAttendances: count(UNSCHEDULED_CARE_ATTENDED),
+    domesticAbuseIncidents: count(DOMESTIC_ABUSE_INCIDENT_NOTIFIED),
+    missingEpisodes: count(MISSING_EPISODE_STARTED),
+    exclusions: count(SUSPENSION_RECORDED, PERMANENT_EXCLUSION_RECORDED),
   };
 
   const agencies = agenciesOf(facts);

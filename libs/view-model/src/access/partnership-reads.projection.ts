@@ -1,28 +1,23 @@
 import type { Pool, PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import type { Projection } from '@jigsaw/projection';
+import { isTyped, RECORD_ACCESSED, type EventOf } from '@jigsaw/contracts';
 import { VIEW_SCHEMA } from '../view-schema.js';
-import { RECORD_ACCESSED, type RecordAccessedData } from './record-accessed.event.js';
+import type { RecordAccessedData } from './record-accessed.event.js';
 
-/** What the inbox keeps of a partnership-wide audit read: who read which child, through which view, when. */
-interface PartnershipReadData {
-  childId: string;
-  view: string;
-  viewer: RecordAccessedData['viewer'];
-  accessedAt: string;
-  reportedTo: string[];
-}
+type RecordAccessed = EventOf<typeof RECORD_ACCESSED>;
 
 /**
  * A partnership-wide audit read: a `hub.record-accessed` the audit service reported to the organisations
  * holding a relationship with the child (a `partnership-dpo`'s access log, export or as-known-at). A
  * refused read showed nothing and is reported to nobody.
  */
-export function isPartnershipRead(event: RecordedEvent): boolean {
-  if (event.type !== RECORD_ACCESSED) return false;
-  const data = event.data as { reportedTo?: unknown; refused?: unknown } | null;
-  const reportedTo = data?.reportedTo;
-  return data?.refused === undefined && Array.isArray(reportedTo) && reportedTo.length > 0;
+export function isPartnershipRead(
+  event: RecordedEvent,
+): event is RecordAccessed & { data: { reportedTo: string[] } } {
+  if (!isTyped(event, RECORD_ACCESSED)) return false;
+  const { reportedTo, refused } = event.data;
+  return refused === undefined && Array.isArray(reportedTo) && reportedTo.length > 0;
 }
 
 /**
@@ -33,7 +28,7 @@ export const partnershipReadsProjection: Projection = {
   name: 'partnership-reads',
   async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
     if (!isPartnershipRead(event)) return;
-    const data = event.data as PartnershipReadData;
+    const { data } = event;
     for (const organisation of new Set(data.reportedTo)) {
       await tx.query(
         `INSERT INTO partnership_reads (read_id, reported_to, child_id, reader, view, read_at)

@@ -10,7 +10,9 @@ import {
 } from '@jigsaw/envelope';
 import type { Viewer, VisibilityLevel, VisibilityReason } from '@jigsaw/sharing';
 
-export const RECORD_ACCESSED = 'hub.record-accessed';
+import { RECORD_ACCESSED } from '@jigsaw/contracts';
+
+export { RECORD_ACCESSED };
 export const SAFEGUARDING_VIEW_SOURCE = hubSource('safeguarding-view');
 /** The subject of an access event: the hub child id, never an identifier an agency holds. */
 export const HUB_CHILD_ID_SYSTEM = 'urn:jigsaw:hub:child-id';

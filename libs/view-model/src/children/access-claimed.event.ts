@@ -8,7 +8,9 @@ import {
 import type { AccessClaim, Viewer } from '@jigsaw/sharing';
 import { accessRecord, readerOf, SAFEGUARDING_VIEW_SOURCE } from '../access/record-accessed.event.js';
 
-export const ACCESS_CLAIMED = 'hub.access-claimed';
+import { ACCESS_CLAIMED, isTyped } from '@jigsaw/contracts';
+
+export { ACCESS_CLAIMED };
 
 /** How long a self-claimed relationship lasts, unless `SELF_CLAIMED_ACCESS_HOURS` says otherwise. */
 export const SELF_CLAIMED_ACCESS_HOURS = 24;
@@ -67,8 +69,8 @@ export function accessClaimed(
 
 /** The claim a recorded event makes, for `decideChildAccess`; undefined for any other event. */
 export function claimOf(event: RecordedEvent): AccessClaim | undefined {
-  if (event.type !== ACCESS_CLAIMED) return undefined;
-  const data = event.data as AccessClaimedData;
+  if (!isTyped(event, ACCESS_CLAIMED)) return undefined;
+  const { data } = event;
   return {
     organisation: data.claimant.organisation,
     userId: data.claimant.sub,

@@ -1,7 +1,7 @@
 import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import type { Projection } from '@jigsaw/projection';
-import { ACCESS_CLAIMED, type AccessClaimedData } from './access-claimed.event.js';
+import { ACCESS_CLAIMED, isTyped } from '@jigsaw/contracts';
 
 /**
  * The data protection officers' inbox of self-claims: one row per organisation each `hub.access-claimed`
@@ -10,8 +10,8 @@ import { ACCESS_CLAIMED, type AccessClaimedData } from './access-claimed.event.j
 export const accessClaimsProjection: Projection = {
   name: 'access-claims',
   async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
-    if (event.type !== ACCESS_CLAIMED) return;
-    const data = event.data as AccessClaimedData;
+    if (!isTyped(event, ACCESS_CLAIMED)) return;
+    const { data } = event;
     for (const organisation of data.reportedTo) {
       await tx.query(
         `INSERT INTO access_claims (claim_id, reported_to, child_id, claimant, purpose, reason, claimed_at, until)

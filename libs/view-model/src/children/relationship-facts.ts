@@ -1,5 +1,6 @@
 import type { Pool } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
+import { asTyped } from '@jigsaw/contracts';
 import { foldRelationships, type Addressed, type Relationships } from '@jigsaw/sharing';
 import { VIEW_SCHEMA } from '../view-schema.js';
 
@@ -17,7 +18,10 @@ async function addressed(pool: Pool, members: readonly string[]): Promise<Addres
 
 /** The schools the records name by URN, as the notification directory knows them. */
 async function schools(pool: Pool, history: readonly RecordedEvent[]): Promise<Map<string, string>> {
-  const urns = history.map((e) => (e.data as { schoolUrn?: unknown } | null)?.schoolUrn);
+  const urns = history.map((e) => {
+    const data = asTyped(e)?.data;
+    return data && 'schoolUrn' in data ? data.schoolUrn : undefined;
+  });
   const named = [...new Set(urns.filter((u): u is string => typeof u === 'string'))];
   // Most children's records name no school: no round trip for them.
   if (named.length === 0) return new Map();

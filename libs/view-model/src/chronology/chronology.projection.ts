@@ -2,11 +2,12 @@ import type { PoolClient } from '@jigsaw/database';
 import { agencyOfSource, isHubSource, type RecordedEvent } from '@jigsaw/envelope';
 import { erasePersonalData, isChildErased, type ProtectedEvent } from '@jigsaw/erasure';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
+import { asTyped } from '@jigsaw/contracts';
 
 /** When the recorded thing happened: the data's own time where it has one, else the envelope's. */
 export function occurredAtOf(event: RecordedEvent): string {
-  const data = event.data as { occurredAt?: unknown };
-  return typeof data.occurredAt === 'string' ? data.occurredAt : event.time;
+  const data = asTyped(event)?.data;
+  return data && 'occurredAt' in data && typeof data.occurredAt === 'string' ? data.occurredAt : event.time;
 }
 
 /** From how many events a batch is inserted under a generic plan. */

@@ -2,12 +2,23 @@ import { agencyOfSource, dataschemaFor, hubSource, type Agency, type RecordedEve
 import { accessRecord } from '../access/record-accessed.event.js';
 import type { Acknowledger, EscalationOutcome, NewNotification } from './notification.js';
 
-export const NOTIFICATION_RAISED = 'hub.notification-raised';
-export const NOTIFICATION_DELIVERED = 'hub.notification-delivered';
-export const NOTIFICATION_DELIVERY_FAILED = 'hub.notification-delivery-failed';
-export const NOTIFICATION_ACKNOWLEDGED = 'hub.notification-acknowledged';
-export const NOTIFICATION_ESCALATED = 'hub.notification-escalated';
-export const NOTIFICATION_RECALLED = 'hub.notification-recalled';
+import {
+  NOTIFICATION_ACKNOWLEDGED,
+  NOTIFICATION_DELIVERED,
+  NOTIFICATION_DELIVERY_FAILED,
+  NOTIFICATION_ESCALATED,
+  NOTIFICATION_RAISED,
+  NOTIFICATION_RECALLED,
+} from '@jigsaw/contracts';
+
+export {
+  NOTIFICATION_ACKNOWLEDGED,
+  NOTIFICATION_DELIVERED,
+  NOTIFICATION_DELIVERY_FAILED,
+  NOTIFICATION_ESCALATED,
+  NOTIFICATION_RAISED,
+  NOTIFICATION_RECALLED,
+};
 
 export const NOTIFICATION_EVENT_TYPES = [
   NOTIFICATION_RAISED,

@@ -2,8 +2,9 @@ import { agencyOfSource, dataschemaFor, type Agency, type RecordedEvent } from '
 import type { Review, Viewer } from '@jigsaw/sharing';
 import { accessRecord, readerOf, SAFEGUARDING_VIEW_SOURCE } from '../access/record-accessed.event.js';
 
-export const REVIEW_OPENED = 'hub.review-opened';
-export const REVIEW_CLOSED = 'hub.review-closed';
+import { isTyped, REVIEW_CLOSED, REVIEW_OPENED } from '@jigsaw/contracts';
+
+export { REVIEW_CLOSED, REVIEW_OPENED };
 
 export function reviewsStreamOf(childId: string): string {
   return `reviews-${childId}`;
@@ -94,16 +95,16 @@ export function reviewClosed(
 export function reviewsOf(events: readonly RecordedEvent[]): Review[] {
   const byReference = new Map<string, Review>();
   for (const event of events) {
-    if (event.type === REVIEW_OPENED) {
-      const data = event.data as ReviewOpenedData;
+    if (isTyped(event, REVIEW_OPENED)) {
+      const { data } = event;
       byReference.set(data.reference, {
         reference: data.reference,
         panelOrganisation: data.panelOrganisation,
         openedAt: data.openedAt,
         until: data.until,
       });
-    } else if (event.type === REVIEW_CLOSED) {
-      const data = event.data as ReviewClosedData;
+    } else if (isTyped(event, REVIEW_CLOSED)) {
+      const { data } = event;
       const open = byReference.get(data.reference);
       if (open && open.closedAt === undefined) open.closedAt = data.closedAt;
     }
