@@ -28,7 +28,7 @@ import {
   aPupilOnRoll,
   HILLSIDE,
   LEEDS,
-} from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
+} from '../apps/notifications/src/testing/notification-events.factory.js';
 import { getJson, postEvent, eventually } from './support/http.js';
 import { claimAccess } from './support/access-claims.js';
 import { freePort, ServiceProcess, startServices } from './support/service-process.js';

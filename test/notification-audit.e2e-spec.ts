@@ -8,16 +8,16 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { ReadModelRebuilds } from '../apps/audit/src/rebuild/read-model-rebuilds.js';
-import type { NotificationView } from '../apps/safeguarding-view/src/notifications/notification-view.js';
+import type { NotificationView } from '../apps/notifications/src/notification-view.js';
 import {
   aChild,
   anIncident,
   HILLSIDE,
   MET,
   type TestChild,
-} from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
-import { WebhookReceiver } from '../apps/safeguarding-view/src/notifications/testing/webhook-receiver.js';
-import { aWebhookSecret } from '../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
+} from '../apps/notifications/src/testing/notification-events.factory.js';
+import { WebhookReceiver } from '../apps/notifications/src/testing/webhook-receiver.js';
+import { aWebhookSecret } from '../apps/notifications/src/testing/standard-webhooks.js';
 import { getJson, postJson, eventually } from './support/http.js';
 import { deliveryOf as deliveryOfIn, postAccepted, putOnRoll } from './support/notifications.js';
 import { ServiceProcess } from './support/service-process.js';

@@ -7,8 +7,8 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
-import type { NotificationView } from '../apps/safeguarding-view/src/notifications/notification-view.js';
-import { londonDateOf, SchoolCalendar } from '../apps/safeguarding-view/src/notifications/school-calendar.js';
+import type { NotificationView } from '../apps/notifications/src/notification-view.js';
+import { londonDateOf, SchoolCalendar } from '@jigsaw/view-model';
 import {
   aChild,
   aLeadPractitioner,
@@ -19,12 +19,12 @@ import {
   LEEDS,
   MET,
   type TestChild,
-} from '../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
-import { WebhookReceiver } from '../apps/safeguarding-view/src/notifications/testing/webhook-receiver.js';
+} from '../apps/notifications/src/testing/notification-events.factory.js';
+import { WebhookReceiver } from '../apps/notifications/src/testing/webhook-receiver.js';
 import {
   aWebhookSecret,
   verifyWithStandardWebhooks,
-} from '../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
+} from '../apps/notifications/src/testing/standard-webhooks.js';
 import { getJson, postJson, eventually } from './support/http.js';
 import { deliveryOf as deliveryOfIn, postAccepted, putOnRoll } from './support/notifications.js';
 import { ServiceProcess } from './support/service-process.js';

@@ -21,9 +21,9 @@ import {
   LEEDS,
   LTH,
   MET,
-} from '../../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
-import { aWebhookSecret } from '../../apps/safeguarding-view/src/notifications/testing/standard-webhooks.js';
-import { WebhookReceiver } from '../../apps/safeguarding-view/src/notifications/testing/webhook-receiver.js';
+} from '../../apps/notifications/src/testing/notification-events.factory.js';
+import { aWebhookSecret } from '../../apps/notifications/src/testing/standard-webhooks.js';
+import { WebhookReceiver } from '../../apps/notifications/src/testing/webhook-receiver.js';
 import { eventually, inParallel } from './support/agency-client.js';
 import { faultCluster, startFaultKafka, stopFaultKafka } from './support/cluster.mjs';
 import { compareWithReplay, eventCounts } from './support/replay.js';

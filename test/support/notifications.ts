@@ -5,7 +5,7 @@ import { agencySystemToken } from '@jigsaw/testing';
 import {
   aPupilOnRoll,
   type TestChild,
-} from '../../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
+} from '../../apps/notifications/src/testing/notification-events.factory.js';
 import { eventually, getJson, postEvent } from './http.js';
 import type { ServiceProcess } from './service-process.js';
 

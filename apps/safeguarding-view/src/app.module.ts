@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUrl, Min } from 'class-validator';
+import { IsOptional, IsUrl } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
+import { recordTopics } from '@jigsaw/erasure';
 import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { deadLetterTopic } from '@jigsaw/messaging';
 import {
@@ -29,13 +29,7 @@ import { FhirFlagController } from './fhir/fhir-flag.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { hubEventsTopic } from './identity/identity.consumers.js';
 import { IdentityModule } from './identity/identity.module.js';
-import {
-  IsSchoolHolidays,
-  IsWebhookList,
-  NOTIFICATION_DEFAULTS as N,
-} from './notifications/notifications.config.js';
-import { NotificationsController, notificationProviders } from './notifications/notifications.providers.js';
-import { ProjectionConsumer, viewTopics } from './projection.consumer.js';
+import { ProjectionConsumer } from './projection.consumer.js';
 import { ChildViewController } from './view/child-view.controller.js';
 import { ChildViewService } from './view/child-view.service.js';
 
@@ -46,16 +40,6 @@ export class SafeguardingViewConfig extends ServiceConfig {
   @IsOptional()
   @IsUrl({ require_tld: false })
   CONSOLE_AUDIT_URL?: string;
-
-  // Notifications (docs/integrating.md, Notifications).
-  @IsSchoolHolidays() SCHOOL_HOLIDAYS = N.SCHOOL_HOLIDAYS;
-  @IsWebhookList() NOTIFICATION_WEBHOOKS = N.NOTIFICATION_WEBHOOKS;
-  @Type(() => Number) @IsInt() @Min(10) NOTIFICATION_TICK_MS = N.NOTIFICATION_TICK_MS;
-  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_RETRY_BASE_MS = N.NOTIFICATION_RETRY_BASE_MS;
-  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_RETRY_MAX_MS = N.NOTIFICATION_RETRY_MAX_MS;
-  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_MAX_ATTEMPTS = N.NOTIFICATION_MAX_ATTEMPTS;
-  @Type(() => Number) @IsInt() @Min(100) NOTIFICATION_HTTP_TIMEOUT_MS = N.NOTIFICATION_HTTP_TIMEOUT_MS;
-  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_MAX_AGE_DAYS = N.NOTIFICATION_MAX_AGE_DAYS;
 }
 
 @Module({})
@@ -75,7 +59,7 @@ export class AppModule {
             ...readModelMigrations(VIEW_SCHEMA),
           ],
           topics: [
-            ...viewTopics(config.KAFKA_TOPIC_PREFIX),
+            ...recordTopics(config.KAFKA_TOPIC_PREFIX),
             deadLetterTopic(config.KAFKA_TOPIC_PREFIX),
             hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
           ],
@@ -91,7 +75,6 @@ export class AppModule {
         ConsoleController,
         RootController,
         ChildViewController,
-        NotificationsController,
         FhirFlagController,
       ],
       providers: [
@@ -115,7 +98,6 @@ export class AppModule {
         TokenVerifier,
         { provide: APP_GUARD, useClass: PractitionerGuard },
         ProjectionConsumer,
-        ...notificationProviders,
       ],
     };
   }

@@ -11,6 +11,7 @@ export {
 } from './child-erased.event.js';
 export { ChildKeys, type ChildKey } from './child-keys.js';
 export { openMessages } from './open-messages.js';
+export { consumeRecords, recordTopics } from './record-consumer.js';
 export { OpeningEventStore } from './opening-event-store.js';
 export { masterKeyFrom, PersonalDataUnreadableError, type MasterKey } from './personal-data-crypto.js';
 export { KEPT_FIELDS, PERSONAL_DATA_FIELDS, personalPathsOf } from './personal-data-fields.js';

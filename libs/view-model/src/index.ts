@@ -114,3 +114,25 @@ export {
 } from './notifications/notification.decider.js';
 export { notificationAsKnownAt, type NotificationHistory } from './notifications/notification-history.js';
 export { notificationsReadModelProjection } from './notifications/notifications.projection.js';
+export { ChildHistory, type Queryable, type Standing } from './notifications/child-history.js';
+export {
+  CARE_STATUS_TYPES,
+  careStatuses,
+  MONTHS_SHOWN_AFTER_END,
+  standingOn,
+  type CareStatus,
+} from './notifications/care-status.js';
+export { intendNotifications, type NotificationIntent } from './notifications/notification-intents.js';
+export {
+  addDays,
+  isIsoDate,
+  londonDateOf,
+  londonInstant,
+  londonTimeOf,
+  parseHolidays,
+  SCHOOL_DAY_STARTS,
+  SCHOOL_TIME_ZONE,
+  SchoolCalendar,
+  weekdayOf,
+  type Holiday,
+} from './notifications/school-calendar.js';

@@ -11,7 +11,7 @@ import {
   LTH,
   HILLSIDE,
   type TestChild,
-} from '../../../apps/safeguarding-view/src/notifications/testing/notification-events.factory.js';
+} from '../../../apps/notifications/src/testing/notification-events.factory.js';
 import { postBodyUntilAnswered, postUntilAnswered } from './agency-client.js';
 
 /** One request an agency system makes: a single event, or a batch through the agency's adapter. */

@@ -18,6 +18,7 @@ import {
   OpeningEventStore,
   PersonalDataVault,
   recordedExamples,
+  recordTopics,
   type ProtectedEvent,
 } from '@jigsaw/erasure';
 import { withTransaction } from '@jigsaw/database';
@@ -39,13 +40,8 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { chronologyProjection, isNotificationEvent, VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
-import { ChildHistoryReader } from '../notifications/child-history.js';
-import { systemClock } from '../notifications/clock.js';
-import { NotificationCommands } from '../notifications/notification-commands.js';
-import { NOTIFICATION_DEFAULTS } from '../notifications/notifications.config.js';
-import { NotificationsProjection } from '../notifications/notifications.projection.js';
-import { ProjectionConsumer, viewTopics } from '../projection.consumer.js';
+import { chronologyProjection, VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
+import { ProjectionConsumer } from '../projection.consumer.js';
 
 const REBUILT = 'view_rebuilt';
 const MASTER_KEY = randomBytes(32).toString('base64');
@@ -123,25 +119,13 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
       ]),
     ]);
     messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'erasure-test' });
-    await messaging.ensureTopics([...viewTopics(prefix), deadLetterTopic(prefix)]);
+    await messaging.ensureTopics([...recordTopics(prefix), deadLetterTopic(prefix)]);
     const config = loadConfig(ServiceConfig, {
       JIGSAW_DEVELOPMENT: 'true',
       KAFKA_TOPIC_PREFIX: prefix,
       ENCRYPTION_MASTER_KEY: MASTER_KEY,
     });
-    const notifications = new NotificationsProjection(
-      { ...NOTIFICATION_DEFAULTS },
-      systemClock,
-      new ChildHistoryReader(),
-    );
-    view = new ProjectionConsumer(
-      db.pool,
-      config,
-      messaging,
-      new SchemaRegistry(),
-      notifications,
-      new NotificationCommands(db.pool, new PostgresEventStore(db.pool), VIEW_SCHEMA),
-    );
+    view = new ProjectionConsumer(db.pool, config, messaging, new SchemaRegistry());
     await view.onApplicationBootstrap();
     deadLetters = messaging.consumer({ groupId: `${prefix}dlq-reader`, topics: [deadLetterTopic(prefix)] });
     await deadLetters.start((message) => {
@@ -248,11 +232,8 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
     }
     const reader = new OpeningEventStore(store, new PersonalDataVault(db.pool, { masterKey: MASTER_KEY }));
     // The global order hides transactions still in flight anywhere on the server: wait for all five.
-    // (The hub's own notification streams, which carry no personal data of the child, are beside them.)
     const all = await waitFor('every event in the global order', async () => {
-      const found = (await reader.readAll({ limit: 100 }))
-        .map((e) => e.event)
-        .filter((e) => !isNotificationEvent(e));
+      const found = (await reader.readAll({ limit: 100 })).map((e) => e.event);
       return found.length === 5 ? found : undefined;
     });
     const readA = all.filter((e) => e.childid === a.id && e.type !== 'hub.child-erased');
@@ -284,8 +265,7 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
 
     // A rebuild from the store into a fresh schema: the same as the live view, erasure included.
     const result = await rebuild(db.pool, reader, REBUILT, [chronologyProjection], { batchSize: 2 });
-    const hubOwn = (await reader.readAll({ limit: 100 })).filter((e) => isNotificationEvent(e.event));
-    expect(result.events).toBe(5 + hubOwn.length);
+    expect(result.events).toBe(5);
     expect(await chronology(REBUILT, a.id)).toEqual(live);
     expect(await chronology(REBUILT, b.id)).toEqual(byKey(b.events));
   });

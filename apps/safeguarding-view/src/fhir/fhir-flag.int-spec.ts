@@ -14,11 +14,11 @@ import {
   ChildLinks,
   VIEW_SCHEMA,
   viewMigrations,
+  type NotificationIntent,
 } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { aeClinician, exampleHistory, LEEDS, socialWorker } from '../openapi/example-history.js';
 import { ChildViewService } from '../view/child-view.service.js';
-import { NotificationCommands } from '../notifications/notification-commands.js';
 import { FhirFlagController } from './fhir-flag.controller.js';
 
 type Json = Record<string, unknown>;
@@ -78,11 +78,7 @@ describe('the CP-IS flag over FHIR', () => {
     const accessLog = new AccessLog(store);
     const children = new ChildRefResolver(identity, new ChildLinks(db.pool));
     controller = new FhirFlagController(
-      new ChildViewService(
-        new ChildAccessGate(db.pool, store, accessLog, children),
-        accessLog,
-        new NotificationCommands(db.pool, store, VIEW_SCHEMA),
-      ),
+      new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog, db.pool),
     );
   });
   afterAll(async () => db?.drop());
@@ -152,12 +148,22 @@ describe('the CP-IS flag over FHIR', () => {
       { view: 'child-view', refused: 'no-relationship' },
       { view: 'cp-is-flag', refused: null },
     ]);
-    const { rows } = await db.pool.query<{ details: { lookup?: { at: string; organisation: string } } }>(
-      `SELECT details FROM "${VIEW_SCHEMA}".notifications WHERE recipient_organisation = $1 AND kind = 'cp-is'`,
-      [LEEDS],
+    // Left for the notifications service, which records it on the notification's stream at its next tick.
+    const { rows } = await db.pool.query<{ intent: NotificationIntent }>(
+      `SELECT intent FROM "${VIEW_SCHEMA}".notification_intents`,
     );
-    expect(rows.map((r) => r.details.lookup)).toEqual([
-      { at: expect.any(String), organisation: elsewhere.organisation },
+    expect(rows.map((r) => r.intent)).toEqual([
+      {
+        kind: 'raise',
+        hasWebhook: false,
+        notification: expect.objectContaining({
+          kind: 'cp-is',
+          recipient: { organisation: LEEDS, agency: 'council' },
+          details: expect.objectContaining({
+            lookup: { at: expect.any(String), organisation: elsewhere.organisation },
+          }),
+        }),
+      },
     ]);
   });
 

@@ -30,7 +30,6 @@ import {
 } from '../openapi/example-history.js';
 import { childViewFor } from './child-view.js';
 import { ChildViewService } from './child-view.service.js';
-import { NotificationCommands } from '../notifications/notification-commands.js';
 
 const SECRET = 'integration-test-identifier-secret';
 
@@ -68,7 +67,7 @@ describe('the child view over PostgreSQL', () => {
     service = new ChildViewService(
       new ChildAccessGate(db.pool, store, accessLog, children),
       accessLog,
-      new NotificationCommands(db.pool, store, VIEW_SCHEMA),
+      db.pool,
     );
   });
   afterAll(async () => db.drop());

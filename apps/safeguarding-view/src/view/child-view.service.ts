@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { eventKeyOf } from '@jigsaw/projection';
 import { readsMinimalFlag, type Viewer } from '@jigsaw/sharing';
-import { AccessLog, recordAccessed } from '@jigsaw/view-model';
+import { withTransaction, type Pool } from '@jigsaw/database';
+import { PG_POOL } from '@jigsaw/platform';
+import {
+  AccessLog,
+  careStatuses,
+  ChildHistory,
+  intendNotifications,
+  londonDateOf,
+  recordAccessed,
+  VIEW_SCHEMA,
+  type NotificationIntent,
+} from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { lookupOf } from '../chronology/chronology.reads.js';
-import { NotificationCommands } from '../notifications/notification-commands.js';
-import { careStatuses } from '../notifications/cp-is.rules.js';
-import { ChildHistory } from '../notifications/child-history.js';
-import { londonDateOf } from '../notifications/school-calendar.js';
 import { childViewFor, cpisFlagFor, heldCareStatuses, type ChildView, type CpisFlag } from './child-view.js';
 
 /**
@@ -20,7 +27,7 @@ export class ChildViewService {
   constructor(
     private readonly gate: ChildAccessGate,
     private readonly accessLog: AccessLog,
-    private readonly notifications: NotificationCommands,
+    @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
   async read(ref: string, viewer: Viewer, now: Date = new Date()): Promise<ChildView> {
@@ -64,31 +71,34 @@ export class ChildViewService {
       recordAccessed({ id: accessId, now, viewer, view: 'cp-is-flag', childId, lookup: 'nhs-number' }, []),
     );
     const at = now.toISOString();
-    await this.notifications.raise(
-      [
-        {
-          dedupeKey: `cp-is-lookup|${accessId}`,
-          kind: 'cp-is',
-          childId,
-          triggerEventKey: statuses[0]?.events[0] ?? eventKeyOf(rows[0]!.event),
-          recipient: { organisation: flag.council.organisation, agency: 'council' },
-          route: 'responsible-council',
-          details: {
-            careStatuses: statuses.map((s) => ({
-              kind: s.kind,
-              startDate: s.startDate,
-              ...(s.endDate ? { endDate: s.endDate } : {}),
-              inForce: s.endDate === undefined || today <= s.endDate,
-              ...(s.contact ? { contact: s.contact } : {}),
-            })),
-            statusEvents: statuses.flatMap((s) => s.events),
-            lookup: { at, organisation: viewer.organisation },
-          },
+    // The notifications service records it on the notification's own stream at its next tick.
+    const notification: NotificationIntent = {
+      kind: 'raise',
+      hasWebhook: false,
+      notification: {
+        dedupeKey: `cp-is-lookup|${accessId}`,
+        kind: 'cp-is',
+        childId,
+        triggerEventKey: statuses[0]?.events[0] ?? eventKeyOf(rows[0]!.event),
+        recipient: { organisation: flag.council.organisation, agency: 'council' },
+        route: 'responsible-council',
+        details: {
+          careStatuses: statuses.map((s) => ({
+            kind: s.kind,
+            startDate: s.startDate,
+            ...(s.endDate ? { endDate: s.endDate } : {}),
+            inForce: s.endDate === undefined || today <= s.endDate,
+            ...(s.contact ? { contact: s.contact } : {}),
+          })),
+          statusEvents: statuses.flatMap((s) => s.events),
+          lookup: { at, organisation: viewer.organisation },
         },
-      ],
-      now,
-      () => false,
-    );
+      },
+    };
+    await withTransaction(this.pool, async (tx) => {
+      await tx.query(`SET LOCAL search_path TO "${VIEW_SCHEMA}", public`);
+      await intendNotifications(tx, [notification], now);
+    });
     return flag;
   }
 }

@@ -52,10 +52,10 @@ import {
   visibleRecords,
   type ChronologyRow,
   TYPE_LABELS,
+  ChildHistory,
+  careStatuses,
+  londonDateOf,
 } from '@jigsaw/view-model';
-import { ChildHistory } from '../notifications/child-history.js';
-import { careStatuses } from '../notifications/cp-is.rules.js';
-import { londonDateOf } from '../notifications/school-calendar.js';
 import { isViewEventType, VIEW_EVENT_TYPES, type ViewEventType } from './view-event-types.js';
 
 /** Whom to call: the fields an agency's record gave, as the viewer's cut kept them. */

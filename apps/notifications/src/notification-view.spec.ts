@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { eventKey, type Viewer } from '@jigsaw/sharing';
 import { eventKeyOf } from '@jigsaw/projection';
-import { ChildHistory } from './child-history.js';
+import { ChildHistory } from '@jigsaw/view-model';
 import type { NotificationRecord } from '@jigsaw/view-model';
 import { notificationFor, notificationForSystem } from './notification-view.js';
 import {

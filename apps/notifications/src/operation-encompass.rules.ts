@@ -12,11 +12,16 @@ import {
   KEY_ADULT_REGISTERED,
   PUPIL_ON_ROLL,
 } from '@jigsaw/contracts';
-import type { ChildHistory } from './child-history.js';
-import { careStatuses, standingOn } from './cp-is.rules.js';
 import type { Addressee, NewNotification, Route, School } from '@jigsaw/view-model';
 import { mayReceive, recipientOf, recordedBefore, type Recipient } from './recipients.js';
-import { isIsoDate, londonDateOf, type SchoolCalendar } from './school-calendar.js';
+import {
+  careStatuses,
+  isIsoDate,
+  londonDateOf,
+  standingOn,
+  type ChildHistory,
+  type SchoolCalendar,
+} from '@jigsaw/view-model';
 
 export { DOMESTIC_ABUSE_INCIDENT_NOTIFIED };
 

@@ -1,9 +1,9 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { agencyOfSource } from '@jigsaw/envelope';
-import { parseHolidays } from './school-calendar.js';
+import { parseHolidays } from '@jigsaw/view-model';
 import { WEBHOOK_KEY_BYTES, WEBHOOK_SECRET_PREFIX, webhookKey } from './webhook-signature.js';
 
-/** The settings notifications read; the view's config class carries them (see app.module.ts). */
+/** The settings notifications read; NotificationsConfig carries them (app.module.ts). */
 export interface NotificationSettings {
   /** School holidays, `2026-12-21/2027-01-01,2027-04-06`: days Operation Encompass deadlines roll past. */
   SCHOOL_HOLIDAYS: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { eventKeyOf } from '@jigsaw/projection';
-import { ChildHistory } from './child-history.js';
-import { careStatuses, decideCpIs, standingOn } from './cp-is.rules.js';
+import { careStatuses, ChildHistory, standingOn } from '@jigsaw/view-model';
+import { decideCpIs } from './cp-is.rules.js';
 import {
   aChild,
   anAttendance,

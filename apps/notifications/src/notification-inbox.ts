@@ -12,7 +12,8 @@ import {
   type NotificationStatus,
   type ShownRecord,
 } from '@jigsaw/view-model';
-import { ChildHistoryReader, type ChildHistory, type Queryable } from './child-history.js';
+import { ChildHistoryReader } from './child-history.js';
+import type { ChildHistory, Queryable } from '@jigsaw/view-model';
 import { CLOCK, type Clock } from './clock.js';
 import { NotificationCommands } from './notification-commands.js';
 import {

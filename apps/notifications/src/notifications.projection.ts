@@ -14,12 +14,12 @@ import {
   UNSCHEDULED_CARE_ATTENDED,
 } from '@jigsaw/contracts';
 import { isControlEvent } from '@jigsaw/sharing';
-import { ChildHistoryReader, type Queryable } from './child-history.js';
+import { ChildHistoryReader } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
 import { CP_IS_TYPES, decideCpIs } from './cp-is.rules.js';
-import type { NewNotification } from '@jigsaw/view-model';
+import { SchoolCalendar, type NewNotification, type Queryable } from '@jigsaw/view-model';
 import { NotificationCommands, type NotificationIntent } from './notification-commands.js';
-import { recallsFor } from './notification-store.js';
+import { NOTIFICATIONS_SCHEMA, recallsFor } from './notification-store.js';
 import { parseWebhooks, type NotificationSettings } from './notifications.config.js';
 import {
   decideEncompass,
@@ -27,7 +27,6 @@ import {
   EDUCATION_PLACEMENT_TYPES,
   type KnownSchool,
 } from './operation-encompass.rules.js';
-import { SchoolCalendar } from './school-calendar.js';
 
 const DAY_MS = 86_400_000;
 
@@ -65,6 +64,7 @@ export class NotificationsProjection implements Projection {
     @Inject(SERVICE_CONFIG) settings: NotificationSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly children: ChildHistoryReader,
+    @Inject(NOTIFICATIONS_SCHEMA) private readonly schema: string,
   ) {
     this.calendar = SchoolCalendar.fromConfig(settings.SCHOOL_HOLIDAYS);
     this.webhookOrganisations = new Set(
@@ -78,6 +78,8 @@ export class NotificationsProjection implements Projection {
   }
 
   async applyMany(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
+    // The runner marks events applied in the notifications' own schema; what they decide goes to the read models'.
+    await tx.query(`SET LOCAL search_path TO "${this.schema}", public`);
     await this.recall(tx, events.filter(isRecalling));
     const relevant = events.filter((e) => RELEVANT.has(e.type));
     if (relevant.length === 0) return;

@@ -70,7 +70,7 @@ describe('webhook delivery', () => {
         { organisation: OAKWOOD, url: `http://127.0.0.1:${refusedPort}/hooks`, secret },
       ]),
     };
-    const projection = new NotificationsProjection(settings, clock, children);
+    const projection = new NotificationsProjection(settings, clock, children, SCHEMA);
     const projecting = new ProjectionRunner(
       db.pool,
       SCHEMA,

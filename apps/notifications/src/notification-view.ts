@@ -13,7 +13,7 @@ import {
   type Route,
   type School,
 } from '@jigsaw/view-model';
-import type { ChildHistory } from './child-history.js';
+import type { ChildHistory } from '@jigsaw/view-model';
 import { DESIGNATED_ROLE, NOTIFICATION_PURPOSES, purposeFor, viewerFor } from './recipients.js';
 
 /** A notification as its recipient sees it: the routing facts, and the event cut to what they may see. */

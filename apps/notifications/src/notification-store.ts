@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
 import type { Agency } from '@jigsaw/envelope';
-import type { Queryable } from './child-history.js';
 import type {
   Acknowledger,
   EscalationOutcome,
   NotificationDetails,
   NotificationKind,
   NotificationRecord,
+  Queryable,
   Route,
 } from '@jigsaw/view-model';
 
@@ -28,6 +28,9 @@ export function nameBasedId(name: string): string {
 
 /** The schema the notifications' read models live in, live or rebuilt. */
 export const NOTIFICATIONS_SCHEMA = Symbol('NOTIFICATIONS_SCHEMA');
+
+/** The notifications service's own tables: the events its consumer has applied. */
+export const NOTIFICATIONS_OWN_SCHEMA = 'notifications';
 
 /** Runs `work` in one transaction with the read models' schema first on the search path. */
 export function inSchema<T>(pool: Pool, schema: string, work: (tx: PoolClient) => Promise<T>): Promise<T> {

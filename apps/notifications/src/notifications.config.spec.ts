@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@jigsaw/config';
-import { SafeguardingViewConfig } from '../app.module.js';
+import { NotificationsConfig } from './app.module.js';
 import { parseWebhooks } from './notifications.config.js';
 import { aWebhookSecret } from './testing/standard-webhooks.js';
 
@@ -77,18 +77,18 @@ describe('notification configuration', () => {
 
   it('fails the service at start naming the variable', () => {
     expect(() =>
-      loadConfig(SafeguardingViewConfig, { JIGSAW_DEVELOPMENT: 'true', SCHOOL_HOLIDAYS: '2026-13-01' }),
+      loadConfig(NotificationsConfig, { JIGSAW_DEVELOPMENT: 'true', SCHOOL_HOLIDAYS: '2026-13-01' }),
     ).toThrow(/SCHOOL_HOLIDAYS: "2026-13-01" is not a date/);
     expect(() =>
-      loadConfig(SafeguardingViewConfig, {
+      loadConfig(NotificationsConfig, {
         JIGSAW_DEVELOPMENT: 'true',
         NOTIFICATION_WEBHOOKS: hook({ organisation: school, url: 'x', secret }),
       }),
     ).toThrow(/NOTIFICATION_WEBHOOKS: .*\[0\]\.url must be an absolute URL/);
     expect(() =>
-      loadConfig(SafeguardingViewConfig, { JIGSAW_DEVELOPMENT: 'true', NOTIFICATION_TICK_MS: 'often' }),
+      loadConfig(NotificationsConfig, { JIGSAW_DEVELOPMENT: 'true', NOTIFICATION_TICK_MS: 'often' }),
     ).toThrow(/NOTIFICATION_TICK_MS/);
-    const config = loadConfig(SafeguardingViewConfig, {
+    const config = loadConfig(NotificationsConfig, {
       JIGSAW_DEVELOPMENT: 'true',
       SCHOOL_HOLIDAYS: '2026-12-21/2027-01-01',
       NOTIFICATION_TICK_MS: '250',

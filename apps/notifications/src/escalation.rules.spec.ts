@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { eventKeyOf } from '@jigsaw/projection';
-import { ChildHistory } from './child-history.js';
+import { ChildHistory } from '@jigsaw/view-model';
 import { decideEscalation } from './escalation.rules.js';
 import type { NotificationRecord } from '@jigsaw/view-model';
 import {

@@ -20,7 +20,7 @@ import {
   type NotificationKind,
   type NotificationStatus,
 } from '@jigsaw/view-model';
-import { PROBLEM_SCHEMA } from '../openapi/problems.js';
+import { PROBLEM_SCHEMA } from '@jigsaw/http';
 import { NotificationInbox, type Acknowledgement, type InboxPage } from './notification-inbox.js';
 
 export class InboxQueryDto {

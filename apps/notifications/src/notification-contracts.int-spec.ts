@@ -136,7 +136,7 @@ describe('the notification events the hub writes, on PostgreSQL', () => {
     runner = new ProjectionRunner(
       db.pool,
       SCHEMA,
-      [chronologyProjection, new NotificationsProjection(settings, clock, children)],
+      [chronologyProjection, new NotificationsProjection(settings, clock, children, SCHEMA)],
       registry,
     );
     dispatcher = new DeliveryDispatcher(db.pool, SCHEMA, settings, clock, children, commands);

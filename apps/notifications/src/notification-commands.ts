@@ -12,21 +12,18 @@ import { applyEvents } from '@jigsaw/projection';
 import {
   decideNotification,
   foldNotification,
+  intendNotifications,
   notificationDecider,
   notificationStreamOf,
   notificationsReadModelProjection,
   type NewNotification,
   type NotificationCommand,
+  type NotificationIntent as Intent,
   type NotificationEvent,
   type NotificationState,
+  type Queryable,
 } from '@jigsaw/view-model';
-import type { Queryable } from './child-history.js';
 import { inSchema, nameBasedId, NOTIFICATIONS_SCHEMA } from './notification-store.js';
-
-/** A decided change waiting to be recorded: written with the agency event that caused it. */
-type Intent =
-  | { kind: 'raise'; notification: Omit<NewNotification, 'dueAt'> & { dueAt?: string }; hasWebhook: boolean }
-  | { kind: 'recall'; notificationId: string; organisation: string };
 
 export function notificationIdOf(notification: Pick<NewNotification, 'dedupeKey'>): string {
   return nameBasedId(`notification|${notification.dedupeKey}`);
@@ -83,17 +80,8 @@ export class NotificationCommands {
    * Records what the projection decided in the agency event's transaction: raised, or recalled, once the
    * transaction commits. Recording is idempotent, so intents are simply deleted once recorded.
    */
-  static async intend(tx: Queryable, intents: readonly Intent[], now: Date): Promise<void> {
-    if (intents.length === 0) return;
-    const keyOf = (intent: Intent): string =>
-      intent.kind === 'raise'
-        ? `raise|${intent.notification.dedupeKey}`
-        : `recall|${intent.notificationId}|${intent.organisation}`;
-    await tx.query(
-      `INSERT INTO notification_intents (intent_key, intent, decided_at)
-       SELECT * FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[]) ON CONFLICT DO NOTHING`,
-      [intents.map(keyOf), intents.map((i) => JSON.stringify(i)), intents.map(() => now)],
-    );
+  static intend(tx: Queryable, intents: readonly Intent[], now: Date): Promise<void> {
+    return intendNotifications(tx, intents, now);
   }
 
   /**

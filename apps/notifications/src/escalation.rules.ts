@@ -1,9 +1,8 @@
 import { asTyped } from '@jigsaw/contracts';
-import type { ChildHistory } from './child-history.js';
 import type { EscalationOutcome, NewNotification, NotificationRecord, Route } from '@jigsaw/view-model';
 import { councilsFor, occurredAtOf } from './operation-encompass.rules.js';
 import { mayReceive, recipientOf, type Recipient } from './recipients.js';
-import { londonDateOf } from './school-calendar.js';
+import { londonDateOf, type ChildHistory } from '@jigsaw/view-model';
 
 /**
  * A notification not acknowledged by its deadline is escalated to the force that raised the incident and

@@ -7,7 +7,7 @@ import {
   type Role,
 } from '@jigsaw/envelope';
 import { decideVisibility, type Viewer } from '@jigsaw/sharing';
-import type { ChildHistory } from './child-history.js';
+import type { ChildHistory } from '@jigsaw/view-model';
 
 /** An organisation a notification is addressed to. */
 export interface Recipient {

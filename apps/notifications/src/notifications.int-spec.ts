@@ -111,7 +111,7 @@ describe('notifications on PostgreSQL', () => {
     ]);
     store = new PostgresEventStore(db.pool);
     commands = new NotificationCommands(db.pool, store, SCHEMA);
-    projection = new NotificationsProjection(settings, clock, children);
+    projection = new NotificationsProjection(settings, clock, children, SCHEMA);
     runner = recordingAfter(
       new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry()),
       commands,

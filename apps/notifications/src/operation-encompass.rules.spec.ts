@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { eventKeyOf } from '@jigsaw/projection';
-import { ChildHistory } from './child-history.js';
 import { decideEncompass, type KnownSchool } from './operation-encompass.rules.js';
-import { parseHolidays, SchoolCalendar } from './school-calendar.js';
+import { ChildHistory, parseHolidays, SchoolCalendar } from '@jigsaw/view-model';
 import {
   aChild,
   aHomeEducationNotice,

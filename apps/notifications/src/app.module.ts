@@ -1,0 +1,84 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { Type } from 'class-transformer';
+import { IsInt, Min } from 'class-validator';
+import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
+import { loadConfig, ServiceConfig } from '@jigsaw/config';
+import type { Pool } from '@jigsaw/database';
+import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
+import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
+import { recordTopics } from '@jigsaw/erasure';
+import { deadLetterTopic } from '@jigsaw/messaging';
+import {
+  createEventStore,
+  EVENT_STORE,
+  KURRENTDB_CLIENT,
+  PG_POOL,
+  PlatformModule,
+  SERVICE_CONFIG,
+} from '@jigsaw/platform';
+import { appliedEventsMigrations } from '@jigsaw/projection';
+import { AccessLog, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
+import { NOTIFICATIONS_OWN_SCHEMA } from './notification-store.js';
+import { NotificationsConsumer } from './notifications.consumer.js';
+import { IsSchoolHolidays, IsWebhookList, NOTIFICATION_DEFAULTS as N } from './notifications.config.js';
+import { NotificationsController, notificationProviders } from './notifications.providers.js';
+
+export class NotificationsConfig extends ServiceConfig {
+  override PORT = 3006;
+
+  // docs/integrating.md, Notifications.
+  @IsSchoolHolidays() SCHOOL_HOLIDAYS = N.SCHOOL_HOLIDAYS;
+  @IsWebhookList() NOTIFICATION_WEBHOOKS = N.NOTIFICATION_WEBHOOKS;
+  @Type(() => Number) @IsInt() @Min(10) NOTIFICATION_TICK_MS = N.NOTIFICATION_TICK_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_RETRY_BASE_MS = N.NOTIFICATION_RETRY_BASE_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_RETRY_MAX_MS = N.NOTIFICATION_RETRY_MAX_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_MAX_ATTEMPTS = N.NOTIFICATION_MAX_ATTEMPTS;
+  @Type(() => Number) @IsInt() @Min(100) NOTIFICATION_HTTP_TIMEOUT_MS = N.NOTIFICATION_HTTP_TIMEOUT_MS;
+  @Type(() => Number) @IsInt() @Min(1) NOTIFICATION_MAX_AGE_DAYS = N.NOTIFICATION_MAX_AGE_DAYS;
+}
+
+/**
+ * Notifications: CP-IS and Operation Encompass decided from the agency topics by its own consumer group,
+ * recorded on each notification's stream, escalated and delivered by webhook; the inbox and the
+ * work-queue are read models in the view's schema, which the view reads for its relationship gate.
+ */
+@Module({})
+export class AppModule {
+  static register(config: NotificationsConfig = loadConfig(NotificationsConfig)): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          name: 'notifications',
+          config,
+          migrations: [
+            EVENT_STORE_MIGRATIONS,
+            IDENTITY_MIGRATIONS,
+            // The inbox, the work-queue and the intents stay with the read models the audit service rebuilds.
+            ...readModelMigrations(VIEW_SCHEMA),
+            appliedEventsMigrations(NOTIFICATIONS_OWN_SCHEMA),
+          ],
+          topics: [...recordTopics(config.KAFKA_TOPIC_PREFIX), deadLetterTopic(config.KAFKA_TOPIC_PREFIX)],
+        }),
+      ],
+      controllers: [NotificationsController],
+      providers: [
+        {
+          provide: EVENT_STORE,
+          inject: [PG_POOL, SERVICE_CONFIG, KURRENTDB_CLIENT],
+          // No route: a notification's stream stays in the store, off every topic.
+          useFactory: (pool: Pool, c: ServiceConfig, kurrentdb: KurrentDBClient | null) =>
+            createEventStore(c, pool, kurrentdb),
+        },
+        AccessLog,
+        // Global: every route but health needs a practitioner token and a purpose it grants.
+        TokenVerifier,
+        { provide: APP_GUARD, useClass: PractitionerGuard },
+        NotificationsConsumer,
+        ...notificationProviders,
+      ],
+    };
+  }
+}
