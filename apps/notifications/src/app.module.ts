@@ -20,7 +20,7 @@ import {
 } from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
-import { NOTIFICATIONS_OWN_SCHEMA } from './notification-store.js';
+import { NOTIFICATIONS_SCHEMA_NAME as OWN_SCHEMA, notificationsMigrations } from './child-history.js';
 import { NotificationsConsumer } from './notifications.consumer.js';
 import { IsSchoolHolidays, IsWebhookList, NOTIFICATION_DEFAULTS as N } from './notifications.config.js';
 import { NotificationsController, notificationProviders } from './notifications.providers.js';
@@ -58,7 +58,9 @@ export class AppModule {
             IDENTITY_MIGRATIONS,
             // The inbox, the work-queue and the intents stay with the read models the audit service rebuilds.
             ...readModelMigrations(VIEW_SCHEMA),
-            appliedEventsMigrations(NOTIFICATIONS_OWN_SCHEMA),
+            // Its own: the events its consumer applied, and each child's history as it applied them.
+            appliedEventsMigrations(OWN_SCHEMA),
+            notificationsMigrations(OWN_SCHEMA),
           ],
           topics: [...recordTopics(config.KAFKA_TOPIC_PREFIX), deadLetterTopic(config.KAFKA_TOPIC_PREFIX)],
         }),

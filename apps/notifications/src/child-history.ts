@@ -1,14 +1,80 @@
-import { Injectable } from '@nestjs/common';
-import type { RecordedEvent } from '@jigsaw/envelope';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { repoRoot } from '@jigsaw/config';
+import type { MigrationSet } from '@jigsaw/database';
+import { isHubSource, type RecordedEvent } from '@jigsaw/envelope';
+import { erasePersonalData, isChildErased, type ProtectedEvent } from '@jigsaw/erasure';
+import { eventKeyOf } from '@jigsaw/projection';
 import { ChildHistory, membersOnMany, type Queryable } from '@jigsaw/view-model';
 
+/** The schema of the notifications service's own tables: its applied events and the children's histories. */
+export const NOTIFICATIONS_OWN_SCHEMA = Symbol('NOTIFICATIONS_OWN_SCHEMA');
+
+/** Its live name; tests give their own. */
+export const NOTIFICATIONS_SCHEMA_NAME = 'notifications';
+
+/** The migrations of the notifications service's own tables, in `schema`. */
+export function notificationsMigrations(schema: string): MigrationSet {
+  return { component: 'notifications', directory: join(repoRoot(), 'apps/notifications/migrations'), schema };
+}
+
 /**
- * Reads a child's history from the chronology read model, which holds every shared event whole. All
- * per-child reads of notifications go through here, so that following identity links is one change.
- * Runs with the read models' schema first on the search path.
+ * Each child's history, kept by the notifications' own consumer in its own table (`child_history`): every
+ * record of the child, opened as the consumer opened it, and given up to the erased marker on
+ * hub.child-erased as the chronology's entries are. The rules read any council's records (which councils
+ * may be responsible) and the inbox names the recipient's own latest record, so it keeps every record, not
+ * only the types that raise a notification. All per-child reads of notifications go through here; linked
+ * children are read through the view's `child_members`, with the read models' schema first on the search
+ * path.
  */
 @Injectable()
 export class ChildHistoryReader {
+  private readonly table: string;
+
+  constructor(@Inject(NOTIFICATIONS_OWN_SCHEMA) schema: string) {
+    this.table = `"${schema}".child_history`;
+  }
+
+  /**
+   * Keeps a batch's records, and erases what a hub.child-erased in it reaches, in the transaction that
+   * decides from them. Each record once: a redelivery changes nothing.
+   */
+  async remember(tx: Queryable, events: readonly RecordedEvent[]): Promise<void> {
+    for (const erased of events.filter(isChildErased)) {
+      await this.erase(tx, erased.data.childId, erased.data.erasedAt);
+    }
+    const records = events.filter((e) => !isHubSource(e.source));
+    if (records.length === 0) return;
+    await tx.query(
+      `INSERT INTO ${this.table} (event_key, child_id, recorded_at, event)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::jsonb[])
+       ON CONFLICT (event_key) DO NOTHING`,
+      [
+        records.map(eventKeyOf),
+        records.map((e) => e.childid),
+        records.map((e) => e.recordedtime),
+        records.map((e) => JSON.stringify(e)),
+      ],
+    );
+  }
+
+  /**
+   * hub.child-erased: the child's personal fields in every record kept until then give way to the erased
+   * marker; records of that time arriving later come opened already, as erased, since their keys are gone.
+   */
+  private async erase(tx: Queryable, childId: string, erasedAt: string): Promise<void> {
+    const { rows } = await tx.query<{ event_key: string; event: ProtectedEvent }>(
+      `SELECT event_key, event FROM ${this.table} WHERE child_id = $1 AND recorded_at <= $2 FOR UPDATE`,
+      [childId, erasedAt],
+    );
+    if (rows.length === 0) return;
+    await tx.query(
+      `UPDATE ${this.table} h SET event = u.event
+       FROM unnest($1::text[], $2::jsonb[]) AS u(event_key, event) WHERE h.event_key = u.event_key`,
+      [rows.map((r) => r.event_key), rows.map((r) => JSON.stringify(erasePersonalData(r.event)))],
+    );
+  }
+
   async read(db: Queryable, childId: string, extra: readonly RecordedEvent[] = []): Promise<ChildHistory> {
     return (await this.readMany(db, [childId], extra)).get(childId)!;
   }
@@ -22,11 +88,11 @@ export class ChildHistoryReader {
     const membersOf = await membersOnMany(db, childIds);
     const all = [...new Set([...membersOf.values()].flat())];
     const { rows } = await db.query<{ child_id: string; event: RecordedEvent }>(
-      'SELECT child_id, event FROM chronology WHERE child_id = ANY($1::uuid[])',
+      `SELECT child_id, event FROM ${this.table} WHERE child_id = ANY($1::uuid[])`,
       [all],
     );
     const byChild = new Map<string, RecordedEvent[]>();
-    // Events of the batch being applied may not be in the chronology yet, whatever the projections' order.
+    // Events of the batch being decided, whether kept yet or not.
     for (const { child_id, event } of [
       ...rows,
       ...extra.map((event) => ({ child_id: event.childid, event })),

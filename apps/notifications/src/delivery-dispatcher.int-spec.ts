@@ -4,8 +4,8 @@ import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { createTestDatabase, freePort, type TestDatabase } from '@jigsaw/testing';
-import { chronologyProjection, viewMigrations } from '@jigsaw/view-model';
-import { ChildHistoryReader } from './child-history.js';
+import { viewMigrations } from '@jigsaw/view-model';
+import { ChildHistoryReader, notificationsMigrations } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher, retryDelayMs, type DeliveryBody } from './delivery-dispatcher.js';
 import { NotificationCommands } from './notification-commands.js';
@@ -39,7 +39,7 @@ interface Attempt {
 describe('webhook delivery', () => {
   let db: TestDatabase;
   const clock = new SettableClock('2026-11-20T23:00:00Z');
-  const children = new ChildHistoryReader();
+  const children = new ChildHistoryReader(SCHEMA);
   const receiver = new WebhookReceiver();
   let settings: NotificationSettings;
   let store: PostgresEventStore;
@@ -53,6 +53,7 @@ describe('webhook delivery', () => {
       EVENT_STORE_MIGRATIONS,
       appliedEventsMigrations(SCHEMA),
       viewMigrations(SCHEMA),
+      notificationsMigrations(SCHEMA),
     ]);
     store = new PostgresEventStore(db.pool);
     commands = new NotificationCommands(db.pool, store, SCHEMA);
@@ -71,12 +72,7 @@ describe('webhook delivery', () => {
       ]),
     };
     const projection = new NotificationsProjection(settings, clock, children, SCHEMA);
-    const projecting = new ProjectionRunner(
-      db.pool,
-      SCHEMA,
-      [chronologyProjection, projection],
-      new SchemaRegistry(),
-    );
+    const projecting = new ProjectionRunner(db.pool, SCHEMA, [projection], new SchemaRegistry());
     // As the view's consumer does: the notifications decided are recorded once the batch commits.
     runner = {
       apply: async (event) => {

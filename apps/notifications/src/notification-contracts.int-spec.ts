@@ -14,13 +14,12 @@ import type { Viewer } from '@jigsaw/sharing';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   AccessLog,
-  chronologyProjection,
   isNotificationEvent,
   NOTIFICATION_EVENT_TYPES,
   notificationStreamOf,
   viewMigrations,
 } from '@jigsaw/view-model';
-import { ChildHistoryReader } from './child-history.js';
+import { ChildHistoryReader, notificationsMigrations } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
@@ -121,6 +120,7 @@ describe('the notification events the hub writes, on PostgreSQL', () => {
       EVENT_STORE_MIGRATIONS,
       appliedEventsMigrations(SCHEMA),
       viewMigrations(SCHEMA),
+      notificationsMigrations(SCHEMA),
     ]);
     const url = await receiver.listen();
     const secret = aWebhookSecret();
@@ -129,14 +129,14 @@ describe('the notification events the hub writes, on PostgreSQL', () => {
       NOTIFICATION_MAX_AGE_DAYS: 30,
       NOTIFICATION_WEBHOOKS: JSON.stringify([{ organisation: HILLSIDE, url, secret }]),
     };
-    const children = new ChildHistoryReader();
+    const children = new ChildHistoryReader(SCHEMA);
     store = new PostgresEventStore(db.pool);
     vault = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY });
     commands = new NotificationCommands(db.pool, store, SCHEMA);
     runner = new ProjectionRunner(
       db.pool,
       SCHEMA,
-      [chronologyProjection, new NotificationsProjection(settings, clock, children, SCHEMA)],
+      [new NotificationsProjection(settings, clock, children, SCHEMA)],
       registry,
     );
     dispatcher = new DeliveryDispatcher(db.pool, SCHEMA, settings, clock, children, commands);

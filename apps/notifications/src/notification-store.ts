@@ -29,9 +29,6 @@ export function nameBasedId(name: string): string {
 /** The schema the notifications' read models live in, live or rebuilt. */
 export const NOTIFICATIONS_SCHEMA = Symbol('NOTIFICATIONS_SCHEMA');
 
-/** The notifications service's own tables: the events its consumer has applied. */
-export const NOTIFICATIONS_OWN_SCHEMA = 'notifications';
-
 /** Runs `work` in one transaction with the read models' schema first on the search path. */
 export function inSchema<T>(pool: Pool, schema: string, work: (tx: PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(pool, async (tx) => {

@@ -13,7 +13,7 @@ import { KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { NotificationCommands } from './notification-commands.js';
-import { NOTIFICATIONS_OWN_SCHEMA } from './notification-store.js';
+import { NOTIFICATIONS_OWN_SCHEMA } from './child-history.js';
 import { NotificationsProjection } from './notifications.projection.js';
 
 /**
@@ -32,12 +32,13 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(PG_POOL) pool: Pool,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(NOTIFICATIONS_OWN_SCHEMA) schema: string,
     private readonly messaging: KafkaMessaging,
     schemas: SchemaRegistry,
     notifications: NotificationsProjection,
     private readonly commands: NotificationCommands,
   ) {
-    this.runner = new ProjectionRunner(pool, NOTIFICATIONS_OWN_SCHEMA, [notifications], schemas);
+    this.runner = new ProjectionRunner(pool, schema, [notifications], schemas);
     this.vault = new PersonalDataVault(pool, { masterKey: config.ENCRYPTION_MASTER_KEY });
   }
 

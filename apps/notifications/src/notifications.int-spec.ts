@@ -2,19 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPool } from '@jigsaw/database';
 import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
+import { childErased, isErased, type ProtectedEvent } from '@jigsaw/erasure';
 import { eventKeyOf, appliedEventsMigrations, ProjectionRunner, rebuild } from '@jigsaw/projection';
 import type { Viewer } from '@jigsaw/sharing';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   AccessLog,
-  chronologyProjection,
   NOTIFICATION_RAISED,
   notificationStreamOf,
   readModelProjections,
   VIEW_READ_MODELS,
   viewMigrations,
 } from '@jigsaw/view-model';
-import { ChildHistoryReader } from './child-history.js';
+import { ChildHistoryReader, notificationsMigrations } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
@@ -95,7 +95,7 @@ function recordingAfter(runner: ProjectionRunner, commands: NotificationCommands
 describe('notifications on PostgreSQL', () => {
   let db: TestDatabase;
   const clock = new SettableClock('2026-11-20T23:00:00Z');
-  const children = new ChildHistoryReader();
+  const children = new ChildHistoryReader(SCHEMA);
   let projection: NotificationsProjection;
   let commands: NotificationCommands;
   let runner: Applies;
@@ -107,13 +107,17 @@ describe('notifications on PostgreSQL', () => {
   beforeAll(async () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
-      ...[SCHEMA, REPLAYED].flatMap((schema) => [appliedEventsMigrations(schema), viewMigrations(schema)]),
+      ...[SCHEMA, REPLAYED].flatMap((schema) => [
+        appliedEventsMigrations(schema),
+        viewMigrations(schema),
+        notificationsMigrations(schema),
+      ]),
     ]);
     store = new PostgresEventStore(db.pool);
     commands = new NotificationCommands(db.pool, store, SCHEMA);
     projection = new NotificationsProjection(settings, clock, children, SCHEMA);
     runner = recordingAfter(
-      new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry()),
+      new ProjectionRunner(db.pool, SCHEMA, [projection], new SchemaRegistry()),
       commands,
     );
     escalator = new Escalator(db.pool, SCHEMA, settings, clock, children, store, commands);
@@ -142,6 +146,61 @@ describe('notifications on PostgreSQL', () => {
         [notificationId],
       )
     ).rows;
+
+  describe('its own history of each child', () => {
+    const historyOf = async (child: TestChild): Promise<ProtectedEvent[]> =>
+      (
+        await db.pool.query<{ event: ProtectedEvent }>(
+          `SELECT event FROM "${SCHEMA}".child_history WHERE child_id = $1 ORDER BY recorded_at, event_key`,
+          [child.childid],
+        )
+      ).rows.map((r) => r.event);
+
+    it('decides from the records this consumer applied, kept once each, with no chronology beside it', async () => {
+      const child = aChild();
+      const plan = recorded(aPlanStarted(child, { startDate: '2026-06-02' }), child, clock.now());
+      const attendance = recorded(
+        anAttendance(child, { arrivedAt: '2026-11-20T22:10:00Z' }),
+        child,
+        new Date(clock.now().getTime() + 1000),
+      );
+      await runner.apply(plan);
+      await runner.apply(attendance);
+      await runner.apply(attendance);
+      expect((await historyOf(child)).map(eventKeyOf)).toEqual([eventKeyOf(plan), eventKeyOf(attendance)]);
+      // The runner has no chronology projection: the plan it matched came from the notifications' own table.
+      expect((await notificationsOf(child)).map((n) => n.recipient_organisation)).toEqual([LEEDS]);
+      const { rows } = await db.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "${SCHEMA}".chronology WHERE child_id = $1`,
+        [child.childid],
+      );
+      expect(Number(rows[0]!.n)).toBe(0);
+    });
+
+    it("gives the child's kept records up to the erased marker on hub.child-erased, as the chronology does", async () => {
+      const child = aChild();
+      const other = aChild();
+      const incident = recorded(
+        anIncident(child, { occurredAt: '2026-11-20T21:00:00Z' }),
+        child,
+        clock.now(),
+      );
+      const kept = recorded(anIncident(other, { occurredAt: '2026-11-20T21:00:00Z' }), other, clock.now());
+      await runner.apply(incident);
+      await runner.apply(kept);
+      const dpo = { userId: 'dpo-1', role: 'data-protection-officer', organisation: LEEDS };
+      await runner.apply(
+        childErased(child.childid, [], dpo, 'erasure requested', new Date(clock.now().getTime() + 1000)),
+      );
+      const erased = await historyOf(child);
+      expect(erased.map(eventKeyOf)).toEqual([eventKeyOf(incident)]);
+      expect(erased.every(isErased)).toBe(true);
+      expect(JSON.stringify(erased)).not.toContain(child.nhsNumber);
+      const untouched = await historyOf(other);
+      expect(untouched.some(isErased)).toBe(false);
+      expect(JSON.stringify(untouched)).toContain(other.nhsNumber);
+    });
+  });
 
   describe('raised by the projection', () => {
     it('raises one CP-IS notification, whatever order the events come in and however often', async () => {
@@ -218,7 +277,7 @@ describe('notifications on PostgreSQL', () => {
       });
       // Two runners, as two view instances on different partitions would be.
       const other = recordingAfter(
-        new ProjectionRunner(db.pool, SCHEMA, [chronologyProjection, projection], new SchemaRegistry()),
+        new ProjectionRunner(db.pool, SCHEMA, [projection], new SchemaRegistry()),
         new NotificationCommands(db.pool, store, SCHEMA),
       );
       await Promise.all(

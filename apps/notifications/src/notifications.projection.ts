@@ -80,6 +80,8 @@ export class NotificationsProjection implements Projection {
   async applyMany(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
     // The runner marks events applied in the notifications' own schema; what they decide goes to the read models'.
     await tx.query(`SET LOCAL search_path TO "${this.schema}", public`);
+    // The child's history it decides from is what this consumer applied, kept in the same transaction.
+    await this.children.remember(tx, events);
     await this.recall(tx, events.filter(isRecalling));
     const relevant = events.filter((e) => RELEVANT.has(e.type));
     if (relevant.length === 0) return;

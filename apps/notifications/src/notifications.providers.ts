@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
-import { ChildHistoryReader } from './child-history.js';
+import { ChildHistoryReader, NOTIFICATIONS_OWN_SCHEMA, NOTIFICATIONS_SCHEMA_NAME } from './child-history.js';
 import { CLOCK, systemClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
@@ -15,10 +15,11 @@ import { NotificationsProjection } from './notifications.projection.js';
 export { NotificationsController } from './notifications.controller.js';
 export { NotificationsProjection } from './notifications.projection.js';
 
-/** What the view registers for notifications; the controller is NotificationsController. */
+/** What the notifications service registers; the controller is NotificationsController. */
 export const notificationProviders: Provider[] = [
   { provide: CLOCK, useValue: systemClock },
   { provide: NOTIFICATIONS_SCHEMA, useValue: VIEW_SCHEMA },
+  { provide: NOTIFICATIONS_OWN_SCHEMA, useValue: NOTIFICATIONS_SCHEMA_NAME },
   ChildHistoryReader,
   NotificationCommands,
   NotificationBackfill,
