@@ -19,6 +19,7 @@ const SERVICES = [
   ['health', 3003],
   ['education', 3004],
   ['audit', 3005],
+  ['notifications', 3006],
 ].filter(([name]) => existsSync(join(root, 'apps', name, 'src/main.ts')));
 
 const say = (message) => process.stdout.write(`[jigsaw] ${message}\n`);
@@ -46,9 +47,12 @@ build();
 
 const portOf = (name, defaultPort) =>
   process.env[`${name.toUpperCase().replace('-', '_')}_PORT`] ?? String(defaultPort);
-// The console (served by the view) reads the access log from the audit service, which lets its origin in.
+// The console (served by the view) reads the access log from the audit service and the inbox from the
+// notifications service, which let its origin in.
 const viewPort = portOf('safeguarding-view', 3000);
 const auditPort = portOf('audit', 3005);
+const notificationsPort = portOf('notifications', 3006);
+const consoleOrigins = `http://localhost:${viewPort},http://127.0.0.1:${viewPort}`;
 // The development identity provider: what an agency's own identity provider is in a deployment.
 const idpPort = Number(process.env.IDP_PORT ?? 3009);
 const consoleUrls = [`http://127.0.0.1:${viewPort}/console/`, `http://localhost:${viewPort}/console/`];
@@ -62,10 +66,11 @@ say(`identity provider  http://127.0.0.1:${idpPort}/<agency> (development person
 const WIRING = {
   'safeguarding-view': {
     CONSOLE_AUDIT_URL: process.env.CONSOLE_AUDIT_URL ?? `http://127.0.0.1:${auditPort}`,
+    CONSOLE_NOTIFICATIONS_URL:
+      process.env.CONSOLE_NOTIFICATIONS_URL ?? `http://127.0.0.1:${notificationsPort}`,
   },
-  audit: {
-    CORS_ORIGINS: process.env.CORS_ORIGINS ?? `http://localhost:${viewPort},http://127.0.0.1:${viewPort}`,
-  },
+  audit: { CORS_ORIGINS: process.env.CORS_ORIGINS ?? consoleOrigins },
+  notifications: { CORS_ORIGINS: process.env.CORS_ORIGINS ?? consoleOrigins },
 };
 
 const children = SERVICES.map(([name, defaultPort]) => {

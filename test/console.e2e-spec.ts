@@ -108,6 +108,7 @@ describe('the console in a real browser', () => {
   let view: ServiceProcess;
   let audit: ServiceProcess | undefined;
   let council: ServiceProcess | undefined;
+  let notifications: ServiceProcess | undefined;
   let browser: Browser;
   let page: Page;
   let identityProvider: ChildProcess | undefined;
@@ -132,7 +133,8 @@ describe('the console in a real browser', () => {
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('console'),
     };
-    // The console reads the access log from the audit service, which must let the console's origin in.
+    // The console reads the access log from the audit service and the inbox from the notifications service,
+    // which must let the console's origin in.
     const viewPort = await freePort();
     const [idp, issuers] = await startIdentityProvider(
       await freePort(),
@@ -143,17 +145,30 @@ describe('the console in a real browser', () => {
       (entry) => entry.agency === 'education',
     )!;
     dslIdentity = `${educationIssuer.issuer}#${DSL_ACCOUNT}`;
-    const [startedPolice, startedEducation, startedAudit, startedCouncil] = (await startServices(
-      { ...env, CORS_ORIGINS: `http://127.0.0.1:${viewPort}`, OIDC_ISSUERS: issuers },
-      'police',
-      'education',
-      'audit',
-      'council',
-    )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
-    [police, education, audit, council] = [startedPolice, startedEducation, startedAudit, startedCouncil];
+    const [startedPolice, startedEducation, startedAudit, startedCouncil, startedNotifications] =
+      (await startServices(
+        { ...env, CORS_ORIGINS: `http://127.0.0.1:${viewPort}`, OIDC_ISSUERS: issuers },
+        'police',
+        'education',
+        'audit',
+        'council',
+        'notifications',
+      )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+    [police, education, audit, council, notifications] = [
+      startedPolice,
+      startedEducation,
+      startedAudit,
+      startedCouncil,
+      startedNotifications,
+    ];
     view = await ServiceProcess.start(
       'safeguarding-view',
-      { ...env, CONSOLE_AUDIT_URL: startedAudit.url, OIDC_ISSUERS: issuers },
+      {
+        ...env,
+        CONSOLE_AUDIT_URL: startedAudit.url,
+        CONSOLE_NOTIFICATIONS_URL: startedNotifications.url,
+        OIDC_ISSUERS: issuers,
+      },
       [],
       viewPort,
     );
@@ -168,6 +183,15 @@ describe('the console in a real browser', () => {
           : undefined,
       30_000,
       'the roll in the view',
+    );
+    await eventually(
+      async () =>
+        (await db.pool.query(`SELECT 1 FROM notifications.child_history WHERE event->>'id' = $1`, [roll.id]))
+          .rowCount
+          ? true
+          : undefined,
+      30_000,
+      'the roll in the notifications',
     );
     const asPolice = { authorization: `Bearer ${agencySystemToken(METROPOLITAN_POLICE)}` };
     for (const event of [shared, councilOnly]) {
@@ -209,7 +233,14 @@ describe('the console in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     identityProvider?.kill();
-    await Promise.all([police?.stop(), education?.stop(), view?.stop(), audit?.stop(), council?.stop()]);
+    await Promise.all([
+      police?.stop(),
+      education?.stop(),
+      view?.stop(),
+      audit?.stop(),
+      council?.stop(),
+      notifications?.stop(),
+    ]);
     await db?.drop();
   });
 
@@ -283,7 +314,7 @@ describe('the console in a real browser', () => {
     await page.screenshot({ path: join(ARTEFACTS, '4-inbox.png'), fullPage: true });
 
     // The deadline is still ahead: /metrics counts it as due, by kind only.
-    const metrics = async (): Promise<string> => (await fetch(`${view.url}/metrics`)).text();
+    const metrics = async (): Promise<string> => (await fetch(`${notifications!.url}/metrics`)).text();
     expect(await metrics()).toMatch(/^jigsaw_notifications_due\{type="operation-encompass"\} 1$/m);
 
     await tabTo(page, '#inbox button');

@@ -38,7 +38,7 @@ const hoursAgo = (hours: number): string => new Date(Date.now() - hours * 3_600_
 
 /**
  * A notification's history end to end: an Operation Encompass incident posted to the police service
- * reaches the view over Kafka, raises a notification, is delivered to the school's webhook and
+ * reaches the notifications service over Kafka, raises a notification, is delivered to the school's webhook and
  * acknowledged; the audit service answers, from the notification's stream, as known at each moment.
  */
 describe('auditing a notification end to end: raised, delivered, acknowledged, as known at', () => {
@@ -47,6 +47,7 @@ describe('auditing a notification end to end: raised, delivered, acknowledged, a
   let police: ServiceProcess;
   let education: ServiceProcess;
   let view: ServiceProcess;
+  let notifications: ServiceProcess;
   let audit: ServiceProcess;
   const receiver = new WebhookReceiver();
 
@@ -64,11 +65,12 @@ describe('auditing a notification end to end: raised, delivered, acknowledged, a
       NOTIFICATION_MAX_ATTEMPTS: '1000',
       NOTIFICATION_HTTP_TIMEOUT_MS: '3000',
     };
-    // One after another: four services starting at once on a busy machine can outrun the ready wait.
-    for (const name of ['police', 'education', 'safeguarding-view', 'audit'] as const) {
+    // One after another: five services starting at once on a busy machine can outrun the ready wait.
+    for (const name of ['police', 'education', 'safeguarding-view', 'notifications', 'audit'] as const) {
       services.push(await ServiceProcess.start(name, env));
     }
-    [police, education, view, audit] = services as [
+    [police, education, view, notifications, audit] = services as [
+      ServiceProcess,
       ServiceProcess,
       ServiceProcess,
       ServiceProcess,
@@ -88,7 +90,7 @@ describe('auditing a notification end to end: raised, delivered, acknowledged, a
     eventually(
       async () => {
         const r = await getJson<{ notifications: NotificationView[] }>(
-          `${view.url}/v1/notifications?purpose=safeguarding&limit=200`,
+          `${notifications.url}/v1/notifications?purpose=safeguarding&limit=200`,
           headers,
         );
         const mine = r.body.notifications?.filter((n) => n.childId === child.childid) ?? [];
@@ -98,7 +100,7 @@ describe('auditing a notification end to end: raised, delivered, acknowledged, a
       'the notification in the inbox',
     );
 
-  const onRoll = (child: TestChild): Promise<void> => putOnRoll(education, view, asDsl, child);
+  const onRoll = (child: TestChild): Promise<void> => putOnRoll(education, view, asDsl, child, db.pool);
 
   const deliveryOf = (notificationId: string) => deliveryOfIn(db.pool, notificationId);
 
@@ -126,7 +128,7 @@ describe('auditing a notification end to end: raised, delivered, acknowledged, a
     });
     const afterDelivery = new Date().toISOString();
     const ack = await postJson<{ acknowledgedAt: string }>(
-      `${view.url}/v1/notifications/${raised.id}/acknowledgement?purpose=safeguarding`,
+      `${notifications.url}/v1/notifications/${raised.id}/acknowledgement?purpose=safeguarding`,
       {},
       asDsl,
     );

@@ -85,6 +85,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
   let council: ServiceProcess;
   let health: ServiceProcess;
   let view: ServiceProcess;
+  let notifications: ServiceProcess;
   let receiverPort: number;
   /** The school's and the force's systems. */
   const receiver = new WebhookReceiver();
@@ -111,12 +112,20 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       NOTIFICATION_MAX_ATTEMPTS: '1000',
       NOTIFICATION_HTTP_TIMEOUT_MS: '3000',
     };
-    // One after another: five services starting at once on a busy machine can outrun the ready wait.
+    // One after another: six services starting at once on a busy machine can outrun the ready wait.
     const started: ServiceProcess[] = [];
-    for (const name of ['police', 'education', 'council', 'health', 'safeguarding-view'] as const) {
+    for (const name of [
+      'police',
+      'education',
+      'council',
+      'health',
+      'safeguarding-view',
+      'notifications',
+    ] as const) {
       started.push(await ServiceProcess.start(name, env));
     }
-    [police, education, council, health, view] = started as [
+    [police, education, council, health, view, notifications] = started as [
+      ServiceProcess,
       ServiceProcess,
       ServiceProcess,
       ServiceProcess,
@@ -126,7 +135,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
   }, 400_000);
 
   afterAll(async () => {
-    await Promise.all([police, education, council, health, view].map((s) => s?.stop()));
+    await Promise.all([police, education, council, health, view, notifications].map((s) => s?.stop()));
     await Promise.all([receiver.close(), councilReceiver.close()]);
     await db?.drop();
   });
@@ -134,12 +143,13 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
   const post = postAccepted;
 
   const inbox = (headers: Record<string, string>, query = ''): Promise<Inbox> =>
-    getJson<Inbox>(`${view.url}/v1/notifications?purpose=safeguarding&limit=200${query}`, headers).then(
-      (r) => {
-        expect(r.status).toBe(200);
-        return r.body;
-      },
-    );
+    getJson<Inbox>(
+      `${notifications.url}/v1/notifications?purpose=safeguarding&limit=200${query}`,
+      headers,
+    ).then((r) => {
+      expect(r.status).toBe(200);
+      return r.body;
+    });
 
   const inboxOnceThere = (headers: Record<string, string>, child: TestChild, count = 1, query = '') =>
     eventually(
@@ -151,7 +161,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       `${count} notifications about a child`,
     );
 
-  const onRoll = (child: TestChild): Promise<void> => putOnRoll(education, view, asDsl, child);
+  const onRoll = (child: TestChild): Promise<void> => putOnRoll(education, view, asDsl, child, db.pool);
 
   const notificationIdsOf = async (child: TestChild, kind?: string): Promise<string[]> =>
     (
@@ -204,13 +214,13 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     );
 
     const ack = await postJson(
-      `${view.url}/v1/notifications/${notification!.id}/acknowledgement?purpose=safeguarding`,
+      `${notifications.url}/v1/notifications/${notification!.id}/acknowledgement?purpose=safeguarding`,
       {},
       asDsl,
     );
     expect(ack).toMatchObject({ status: 200, body: { repeated: false, acknowledgedBy: { sub: 'dsl-1' } } });
     const again = await postJson(
-      `${view.url}/v1/notifications/${notification!.id}/acknowledgement?purpose=safeguarding`,
+      `${notifications.url}/v1/notifications/${notification!.id}/acknowledgement?purpose=safeguarding`,
       {},
       asDsl,
     );
@@ -220,7 +230,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     );
 
     const missing = await postJson(
-      `${view.url}/v1/notifications/${notification!.id}/acknowledgement?purpose=safeguarding`,
+      `${notifications.url}/v1/notifications/${notification!.id}/acknowledgement?purpose=safeguarding`,
       {},
       asSocialWorker,
     );
@@ -229,7 +239,10 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       contentType: expect.stringContaining('application/problem+json'),
     });
     expect(missing.body).toMatchObject({ code: 'NOT_FOUND', errors: [{ field: 'id' }] });
-    const badFilter = await getJson(`${view.url}/v1/notifications?purpose=safeguarding&status=unread`, asDsl);
+    const badFilter = await getJson(
+      `${notifications.url}/v1/notifications?purpose=safeguarding&status=unread`,
+      asDsl,
+    );
     expect(badFilter).toMatchObject({
       status: 400,
       body: { code: 'VALIDATION_FAILED', errors: [{ field: 'status' }] },
@@ -320,7 +333,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     }
   }, 90_000);
 
-  it('loses and doubles no delivery when the view is killed between receipt and delivery, or during one', async () => {
+  it('loses and doubles no delivery when the notifications service is killed between receipt and delivery, or during one', async () => {
     // Everything so far delivered, so that what follows is about this crash alone.
     await eventually(
       async () =>
@@ -362,11 +375,11 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     const [cpIs] = await notificationIdsOf(attending, 'cp-is');
     expect(sentAbout(cpIs!, councilReceiver).map((r) => r.status)).toEqual([0]);
 
-    await view.stop('SIGKILL');
-    // Received by the police while the view is down: consumed after the restart.
+    await notifications.stop('SIGKILL');
+    // Received by the police while the notifications service is down: consumed after the restart.
     for (const child of after) await post(police, anIncident(child, { occurredAt: hoursAgo(1) }));
     await receiver.listen(receiverPort);
-    await view.start();
+    await notifications.start();
 
     const ids = await eventually(
       async () => {

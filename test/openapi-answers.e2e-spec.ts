@@ -30,7 +30,15 @@ interface Document {
   components?: Json;
 }
 
-const SERVICES = ['audit', 'council', 'education', 'health', 'police', 'safeguarding-view'] as const;
+const SERVICES = [
+  'audit',
+  'council',
+  'education',
+  'health',
+  'notifications',
+  'police',
+  'safeguarding-view',
+] as const;
 const AGENCIES = ['council', 'education', 'health', 'police'] as const;
 const SCHOOL = 'urn:jigsaw:org:education:hillside-primary';
 const LEEDS = 'urn:jigsaw:org:council:leeds';
@@ -147,7 +155,7 @@ describe('every route answers as its OpenAPI document says', () => {
       KAFKA_BROKERS: testBrokers(),
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('answers'),
     };
-    // One at a time: six starting together on a small machine can outlast the readiness wait.
+    // One at a time: seven starting together on a small machine can outlast the readiness wait.
     const list: ServiceProcess[] = [];
     for (const service of SERVICES) list.push(await ServiceProcess.start(service, env));
     services = Object.fromEntries(list.map((s) => [s.name, s])) as Record<ServiceName, ServiceProcess>;
@@ -220,7 +228,7 @@ describe('every route answers as its OpenAPI document says', () => {
   /** The child the view's test records; the audit's test reads its history. */
   const known = aNhsNumber();
 
-  it("the safeguarding view: a child's view, chronology, claims, notifications, FHIR Flag, identity, console", async () => {
+  it("the safeguarding view: a child's view, chronology, claims, FHIR Flag, identity, console", async () => {
     const nhsNumber = known;
     for (const agency of ['police', 'education', 'council'] as const) {
       const event = anExample(agency, ...EXAMPLES[agency]);
@@ -275,10 +283,6 @@ describe('every route answers as its OpenAPI document says', () => {
     expect(await get(claims, socialWorker)).toMatchObject({ status: 403 });
     expect(await get('/v1/security-log?purpose=audit', dpo)).toMatchObject({ status: 200 });
     expect(await get('/v1/security-log?purpose=safeguarding')).toMatchObject({ status: 403 });
-
-    expect(await get('/v1/notifications?purpose=safeguarding')).toMatchObject({ status: 200 });
-    const ack = `/v1/notifications/${crypto.randomUUID()}/acknowledgement?purpose=safeguarding`;
-    expect(await call('safeguarding-view', 'post', ack, { headers: dsl })).toMatchObject({ status: 404 });
 
     // The partnership commissions a review of the child for its panel, then closes it.
     const reviews = (path: string, body: unknown, headers = partnershipLead) =>
@@ -393,6 +397,13 @@ describe('every route answers as its OpenAPI document says', () => {
     expect(await get(notification)).toMatchObject({ status: 404 });
     expect(await get('/v1/notifications/not-an-id/history')).toMatchObject({ status: 400 });
     expect(await get(notification, dsl)).toMatchObject({ status: 403 });
+  });
+
+  it('the notifications service: the inbox and acknowledging', async () => {
+    const inbox = '/v1/notifications?purpose=safeguarding';
+    expect(await call('notifications', 'get', inbox, { headers: dsl })).toMatchObject({ status: 200 });
+    const ack = `/v1/notifications/${crypto.randomUUID()}/acknowledgement?purpose=safeguarding`;
+    expect(await call('notifications', 'post', ack, { headers: dsl })).toMatchObject({ status: 404 });
   });
 
   it('found every answer as documented, and called every documented route', () => {

@@ -58,8 +58,15 @@ const NOTIFIED = Math.min(100, Math.floor(EVENTS / 20));
 const EXIT_WITHIN_MS = 10_000;
 // A start while brokers recover and four other services retry them is slow on a busy two-core machine.
 const RESTART_WITHIN_MS = 300_000;
-// Every service with an HTTP ingest or a consumer of the agencies' topics; the view delivers the webhooks.
-const REPLICATED: ServiceName[] = ['police', 'council', 'health', 'education', 'safeguarding-view'];
+// Every service with an HTTP ingest or a consumer of the agencies' topics; notifications deliver the webhooks.
+const REPLICATED: ServiceName[] = [
+  'police',
+  'council',
+  'health',
+  'education',
+  'safeguarding-view',
+  'notifications',
+];
 const INGEST: ServiceName[] = ['police', 'council', 'health', 'education'];
 const SECRET = aWebhookSecret();
 
@@ -215,8 +222,8 @@ suite(
         return [...counts].sort((x, y) => y[1] - x[1])[0]![0];
       });
 
-    /** Messages on each agency's topic, and how far the view's consumer group is behind their ends. */
-    const topicFigures = (): Promise<{ published: Record<string, number>; lag: number }> =>
+    /** Messages on each agency's topic, and how far a consumer group is behind their ends. */
+    const topicFigures = (group: string): Promise<{ published: Record<string, number>; lag: number }> =>
       admin(async (a) => {
         const published: Record<string, number> = {};
         let lag = 0;
@@ -224,7 +231,7 @@ suite(
           const topic = agencyTopic(world.prefix, agency);
           const ends = await a.fetchTopicOffsets(topic);
           const [committed] = await a.fetchOffsets({
-            groupId: `${world.prefix}safeguarding-view`,
+            groupId: `${world.prefix}${group}`,
             topics: [topic],
           });
           published[agency] = 0;
@@ -268,7 +275,19 @@ suite(
         'the rolls in the view',
         1000,
       );
-      say(`${NOTIFIED} children on a roll in the view`);
+      // And in the notifications' own history, which routes each incident by its own consumer's progress.
+      await eventually(
+        async () => {
+          const { rows } = await world.pool.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM notifications.child_history',
+          );
+          return rows[0]!.n >= NOTIFIED ? true : undefined;
+        },
+        300_000,
+        'the rolls in the notifications',
+        1000,
+      );
+      say(`${NOTIFIED} children on a roll in the view and the notifications`);
 
       // Then the rest: incidents about those children, the Operation Encompass batches, and the fillers, a share
       // of them single and the others batched.
@@ -366,14 +385,14 @@ suite(
       await sleep(5_000);
       const crashAt = Date.now();
       await Promise.all(
-        (['police', 'safeguarding-view'] as const).map(async (name) => {
+        (['police', 'safeguarding-view', 'notifications'] as const).map(async (name) => {
           await replicas[name]![1]!.stop('SIGKILL');
           await replicas[name]![1]!.start(RESTART_WITHIN_MS);
         }),
       );
-      say('the other police and view replicas killed (SIGKILL) and back');
+      say('the other police, view and notifications replicas killed (SIGKILL) and back');
       faults.push({
-        name: 'one police and one view replica killed (SIGKILL)',
+        name: 'one police, one view and one notifications replica killed (SIGKILL)',
         from: crashAt,
         to: Date.now(),
       });
@@ -417,7 +436,7 @@ suite(
       // Published at least once: each agency's topic holds at least the events it stored.
       const { published, lag } = await eventually(
         async () => {
-          const figures = await topicFigures();
+          const figures = await topicFigures('safeguarding-view');
           return figures.lag === 0 ? figures : undefined;
         },
         120_000,
@@ -425,6 +444,16 @@ suite(
         1000,
       );
       expect(lag).toBe(0);
+      const notificationsFigures = await eventually(
+        async () => {
+          const figures = await topicFigures('notifications');
+          return figures.lag === 0 ? figures : undefined;
+        },
+        120_000,
+        'no lag in the notifications’ consumer group',
+        1000,
+      );
+      expect(notificationsFigures.lag).toBe(0);
       // And as Kafka's own tools see it: every topic replicated three times with two in sync required, every
       // replica back in sync after the faults, and no message of the agencies' topics left for the view's group.
       const cli = { dataDir: clusterNodes(options)[0]!.dataDir };

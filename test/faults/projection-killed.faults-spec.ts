@@ -15,16 +15,18 @@ const PER_CHILD = 8;
 const POSTED = 600;
 const KILLS = 5;
 
-describe('the projection process killed with SIGKILL again and again', () => {
+describe('the projection processes killed with SIGKILL again and again', () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await createWorld('projection-killed', ['police', 'safeguarding-view']);
+    world = await createWorld('projection-killed', ['police', 'safeguarding-view', 'notifications']);
   }, 120_000);
   afterAll(async () => world?.close());
 
   it(`applies every one of ${STORED + POSTED} events exactly once, as a clean replay does`, async () => {
     const view = world.service('safeguarding-view');
+    // The notifications' own consumer group reads the same topics: killed with the view each time.
+    const notifications = world.service('notifications');
     const police = world.service('police');
     const total = STORED + POSTED;
     const topic = agencyTopic(world.prefix, 'police');
@@ -61,9 +63,10 @@ describe('the projection process killed with SIGKILL again and again', () => {
         50,
       );
       if (reached >= total) break;
-      await view.stop('SIGKILL');
+      await Promise.all([view.stop('SIGKILL'), notifications.stop('SIGKILL')]);
       killedAt.push(reached);
       await view.start();
+      await notifications.start();
     }
     await writing;
     const answers = await posting;
@@ -90,6 +93,28 @@ describe('the projection process killed with SIGKILL again and again', () => {
       outbox: 0,
     });
     expect(isAlive(view)).toBe(true);
+    expect(isAlive(notifications)).toBe(true);
+    // The notifications' consumer applied each agency event once too, into its own history of each child.
+    const own = async (): Promise<{ applied: number; history: number }> => {
+      const { rows } = await world.pool.query<{ applied: number; history: number }>(
+        `SELECT (SELECT count(*)::int FROM notifications.applied_events a
+                 JOIN event_store.events e ON a.event_key = e.source || '|' || e.id
+                 WHERE e.type NOT LIKE 'hub.%') AS applied,
+                (SELECT count(*)::int FROM notifications.child_history) AS history`,
+      );
+      return rows[0]!;
+    };
+    expect(
+      await eventually(
+        async () => {
+          const o = await own();
+          return o.applied >= total ? o : undefined;
+        },
+        300_000,
+        `all ${total} events applied by the notifications`,
+        1000,
+      ),
+    ).toEqual({ applied: total, history: total });
     const replay = await compareWithReplay(world.pool, world.store);
     expect(replay).toMatchObject({ replayed: total, replayedDistinct: total });
     // Each agency event marked applied once; the view also marks the notification events it applies.

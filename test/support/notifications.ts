@@ -18,14 +18,15 @@ export async function postAccepted(service: ServiceProcess, envelope: JigsawEnve
 }
 
 /**
- * Puts the child on Hillside's roll and waits until the view knows it, so an incident can be routed; the
- * child's hub id is then the view's.
+ * Puts the child on Hillside's roll and waits until the view and the notifications service know it, so an
+ * incident can be routed; the child's hub id is then the view's.
  */
 export async function putOnRoll(
   education: ServiceProcess,
   view: ServiceProcess,
   asDsl: Record<string, string>,
   child: TestChild,
+  pool: Pool,
 ): Promise<void> {
   await postAccepted(education, aPupilOnRoll(child, { onRollFrom: '2021-09-01' }));
   await eventually(
@@ -40,6 +41,17 @@ export async function putOnRoll(
     },
     30_000,
     'the roll in the view',
+  );
+  // The notifications' own consumer applies the agency topics at its own pace.
+  await eventually(
+    async () =>
+      (
+        await pool.query('SELECT 1 FROM notifications.child_history WHERE child_id = $1 LIMIT 1', [
+          child.childid,
+        ])
+      ).rows.length > 0 || undefined,
+    30_000,
+    'the roll in the notifications',
   );
 }
 

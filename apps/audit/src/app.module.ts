@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Module,
-  RequestMethod,
-  type DynamicModule,
-  type MiddlewareConsumer,
-  type NestModule,
-} from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
+import { allowOrigins, IsOriginList } from '@jigsaw/http';
 import type { Pool } from '@jigsaw/database';
 import { erasureTopic } from '@jigsaw/erasure';
 import { PG_POOL, PlatformModule, SERVICE_CONFIG } from '@jigsaw/platform';
@@ -17,7 +11,6 @@ import { AccessLogController } from './access-log/access-log.controller.js';
 import { AsKnownAtController } from './as-known-at/as-known-at.controller.js';
 import { AUDIT, AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from './audit.js';
 import { AuditorGuard } from './auth/auditor.guard.js';
-import { corsFor } from './cors.middleware.js';
 import { ERASURE_PUBLISHING } from './erasure/erasure-publishing.js';
 import { OperationsController } from './commands/operations.controller.js';
 import { NotificationHistoryController } from './notifications/notification-history.controller.js';
@@ -28,9 +21,7 @@ export class AuditConfig extends ServiceConfig {
 
   /** Browser origins allowed to call the API, comma-separated: the view's console, e.g. http://localhost:3000. */
   @IsOptional()
-  @Matches(/^https?:\/\/[^,\s/]+(,https?:\/\/[^,\s/]+)*$/, {
-    message: 'CORS_ORIGINS must be origins (scheme://host[:port]) separated by commas',
-  })
+  @IsOriginList()
   CORS_ORIGINS?: string;
 }
 
@@ -72,9 +63,6 @@ export class AppModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    const origins = this.config.CORS_ORIGINS?.split(',') ?? [];
-    if (origins.length > 0) {
-      consumer.apply(corsFor(origins)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
-    }
+    allowOrigins(consumer, this.config.CORS_ORIGINS);
   }
 }

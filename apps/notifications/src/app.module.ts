@@ -1,11 +1,12 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { Type } from 'class-transformer';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, IsOptional, Min } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
+import { allowOrigins, IsOriginList } from '@jigsaw/http';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
 import { recordTopics } from '@jigsaw/erasure';
@@ -28,6 +29,11 @@ import { NotificationsController, notificationProviders } from './notifications.
 export class NotificationsConfig extends ServiceConfig {
   override PORT = 3006;
 
+  /** Browser origins allowed to call the API, comma-separated: the view's console, e.g. http://localhost:3000. */
+  @IsOptional()
+  @IsOriginList()
+  CORS_ORIGINS?: string;
+
   // docs/integrating.md, Notifications.
   @IsSchoolHolidays() SCHOOL_HOLIDAYS = N.SCHOOL_HOLIDAYS;
   @IsWebhookList() NOTIFICATION_WEBHOOKS = N.NOTIFICATION_WEBHOOKS;
@@ -45,7 +51,9 @@ export class NotificationsConfig extends ServiceConfig {
  * work-queue are read models in the view's schema, which the view reads for its relationship gate.
  */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: NotificationsConfig) {}
+
   static register(config: NotificationsConfig = loadConfig(NotificationsConfig)): DynamicModule {
     return {
       module: AppModule,
@@ -56,7 +64,9 @@ export class AppModule {
           migrations: [
             EVENT_STORE_MIGRATIONS,
             IDENTITY_MIGRATIONS,
-            // The inbox, the work-queue and the intents stay with the read models the audit service rebuilds.
+            // The inbox, the work-queue and the intents stay with the read models the audit service rebuilds;
+            // the notification events projected into them are marked applied there too.
+            appliedEventsMigrations(VIEW_SCHEMA),
             ...readModelMigrations(VIEW_SCHEMA),
             // Its own: the events its consumer applied, and each child's history as it applied them.
             appliedEventsMigrations(OWN_SCHEMA),
@@ -82,5 +92,9 @@ export class AppModule {
         ...notificationProviders,
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    allowOrigins(consumer, this.config.CORS_ORIGINS);
   }
 }

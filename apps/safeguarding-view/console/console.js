@@ -44,7 +44,7 @@ const state = {
   issuer: undefined,
   claims: undefined,
   section: 'sign-in',
-  config: { devSignIn: false, issuers: [], auditUrl: undefined },
+  config: { devSignIn: false, issuers: [], auditUrl: undefined, notificationsUrl: undefined },
   child: undefined,
   cursor: undefined,
   /** What the viewer last looked for: the self-claim form claims access to that child. */
@@ -543,7 +543,9 @@ async function loadInbox() {
   const inbox = $('inbox');
   try {
     say('Loading notifications…');
-    const page = await api(`/v1/notifications?${new URLSearchParams({ purpose: currentPurpose() })}`);
+    const page = await api(`/v1/notifications?${new URLSearchParams({ purpose: currentPurpose() })}`, {
+      base: state.config.notificationsUrl ?? '',
+    });
     const items = page.notifications ?? [];
     say('');
     if (items.length === 0) {
@@ -615,7 +617,7 @@ async function acknowledge(id) {
   try {
     await api(
       `/v1/notifications/${encodeURIComponent(id)}/acknowledgement?${new URLSearchParams({ purpose: currentPurpose() })}`,
-      { method: 'POST', body: {} },
+      { method: 'POST', body: {}, base: state.config.notificationsUrl ?? '' },
     );
     await loadInbox();
     say('Notification acknowledged.');

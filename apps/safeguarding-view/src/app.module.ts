@@ -40,6 +40,11 @@ export class SafeguardingViewConfig extends ServiceConfig {
   @IsOptional()
   @IsUrl({ require_tld: false })
   CONSOLE_AUDIT_URL?: string;
+
+  /** Where the console finds the notifications service's inbox (CORS must allow the console's origin). */
+  @IsOptional()
+  @IsUrl({ require_tld: false })
+  CONSOLE_NOTIFICATIONS_URL?: string;
 }
 
 @Module({})

@@ -5,10 +5,13 @@ import { AppModule, SafeguardingViewConfig } from './app.module.js';
 import { consoleIssuers } from './console/console.controller.js';
 
 const config = loadConfig(SafeguardingViewConfig);
-// The console's pages call the audit service for the access log, and the identity providers' discovery
-// and token endpoints to sign in, so their origins may be reached from them.
+// The console's pages call the audit service for the access log, the notifications service for the
+// inbox, and the identity providers' discovery and token endpoints to sign in, so their origins may be
+// reached from them.
 const connectSources = [
-  ...(config.CONSOLE_AUDIT_URL ? [new URL(config.CONSOLE_AUDIT_URL).origin] : []),
+  ...[config.CONSOLE_AUDIT_URL, config.CONSOLE_NOTIFICATIONS_URL].flatMap((url) =>
+    url ? [new URL(url).origin] : [],
+  ),
   ...consoleIssuers(config.OIDC_ISSUERS).map(({ issuer }) => new URL(issuer).origin),
 ];
 await bootstrapService('safeguarding-view', AppModule.register(config), config.PORT, {

@@ -1,4 +1,5 @@
 export { admission, AdmissionConfig } from './admission.js';
+export { allowOrigins, corsFor, IsOriginList } from './cors.middleware.js';
 export { bootstrapService, BODY_LIMIT, configureHttp } from './bootstrap.js';
 export { httpTelemetry, metricsRoute, routeOf, UNMATCHED_ROUTE } from './http-telemetry.js';
 export { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from './health.controller.js';

@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 
-export type ServiceName = 'safeguarding-view' | 'council' | 'police' | 'health' | 'education' | 'audit';
+export type ServiceName =
+  'safeguarding-view' | 'council' | 'police' | 'health' | 'education' | 'audit' | 'notifications';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -15,6 +15,10 @@ import {
   type TestDatabase,
 } from '@jigsaw/testing';
 import { VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
+import {
+  NOTIFICATIONS_SCHEMA_NAME,
+  notificationsMigrations,
+} from '../../../apps/notifications/src/child-history.js';
 
 /** One test file's hub: its own database on the fault cluster, its own topics, its services. */
 export interface World {
@@ -40,6 +44,8 @@ export async function createWorld(
     IDENTITY_MIGRATIONS,
     appliedEventsMigrations(VIEW_SCHEMA),
     viewMigrations(VIEW_SCHEMA),
+    appliedEventsMigrations(NOTIFICATIONS_SCHEMA_NAME),
+    notificationsMigrations(NOTIFICATIONS_SCHEMA_NAME),
   ]);
   const prefix = uniqueTopicPrefix(label);
   const env = {

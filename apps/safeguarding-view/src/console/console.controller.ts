@@ -53,6 +53,10 @@ const CONFIG_SCHEMA = {
       },
     },
     auditUrl: { type: 'string', description: 'Where the console reads the access log.' },
+    notificationsUrl: {
+      type: 'string',
+      description: "Where the console reads the organisation's notifications.",
+    },
   },
 };
 
@@ -123,12 +127,19 @@ export class ConsoleController {
     description: 'Where to sign in.',
     content: { 'application/json': { schema: CONFIG_SCHEMA } },
   })
-  configuration(): { devSignIn: boolean; issuers: ConsoleIssuer[]; auditUrl?: string } {
+  configuration(): {
+    devSignIn: boolean;
+    issuers: ConsoleIssuer[];
+    auditUrl?: string;
+    notificationsUrl?: string;
+  } {
     const auditUrl = this.config.CONSOLE_AUDIT_URL;
+    const notificationsUrl = this.config.CONSOLE_NOTIFICATIONS_URL;
     return {
       devSignIn: this.config.JIGSAW_DEVELOPMENT,
       issuers: consoleIssuers(this.config.OIDC_ISSUERS),
       ...(auditUrl ? { auditUrl } : {}),
+      ...(notificationsUrl ? { notificationsUrl } : {}),
     };
   }
 

@@ -1,7 +1,9 @@
+import { RequestMethod, type MiddlewareConsumer } from '@nestjs/common';
+import { Matches } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
- * Lets the listed browser origins (the view's console) call the audit API with a bearer token. Tokens
+ * Lets the listed browser origins (the view's console) call a service's API with a bearer token. Tokens
  * travel in the Authorization header, never cookies, so credentials are not allowed; other origins get
  * no CORS headers and the browser keeps the answer from them.
  */
@@ -26,4 +28,18 @@ export function corsFor(origins: readonly string[]) {
     response.setHeader('Access-Control-Max-Age', '600');
     response.status(204).end();
   };
+}
+
+/** Validates CORS_ORIGINS: origins (scheme://host[:port]) separated by commas. */
+export const IsOriginList = (): PropertyDecorator =>
+  Matches(/^https?:\/\/[^,\s/]+(,https?:\/\/[^,\s/]+)*$/, {
+    message: 'CORS_ORIGINS must be origins (scheme://host[:port]) separated by commas',
+  });
+
+/** Lets CORS_ORIGINS (comma-separated; none when unset) call every route of the service. */
+export function allowOrigins(consumer: MiddlewareConsumer, origins: string | undefined): void {
+  const list = origins?.split(',') ?? [];
+  if (list.length > 0) {
+    consumer.apply(corsFor(list)).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
 }
