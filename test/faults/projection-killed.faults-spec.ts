@@ -8,8 +8,11 @@ import { eventually, inParallel, postUntilAnswered } from './support/agency-clie
 import { compareWithReplay, eventCounts } from './support/replay.js';
 import { createWorld, isAlive, type World } from './support/world.js';
 
-/** Events written straight into the store and its outbox, as the agency services do, for volume. */
-const STORED = 24_000;
+/**
+ * Events written straight into the store and its outbox, as the agency services do, for volume: enough that
+ * five restarts of the view (each applying thousands before it answers ready) still land mid-stream.
+ */
+const STORED = 48_000;
 const PER_CHILD = 8;
 /** And some through the police service's HTTP ingest, the whole way. */
 const POSTED = 600;
@@ -50,9 +53,10 @@ describe('the projection processes killed with SIGKILL again and again', () => {
     const killedAt: number[] = [];
     const chronology = async (): Promise<number> => (await eventCounts(world.pool)).chronology;
     while (killedAt.length < KILLS) {
-      // Kill it while it is consuming: some way into the backlog since it (re)started, never at a pause.
+      // Kill it while it is consuming: some way into the backlog since it (re)started, never at a pause. The
+      // notifications' consumer reads the same topics and is killed with it.
       const from = await chronology();
-      const step = randomInt(300, 2_500);
+      const step = randomInt(100, 1_000);
       const reached = await eventually(
         async () => {
           const n = await chronology();
@@ -65,8 +69,9 @@ describe('the projection processes killed with SIGKILL again and again', () => {
       if (reached >= total) break;
       await Promise.all([view.stop('SIGKILL'), notifications.stop('SIGKILL')]);
       killedAt.push(reached);
-      await view.start();
+      // The view last, so the next kill is measured from where it restarted.
       await notifications.start();
+      await view.start();
     }
     await writing;
     const answers = await posting;
