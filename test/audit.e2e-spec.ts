@@ -124,6 +124,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
   let db: TestDatabase;
   let police: ServiceProcess;
   let view: ServiceProcess;
+  let notifications: ServiceProcess;
   let audit: ServiceProcess;
   let env: Record<string, string>;
   const nhsNumber = aNhsNumber();
@@ -185,11 +186,13 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
       KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('audit'),
       CORS_ORIGINS: CONSOLE,
     };
-    [police, view, audit] = (await startServices(env, 'police', 'safeguarding-view', 'audit')) as [
-      ServiceProcess,
-      ServiceProcess,
-      ServiceProcess,
-    ];
+    [police, view, notifications, audit] = (await startServices(
+      env,
+      'police',
+      'safeguarding-view',
+      'notifications',
+      'audit',
+    )) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
     beforeAnything = new Date().toISOString();
     await sleep(20);
     await post(withdrawnLater);
@@ -200,6 +203,18 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
     );
     childId = stored.rows[0]!.childid;
     await waitForRows(2);
+    // The notifications service raises one notification for each incident from its own consumer.
+    await eventually(
+      async () =>
+        (
+          await db.pool.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM view.notifications WHERE child_id = $1',
+            [childId],
+          )
+        ).rows[0]!.n >= 2 || undefined,
+      20_000,
+      'two notifications raised',
+    );
     // The school does not work with the child: its DSL claims access, as the break-glass rule allows.
     await claimAccess(view.url, dsl, nhsNumber);
     await sleep(20);
@@ -230,7 +245,7 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([police?.stop(), view?.stop(), audit?.stop()]);
+    await Promise.all([police?.stop(), view?.stop(), notifications?.stop(), audit?.stop()]);
     await db?.drop();
   });
 

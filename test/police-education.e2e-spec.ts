@@ -120,8 +120,8 @@ describe('police and education: Operation Encompass and school concern exports',
     await db?.drop();
   });
 
-  // What the agencies' adapters stored: the hub's own events (the notifications the view raises for an
-  // incident, the reads it records) arrive when the view gets to them, so they are left out.
+  // What the agencies' adapters stored: the hub's own events (the notifications raised for an
+  // incident, the reads the view records) arrive later, so they are left out.
   const storedCount = async (): Promise<number> =>
     (
       await db.pool.query<{ n: number }>(
