@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import { withTransaction, type MigrationSet, type Pool, type PoolClient } from '@jigsaw/database';
+import { isValidNhsNumber, isValidUpn } from '@jigsaw/envelope';
 import { evidenceOf, type EvidenceSubject } from './evidence.js';
 import {
   decideIdentity,
@@ -15,8 +16,6 @@ import {
   type LinkedKey,
   type StrongKind,
 } from './identity-resolution.js';
-import { isValidNhsNumber } from './nhs-number.js';
-import { isValidUpn } from './upn.js';
 
 export const IDENTITY_MIGRATIONS: MigrationSet = {
   component: 'identity',

@@ -1,13 +1,17 @@
-export { isValidNhsNumber, nhsNumberCheckDigit, nhsNumberProblem } from './nhs-number.js';
+// What a valid NHS number or UPN is belongs to the envelope, whose schemas check identifiers' format;
+// the registry re-exports the checks, so a caller asks identity alone.
 export {
   isTemporaryUpn,
   isUnknownUpnCode,
+  isValidNhsNumber,
   isValidUpn,
+  nhsNumberCheckDigit,
+  nhsNumberProblem,
   UNKNOWN_UPN_CODES,
   upnCheckLetter,
   upnProblem,
   type UnknownUpnCode,
-} from './upn.js';
+} from '@jigsaw/envelope';
 export {
   forgetChild,
   IDENTITY_MIGRATIONS,
