@@ -17,7 +17,7 @@ import { IdentityRegistry } from '@jigsaw/identity';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
-import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { ApiProblems, ApiPurposeQuery } from '@jigsaw/http';
 import { READER_SCHEMA } from '../openapi/schemas.js';
 import {
   VIEW_SCHEMA,

@@ -20,7 +20,7 @@ import { IdentityRegistry } from '@jigsaw/identity';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
-import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { ApiProblems, ApiPurposeQuery } from '@jigsaw/http';
 import { IdentityCommands } from './identity-commands.js';
 import { MergeDto, ReasonDto, RenumberDto, UnbornLinkDto } from './identity.dto.js';
 import type { Decision } from './identity.events.js';
