@@ -42,3 +42,20 @@ export {
 export { IsNhsNumber, IsUpn } from './identifier.validators.js';
 export { decideIdentity, type IdentityDecision, type IdentitySnapshot } from './identity-resolution.js';
 export { birthDateProblem, MAX_CHILD_AGE_YEARS } from './birth-date.js';
+
+// A person's identity decisions, their events on hub.events, and the Nest module a process runs them in.
+export {
+  IDENTITY_SOURCE,
+  identityStreamOf,
+  isIdentityEvent,
+  type Decision,
+  type DecidedBy,
+  type IdentityEvent,
+  type IdentityEventType,
+} from './identity.events.js';
+export { IdentityCommands } from './identity-commands.js';
+export { hubEventsTopic } from './identity.consumers.js';
+export { NoIdentifiers } from './identity.dto.js';
+export { IdentityModule } from './identity.module.js';
+export { type IdentityModuleOptions } from './identity.options.js';
+export { LinkedChildren } from './linked-children.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@jigsaw/database';
+import type { LinkedChildren } from '@jigsaw/identity';
 import { PG_POOL } from '@jigsaw/platform';
 import { VIEW_SCHEMA } from '../view-schema.js';
 
@@ -51,7 +52,7 @@ export async function membersOnMany(
  * query with `child_id = ANY(membersOf(id))`, so merges and splits rewrite nothing.
  */
 @Injectable()
-export class ChildLinks {
+export class ChildLinks implements LinkedChildren {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** Every hub child id linked into the same child, itself included; `[childId]` when unlinked. */
