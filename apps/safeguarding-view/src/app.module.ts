@@ -7,7 +7,7 @@ import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
-import { hubEventsTopic, IDENTITY_MIGRATIONS, IdentityModule, IdentityRegistry } from '@jigsaw/identity';
+import { hubEventsTopic, IDENTITY_MIGRATIONS, IdentityModule } from '@jigsaw/identity';
 import { deadLetterTopic } from '@jigsaw/messaging';
 import {
   createEventStore,
@@ -84,7 +84,8 @@ export class AppModule {
             hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
           ],
         }),
-        // Identity's decisions and lookup; its links are projected into the view's schema, read by ChildLinks.
+        // Identity's registry (which ChildRefResolver looks children up in), decisions and events; its links
+        // are projected into the view's schema and read back by ChildLinks.
         IdentityModule.register({ readSchema: VIEW_SCHEMA, links: ChildLinks }),
       ],
       controllers: [
@@ -100,11 +101,6 @@ export class AppModule {
         FhirFlagController,
       ],
       providers: [
-        {
-          provide: IdentityRegistry,
-          inject: [PG_POOL, SERVICE_CONFIG],
-          useFactory: (pool: Pool, c: ServiceConfig) => new IdentityRegistry(pool, c.IDENTIFIER_HMAC_SECRET),
-        },
         ChildRefResolver,
         ChildAccessGate,
         {
