@@ -14,6 +14,7 @@ import {
   type ServiceName,
   type TestDatabase,
 } from '@jigsaw/testing';
+import { registryRows } from '@jigsaw/identity';
 import { eventually, getJson, postEvent, postJson } from './support/http.js';
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
@@ -115,13 +116,7 @@ describe('identity that cannot join two children, over HTTP', () => {
     );
 
   /** Every row of the identity tables, as text. */
-  const identityTables = async (): Promise<string> => {
-    const links = await db.pool.query('SELECT * FROM identity.child_identifiers ORDER BY key_hash');
-    const evidence = await db.pool.query(
-      'SELECT * FROM identity.child_evidence ORDER BY evidence_hash, hub_child_id',
-    );
-    return JSON.stringify([links.rows, evidence.rows]);
-  };
+  const identityTables = async (): Promise<string> => JSON.stringify(await registryRows(db.pool));
 
   it('leaves no trace of a refused event: schema, rules, caller and 409 alike', async () => {
     const accepted = incident({ nhsNumber: aNhsNumber() });

@@ -10,8 +10,20 @@ export const targets = {
       // Queries and locks only: its rules live in identity-resolution.ts; the properties in
       // identity-registry.property.int-spec.ts prove it against PostgreSQL.
       '!libs/identity/src/identity-registry.ts',
+      // The module's wiring and I/O (commands, consumers, controller, projection, raiser): their
+      // int-specs and the identity e2e specs run them against PostgreSQL and Kafka, no unit spec does.
+      '!libs/identity/src/{identity-commands,identity.consumers,identity.controller,identity.module}.ts',
+      '!libs/identity/src/{identity.options,child-links.projection,possible-match.raiser,linked-children}.ts',
+      '!libs/identity/src/testing/**',
+      // What a valid NHS number or UPN is: the envelope's, as its schemas check identifiers' format.
+      'libs/envelope/src/nhs-number.ts',
+      'libs/envelope/src/upn.ts',
     ],
-    tests: ['libs/identity/src/**/*.spec.ts'],
+    tests: [
+      'libs/identity/src/**/*.spec.ts',
+      'libs/envelope/src/nhs-number.spec.ts',
+      'libs/envelope/src/upn.spec.ts',
+    ],
   },
   sharing: {
     mutate: ['libs/sharing/src/**/*.ts', '!libs/sharing/src/**/*.spec.ts', '!libs/sharing/src/testing/**'],

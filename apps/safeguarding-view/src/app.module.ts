@@ -7,7 +7,7 @@ import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { recordTopics } from '@jigsaw/erasure';
-import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
+import { hubEventsTopic, IDENTITY_MIGRATIONS, IdentityModule } from '@jigsaw/identity';
 import { deadLetterTopic } from '@jigsaw/messaging';
 import {
   createEventStore,
@@ -18,7 +18,13 @@ import {
   SERVICE_CONFIG,
 } from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
-import { AccessLog, ChildRefResolver, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
+import {
+  AccessLog,
+  ChildLinks,
+  ChildRefResolver,
+  readModelMigrations,
+  VIEW_SCHEMA,
+} from '@jigsaw/view-model';
 import { AccessClaimsController } from './children/access-claims.controller.js';
 import { SecurityLogController } from './children/security-log.controller.js';
 import { ReviewsController } from './reviews/reviews.controller.js';
@@ -27,8 +33,6 @@ import { FindChildController } from './children/find-child.controller.js';
 import { ConsoleController, RootController } from './console/console.controller.js';
 import { FhirFlagController } from './fhir/fhir-flag.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
-import { hubEventsTopic } from './identity/identity.consumers.js';
-import { IdentityModule } from './identity/identity.module.js';
 import { ProjectionConsumer } from './projection.consumer.js';
 import { ChildViewController } from './view/child-view.controller.js';
 import { ChildViewService } from './view/child-view.service.js';
@@ -69,7 +73,9 @@ export class AppModule {
             hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
           ],
         }),
-        IdentityModule,
+        // Identity's registry (which ChildRefResolver looks children up in), decisions and events; its links
+        // are projected into the view's schema and read back by ChildLinks.
+        IdentityModule.register({ readSchema: VIEW_SCHEMA, links: ChildLinks }),
       ],
       controllers: [
         ChronologyController,
@@ -83,11 +89,6 @@ export class AppModule {
         FhirFlagController,
       ],
       providers: [
-        {
-          provide: IdentityRegistry,
-          inject: [PG_POOL, SERVICE_CONFIG],
-          useFactory: (pool: Pool, c: ServiceConfig) => new IdentityRegistry(pool, c.IDENTIFIER_HMAC_SECRET),
-        },
         ChildRefResolver,
         ChildAccessGate,
         {

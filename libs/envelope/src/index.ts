@@ -21,6 +21,16 @@ export {
   type JigsawEnvelope,
   type RecordedEvent,
 } from './envelope.js';
+export { isValidNhsNumber, nhsNumberCheckDigit, nhsNumberProblem } from './nhs-number.js';
 export { SchemaRegistry } from './schema-registry.js';
 export * from './sharing.js';
+export {
+  isTemporaryUpn,
+  isUnknownUpnCode,
+  isValidUpn,
+  UNKNOWN_UPN_CODES,
+  upnCheckLetter,
+  upnProblem,
+  type UnknownUpnCode,
+} from './upn.js';
 export { envelopeVersionOf, readStoredEvent, upcast } from './upcast.js';

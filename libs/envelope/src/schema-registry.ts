@@ -4,7 +4,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import formatsPlugin from 'ajv-formats';
 import { repoRoot } from '@jigsaw/config';
 import type { FieldProblem } from '@jigsaw/errors';
-import { nhsNumberProblem, upnProblem } from '@jigsaw/identity';
+import { nhsNumberProblem } from './nhs-number.js';
+import { upnProblem } from './upn.js';
 import { CLOUD_EVENT_SCHEMA } from './cloud-event.js';
 
 const ENVELOPE_SCHEMA = /^urn:jigsaw:schema:envelope:v[0-9]+$/;

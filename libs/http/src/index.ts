@@ -12,6 +12,7 @@ export {
   PROBLEM_SCHEMA,
   setupOpenApi,
 } from './openapi.js';
+export { ApiProblems, ApiPurposeQuery } from './openapi-problems.js';
 export { inputHygiene, jsonDepth, MAX_JSON_DEPTH, textProblem, verifyRawBody } from './input-hygiene.js';
 export { rateLimit, RateLimitConfig, TokenBuckets } from './rate-limit.js';
 export { securityHeaders, type SecurityHeaderOptions } from './security-headers.js';

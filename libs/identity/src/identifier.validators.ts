@@ -1,6 +1,5 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
-import { nhsNumberProblem } from './nhs-number.js';
-import { upnProblem } from './upn.js';
+import { nhsNumberProblem, upnProblem } from '@jigsaw/envelope';
 
 function fromProblem(name: string, problemOf: (value: unknown) => string | undefined) {
   return (options?: ValidationOptions): PropertyDecorator =>

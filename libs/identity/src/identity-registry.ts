@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import { withTransaction, type MigrationSet, type Pool, type PoolClient } from '@jigsaw/database';
+import { isValidNhsNumber, isValidUpn } from '@jigsaw/envelope';
 import { evidenceOf, type EvidenceSubject } from './evidence.js';
 import {
   decideIdentity,
@@ -15,8 +16,6 @@ import {
   type LinkedKey,
   type StrongKind,
 } from './identity-resolution.js';
-import { isValidNhsNumber } from './nhs-number.js';
-import { isValidUpn } from './upn.js';
 
 export const IDENTITY_MIGRATIONS: MigrationSet = {
   component: 'identity',
@@ -99,6 +98,34 @@ export interface IdentifierLookup {
   retired: boolean;
 }
 
+/**
+ * A lookup by an identifier as a query: one row or none, `id` (the hub child id, a uuid) and `retired`.
+ * Its text is the same for every identifier, its `values` are `$1` and `$2`. Another module may take it
+ * as the first step of its own query (`WITH named AS (...)`), so that looking the child up and reading
+ * what it holds of the child is one round trip, without naming identity's tables.
+ */
+export interface IdentifierQuery {
+  text: string;
+  values: [keyHash: string, kind: 'nhs-number' | 'upn'];
+}
+
+const IDENTIFIED = `SELECT hub_child_id AS id, retired_at IS NOT NULL AS retired FROM identity.child_identifiers
+         WHERE key_hash = $1 AND kind = $2`;
+
+/**
+ * Every row of the registry in a stable order, identifiers then evidence (keyed hashes and hub ids, never
+ * an identifier): for checking that what the hub refused wrote nothing.
+ */
+export async function registryRows(
+  db: Pick<Pool, 'query'>,
+): Promise<{ identifiers: unknown[]; evidence: unknown[] }> {
+  const identifiers = await db.query('SELECT * FROM identity.child_identifiers ORDER BY key_hash');
+  const evidence = await db.query(
+    'SELECT * FROM identity.child_evidence ORDER BY evidence_hash, hub_child_id',
+  );
+  return { identifiers: identifiers.rows, evidence: evidence.rows };
+}
+
 /** One piece of evidence still to be turned into possible matches, with the other children sharing it. */
 export interface UncheckedEvidence {
   evidenceHash: string;
@@ -128,11 +155,6 @@ export class IdentityRegistry {
     private readonly pool: Pool,
     private readonly secret: string,
   ) {}
-
-  /** The key an identifier is stored under in `identity.child_identifiers` (a keyed hash, never the value). */
-  keyOf(kind: 'nhs-number' | 'upn', value: string): string {
-    return this.hash(kind, value);
-  }
 
   private hash(kind: string, value: string): string {
     return createHmac('sha256', this.secret).update(`${kind}:${value}`).digest('hex');
@@ -422,13 +444,16 @@ export class IdentityRegistry {
 
   /** The child an NHS number or UPN names, for practitioners; a retired number still says whose it was. */
   async lookupStatus(kind: 'nhs-number' | 'upn', value: string): Promise<IdentifierLookup | undefined> {
-    const { rows } = await this.pool.query<{ hub_child_id: string; retired: boolean }>(
-      `SELECT hub_child_id, retired_at IS NOT NULL AS retired FROM identity.child_identifiers
-       WHERE key_hash = $1 AND kind = $2`,
-      [this.hash(kind, value), kind],
+    const { rows } = await this.pool.query<{ id: string; retired: boolean }>(
+      this.identifiedQuery(kind, value),
     );
     const row = rows[0];
-    return row ? { childId: row.hub_child_id, retired: row.retired } : undefined;
+    return row ? { childId: row.id, retired: row.retired } : undefined;
+  }
+
+  /** `lookupStatus` as a query for another module to build on (`IdentifierQuery`). */
+  identifiedQuery(kind: 'nhs-number' | 'upn', value: string): IdentifierQuery {
+    return { text: IDENTIFIED, values: [this.hash(kind, value), kind] };
   }
 
   /** The child an NHS number or UPN names; a retired NHS number names nobody. */

@@ -51,3 +51,4 @@ export {
   type TabularRowContext,
 } from './tabular-adapter.js';
 export { ApiSourceQuery, ApiTabularAdapter, BATCH_REPORT_SCHEMA } from './tabular-adapter.openapi.js';
+export { tabularAdapterController } from './tabular-adapter.controller.js';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { nhsNumberCheckDigit, upnCheckLetter } from '@jigsaw/identity';
+import { nhsNumberCheckDigit, upnCheckLetter } from '@jigsaw/envelope';
 
 /** A random valid NHS number; the 999 range is never issued to real patients. */
 export function aNhsNumber(): string {

@@ -13,11 +13,11 @@ import { CurrentViewer } from '@jigsaw/auth';
 import type { Pool } from '@jigsaw/database';
 import { PURPOSES, SchemaRegistry, type Purpose } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { IdentityRegistry } from '@jigsaw/identity';
+import { IdentityRegistry, NoIdentifiers } from '@jigsaw/identity';
 import { EVENT_STORE, PG_POOL, type ConfiguredEventStore } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { relatedOrganisations, type Viewer } from '@jigsaw/sharing';
-import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { ApiProblems, ApiPurposeQuery } from '@jigsaw/http';
 import { READER_SCHEMA } from '../openapi/schemas.js';
 import {
   VIEW_SCHEMA,
@@ -30,7 +30,6 @@ import {
   partnershipReadsReportedTo,
   type PartnershipReadView,
 } from '@jigsaw/view-model';
-import { NoIdentifiers } from '../identity/identity.dto.js';
 import { ChildAccessGate } from './child-access.gate.js';
 import { mustBeDataProtectionOfficer } from './data-protection-officer.js';
 

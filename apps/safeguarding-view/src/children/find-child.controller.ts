@@ -8,7 +8,7 @@ import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog, childIdentifierOf, recordAccessed, type ChildLookup } from '@jigsaw/view-model';
 import { ChildAccessGate } from './child-access.gate.js';
 import { FIND_CHILD_EXAMPLE } from '../openapi/examples.js';
-import { ApiProblems } from '../openapi/problems.js';
+import { ApiProblems } from '@jigsaw/http';
 import { FIND_CHILD_SCHEMA } from '../openapi/schemas.js';
 
 /**

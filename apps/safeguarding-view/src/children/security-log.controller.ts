@@ -5,7 +5,7 @@ import type { Pool } from '@jigsaw/database';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { VIEW_SCHEMA, type RecordAccessedData } from '@jigsaw/view-model';
-import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { ApiProblems, ApiPurposeQuery } from '@jigsaw/http';
 import { READER_SCHEMA } from '../openapi/schemas.js';
 import { mustBeDataProtectionOfficer } from './data-protection-officer.js';
 

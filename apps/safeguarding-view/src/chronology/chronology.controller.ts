@@ -9,7 +9,7 @@ import type { Viewer } from '@jigsaw/sharing';
 import { AccessLog, recordAccessed, VIEW_SCHEMA, type ChronologyEntry } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { CHRONOLOGY_EXAMPLES } from '../openapi/examples.js';
-import { ApiProblems } from '../openapi/problems.js';
+import { ApiProblems } from '@jigsaw/http';
 import { CHRONOLOGY_PAGE_SCHEMA } from '../openapi/schemas.js';
 import { ChronologyCursors } from './chronology-cursor.js';
 import { readChronologyPage } from './chronology-page.js';

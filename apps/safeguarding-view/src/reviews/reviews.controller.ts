@@ -17,7 +17,7 @@ import { handleCommand } from '@jigsaw/event-store';
 import { EVENT_STORE, type ConfiguredEventStore } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
 import { ChildAccessGate, unknownChild } from '../children/child-access.gate.js';
-import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { ApiProblems, ApiPurposeQuery } from '@jigsaw/http';
 import { childIdentifierOf, reviewsStreamOf } from '@jigsaw/view-model';
 import { reviewsDecider } from './reviews.decider.js';
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@
 import { CurrentViewer } from '@jigsaw/auth';
 import type { Viewer } from '@jigsaw/sharing';
 import { CHILD_VIEW_EXAMPLES } from '../openapi/examples.js';
-import { ApiProblems } from '../openapi/problems.js';
+import { ApiProblems } from '@jigsaw/http';
 import { CHILD_VIEW_SCHEMA } from '../openapi/schemas.js';
 import type { ChildView } from './child-view.js';
 import { ChildViewQueryDto } from './child-view.query.js';

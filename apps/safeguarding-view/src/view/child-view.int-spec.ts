@@ -152,7 +152,8 @@ describe('the child view over PostgreSQL', () => {
         typeof query === 'string' ? query : (query as unknown as { text: string }).text,
       );
       expect(sql).toHaveLength(5);
-      expect(sql.filter((q) => q.includes('identity.child_identifiers'))).toHaveLength(1);
+      const lookup = new IdentityRegistry(db.pool, SECRET).identifiedQuery('nhs-number', nhsNumber).text;
+      expect(sql.filter((q) => q.includes(lookup))).toHaveLength(1);
       expect(sql.filter((q) => q.includes('INSERT INTO event_store.events'))).toHaveLength(1);
     } finally {
       spy.mockRestore();

@@ -10,13 +10,14 @@ import {
   ROLES,
   SENSITIVITIES,
   dataschemaFor,
+  nhsNumberCheckDigit,
+  upnCheckLetter,
   type Agency,
   type AudienceEntry,
   type ChildSubject,
   type RecordedEvent,
   type SharingDecision,
 } from '@jigsaw/envelope';
-import { nhsNumberCheckDigit, upnCheckLetter } from '@jigsaw/identity';
 import { RECORD_CONTROL_ACTIONS, type RecordControlAction, type SharingState } from '../sharing-state.js';
 import type { Viewer } from '../viewer.js';
 

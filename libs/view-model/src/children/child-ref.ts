@@ -50,7 +50,7 @@ export class ChildRefResolver {
     ref: string,
   ): Promise<{ childId: string; members: string[]; retired: boolean } | undefined> {
     if (kindOf(ref) === 'hub-child-id') return { ...(await this.canonicalWithMembers(ref)), retired: false };
-    return this.links.identifiedWithMembers(this.identity.keyOf('nhs-number', ref), 'nhs-number');
+    return this.links.identifiedWithMembers(this.identity.identifiedQuery('nhs-number', ref));
   }
 
   canonicalOf(childId: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from '@jigsaw/database';
+import type { IdentifierQuery, LinkedChildren } from '@jigsaw/identity';
 import { PG_POOL } from '@jigsaw/platform';
 import { VIEW_SCHEMA } from '../view-schema.js';
 
@@ -51,7 +52,7 @@ export async function membersOnMany(
  * query with `child_id = ANY(membersOf(id))`, so merges and splits rewrite nothing.
  */
 @Injectable()
-export class ChildLinks {
+export class ChildLinks implements LinkedChildren {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** Every hub child id linked into the same child, itself included; `[childId]` when unlinked. */
@@ -79,21 +80,17 @@ export class ChildLinks {
   }
 
   /**
-   * The child an identifier names (by its key in `identity.child_identifiers`), as `canonicalWithMembers`
-   * gives it, and whether the identifier is retired, in one round trip; undefined for an identifier the
-   * hub never heard of.
+   * The child an identifier names (identity's lookup, `IdentityRegistry.identifiedQuery`), as
+   * `canonicalWithMembers` gives it, and whether the identifier is retired, in one round trip; undefined
+   * for an identifier the hub never heard of.
    */
   async identifiedWithMembers(
-    keyHash: string,
-    kind: string,
+    identified: IdentifierQuery,
   ): Promise<{ childId: string; members: string[]; retired: boolean } | undefined> {
     const { rows } = await this.pool.query<CanonicalRow>({
       name: 'child-links.identified-with-members',
-      text: canonicalWithMembersOf(
-        `SELECT hub_child_id AS id, retired_at IS NOT NULL AS retired FROM identity.child_identifiers
-         WHERE key_hash = $1 AND kind = $2`,
-      ),
-      values: [keyHash, kind],
+      text: canonicalWithMembersOf(identified.text),
+      values: identified.values,
     });
     const row = rows[0];
     return row ? { ...canonicalOfRow(row), retired: row.retired } : undefined;

@@ -9,7 +9,7 @@ import {
   NO_LINKS,
   type LinkChange,
   type LinkState,
-} from '@jigsaw/identity';
+} from './child-links.js';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { chronologyProjection, VIEW_SCHEMA, viewMigrations, ChildLinks } from '@jigsaw/view-model';

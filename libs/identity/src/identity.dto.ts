@@ -7,7 +7,7 @@ import {
   type ValidatorConstraintInterface,
   ValidatorConstraint,
 } from 'class-validator';
-import { IsNhsNumber } from '@jigsaw/identity';
+import { IsNhsNumber } from './identifier.validators.js';
 
 /** An NHS number (10 digits, spaced or not) or a UPN-shaped token: never to be stored in a reason. */
 const IDENTIFIER_LIKE = /\d{3}[\s-]?\d{3}[\s-]?\d{4}|\b[A-Z]\d{11}[0-9A-Z]\b/i;

@@ -7,8 +7,7 @@ import {
   type RecordedEvent,
   type SharingDecision,
 } from '@jigsaw/envelope';
-import type { EvidenceKind, LinkKind } from '@jigsaw/identity';
-import { HUB_CHILD_ID_SYSTEM } from '@jigsaw/view-model';
+import { HUB_CHILD_ID_SYSTEM } from '@jigsaw/erasure';
 
 import {
   CHILD_RENUMBERED,
@@ -19,6 +18,8 @@ import {
   POSSIBLE_MATCH_REJECTED,
   UNBORN_LINKED,
 } from '@jigsaw/contracts';
+import type { LinkKind } from './child-links.js';
+import type { EvidenceKind } from './identity-resolution.js';
 
 export {
   CHILD_RENUMBERED,

@@ -3,13 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { DuplicateEventError, handleCommand, type EventStore } from '@jigsaw/event-store';
 import {
-  IdentityRegistry,
-  RenumberRefusedError,
-  type EvidenceKind,
-  type RenumberProblem,
-} from '@jigsaw/identity';
-import { ChildLinks } from '@jigsaw/view-model';
-import {
   confirmPossibleMatch,
   identityDecider,
   linkUnbornToBorn,
@@ -27,6 +20,13 @@ import {
   pairStreamChild,
   type Decision,
 } from './identity.events.js';
+import {
+  IdentityRegistry,
+  RenumberRefusedError,
+  type EvidenceKind,
+  type RenumberProblem,
+} from './identity-registry.js';
+import { LinkedChildren } from './linked-children.js';
 
 /** The store that publishes identity events to `<prefix>hub.events`, keyed by the stream's hub child id. */
 export const IDENTITY_EVENT_STORE = Symbol('IDENTITY_EVENT_STORE');
@@ -51,7 +51,7 @@ export class IdentityCommands {
   constructor(
     @Inject(IDENTITY_EVENT_STORE) private readonly store: EventStore,
     private readonly registry: IdentityRegistry,
-    private readonly links: ChildLinks,
+    private readonly links: LinkedChildren,
   ) {}
 
   private async onStream<T>(streamChild: string, decide: IdentityCommand<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { IdentityRegistry, type UncheckedEvidence } from '@jigsaw/identity';
-import { ChildLinks } from '@jigsaw/view-model';
 import { IdentityCommands } from './identity-commands.js';
+import { IdentityRegistry, type UncheckedEvidence } from './identity-registry.js';
+import { LinkedChildren } from './linked-children.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,7 +20,7 @@ export class PossibleMatchRaiser implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly registry: IdentityRegistry,
     private readonly commands: IdentityCommands,
-    private readonly links: ChildLinks,
+    private readonly links: LinkedChildren,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
-import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { aNhsNumber, aUpn, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { VIEW_SCHEMA, viewMigrations, ChildLinks } from '@jigsaw/view-model';
 import { IdentityCommands } from './identity-commands.js';
+import { IDENTITY_MIGRATIONS, IdentityRegistry } from './identity-registry.js';
 import { hubEventsTopic } from './identity.consumers.js';
 import {
   CHILD_RENUMBERED,

@@ -10,7 +10,6 @@ import type { Pool } from '@jigsaw/database';
 import { readStoredEvent, SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { openMessages, PersonalDataVault } from '@jigsaw/erasure';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { IdentityRegistry } from '@jigsaw/identity';
 import {
   agencyTopic,
   deadLetterTopic,
@@ -21,10 +20,11 @@ import {
 } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
-import { VIEW_SCHEMA } from '@jigsaw/view-model';
 import { BIRTH_LINKED, isTyped } from '@jigsaw/contracts';
 import { childLinksProjection } from './child-links.projection.js';
 import { IdentityCommands } from './identity-commands.js';
+import { IdentityRegistry } from './identity-registry.js';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options.js';
 
 export function hubEventsTopic(prefix: string): string {
   return `${prefix}hub.events`;
@@ -65,8 +65,9 @@ export class IdentityConsumers implements OnApplicationBootstrap, OnApplicationS
     private readonly registry: IdentityRegistry,
     private readonly commands: IdentityCommands,
     schemas: SchemaRegistry,
+    @Inject(IDENTITY_OPTIONS) options: IdentityModuleOptions,
   ) {
-    this.runner = new ProjectionRunner(pool, VIEW_SCHEMA, [childLinksProjection], schemas);
+    this.runner = new ProjectionRunner(pool, options.readSchema, [childLinksProjection], schemas);
     this.vault = new PersonalDataVault(pool, { masterKey: config.ENCRYPTION_MASTER_KEY });
   }
 

@@ -1,6 +1,7 @@
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import type { Decider } from '@jigsaw/event-store';
-import type { EvidenceKind, LinkKind } from '@jigsaw/identity';
+import type { LinkKind } from './child-links.js';
+import type { EvidenceKind } from './identity-resolution.js';
 import {
   CHILD_RENUMBERED,
   CHILDREN_MERGED,

@@ -16,12 +16,12 @@ import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { CurrentViewer } from '@jigsaw/auth';
 import type { Pool } from '@jigsaw/database';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
-import { IdentityRegistry } from '@jigsaw/identity';
 import { PG_POOL } from '@jigsaw/platform';
 import type { Viewer } from '@jigsaw/sharing';
-import { VIEW_SCHEMA } from '@jigsaw/view-model';
-import { ApiProblems, ApiPurposeQuery } from '../openapi/problems.js';
+import { ApiProblems, ApiPurposeQuery } from '@jigsaw/http';
 import { IdentityCommands } from './identity-commands.js';
+import { IdentityRegistry } from './identity-registry.js';
+import { IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options.js';
 import { MergeDto, ReasonDto, RenumberDto, UnbornLinkDto } from './identity.dto.js';
 import type { Decision } from './identity.events.js';
 
@@ -112,6 +112,7 @@ export class IdentityController {
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly commands: IdentityCommands,
     private readonly registry: IdentityRegistry,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
   ) {}
 
   /** Pending possible matches, oldest first: hub ids and the kind of evidence only. */
@@ -145,7 +146,7 @@ export class IdentityController {
       evidence: string;
       raised_at: Date;
     }>(
-      `SELECT match_id, child_id, candidate_id, evidence, raised_at FROM "${VIEW_SCHEMA}".possible_matches
+      `SELECT match_id, child_id, candidate_id, evidence, raised_at FROM "${this.options.readSchema}".possible_matches
        WHERE status = 'raised' ORDER BY raised_at, match_id LIMIT 500`,
     );
     return {

@@ -1,7 +1,8 @@
 import type { PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import { canonicalOf, type ChildLink, type LinkKind } from '@jigsaw/identity';
+
 import type { Projection } from '@jigsaw/projection';
+import { canonicalOf, type ChildLink, type LinkKind } from './child-links.js';
 import {
   CHILD_RENUMBERED,
   CHILDREN_MERGED,
