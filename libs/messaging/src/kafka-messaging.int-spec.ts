@@ -1,9 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import kafkajs, { Kafka } from 'kafkajs';
 import { testBrokers, uniqueTopicPrefix } from '@jigsaw/testing';
 import { KafkaMessaging } from './kafka-messaging.js';
 
-const { ConfigResourceTypes } = kafkajs;
+const { ConfigResourceTypes, KafkaJSConnectionError } = kafkajs;
 
 /** The topics as the broker itself describes them, through a client of its own. */
 async function described(
@@ -51,6 +51,32 @@ describe('topics made and checked against KAFKA_PARTITIONS, KAFKA_REPLICATION_FA
       { topic, setting: 'minInsyncReplicas', expected: 2, actual: 1 },
     ]);
     expect(await described(topic)).toEqual({ partitions: 2, replicas: 1, minInsync: '1' });
+  });
+
+  it('asks again when the broker asked for the topics’ configs does not answer, as one that is down', async () => {
+    const topic = `${uniqueTopicPrefix('topics')}education.events`;
+    const settings = { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1 };
+    await messaging.ensureTopics([topic], settings);
+    // The metadata may still name a broker that was killed a moment ago: its first answer is a refused
+    // connection, as a replica starting during an outage saw.
+    const kafka = (messaging as unknown as { kafka: Kafka }).kafka;
+    const admin = kafka.admin.bind(kafka);
+    let refused = 0;
+    const spy = jest.spyOn(kafka, 'admin').mockImplementation((config) => {
+      const real = admin(config);
+      const describeConfigs = real.describeConfigs.bind(real);
+      real.describeConfigs = (request) =>
+        refused++ === 0
+          ? Promise.reject(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'))
+          : describeConfigs(request);
+      return real;
+    });
+    try {
+      expect(await messaging.ensureTopics([topic], settings)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(refused).toBe(2);
   });
 
   it('refuses a replication factor above the number of brokers, naming the variable', async () => {

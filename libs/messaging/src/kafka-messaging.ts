@@ -338,10 +338,16 @@ export class KafkaMessaging {
         const ready = metadata?.topics.every(
           (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
         );
-        if (metadata && ready) {
-          return mismatches(wanted, metadata.topics, await minInsyncOf(admin, topics));
+        // The configs are asked of one broker, which may be one that is down while the metadata still names
+        // it (a replica starting during an outage): then the next look asks again.
+        const minInsync =
+          metadata && ready ? await minInsyncOf(admin, topics).catch(() => undefined) : undefined;
+        if (metadata && minInsync) return mismatches(wanted, metadata.topics, minInsync);
+        if (Date.now() > deadline) {
+          throw new Error(
+            `topics have no leaders, or no broker described them, after 60 s: ${topics.join(', ')}`,
+          );
         }
-        if (Date.now() > deadline) throw new Error(`topics have no leaders after 60 s: ${topics.join(', ')}`);
         await sleep(250);
       }
     } finally {
