@@ -37,6 +37,16 @@ const FORMAT_REASONS: Record<string, string> = {
   uuid: 'must be a UUID',
 };
 
+/** What a JSON type asks of a value, in the words senders have always had. */
+const TYPE_REASONS: Record<string, string> = {
+  boolean: 'must be a boolean value',
+  string: 'must be a string',
+  integer: 'must be an integer number',
+  number: 'must be a number',
+  object: 'must be an object',
+  array: 'must be an array',
+};
+
 /**
  * What each pattern under schemas/ asks of a value. A date, a date and time or an email address carries a
  * pattern beside its format (the strict form the hub accepts), so it reads as its format does.
@@ -72,8 +82,17 @@ function reasonOf(error: ErrorObject): string {
       return `must be ${JSON.stringify(error.params['allowedValue'])}`;
     case 'format': {
       const format = String(error.params['format']);
-      return FORMAT_REASONS[format] ?? `must be a valid ${format}`;
+      // An identifier says which of its checks it fails (its length, its check digit or letter).
+      const identifier =
+        format === 'nhs-number'
+          ? nhsNumberProblem(error.data)
+          : format === 'upn'
+            ? upnProblem(error.data)
+            : undefined;
+      return identifier ?? FORMAT_REASONS[format] ?? `must be a valid ${format}`;
     }
+    case 'type':
+      return TYPE_REASONS[String(error.params['type'])] ?? error.message ?? 'is invalid';
     case 'pattern':
       return PATTERN_REASONS[String(error.params['pattern'])] ?? error.message ?? 'is invalid';
     case 'minLength':
@@ -109,7 +128,14 @@ export class SchemaRegistry {
   private readonly shared = new Set<string>();
 
   constructor(directory: string = join(repoRoot(), 'schemas')) {
-    this.ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    // verbose: each error carries the value it is about, so an identifier can say which check it fails.
+    this.ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+      verbose: true,
+    });
     // ajv-formats is CommonJS; under NodeNext its default import is the module object.
     formatsPlugin.default(this.ajv);
     this.ajv.addFormat('nhs-number', { type: 'string', validate: (v: string) => !nhsNumberProblem(v) });
