@@ -41,15 +41,15 @@ export async function readChronologyPage(
   access: ChildAccess,
   rows: readonly PositionedRow[],
 ): Promise<ChronologyPage> {
-  const controls = controlRowsOf(rows);
   const { limit, ...filters } = request;
   const unfiltered = !filters.agencies && !filters.types && !filters.from && !filters.to;
   const start = filters.after ? rows.findIndex((row) => samePosition(row.position, filters.after!)) + 1 : 0;
   const cursorFound = !filters.after || start > 0;
+  // The child's rows hold every control event, each once: their ledger is the one every page reads.
   if (unfiltered && cursorFound) {
-    const after = rows.slice(start);
-    return pageOf(visibleRecords(viewer, after, ledgerOf([...after, ...controls]), now, access), limit);
+    return pageOf(visibleRecords(viewer, rows.slice(start), ledgerOf(rows), now, access), limit);
   }
+  const controls = controlRowsOf(rows);
   const page: VisibleRecord[] = [];
   let after = filters.after;
   // Read on until the page is full and one more entry shows (so there is a next page), or the rows end.
