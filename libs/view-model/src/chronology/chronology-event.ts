@@ -25,9 +25,11 @@ const SPECVERSION = '1.0';
 /** How PostgreSQL writes a uuid back: what `childid` must be to come back the same from `child_id`. */
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** An instant as JavaScript writes it, to the millisecond: what a Date read from `recorded_at` gives back. */
 function isCanonicalInstant(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
+  if (typeof value !== 'string' || !ISO_INSTANT.test(value)) return false;
   const ms = Date.parse(value);
   return Number.isFinite(ms) && new Date(ms).toISOString() === value;
 }
@@ -35,21 +37,33 @@ function isCanonicalInstant(value: unknown): boolean {
 /**
  * What the chronology stores of an event it was given whole. The columns are written from the same event
  * (`event_key` is `source|id`); the migration that compacted rows written before keeps the same rule.
+ * Built afresh rather than copied and deleted from: the replay stringifies one for every event.
  */
 export function compactEvent(event: ProtectedEvent): CompactEvent {
-  const compact: CompactEvent = { ...event };
-  if (compact['specversion'] === SPECVERSION) delete compact['specversion'];
-  if (typeof compact['source'] === 'string' && typeof compact['id'] === 'string') {
-    delete compact['source'];
-    delete compact['id'];
-  }
-  if (typeof compact['type'] === 'string') {
-    if (compact['dataschema'] === dataschemaFor(compact['type'], 1)) delete compact['dataschema'];
-    delete compact['type'];
-  }
-  if (typeof compact['childid'] === 'string' && CANONICAL_UUID.test(compact['childid']))
-    delete compact['childid'];
-  if (isCanonicalInstant(compact['recordedtime'])) delete compact['recordedtime'];
+  const whole = event as unknown as Record<string, unknown>;
+  const keyed = typeof whole['source'] === 'string' && typeof whole['id'] === 'string';
+  const type = whole['type'];
+  const derived = (key: string, value: unknown): boolean => {
+    switch (key) {
+      case 'specversion':
+        return value === SPECVERSION;
+      case 'source':
+      case 'id':
+        return keyed;
+      case 'type':
+        return typeof type === 'string';
+      case 'dataschema':
+        return typeof type === 'string' && value === dataschemaFor(type, 1);
+      case 'childid':
+        return typeof value === 'string' && CANONICAL_UUID.test(value);
+      case 'recordedtime':
+        return isCanonicalInstant(value);
+      default:
+        return false;
+    }
+  };
+  const compact: CompactEvent = {};
+  for (const key of Object.keys(whole)) if (!derived(key, whole[key])) compact[key] = whole[key];
   return compact;
 }
 
