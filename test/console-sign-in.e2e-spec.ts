@@ -19,10 +19,9 @@ import {
   fullEvent,
   relationshipsOf,
   VIEW_SCHEMA,
-  type ChronologyColumns,
   type ChronologyEntry,
   type ChronologyRow,
-  type CompactEvent,
+  type StoredChronologyRow,
 } from '@jigsaw/view-model';
 import {
   cis2Entry,
@@ -179,7 +178,7 @@ describe('the console signs in through CIS2-like and Entra-like providers', () =
   async function whatThePolicyShows(
     viewer: Viewer,
   ): Promise<{ entries: ChronologyEntry[]; stored: RecordedEvent[] }> {
-    const { rows } = await db.pool.query<ChronologyColumns & { occurred_at: Date; event: CompactEvent }>(
+    const { rows } = await db.pool.query<StoredChronologyRow & { occurred_at: Date }>(
       `SELECT occurred_at, ${EVENT_COLUMNS} FROM "${VIEW_SCHEMA}".chronology WHERE child_id = $1
        ORDER BY occurred_at, event_key`,
       [childId],

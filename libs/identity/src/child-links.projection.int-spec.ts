@@ -19,8 +19,7 @@ import {
   VIEW_SCHEMA,
   viewMigrations,
   ChildLinks,
-  type ChronologyColumns,
-  type CompactEvent,
+  type StoredChronologyRow,
 } from '@jigsaw/view-model';
 import { childLinksProjection } from './child-links.projection.js';
 import {
@@ -97,7 +96,7 @@ describe('child links projection', () => {
 
   /** The chronology as the controller reads it: every member's rows. */
   const chronology = async (childId: string): Promise<string[]> => {
-    const { rows } = await db.pool.query<ChronologyColumns & { event: CompactEvent }>(
+    const { rows } = await db.pool.query<StoredChronologyRow>(
       `SELECT ${EVENT_COLUMNS} FROM "${VIEW_SCHEMA}".chronology WHERE child_id = ANY($1::uuid[])`,
       [await links.membersOf(childId)],
     );

@@ -38,6 +38,7 @@ export {
   fullEvent,
   type ChronologyColumns,
   type CompactEvent,
+  type StoredChronologyRow,
 } from './chronology/chronology-event.js';
 export { TYPE_LABELS } from './chronology/entry-summary.js';
 export { ChildLinks, membersOn, membersOnMany } from './identity/child-links.js';

@@ -46,8 +46,7 @@ import {
   fullEvent,
   VIEW_SCHEMA,
   viewMigrations,
-  type ChronologyColumns,
-  type CompactEvent,
+  type StoredChronologyRow,
 } from '@jigsaw/view-model';
 import { ProjectionConsumer } from '../projection.consumer.js';
 
@@ -174,7 +173,7 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
 
   const chronology = async (schema: string, childId: string): Promise<ProtectedEvent[]> =>
     (
-      await db.pool.query<ChronologyColumns & { event: CompactEvent }>(
+      await db.pool.query<StoredChronologyRow>(
         `SELECT ${EVENT_COLUMNS} FROM "${schema}".chronology WHERE child_id = $1 ORDER BY event_key`,
         [childId],
       )

@@ -4,15 +4,13 @@ import {
   EVENT_COLUMNS,
   fullEvent,
   type ChildLookup,
-  type ChronologyColumns,
   type ChronologyRow,
-  type CompactEvent,
+  type StoredChronologyRow,
 } from '@jigsaw/view-model';
 import type { ChronologyCursor, ChronologyPageRequest } from './chronology-query.js';
 
-interface Row extends ChronologyColumns {
+interface Row extends StoredChronologyRow {
   occurred_at: Date;
-  event: CompactEvent;
 }
 
 /** A row with its place in the chronology's order, for the next page's cursor. */

@@ -8,7 +8,7 @@ import { appliedEventsMigrations, applyBatch, eventKeyOf } from '@jigsaw/project
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { viewMigrations } from '../view-schema.js';
 import { chronologyEvents } from './chronology-event.arbitrary.js';
-import { EVENT_COLUMNS, fullEvent, type ChronologyColumns, type CompactEvent } from './chronology-event.js';
+import { EVENT_COLUMNS, fullEvent, type StoredChronologyRow } from './chronology-event.js';
 import { chronologyProjection, occurredAtOf } from './chronology.projection.js';
 
 const COMPACT = 'view_compact';
@@ -50,7 +50,7 @@ describe('the chronology event on PostgreSQL', () => {
     schema: string,
     events: readonly RecordedEvent[],
   ): Promise<Map<string, RecordedEvent>> => {
-    const { rows } = await db.pool.query<ChronologyColumns & { event: CompactEvent }>(
+    const { rows } = await db.pool.query<StoredChronologyRow>(
       `SELECT ${EVENT_COLUMNS} FROM "${schema}".chronology WHERE event_key = ANY($1)`,
       [events.map(eventKeyOf)],
     );

@@ -18,7 +18,12 @@ export interface ChronologyColumns {
   recorded_at: Date;
 }
 
-/** The columns to select, with `event`, for fullEvent. */
+/** A row as read with EVENT_COLUMNS. */
+export interface StoredChronologyRow extends ChronologyColumns {
+  event: CompactEvent;
+}
+
+/** The columns to select for fullEvent. */
 export const EVENT_COLUMNS = 'event_key, source, type, child_id, recorded_at, event';
 
 const SPECVERSION = '1.0';
@@ -68,9 +73,7 @@ export function compactEvent(event: ProtectedEvent): CompactEvent {
 }
 
 /** The event a chronology row holds, whole, as it was given: the one way every reader reads `event`. */
-export function fullEvent<T extends ProtectedEvent = RecordedEvent>(
-  row: ChronologyColumns & { event: CompactEvent },
-): T {
+export function fullEvent<T extends ProtectedEvent = RecordedEvent>(row: StoredChronologyRow): T {
   const { event } = row;
   const full: Record<string, unknown> = {
     specversion: SPECVERSION,

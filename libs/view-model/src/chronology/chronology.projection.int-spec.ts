@@ -13,13 +13,7 @@ import {
 } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, METROPOLITAN_POLICE, type TestDatabase } from '@jigsaw/testing';
 import { viewMigrations } from '../view-schema.js';
-import {
-  compactEvent,
-  EVENT_COLUMNS,
-  fullEvent,
-  type ChronologyColumns,
-  type CompactEvent,
-} from './chronology-event.js';
+import { compactEvent, EVENT_COLUMNS, fullEvent, type StoredChronologyRow } from './chronology-event.js';
 import { chronologyProjection } from './chronology.projection.js';
 
 const LIVE = 'view_live';
@@ -69,7 +63,7 @@ describe('chronology projection', () => {
         };
       });
       expect(await applyBatch(db.pool, LIVE, [chronologyProjection], events)).toBe(size);
-      const { rows: stored } = await db.pool.query<ChronologyColumns & { event: CompactEvent }>(
+      const { rows: stored } = await db.pool.query<StoredChronologyRow>(
         `SELECT ${EVENT_COLUMNS} FROM "${LIVE}".chronology WHERE event_key = ANY($1)`,
         [events.map(eventKeyOf)],
       );

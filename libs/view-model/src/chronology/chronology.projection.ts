@@ -3,13 +3,7 @@ import { agencyOfSource, isHubSource, type RecordedEvent } from '@jigsaw/envelop
 import { erasePersonalData, isChildErased, type ProtectedEvent } from '@jigsaw/erasure';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
 import { asTyped } from '@jigsaw/contracts';
-import {
-  compactEvent,
-  EVENT_COLUMNS,
-  fullEvent,
-  type ChronologyColumns,
-  type CompactEvent,
-} from './chronology-event.js';
+import { compactEvent, EVENT_COLUMNS, fullEvent, type StoredChronologyRow } from './chronology-event.js';
 
 /** When the recorded thing happened: the data's own time where it has one, else the envelope's. */
 export function occurredAtOf(event: RecordedEvent): string {
@@ -68,7 +62,7 @@ export const chronologyProjection: Projection = {
  * entries recorded after it are under a new key, and stay, whichever topic Kafka delivers first.
  */
 async function eraseChild(tx: PoolClient, childId: string, erasedAt: string): Promise<void> {
-  const { rows } = await tx.query<ChronologyColumns & { event: CompactEvent }>(
+  const { rows } = await tx.query<StoredChronologyRow>(
     `SELECT ${EVENT_COLUMNS} FROM chronology WHERE child_id = $1 AND recorded_at <= $2 FOR UPDATE`,
     [childId, erasedAt],
   );
