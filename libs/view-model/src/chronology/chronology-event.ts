@@ -5,7 +5,8 @@ import type { ProtectedEvent } from '@jigsaw/erasure';
  * A chronology row's stored event: the envelope without what the row's columns or a constant give back
  * exactly (its source, type and id, the hub child id, when it was recorded, the CloudEvents version, a
  * first-version dataschema). Whatever would not come back the same stays, so every stored event, compact
- * or written whole before, reads as the event it was.
+ * or written whole before, reads as the event it was. An absent `specversion` or `dataschema` would come
+ * back present: the envelope's schema requires both, so no event the hub accepted lacks them.
  */
 export type CompactEvent = Record<string, unknown>;
 
