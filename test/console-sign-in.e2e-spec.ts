@@ -15,10 +15,13 @@ import { decideChildAccess, type Viewer } from '@jigsaw/sharing';
 import { aNhsNumber, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   chronologyFor,
+  EVENT_COLUMNS,
+  fullEvent,
   relationshipsOf,
   VIEW_SCHEMA,
   type ChronologyEntry,
   type ChronologyRow,
+  type StoredChronologyRow,
 } from '@jigsaw/view-model';
 import {
   cis2Entry,
@@ -175,15 +178,15 @@ describe('the console signs in through CIS2-like and Entra-like providers', () =
   async function whatThePolicyShows(
     viewer: Viewer,
   ): Promise<{ entries: ChronologyEntry[]; stored: RecordedEvent[] }> {
-    const { rows } = await db.pool.query<{ occurred_at: Date; recorded_at: Date; event: RecordedEvent }>(
-      `SELECT occurred_at, recorded_at, event FROM "${VIEW_SCHEMA}".chronology WHERE child_id = $1
+    const { rows } = await db.pool.query<StoredChronologyRow & { occurred_at: Date }>(
+      `SELECT occurred_at, ${EVENT_COLUMNS} FROM "${VIEW_SCHEMA}".chronology WHERE child_id = $1
        ORDER BY occurred_at, event_key`,
       [childId],
     );
     const chronology: ChronologyRow[] = rows.map((row) => ({
       occurredAt: row.occurred_at,
       recordedAt: row.recorded_at,
-      event: row.event,
+      event: fullEvent(row),
     }));
     const history = [...chronology]
       .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime())

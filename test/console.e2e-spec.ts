@@ -178,7 +178,11 @@ describe('the console in a real browser', () => {
     expect((await postEvent(`${education.url}/v1/events`, roll, asSchool)).status).toBe(202);
     await eventually(
       async () =>
-        (await db.pool.query(`SELECT 1 FROM view.chronology WHERE event->>'id' = $1`, [roll.id])).rowCount
+        (
+          await db.pool.query(`SELECT 1 FROM view.chronology WHERE event_key = $1`, [
+            `${roll.source}|${roll.id}`,
+          ])
+        ).rowCount
           ? true
           : undefined,
       30_000,

@@ -18,6 +18,15 @@ export function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
+/** Bytes a process has passed to write() and its kin (0 once it has gone): WAL and data files, for PostgreSQL. */
+export function writtenBytesOf(pid: number): number {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** Processes whose command line matches. */
 export function pidsMatching(pattern: RegExp): number[] {
   const pids: number[] = [];
@@ -33,15 +42,18 @@ export function pidsMatching(pattern: RegExp): number[] {
   return pids;
 }
 
-/** CPU used by named groups of processes between two points of a run. */
+/** CPU (or, given `measure`, another counter) used by named groups of processes between two points of a run. */
 export class CpuMeter {
   private readonly start = new Map<string, Map<number, number>>();
 
-  constructor(private readonly groups: Record<string, () => number[]>) {}
+  constructor(
+    private readonly groups: Record<string, () => number[]>,
+    private readonly measure: (pid: number) => number = cpuMsOf,
+  ) {}
 
   begin(): void {
     for (const [name, pids] of Object.entries(this.groups)) {
-      this.start.set(name, new Map(pids().map((pid) => [pid, cpuMsOf(pid)])));
+      this.start.set(name, new Map(pids().map((pid) => [pid, this.measure(pid)])));
     }
   }
 
@@ -50,7 +62,7 @@ export class CpuMeter {
     const used: Record<string, number> = {};
     for (const [name, pids] of Object.entries(this.groups)) {
       const before = this.start.get(name) ?? new Map<number, number>();
-      used[name] = pids().reduce((sum, pid) => sum + cpuMsOf(pid) - (before.get(pid) ?? 0), 0);
+      used[name] = pids().reduce((sum, pid) => sum + this.measure(pid) - (before.get(pid) ?? 0), 0);
     }
     return used;
   }

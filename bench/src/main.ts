@@ -22,7 +22,7 @@ import {
   ServiceProcess,
 } from '@jigsaw/testing';
 import { chronologyProjection, viewMigrations } from '@jigsaw/view-model';
-import { CpuMeter, pidsMatching } from './cpu.js';
+import { CpuMeter, pidsMatching, writtenBytesOf } from './cpu.js';
 import { closedLoop, openLoop } from './load.js';
 import { hotspots } from './profile.js';
 import { chart, writeReport, type BenchReport, type Target } from './report.js';
@@ -256,14 +256,14 @@ async function visibleTimes(
 ): Promise<Map<string, number>> {
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, number>();
-  let waiting = events.map((e) => eventKeyOf(e));
+  const idOfKey = new Map(events.map((e) => [eventKeyOf(e), e.id]));
+  let waiting = [...idOfKey.keys()];
   for (;;) {
-    const { rows } = await pool.query<{ key: string; id: string; at: Date }>(
-      `SELECT event_key AS key, event->>'id' AS id, projected_at AS at FROM view.chronology
-       WHERE event_key = ANY($1::text[])`,
+    const { rows } = await pool.query<{ key: string; at: Date }>(
+      `SELECT event_key AS key, projected_at AS at FROM view.chronology WHERE event_key = ANY($1::text[])`,
       [waiting],
     );
-    for (const row of rows) seen.set(row.id, row.at.getTime());
+    for (const row of rows) seen.set(idOfKey.get(row.key)!, row.at.getTime());
     const found = new Set(rows.map((r) => r.key));
     waiting = waiting.filter((key) => !found.has(key));
     if (waiting.length === 0 || Date.now() > deadline) return seen;
@@ -497,6 +497,29 @@ async function accessEvents(pool: Pool): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** The chronology's size: its stored event's average bytes, and its heap, TOAST and indexes per row. */
+async function chronologySize(pool: Pool, schema: string): Promise<Record<string, number>> {
+  const table = `"${schema}".chronology`;
+  const { rows } = await pool.query<Record<string, string>>(
+    `SELECT (SELECT count(*) FROM ${table}) AS rows,
+            (SELECT avg(pg_column_size(event)) FROM ${table}) AS event,
+            pg_relation_size(c.oid) AS heap,
+            coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) AS toast,
+            pg_indexes_size(c.oid) AS indexes
+     FROM pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  const row = rows[0]!;
+  const n = Math.max(1, Number(row['rows']));
+  return {
+    rows: Number(row['rows']),
+    eventBytes: Math.round(Number(row['event'] ?? 0)),
+    heapBytesPerRow: Math.round(Number(row['heap']) / n),
+    toastBytesPerRow: Math.round(Number(row['toast']) / n),
+    indexBytesPerRow: Math.round(Number(row['indexes']) / n),
+  };
+}
+
 async function replay(serverUrl: string, sample: string): Promise<number> {
   const url = await createBenchDatabase(serverUrl);
   const pool = createPool(url, { max: 4, name: 'bench-replay' });
@@ -523,14 +546,18 @@ async function replay(serverUrl: string, sample: string): Promise<number> {
     }
     const store = new PostgresEventStore(pool);
     const database = new URL(url).pathname.slice(1);
-    const replayMeter = new CpuMeter({
+    const groups = {
       postgres: () =>
         pidsMatching(
           new RegExp(`^postgres: (?:\\S+: )?(\\S+ ${database} |walwriter|checkpointer|background writer)`),
         ),
       'bench client': () => [process.pid],
-    });
+    };
+    const replayMeter = new CpuMeter(groups);
+    // The server's WAL writer, checkpointer and background writer serve every database: shared, so noisy.
+    const writeMeter = new CpuMeter({ postgres: groups.postgres }, writtenBytesOf);
     replayMeter.begin();
+    writeMeter.begin();
     const result = await rebuild(pool, store, 'replay', [chronologyProjection], {
       batchSize: 5000,
       lanes: SETTINGS.replayLanes,
@@ -539,15 +566,22 @@ async function replay(serverUrl: string, sample: string): Promise<number> {
       },
     });
     const cpuPerEventMs = perUnit(replayMeter.end(), Math.max(1, result.events));
+    const writtenBytesPerEvent = Math.round((writeMeter.end()['postgres'] ?? 0) / Math.max(1, result.events));
+    const chronology = await chronologySize(pool, 'replay');
     results['replay'] = {
       events: result.events,
       seconds: round(result.elapsedMs / 1000),
       perSecond: result.perSecond,
       lanes: SETTINGS.replayLanes,
       cpuPerEventMs,
+      writtenBytesPerEvent,
+      chronology,
     };
     log(`replay: ${result.events} events at ${result.perSecond} events/s, ${SETTINGS.replayLanes} lane(s)`);
     log(`replay: CPU per event (ms) ${JSON.stringify(cpuPerEventMs)}`);
+    log(
+      `replay: PostgreSQL wrote ${writtenBytesPerEvent} bytes an event; chronology ${JSON.stringify(chronology)}`,
+    );
     return result.perSecond;
   } finally {
     await pool.end();

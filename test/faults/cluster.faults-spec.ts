@@ -540,7 +540,7 @@ suite(
       const { rows } = await world.pool.query<{ recorded: Date; latency: number }>(
         `SELECT e.recorded_at AS recorded, extract(epoch FROM c.projected_at - e.recorded_at)::float8 AS latency
        FROM event_store.events e JOIN "${VIEW_SCHEMA}".chronology c
-         ON c.event->>'source' = e.source AND c.event->>'id' = e.id
+         ON c.event_key = e.source || '|' || e.id
        WHERE e.type NOT LIKE 'hub.%'`,
       );
       const report = faults.map((f) => {

@@ -12,7 +12,15 @@ import {
 } from './child-links.js';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { chronologyProjection, VIEW_SCHEMA, viewMigrations, ChildLinks } from '@jigsaw/view-model';
+import {
+  chronologyProjection,
+  EVENT_COLUMNS,
+  fullEvent,
+  VIEW_SCHEMA,
+  viewMigrations,
+  ChildLinks,
+  type StoredChronologyRow,
+} from '@jigsaw/view-model';
 import { childLinksProjection } from './child-links.projection.js';
 import {
   CHILDREN_MERGED,
@@ -88,11 +96,11 @@ describe('child links projection', () => {
 
   /** The chronology as the controller reads it: every member's rows. */
   const chronology = async (childId: string): Promise<string[]> => {
-    const { rows } = await db.pool.query<{ id: string }>(
-      `SELECT event->>'id' AS id FROM "${VIEW_SCHEMA}".chronology WHERE child_id = ANY($1::uuid[]) ORDER BY 1`,
+    const { rows } = await db.pool.query<StoredChronologyRow>(
+      `SELECT ${EVENT_COLUMNS} FROM "${VIEW_SCHEMA}".chronology WHERE child_id = ANY($1::uuid[])`,
       [await links.membersOf(childId)],
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => fullEvent(r).id).sort();
   };
 
   const recordFor = async (childId: string): Promise<string> => {

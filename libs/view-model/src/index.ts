@@ -32,6 +32,14 @@ export {
   type VisibleRecord,
 } from './chronology/chronology-view.js';
 export { chronologyProjection, occurredAtOf } from './chronology/chronology.projection.js';
+export {
+  compactEvent,
+  EVENT_COLUMNS,
+  fullEvent,
+  type ChronologyColumns,
+  type CompactEvent,
+  type StoredChronologyRow,
+} from './chronology/chronology-event.js';
 export { TYPE_LABELS } from './chronology/entry-summary.js';
 export { ChildLinks, membersOn, membersOnMany } from './identity/child-links.js';
 export {

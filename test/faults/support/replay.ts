@@ -169,7 +169,7 @@ export async function eventCounts(pool: Pool): Promise<{
        (SELECT count(*) FROM event_store.events WHERE type NOT LIKE 'hub.%') AS stored,
        (SELECT count(DISTINCT (source, id)) FROM event_store.events WHERE type NOT LIKE 'hub.%') AS stored_distinct,
        (SELECT count(*) FROM "${VIEW_SCHEMA}".chronology) AS chronology,
-       (SELECT count(DISTINCT (event->>'source', event->>'id')) FROM "${VIEW_SCHEMA}".chronology) AS chronology_distinct,
+       (SELECT count(DISTINCT event_key) FROM "${VIEW_SCHEMA}".chronology) AS chronology_distinct,
        (SELECT count(*) FROM event_store.outbox) AS outbox`,
   );
   const r = rows[0]!;

@@ -40,7 +40,14 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { chronologyProjection, VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
+import {
+  chronologyProjection,
+  EVENT_COLUMNS,
+  fullEvent,
+  VIEW_SCHEMA,
+  viewMigrations,
+  type StoredChronologyRow,
+} from '@jigsaw/view-model';
 import { ProjectionConsumer } from '../projection.consumer.js';
 
 const REBUILT = 'view_rebuilt';
@@ -166,11 +173,11 @@ describe('erasing a child, end to end through the store, Kafka, the live view an
 
   const chronology = async (schema: string, childId: string): Promise<ProtectedEvent[]> =>
     (
-      await db.pool.query<{ event: ProtectedEvent }>(
-        `SELECT event FROM "${schema}".chronology WHERE child_id = $1 ORDER BY event_key`,
+      await db.pool.query<StoredChronologyRow>(
+        `SELECT ${EVENT_COLUMNS} FROM "${schema}".chronology WHERE child_id = $1 ORDER BY event_key`,
         [childId],
       )
-    ).rows.map((r) => r.event);
+    ).rows.map((r) => fullEvent<ProtectedEvent>(r));
   const byKey = (events: RecordedEvent[]): RecordedEvent[] =>
     [...events].sort((x, y) => `${x.source}|${x.id}`.localeCompare(`${y.source}|${y.id}`));
   const skeletonOf = ({

@@ -1,13 +1,16 @@
 import type { Pool } from '@jigsaw/database';
-import type { RecordedEvent } from '@jigsaw/envelope';
 import { CONTROL_EVENT_TYPES, SHARING_DECLINED_ACTION } from '@jigsaw/sharing';
-import type { ChildLookup, ChronologyRow } from '@jigsaw/view-model';
+import {
+  EVENT_COLUMNS,
+  fullEvent,
+  type ChildLookup,
+  type ChronologyRow,
+  type StoredChronologyRow,
+} from '@jigsaw/view-model';
 import type { ChronologyCursor, ChronologyPageRequest } from './chronology-query.js';
 
-interface Row {
+interface Row extends StoredChronologyRow {
   occurred_at: Date;
-  recorded_at: Date;
-  event: RecordedEvent;
 }
 
 /** A row with its place in the chronology's order, for the next page's cursor. */
@@ -23,13 +26,13 @@ const NOT_ENTRIES = CONTROL_EVENT_TYPES.filter((type) => !type.endsWith(`.${SHAR
 const toRow = (row: Row): ChronologyRow => ({
   occurredAt: row.occurred_at,
   recordedAt: row.recorded_at,
-  event: row.event,
+  event: fullEvent(row),
 });
 
 /** Each row's place in the chronology's order, as the cursor carries it (microseconds, in UTC). */
-const POSITION = `event_key, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
+const POSITION = `to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
 
-type PositionRow = Row & { position_at: string; event_key: string };
+type PositionRow = Row & { position_at: string };
 
 const toPositionedRow = (row: PositionRow): PositionedRow => ({
   ...toRow(row),
@@ -46,7 +49,7 @@ export async function readChildRows(
   members: readonly string[],
 ): Promise<PositionedRow[]> {
   const { rows } = await pool.query<PositionRow>(
-    `SELECT occurred_at, recorded_at, event, ${POSITION} FROM "${schema}".chronology
+    `SELECT occurred_at, ${EVENT_COLUMNS}, ${POSITION} FROM "${schema}".chronology
      WHERE child_id = ANY($1::uuid[]) ORDER BY occurred_at, event_key`,
     [members],
   );
@@ -86,7 +89,7 @@ export async function readEntryRows(
   if (request.to)
     where.push(`occurred_at ${request.to.inclusive ? '<=' : '<'} ${param(request.to.at)}::timestamptz`);
   const { rows } = await pool.query<PositionRow>(
-    `SELECT occurred_at, recorded_at, event, ${POSITION}
+    `SELECT occurred_at, ${EVENT_COLUMNS}, ${POSITION}
      FROM "${schema}".chronology
      WHERE ${where.join(' AND ')}
      ORDER BY occurred_at, event_key

@@ -13,6 +13,7 @@ import {
 } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, METROPOLITAN_POLICE, type TestDatabase } from '@jigsaw/testing';
 import { viewMigrations } from '../view-schema.js';
+import { compactEvent, EVENT_COLUMNS, fullEvent, type StoredChronologyRow } from './chronology-event.js';
 import { chronologyProjection } from './chronology.projection.js';
 
 const LIVE = 'view_live';
@@ -62,25 +63,33 @@ describe('chronology projection', () => {
         };
       });
       expect(await applyBatch(db.pool, LIVE, [chronologyProjection], events)).toBe(size);
-      const { rows: stored } = await db.pool.query<{
-        event_key: string;
-        child_id: string;
-        source: string;
-        type: string;
-        event: RecordedEvent;
-      }>(
-        `SELECT event_key, child_id, source, type, event FROM "${LIVE}".chronology WHERE event_key = ANY($1)`,
+      const { rows: stored } = await db.pool.query<StoredChronologyRow>(
+        `SELECT ${EVENT_COLUMNS} FROM "${LIVE}".chronology WHERE event_key = ANY($1)`,
         [events.map(eventKeyOf)],
       );
       const byKey = new Map(stored.map((r) => [r.event_key, r]));
       for (const event of events) {
-        expect(byKey.get(eventKeyOf(event))).toEqual({
+        const row = byKey.get(eventKeyOf(event))!;
+        expect({ ...row, event: fullEvent(row) }).toEqual({
           event_key: eventKeyOf(event),
           child_id: event.childid,
           source: event.source,
           type: event.type,
+          recorded_at: new Date(event.recordedtime),
           event,
         });
+        // Stored compact: what the columns hold is not kept twice.
+        expect(row.event).toEqual(compactEvent(event));
+        for (const attribute of [
+          'specversion',
+          'id',
+          'source',
+          'type',
+          'dataschema',
+          'childid',
+          'recordedtime',
+        ])
+          expect(row.event).not.toHaveProperty(attribute);
       }
     }
   });

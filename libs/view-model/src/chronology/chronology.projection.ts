@@ -3,6 +3,7 @@ import { agencyOfSource, isHubSource, type RecordedEvent } from '@jigsaw/envelop
 import { erasePersonalData, isChildErased, type ProtectedEvent } from '@jigsaw/erasure';
 import { eventKeyOf, type Projection } from '@jigsaw/projection';
 import { asTyped } from '@jigsaw/contracts';
+import { compactEvent, EVENT_COLUMNS, fullEvent, type StoredChronologyRow } from './chronology-event.js';
 
 /** When the recorded thing happened: the data's own time where it has one, else the envelope's. */
 export function occurredAtOf(event: RecordedEvent): string {
@@ -30,10 +31,10 @@ export const chronologyProjection: Projection = {
     // megabytes a batch. A generic plan reads the parameters where they are; its choices are the same here.
     const generic = events.length >= GENERIC_PLAN_FROM;
     if (generic) await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
-    // The events travel as one JSON array, not an array of json: no per-element quoting either side. The
-    // column is json, kept as the text given once validated: no jsonb to build on the way in, nor text to
-    // make of it again at each read. The array's elements zip with the other columns by position; they pass
-    // through a tuplestore (a temporary file past work_mem, measured to cost nothing next to jsonb's build).
+    // The events travel compact (chronology-event.ts) as one JSON array, not an array of json: no per-element
+    // quoting either side. The column is json, kept as the text given: no jsonb to build on the way in, nor
+    // text to make of it again at each read. The array's elements zip with the other columns by position;
+    // they pass through a tuplestore (a temporary file past work_mem, measured to cost nothing next to jsonb's build).
     await tx.query(
       `INSERT INTO chronology (event_key, child_id, agency, source, type, occurred_at, recorded_at, event)
        SELECT * FROM ROWS FROM (unnest($1::text[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::text[]),
@@ -48,7 +49,7 @@ export const chronologyProjection: Projection = {
         events.map((e) => e.type),
         events.map(occurredAtOf),
         events.map((e) => e.recordedtime),
-        JSON.stringify(events),
+        JSON.stringify(events.map(compactEvent)),
       ],
     );
     if (generic) await tx.query('SET LOCAL plan_cache_mode TO DEFAULT');
@@ -61,8 +62,8 @@ export const chronologyProjection: Projection = {
  * entries recorded after it are under a new key, and stay, whichever topic Kafka delivers first.
  */
 async function eraseChild(tx: PoolClient, childId: string, erasedAt: string): Promise<void> {
-  const { rows } = await tx.query<{ event_key: string; event: ProtectedEvent }>(
-    'SELECT event_key, event FROM chronology WHERE child_id = $1 AND recorded_at <= $2 FOR UPDATE',
+  const { rows } = await tx.query<StoredChronologyRow>(
+    `SELECT ${EVENT_COLUMNS} FROM chronology WHERE child_id = $1 AND recorded_at <= $2 FOR UPDATE`,
     [childId, erasedAt],
   );
   if (rows.length === 0) return;
@@ -70,6 +71,9 @@ async function eraseChild(tx: PoolClient, childId: string, erasedAt: string): Pr
     `UPDATE chronology c SET event = u.event
      FROM ROWS FROM (unnest($1::text[]), json_array_elements($2::json)) AS u(event_key, event)
      WHERE c.event_key = u.event_key`,
-    [rows.map((r) => r.event_key), JSON.stringify(rows.map((r) => erasePersonalData(r.event)))],
+    [
+      rows.map((r) => r.event_key),
+      JSON.stringify(rows.map((r) => compactEvent(erasePersonalData(fullEvent<ProtectedEvent>(r))))),
+    ],
   );
 }
