@@ -26,7 +26,7 @@ const { police, council, health, education, view, notifications, audit, eventSto
 const AGENCIES = [police, council, health, education] as const;
 /** Every service that appends to the event store. */
 const WRITERS = [...AGENCIES, view, notifications, audit] as const;
-/** Owners with a relay of their own: each reads and deletes its own topics' outbox rows. */
+/** Owners that publish, each with a relay of its own topics' outbox rows (notifications publish nothing). */
 const RELAYS = [...AGENCIES, view, audit] as const;
 
 /** The role owning each schema. The view's schema is also rebuilt elsewhere: see `schemaOwner`. */
@@ -87,18 +87,18 @@ export const GRANTS: readonly Grant[] = [
     why: 'each append claims its stream head',
   },
   {
-    to: WRITERS,
-    schema: 'event_store',
-    tables: ['outbox'],
-    privileges: ['INSERT'],
-    why: "an append writes its outbox rows in the append's transaction",
-  },
-  {
     to: RELAYS,
     schema: 'event_store',
     tables: ['outbox'],
-    privileges: ['SELECT', 'DELETE'],
-    why: "each owner's relay publishes and deletes its own topics' rows",
+    privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+    why: "an append writes its outbox rows; the owner's relay claims them (FOR UPDATE), publishes, deletes",
+  },
+  {
+    to: [notifications],
+    schema: 'event_store',
+    tables: ['outbox'],
+    privileges: ['INSERT'],
+    why: "a batch's append is one statement naming the outbox, though notifications' streams have no topic",
   },
   {
     to: RELAYS,
@@ -110,9 +110,16 @@ export const GRANTS: readonly Grant[] = [
   {
     to: [audit],
     schema: 'event_store',
-    tables: ['sealed_heads', 'seals'],
+    tables: ['sealed_heads'],
     privileges: ['SELECT', 'INSERT', 'UPDATE'],
-    why: 'the audit service checks the hash chains and seals the heads',
+    why: 'the audit service checks the hash chains and seals the heads that moved',
+  },
+  {
+    to: [audit],
+    schema: 'event_store',
+    tables: ['seals'],
+    privileges: ['SELECT', 'INSERT'],
+    why: 'each seal is chained to the one before',
   },
   {
     to: WRITERS,
@@ -157,11 +164,18 @@ export const GRANTS: readonly Grant[] = [
     why: "the notifications' read models live in the view's schema, to be rebuilt with it",
   },
   {
-    to: [notifications],
+    to: [notifications, audit],
     schema: 'view',
     tables: ['applied_events'],
     privileges: ['SELECT', 'INSERT'],
-    why: 'notifications mark the notification events they project',
+    why: 'notifications mark the notification events they project; audit the partnership-wide reads it records',
+  },
+  {
+    to: [audit],
+    schema: 'view',
+    tables: ['notifications', 'notification_schools'],
+    privileges: ['SELECT'],
+    why: "as known at folds a child's relationships: the notifications about it and the schools' URNs",
   },
   {
     to: [notifications, audit],

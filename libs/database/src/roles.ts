@@ -70,17 +70,19 @@ export async function takeOwnership(client: Queryable): Promise<void> {
     );
   }
   for (const { schema, owner } of await ownedSchemas(client)) {
+    // The schema first: a table's new owner needs CREATE on its schema.
     const { rows } = await client.query<{ kind: string; name: string }>(
-      `SELECT 'SCHEMA' AS kind, quote_ident(n.nspname) AS name FROM pg_namespace n
+      `SELECT 0 AS step, 'SCHEMA' AS kind, quote_ident(n.nspname) AS name FROM pg_namespace n
         WHERE n.nspname = $1 AND n.nspowner <> to_regrole($2)
        UNION ALL
-       SELECT 'TABLE', quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+       SELECT 1, 'TABLE', quote_ident(n.nspname) || '.' || quote_ident(c.relname)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relowner <> to_regrole($2)
        UNION ALL
-       SELECT 'FUNCTION', p.oid::regprocedure::text
+       SELECT 1, 'FUNCTION', p.oid::regprocedure::text
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = $1 AND p.proowner <> to_regrole($2)`,
+        WHERE n.nspname = $1 AND p.proowner <> to_regrole($2)
+       ORDER BY step`,
       [schema, owner],
     );
     for (const { kind, name } of rows) await client.query(`ALTER ${kind} ${name} OWNER TO ${id(owner)}`);
@@ -125,7 +127,9 @@ export async function applyGrants(client: Queryable): Promise<void> {
     const t = `public.${id(tablename)}`;
     await client.query(`REVOKE ALL ON ${t} FROM ${ALL_OWNER_ROLES.map(id).join(', ')}`);
     for (const [role, privileges] of grants) {
-      await client.query(`GRANT ${PRIVILEGES.filter((p) => privileges.has(p)).join(', ')} ON ${t} TO ${id(role)}`);
+      await client.query(
+        `GRANT ${PRIVILEGES.filter((p) => privileges.has(p)).join(', ')} ON ${t} TO ${id(role)}`,
+      );
     }
   }
 }

@@ -165,7 +165,9 @@ describe('a store made before the roles', () => {
     const db = await createTestDatabase();
     try {
       // The first migration as it ran before there were roles: by the login, who so owns what it made.
-      await db.pool.query(readFileSync(join(EVENT_STORE_MIGRATIONS.directory, '001_event_store.sql'), 'utf8'));
+      await db.pool.query(
+        readFileSync(join(EVENT_STORE_MIGRATIONS.directory, '001_event_store.sql'), 'utf8'),
+      );
       await db.pool.query(
         "INSERT INTO public.jigsaw_migrations (component, version, name) VALUES ('event-store', 1, '001_event_store.sql')",
       );
@@ -185,7 +187,9 @@ describe('a store made before the roles', () => {
       const police = createPool(db.url, { role: OWNER_ROLES.police, max: 1 });
       try {
         await police.query("INSERT INTO event_store.streams (stream_id, version) VALUES ('police-x', 1)");
-        await expect(police.query('DELETE FROM event_store.streams')).rejects.toMatchObject({ code: '42501' });
+        await expect(police.query('DELETE FROM event_store.streams')).rejects.toMatchObject({
+          code: '42501',
+        });
       } finally {
         await police.end();
       }
@@ -205,9 +209,11 @@ describe("a service's pool", () => {
   });
 
   const whoAmI = async (pool: Pool): Promise<{ current: string; session: string }> =>
-    (await pool.query<{ current: string; session: string }>(
-      'SELECT current_user AS current, session_user AS session',
-    )).rows[0]!;
+    (
+      await pool.query<{ current: string; session: string }>(
+        'SELECT current_user AS current, session_user AS session',
+      )
+    ).rows[0]!;
 
   it.each([...ALL_OWNER_ROLES])('runs every connection as its role: %s', async (role: OwnerRole) => {
     const pool = createPool(db.url, { role, max: 2 });

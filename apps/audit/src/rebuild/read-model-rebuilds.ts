@@ -343,14 +343,18 @@ export class ReadModelRebuilds {
     await this.pool.query(`DROP SCHEMA ${q(schema)} CASCADE`);
     await this.forgetMigrations(schema);
     if (row.schema_name === schema) {
-      await this.ledger.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [schema]);
+      await this.ledger.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [
+        schema,
+      ]);
     }
     return { schema, dropped: true };
   }
 
   /** Every rebuild, and whether its schema and retired schema are still there. */
   async list(): Promise<(RebuildRecord & { schemaExists: boolean; retiredSchemaExists: boolean })[]> {
-    const { rows } = await this.ledger.query<RebuildRow & { schema_exists: boolean; retired_exists: boolean }>(
+    const { rows } = await this.ledger.query<
+      RebuildRow & { schema_exists: boolean; retired_exists: boolean }
+    >(
       `SELECT r.*, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = r.schema_name) AS schema_exists,
               EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = r.retired_schema) AS retired_exists
        FROM audit.rebuilds r ORDER BY r.started_at`,
@@ -559,7 +563,9 @@ export class ReadModelRebuilds {
       for (const { tablename } of rows) await this.pool.query(`DROP TABLE ${q(schema)}.${q(tablename)}`);
       await this.pool.query(`DROP SCHEMA ${q(schema)}`);
       await this.forgetMigrations(schema);
-      await this.ledger.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [schema]);
+      await this.ledger.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [
+        schema,
+      ]);
       return true;
     } catch {
       return false;
