@@ -247,7 +247,7 @@ describe("a service's pool", () => {
     try {
       const pool = moduleRef.get<Pool>(PG_POOL);
       expect((await whoAmI(pool)).current).toBe(OWNER_ROLES.council);
-      await expect(pool.query('DELETE FROM identity.child_identifiers')).rejects.toMatchObject({
+      await expect(pool.query('DELETE FROM event_store.events')).rejects.toMatchObject({
         code: '42501',
       });
     } finally {
