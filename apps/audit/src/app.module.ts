@@ -1,10 +1,18 @@
-import { Inject, Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IsOptional } from 'class-validator';
 import { TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import { allowOrigins, IsOriginList } from '@jigsaw/http';
-import type { Pool } from '@jigsaw/database';
+import { createPool, OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { erasureTopic } from '@jigsaw/erasure';
 import { PG_POOL, PlatformModule, SERVICE_CONFIG } from '@jigsaw/platform';
 import { AccessLogController } from './access-log/access-log.controller.js';
@@ -15,6 +23,20 @@ import { ERASURE_PUBLISHING } from './erasure/erasure-publishing.js';
 import { OperationsController } from './commands/operations.controller.js';
 import { NotificationHistoryController } from './notifications/notification-history.controller.js';
 import { SubjectAccessController } from './subject-access/subject-access.controller.js';
+
+const REBUILD_POOL = Symbol('REBUILD_POOL');
+
+/** The rebuilds' own connections, acting as the view's role: what they build and swap is the view's. */
+@Injectable()
+class RebuildPoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(REBUILD_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.pool.end(), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    clearTimeout(timer);
+  }
+}
 
 export class AuditConfig extends ServiceConfig {
   override PORT = 3005;
@@ -35,6 +57,7 @@ export class AppModule implements NestModule {
       imports: [
         PlatformModule.forRoot({
           name: 'audit',
+          role: OWNER_ROLES.audit,
           config,
           migrations: AUDIT_SERVICE_MIGRATIONS,
           topics: [erasureTopic(config.KAFKA_TOPIC_PREFIX)],
@@ -49,10 +72,24 @@ export class AppModule implements NestModule {
       ],
       providers: [
         {
-          provide: AUDIT,
+          provide: REBUILD_POOL,
+          // After PG_POOL, whose start made the roles.
           inject: [PG_POOL, SERVICE_CONFIG],
-          useFactory: (pool: Pool, c: ServiceConfig): Audit =>
-            createAudit(pool, c.IDENTIFIER_HMAC_SECRET, c.ENCRYPTION_MASTER_KEY, c.KAFKA_TOPIC_PREFIX),
+          useFactory: (_pool: Pool, c: ServiceConfig): Pool =>
+            createPool(c.DATABASE_URL, { name: 'audit-rebuild', max: 4, role: OWNER_ROLES.view }),
+        },
+        RebuildPoolCloser,
+        {
+          provide: AUDIT,
+          inject: [PG_POOL, SERVICE_CONFIG, REBUILD_POOL],
+          useFactory: (pool: Pool, c: ServiceConfig, rebuildPool: Pool): Audit =>
+            createAudit(
+              pool,
+              c.IDENTIFIER_HMAC_SECRET,
+              c.ENCRYPTION_MASTER_KEY,
+              c.KAFKA_TOPIC_PREFIX,
+              rebuildPool,
+            ),
         },
         ...ERASURE_PUBLISHING,
         // Global: every route but health needs a token with an auditing role and the audit purpose.

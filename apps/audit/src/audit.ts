@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import type { MigrationSet, Pool } from '@jigsaw/database';
+import { OWNER_ROLES, type MigrationSet, type Pool } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
@@ -21,6 +21,7 @@ import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
 
 export const AUDIT_MIGRATIONS: MigrationSet = {
   component: 'audit',
+  owner: OWNER_ROLES.audit,
   directory: join(repoRoot(), 'apps/audit/migrations'),
 };
 
@@ -48,6 +49,8 @@ export function createAudit(
   masterKey: string,
   /** With a topic prefix, erasures are published for the live read models; without, only stored. */
   topicPrefix?: string,
+  /** The rebuilds' pool, acting as the view's role: the tables they build and swap are the view's. */
+  rebuildPool: Pool = pool,
 ): Audit {
   // No outbox route: access events stay in the store, off the agency topics, as the view's do.
   const store = new PostgresEventStore(pool);
@@ -75,7 +78,7 @@ export function createAudit(
     vault,
     reads,
     notifications: new NotificationHistoryReads(store, reads, children, history),
-    rebuilds: new ReadModelRebuilds(pool, records),
+    rebuilds: new ReadModelRebuilds(rebuildPool, records, undefined, undefined, undefined, pool),
   };
 }
 

@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { TokenVerifier } from '@jigsaw/auth';
 import { loadConfig } from '@jigsaw/config';
-import { createPool, runMigrations } from '@jigsaw/database';
+import { createPool, ensureOwnerRolesAt, OWNER_ROLES, runMigrations } from '@jigsaw/database';
 import { JigsawError } from '@jigsaw/errors';
 import { AuditConfig } from './app.module.js';
 import { AUDIT_SERVICE_MIGRATIONS, createAudit } from './audit.js';
@@ -124,7 +124,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const config = loadConfig(AuditConfig);
-  const pool = createPool(config.DATABASE_URL, { name: 'audit-cli', max: 4 });
+  await ensureOwnerRolesAt(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, { name: 'audit-cli', max: 4, role: OWNER_ROLES.audit });
+  const rebuildPool = createPool(config.DATABASE_URL, {
+    name: 'audit-cli-rebuild',
+    max: 4,
+    role: OWNER_ROLES.view,
+  });
   try {
     await runMigrations(pool, AUDIT_SERVICE_MIGRATIONS);
     const audit = createAudit(
@@ -132,6 +138,7 @@ async function main(argv: readonly string[]): Promise<number> {
       config.IDENTIFIER_HMAC_SECRET,
       config.ENCRYPTION_MASTER_KEY,
       config.KAFKA_TOPIC_PREFIX,
+      rebuildPool,
     );
     let caller: Promise<AuditCaller> | undefined;
     const signIn = async (): Promise<AuditCaller> => {
@@ -158,7 +165,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
     return output.exitCode ?? EXIT.ok;
   } finally {
-    await pool.end();
+    await Promise.all([pool.end(), rebuildPool.end()]);
   }
 }
 

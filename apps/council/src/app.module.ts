@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { OWNER_ROLES } from '@jigsaw/database';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
@@ -21,6 +22,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({
           name: 'council',
+          role: OWNER_ROLES.council,
           config,
           migrations: [EVENT_STORE_MIGRATIONS, IDENTITY_MIGRATIONS],
           topics: [agencyTopic(config.KAFKA_TOPIC_PREFIX, 'council')],

@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
-import type { Pool } from '@jigsaw/database';
+import { OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { allowOrigins, IsOriginList } from '@jigsaw/http';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
@@ -60,6 +60,7 @@ export class AppModule implements NestModule {
       imports: [
         PlatformModule.forRoot({
           name: 'notifications',
+          role: OWNER_ROLES.notifications,
           config,
           migrations: [
             EVENT_STORE_MIGRATIONS,

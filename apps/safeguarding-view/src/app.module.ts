@@ -4,7 +4,7 @@ import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { IsOptional, IsUrl } from 'class-validator';
 import { PractitionerGuard, TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
-import type { Pool } from '@jigsaw/database';
+import { OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { recordTopics } from '@jigsaw/erasure';
 import { hubEventsTopic, IDENTITY_MIGRATIONS, IdentityModule } from '@jigsaw/identity';
@@ -59,6 +59,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({
           name: 'safeguarding-view',
+          role: OWNER_ROLES.view,
           config,
           migrations: [
             // The access log: every read is an event in the same store as the records read.

@@ -1,12 +1,19 @@
 import pg from 'pg';
+import type { OwnerRole } from './ownership.js';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 // int8 (bigint, xid8 arrives as text) stays a string: positions outgrow Number's safe range in principle.
-export function createPool(connectionString: string, options: { max?: number; name?: string } = {}): Pool {
+// `role` makes every connection act as that owner's role (the login must be a member): the database, not
+// convention, then refuses what the owner may not do (ownership.ts).
+export function createPool(
+  connectionString: string,
+  options: { max?: number; name?: string; role?: OwnerRole } = {},
+): Pool {
   const pool = new pg.Pool({
     connectionString,
+    ...(options.role ? { options: `-c role=${options.role}` } : {}),
     max: options.max ?? 10,
     application_name: options.name ?? 'jigsaw',
     connectionTimeoutMillis: 5_000,

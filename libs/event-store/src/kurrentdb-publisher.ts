@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AllStreamResolvedEvent, AllStreamSubscription } from '@kurrent/kurrentdb-client';
 import { repoRoot } from '@jigsaw/config';
-import type { MigrationSet, Pool, PoolClient } from '@jigsaw/database';
+import { OWNER_ROLES, type MigrationSet, type Pool, type PoolClient } from '@jigsaw/database';
 import type { Publisher } from '@jigsaw/messaging';
 import type { GlobalPosition } from './event-store.js';
 import { toGlobalPosition, toKafkaMessage } from './kurrentdb-mapping.js';
@@ -16,6 +16,7 @@ import {
 /** The publishers' checkpoints, in the service's PostgreSQL database. */
 export const KURRENTDB_PUBLISHER_MIGRATIONS: MigrationSet = {
   component: 'event-store-kurrentdb',
+  owner: OWNER_ROLES.eventStore,
   directory: join(repoRoot(), 'libs/event-store/kurrentdb-migrations'),
 };
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import {
   isUniqueViolation,
+  OWNER_ROLES,
   withTransaction,
   type MigrationSet,
   type Pool,
@@ -38,6 +39,7 @@ import {
 
 export const EVENT_STORE_MIGRATIONS: MigrationSet = {
   component: 'event-store',
+  owner: OWNER_ROLES.eventStore,
   directory: join(repoRoot(), 'libs/event-store/migrations'),
 };
 

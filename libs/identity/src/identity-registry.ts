@@ -1,7 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import { withTransaction, type MigrationSet, type Pool, type PoolClient } from '@jigsaw/database';
+import {
+  OWNER_ROLES,
+  withTransaction,
+  type MigrationSet,
+  type Pool,
+  type PoolClient,
+} from '@jigsaw/database';
 import { isValidNhsNumber, isValidUpn } from '@jigsaw/envelope';
 import { evidenceOf, type EvidenceSubject } from './evidence.js';
 import {
@@ -19,6 +25,7 @@ import {
 
 export const IDENTITY_MIGRATIONS: MigrationSet = {
   component: 'identity',
+  owner: OWNER_ROLES.identity,
   directory: join(repoRoot(), 'libs/identity/migrations'),
 };
 

@@ -8,7 +8,15 @@ import {
 } from '@nestjs/common';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
-import { createPool, ensureDatabase, runMigrations, type MigrationSet, type Pool } from '@jigsaw/database';
+import {
+  createPool,
+  ensureDatabase,
+  ensureOwnerRolesAt,
+  runMigrations,
+  type MigrationSet,
+  type OwnerRole,
+  type Pool,
+} from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { connectKurrentDb, KURRENTDB_PUBLISHER_MIGRATIONS, kurrentDbAnswers } from '@jigsaw/event-store';
 import { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from '@jigsaw/http';
@@ -17,6 +25,8 @@ import { KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from './tokens.js';
 
 export interface PlatformOptions {
   name: string;
+  /** The owner this service is: every connection of its pool acts as this role (`ownership.ts`). */
+  role: OwnerRole;
   config: ServiceConfig;
   migrations: readonly MigrationSet[];
   /** Topics this service publishes or consumes; created at start (brokers never auto-create). */
@@ -64,8 +74,10 @@ export class PlatformModule {
           provide: PG_POOL,
           useFactory: async (): Promise<Pool> => {
             await ensureDatabase(options.config.DATABASE_URL);
+            await ensureOwnerRolesAt(options.config.DATABASE_URL);
             const pool = createPool(options.config.DATABASE_URL, {
               name: options.name,
+              role: options.role,
               max: options.config.DATABASE_POOL_MAX,
             });
             const kurrentdb = options.config.EVENT_STORE === 'kurrentdb';

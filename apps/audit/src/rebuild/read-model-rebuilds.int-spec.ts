@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPool, OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { ErrorCode, type JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
@@ -26,6 +27,8 @@ describe('rebuilding read models against the live view', () => {
   let store: PostgresEventStore;
   let live: ProjectionRunner;
   let rebuilds: ReadModelRebuilds;
+  let viewPool: Pool;
+  let auditPool: Pool;
   const recorded: RecordedEvent[] = [];
 
   /** Appends a child's events as its agency would, and an access event as the view would. */
@@ -75,7 +78,17 @@ describe('rebuilding read models against the live view', () => {
     ]);
     store = new PostgresEventStore(db.pool);
     live = new ProjectionRunner(db.pool, LIVE, readModelProjections({ pool: db.pool }), new SchemaRegistry());
-    rebuilds = new ReadModelRebuilds(db.pool, store);
+    // As the audit service runs them: the rebuilds as the view's role, their record as the audit's.
+    viewPool = createPool(db.url, { role: OWNER_ROLES.view, max: 4 });
+    auditPool = createPool(db.url, { role: OWNER_ROLES.audit, max: 4 });
+    rebuilds = new ReadModelRebuilds(
+      viewPool,
+      new PostgresEventStore(auditPool),
+      undefined,
+      undefined,
+      undefined,
+      auditPool,
+    );
     for (let i = 0; i < 6; i++) await consume(await record(5));
     // A self-claim, reported to two organisations: the data protection officers' inbox is a read model too.
     const claimed = recorded[0]!.childid;
@@ -127,7 +140,10 @@ describe('rebuilding read models against the live view', () => {
       await live.apply(event);
     }
   });
-  afterAll(async () => db?.drop());
+  afterAll(async () => {
+    await Promise.all([viewPool?.end(), auditPool?.end()]);
+    await db?.drop();
+  });
 
   it('replays the history into a fresh schema, with progress, to exactly what live holds', async () => {
     // Recorded, not yet consumed: the rebuild must not get ahead of the live view.

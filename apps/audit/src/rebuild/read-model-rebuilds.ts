@@ -1,4 +1,4 @@
-import { runMigrations, withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
+import { OWNER_ROLES, runMigrations, withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import type { EventStore, StoredEvent } from '@jigsaw/event-store';
@@ -144,6 +144,9 @@ interface Column {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Runs on a pool acting as the view's role (`jigsaw_view`), since the rebuilt tables are the view's and the
+ * swap moves the view's own; only the record of rebuilds is the audit service's (`ledger`).
+ *
  * Rebuilds the view's read models from the event store into a fresh schema, compares a rebuild with the
  * live schema row by row, and swaps rebuilt tables in while the view keeps answering.
  *
@@ -160,6 +163,8 @@ export class ReadModelRebuilds {
     private readonly models: readonly ReadModel[] = VIEW_READ_MODELS,
     readonly liveSchema: string = VIEW_SCHEMA,
     private readonly clock: () => Date = () => new Date(),
+    /** The audit service's own pool, for its record of rebuilds (`audit.rebuilds`). */
+    private readonly ledger: Pool = pool,
   ) {}
 
   get readModels(): readonly ReadModel[] {
@@ -177,7 +182,7 @@ export class ReadModelRebuilds {
     if (schema === this.liveSchema || (await this.schemaExists(schema)) || (earlier && !earlier.droppedAt)) {
       throw invalid('into', 'must name a schema that does not exist yet');
     }
-    await this.pool.query(
+    await this.ledger.query(
       `INSERT INTO audit.rebuilds (schema_name, live_schema, models) VALUES ($1, $2, $3)
        ON CONFLICT (schema_name) DO UPDATE SET live_schema = $2, models = $3, started_at = now(),
          finished_at = NULL, events_read = NULL, events_applied = NULL, swapped_at = NULL,
@@ -209,7 +214,7 @@ export class ReadModelRebuilds {
       },
     );
     const caughtUp = await withTransaction(this.pool, (tx) => this.catchUp(tx, schema, models));
-    await this.pool.query(
+    await this.ledger.query(
       `UPDATE audit.rebuilds SET finished_at = now(), events_read = $2, events_applied = $3 WHERE schema_name = $1`,
       [schema, result.events, result.applied + caughtUp],
     );
@@ -291,6 +296,8 @@ export class ReadModelRebuilds {
           await client.query(`ALTER TABLE ${q(this.liveSchema)}.${q(table)} SET SCHEMA ${q(retiredSchema)}`);
           await client.query(`ALTER TABLE ${q(schema)}.${q(table)} SET SCHEMA ${q(this.liveSchema)}`);
         }
+        // Recorded in the swap's own transaction, as the audit service that keeps the record.
+        await client.query(`SET LOCAL ROLE ${OWNER_ROLES.audit}`);
         await client.query(
           'UPDATE audit.rebuilds SET swapped_at = now(), retired_schema = $2 WHERE schema_name = $1',
           [schema, retiredSchema],
@@ -324,7 +331,7 @@ export class ReadModelRebuilds {
    */
   async drop(schema: string): Promise<{ schema: string; dropped: boolean }> {
     if (schema === this.liveSchema) throw invalid('schema', 'is the live schema');
-    const { rows } = await this.pool.query<RebuildRow>(
+    const { rows } = await this.ledger.query<RebuildRow>(
       'SELECT * FROM audit.rebuilds WHERE schema_name = $1 OR retired_schema = $1',
       [schema],
     );
@@ -336,14 +343,18 @@ export class ReadModelRebuilds {
     await this.pool.query(`DROP SCHEMA ${q(schema)} CASCADE`);
     await this.forgetMigrations(schema);
     if (row.schema_name === schema) {
-      await this.pool.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [schema]);
+      await this.ledger.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [
+        schema,
+      ]);
     }
     return { schema, dropped: true };
   }
 
   /** Every rebuild, and whether its schema and retired schema are still there. */
   async list(): Promise<(RebuildRecord & { schemaExists: boolean; retiredSchemaExists: boolean })[]> {
-    const { rows } = await this.pool.query<RebuildRow & { schema_exists: boolean; retired_exists: boolean }>(
+    const { rows } = await this.ledger.query<
+      RebuildRow & { schema_exists: boolean; retired_exists: boolean }
+    >(
       `SELECT r.*, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = r.schema_name) AS schema_exists,
               EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = r.retired_schema) AS retired_exists
        FROM audit.rebuilds r ORDER BY r.started_at`,
@@ -388,7 +399,7 @@ export class ReadModelRebuilds {
   }
 
   private async find(schema: string): Promise<RebuildRecord | undefined> {
-    const { rows } = await this.pool.query<RebuildRow>(
+    const { rows } = await this.ledger.query<RebuildRow>(
       'SELECT * FROM audit.rebuilds WHERE schema_name = $1',
       [schema],
     );
@@ -552,7 +563,9 @@ export class ReadModelRebuilds {
       for (const { tablename } of rows) await this.pool.query(`DROP TABLE ${q(schema)}.${q(tablename)}`);
       await this.pool.query(`DROP SCHEMA ${q(schema)}`);
       await this.forgetMigrations(schema);
-      await this.pool.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [schema]);
+      await this.ledger.query('UPDATE audit.rebuilds SET dropped_at = now() WHERE schema_name = $1', [
+        schema,
+      ]);
       return true;
     } catch {
       return false;

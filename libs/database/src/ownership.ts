@@ -1,0 +1,228 @@
+/**
+ * Who owns what in the one database, and the exact list of what each owner may still do to another's
+ * tables (ARCHITECTURE.md "What is shared today"). Each owner is a PostgreSQL role (NOLOGIN) that owns its
+ * schemas and their tables; a service's pool runs as its owner's role, so the database refuses (42501)
+ * anything this file does not list. Removing an entry is how a shared access goes.
+ */
+export const OWNER_ROLES = {
+  police: 'jigsaw_police',
+  council: 'jigsaw_council',
+  health: 'jigsaw_health',
+  education: 'jigsaw_education',
+  view: 'jigsaw_view',
+  notifications: 'jigsaw_notifications',
+  audit: 'jigsaw_audit',
+  /** The shared stores: the event store and the child keys (`libs/event-store`, `libs/erasure`). */
+  eventStore: 'jigsaw_event_store',
+  /** The identity module's registry: a library running inside several processes (`libs/identity`). */
+  identity: 'jigsaw_identity',
+} as const;
+
+export type OwnerRole = (typeof OWNER_ROLES)[keyof typeof OWNER_ROLES];
+
+export const ALL_OWNER_ROLES: readonly OwnerRole[] = Object.values(OWNER_ROLES);
+
+const { police, council, health, education, view, notifications, audit, eventStore, identity } = OWNER_ROLES;
+const AGENCIES = [police, council, health, education] as const;
+/** Every service that appends to the event store. */
+const WRITERS = [...AGENCIES, view, notifications, audit] as const;
+/** Owners that publish, each with a relay of its own topics' outbox rows (notifications publish nothing). */
+const RELAYS = [...AGENCIES, view, audit] as const;
+
+/** The role owning each schema. The view's schema is also rebuilt elsewhere: see `schemaOwner`. */
+export const SCHEMA_OWNERS: Readonly<Record<string, OwnerRole>> = {
+  event_store: eventStore,
+  keys: eventStore,
+  identity,
+  view,
+  notifications,
+  audit,
+};
+
+/** The audit service's rebuilds build, and its swaps retire, the view's tables in schemas named after it. */
+const VIEW_COPY = /^view_(rebuild|retired)_[a-z0-9_]+$/;
+
+/** The role that owns `schema`, or undefined for a schema no owner claims (a test's own, say). */
+export function schemaOwner(schema: string): OwnerRole | undefined {
+  return SCHEMA_OWNERS[schema] ?? (VIEW_COPY.test(schema) ? view : undefined);
+}
+
+export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+export const PRIVILEGES: readonly Privilege[] = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+
+export interface Grant {
+  to: readonly OwnerRole[];
+  /**
+   * A schema in SCHEMA_OWNERS (`view` also covers the rebuild and retired copies of the view's schema), or
+   * `public`, whose shared bookkeeping is the login's.
+   */
+  schema: string;
+  tables: readonly string[];
+  privileges: readonly Privilege[];
+  why: string;
+}
+
+const NOTIFICATION_TABLES = [
+  'notifications',
+  'notification_deliveries',
+  'notification_delivery_attempts',
+  'notification_intents',
+  'notification_schools',
+];
+
+/** Everything one owner may do to another's tables. An owner may do anything to its own. */
+export const GRANTS: readonly Grant[] = [
+  {
+    to: WRITERS,
+    schema: 'event_store',
+    tables: ['events'],
+    privileges: ['SELECT', 'INSERT'],
+    why: 'one table of events: each owner appends its own streams and reads them back',
+  },
+  {
+    to: WRITERS,
+    schema: 'event_store',
+    tables: ['streams'],
+    privileges: ['SELECT', 'INSERT', 'UPDATE'],
+    why: 'each append claims its stream head',
+  },
+  {
+    to: RELAYS,
+    schema: 'event_store',
+    tables: ['outbox'],
+    privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+    why: "an append writes its outbox rows; the owner's relay claims them (FOR UPDATE), publishes, deletes",
+  },
+  {
+    to: [notifications],
+    schema: 'event_store',
+    tables: ['outbox'],
+    privileges: ['INSERT'],
+    why: "a batch's append is one statement naming the outbox, though notifications' streams have no topic",
+  },
+  {
+    to: RELAYS,
+    schema: 'event_store',
+    tables: ['kurrentdb_checkpoints'],
+    privileges: ['SELECT', 'INSERT', 'UPDATE'],
+    why: "on KurrentDB, each owner's publisher keeps its place in $all",
+  },
+  {
+    to: [audit],
+    schema: 'event_store',
+    tables: ['sealed_heads'],
+    privileges: ['SELECT', 'INSERT', 'UPDATE'],
+    why: 'the audit service checks the hash chains and seals the heads that moved',
+  },
+  {
+    to: [audit],
+    schema: 'event_store',
+    tables: ['seals'],
+    privileges: ['SELECT', 'INSERT'],
+    why: 'each seal is chained to the one before',
+  },
+  {
+    to: WRITERS,
+    schema: 'keys',
+    tables: ['child_keys'],
+    privileges: ['SELECT', 'INSERT'],
+    why: "whichever service first seals a child's personal data makes its key; every reader opens with it",
+  },
+  {
+    to: [audit],
+    schema: 'keys',
+    tables: ['child_keys'],
+    privileges: ['UPDATE'],
+    why: "erasure destroys the child's key",
+  },
+  {
+    to: AGENCIES,
+    schema: 'identity',
+    tables: ['child_identifiers', 'child_evidence'],
+    privileges: ['SELECT', 'INSERT'],
+    why: "each agency's ingest registers identifiers and evidence through the identity module",
+  },
+  {
+    to: [view],
+    schema: 'identity',
+    tables: ['child_identifiers', 'child_evidence'],
+    privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+    why: "the identity module's decisions, lookups and possible-match raiser run in the view's process",
+  },
+  {
+    to: [audit],
+    schema: 'identity',
+    tables: ['child_identifiers', 'child_evidence'],
+    privileges: ['SELECT', 'DELETE'],
+    why: 'the audit service resolves children and forgets an erased one through the identity module',
+  },
+  {
+    to: [notifications],
+    schema: 'view',
+    tables: NOTIFICATION_TABLES,
+    privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+    why: "the notifications' read models live in the view's schema, to be rebuilt with it",
+  },
+  {
+    to: [notifications, audit],
+    schema: 'view',
+    tables: ['applied_events'],
+    privileges: ['SELECT', 'INSERT'],
+    why: 'notifications mark the notification events they project; audit the partnership-wide reads it records',
+  },
+  {
+    to: [audit],
+    schema: 'view',
+    tables: ['notifications', 'notification_schools'],
+    privileges: ['SELECT'],
+    why: "as known at folds a child's relationships: the notifications about it and the schools' URNs",
+  },
+  {
+    to: [notifications, audit],
+    schema: 'view',
+    tables: ['child_members'],
+    privileges: ['SELECT'],
+    why: 'linked children are read from the view',
+  },
+  {
+    to: [audit],
+    schema: 'view',
+    tables: ['child_links'],
+    privileges: ['SELECT'],
+    why: 'the audit service reads the links',
+  },
+  {
+    to: [view],
+    schema: 'public',
+    tables: ['jigsaw_migrations'],
+    privileges: ['SELECT', 'DELETE'],
+    why: "the login's record of migrations applied: a dropped rebuild schema forgets its own",
+  },
+  {
+    to: [audit],
+    schema: 'view',
+    tables: ['partnership_reads'],
+    privileges: ['INSERT'],
+    why: 'the audit service records a partnership-wide read as it makes it',
+  },
+];
+
+/** The grants on one table of `schema` (a view copy counts as `view`), role by role. */
+export function grantsOn(schema: string, table: string): Map<OwnerRole, Set<Privilege>> {
+  const family = schemaOwner(schema) === view ? 'view' : schema;
+  const found = new Map<OwnerRole, Set<Privilege>>();
+  for (const grant of GRANTS) {
+    if (grant.schema !== family || !grant.tables.includes(table)) continue;
+    for (const role of grant.to) {
+      const privileges = found.get(role) ?? new Set<Privilege>();
+      for (const privilege of grant.privileges) privileges.add(privilege);
+      found.set(role, privileges);
+    }
+  }
+  return found;
+}
+
+/** Whether `role` may do `privilege` on `schema.table` under this file: as its owner, or by a grant. */
+export function allowed(role: OwnerRole, schema: string, table: string, privilege: Privilege): boolean {
+  return schemaOwner(schema) === role || (grantsOn(schema, table).get(role)?.has(privilege) ?? false);
+}

@@ -1,0 +1,257 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import { loadConfig, repoRoot, ServiceConfig } from '@jigsaw/config';
+import {
+  ALL_OWNER_ROLES,
+  allowed,
+  createPool,
+  GRANTS,
+  OWNER_ROLES,
+  PRIVILEGES,
+  runMigrations,
+  schemaOwner,
+  type MigrationSet,
+  type OwnerRole,
+  type Pool,
+  type Privilege,
+} from '@jigsaw/database';
+import { EVENT_STORE_MIGRATIONS, KURRENTDB_PUBLISHER_MIGRATIONS } from '@jigsaw/event-store';
+import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
+import { appliedEventsMigrations } from '@jigsaw/projection';
+import { createTestDatabase, testBrokers, uniqueTopicPrefix, type TestDatabase } from '@jigsaw/testing';
+import { readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
+import { PlatformModule } from './platform.module.js';
+import { PG_POOL } from './tokens.js';
+
+const REBUILD = 'view_rebuild_20260101000000000';
+
+/** Every store of the hub, as the seven services and a rebuild make them (the apps' own sets by path). */
+const ALL_MIGRATIONS: MigrationSet[] = [
+  EVENT_STORE_MIGRATIONS,
+  KURRENTDB_PUBLISHER_MIGRATIONS,
+  IDENTITY_MIGRATIONS,
+  appliedEventsMigrations(VIEW_SCHEMA),
+  ...readModelMigrations(VIEW_SCHEMA),
+  appliedEventsMigrations('notifications'),
+  {
+    component: 'notifications',
+    directory: join(repoRoot(), 'apps/notifications/migrations'),
+    schema: 'notifications',
+  },
+  { component: 'audit', directory: join(repoRoot(), 'apps/audit/migrations'), owner: OWNER_ROLES.audit },
+  appliedEventsMigrations(REBUILD),
+  ...readModelMigrations(REBUILD),
+];
+
+interface Table {
+  schema: string;
+  table: string;
+  owner: string;
+  column: string;
+}
+
+/** The statement that needs exactly `privilege` on the table, and touches no row. */
+function attempt(t: Table, privilege: Privilege): string {
+  const name = `"${t.schema}"."${t.table}"`;
+  switch (privilege) {
+    case 'SELECT':
+      return `SELECT 1 FROM ${name} WHERE false`;
+    case 'INSERT':
+      // Refused at once without the privilege (42501), else by a constraint, or it inserts a row of defaults.
+      return `INSERT INTO ${name} DEFAULT VALUES`;
+    case 'UPDATE':
+      return `UPDATE ${name} SET "${t.column}" = NULL WHERE false`;
+    case 'DELETE':
+      return `DELETE FROM ${name} WHERE false`;
+  }
+}
+
+describe("each owner's role: the database allows exactly what ownership.ts lists", () => {
+  let db: TestDatabase;
+  let tables: Table[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase(ALL_MIGRATIONS);
+    const { rows } = await db.pool.query<Table>(
+      `SELECT t.schemaname AS schema, t.tablename AS table, t.tableowner AS owner,
+              (SELECT a.attname FROM pg_attribute a
+                WHERE a.attrelid = format('%I.%I', t.schemaname, t.tablename)::regclass AND a.attnum > 0
+                  AND NOT a.attisdropped AND a.attidentity = '' AND a.attgenerated = ''
+                ORDER BY a.attnum LIMIT 1) AS column
+       FROM pg_tables t WHERE t.schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+    );
+    tables = rows;
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it("gives every table of an owner's schema to that owner's role", () => {
+    const owned = tables.filter((t) => schemaOwner(t.schema));
+    expect(owned.length).toBeGreaterThan(20);
+    expect(owned.filter((t) => t.owner !== schemaOwner(t.schema))).toEqual([]);
+    // And nothing of the hub's lies outside the owners' schemas but the migrations' bookkeeping.
+    expect(tables.filter((t) => !schemaOwner(t.schema)).map((t) => `${t.schema}.${t.table}`)).toEqual([
+      'public.jigsaw_migrations',
+    ]);
+  });
+
+  it('lists no grant on a table that does not exist, nor to a table’s own owner', () => {
+    const names = new Set(tables.map((t) => `${t.schema}.${t.table}`));
+    for (const grant of GRANTS) {
+      for (const table of grant.tables) expect(names).toContain(`${grant.schema}.${table}`);
+      for (const role of grant.to) expect(role).not.toBe(schemaOwner(grant.schema));
+    }
+  });
+
+  it('refuses (42501) every role, table and operation not listed, and allows every one listed', async () => {
+    const mismatches: string[] = [];
+    let refused = 0;
+    const client = await db.pool.connect();
+    try {
+      for (const role of ALL_OWNER_ROLES) {
+        await client.query('BEGIN');
+        await client.query(`SET LOCAL ROLE ${role}`);
+        for (const t of tables) {
+          for (const privilege of PRIVILEGES) {
+            await client.query('SAVEPOINT attempt');
+            const code = await client.query(attempt(t, privilege)).then(
+              () => 'ok',
+              (error: { code?: string }) => error.code ?? 'unknown',
+            );
+            await client.query('ROLLBACK TO SAVEPOINT attempt');
+            const expected = allowed(role, t.schema, t.table, privilege);
+            if ((code !== '42501') !== expected) {
+              mismatches.push(`${role} ${privilege} ${t.schema}.${t.table}: ${code}, listed ${expected}`);
+            }
+            if (code === '42501') refused++;
+          }
+        }
+        await client.query('ROLLBACK');
+      }
+    } finally {
+      client.release();
+    }
+    expect(mismatches).toEqual([]);
+    expect(refused).toBeGreaterThan(0);
+  });
+
+  it('grants no other kind of privilege (TRUNCATE, REFERENCES, TRIGGER) to another owner', async () => {
+    const { rows } = await db.pool.query<{ role: string; table: string; privilege: string }>(
+      `SELECT r AS role, t.schemaname || '.' || t.tablename AS table, p AS privilege
+       FROM pg_tables t, unnest($1::text[]) AS r, unnest(ARRAY['TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p
+       WHERE t.tableowner <> r AND t.schemaname NOT IN ('pg_catalog', 'information_schema')
+         AND has_table_privilege(r, format('%I.%I', t.schemaname, t.tablename), p)`,
+      [ALL_OWNER_ROLES],
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('takes back a privilege granted outside the list at the next start', async () => {
+    await db.pool.query(`GRANT DELETE ON event_store.events TO ${OWNER_ROLES.police}`);
+    await runMigrations(db.pool, []);
+    const { rows } = await db.pool.query<{ may: boolean }>(
+      `SELECT has_table_privilege($1, 'event_store.events', 'DELETE') AS may`,
+      [OWNER_ROLES.police],
+    );
+    expect(rows[0]!.may).toBe(false);
+  });
+});
+
+describe('a store made before the roles', () => {
+  it('is handed to its owners at the next start, and keeps working as them', async () => {
+    const db = await createTestDatabase();
+    try {
+      // The first migration as it ran before there were roles: by the login, who so owns what it made.
+      await db.pool.query(
+        readFileSync(join(EVENT_STORE_MIGRATIONS.directory, '001_event_store.sql'), 'utf8'),
+      );
+      await db.pool.query(
+        "INSERT INTO public.jigsaw_migrations (component, version, name) VALUES ('event-store', 1, '001_event_store.sql')",
+      );
+      const before = await db.pool.query<{ owner: string }>(
+        "SELECT tableowner AS owner FROM pg_tables WHERE schemaname = 'event_store' AND tablename = 'events'",
+      );
+      expect(before.rows[0]!.owner).not.toBe(OWNER_ROLES.eventStore);
+      await runMigrations(db.pool, [EVENT_STORE_MIGRATIONS]);
+      const after = await db.pool.query<{ schema: string; owners: string[] }>(
+        `SELECT schemaname AS schema, array_agg(DISTINCT tableowner::text) AS owners FROM pg_tables
+         WHERE schemaname IN ('event_store', 'keys') GROUP BY 1 ORDER BY 1`,
+      );
+      expect(after.rows).toEqual([
+        { schema: 'event_store', owners: [OWNER_ROLES.eventStore] },
+        { schema: 'keys', owners: [OWNER_ROLES.eventStore] },
+      ]);
+      const police = createPool(db.url, { role: OWNER_ROLES.police, max: 1 });
+      try {
+        await police.query("INSERT INTO event_store.streams (stream_id, version) VALUES ('police-x', 1)");
+        await expect(police.query('DELETE FROM event_store.streams')).rejects.toMatchObject({
+          code: '42501',
+        });
+      } finally {
+        await police.end();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe("a service's pool", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  const whoAmI = async (pool: Pool): Promise<{ current: string; session: string }> =>
+    (
+      await pool.query<{ current: string; session: string }>(
+        'SELECT current_user AS current, session_user AS session',
+      )
+    ).rows[0]!;
+
+  it.each([...ALL_OWNER_ROLES])('runs every connection as its role: %s', async (role: OwnerRole) => {
+    const pool = createPool(db.url, { role, max: 2 });
+    try {
+      const [a, b] = await Promise.all([whoAmI(pool), whoAmI(pool)]);
+      expect(a.current).toBe(role);
+      expect(b.current).toBe(role);
+      expect(a.session).not.toBe(role);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("is the platform's pool, acting as the service's role after its migrations ran", async () => {
+    const config = loadConfig(ServiceConfig, {
+      JIGSAW_DEVELOPMENT: 'true',
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: testBrokers(),
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        PlatformModule.forRoot({
+          name: 'ownership-spec',
+          role: OWNER_ROLES.council,
+          config,
+          migrations: [EVENT_STORE_MIGRATIONS, IDENTITY_MIGRATIONS],
+          topics: [`${uniqueTopicPrefix('ownership')}probe`],
+        }),
+      ],
+    }).compile();
+    try {
+      const pool = moduleRef.get<Pool>(PG_POOL);
+      expect((await whoAmI(pool)).current).toBe(OWNER_ROLES.council);
+      await expect(pool.query('DELETE FROM event_store.events')).rejects.toMatchObject({
+        code: '42501',
+      });
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
