@@ -271,6 +271,63 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     expect(found).not.toHaveProperty('dueAt');
   });
 
+  it("tells the council of an attendance under another hub id once identity's merge reaches the notifications' links", async () => {
+    const onPlan = aChild();
+    const attending = aChild();
+    const plan = aPlanStarted(onPlan, { startDate: daysAgo(40) });
+    await post(council, plan);
+    const unlinked = anAttendance(attending, { arrivedAt: hoursAgo(3), source: TRUST });
+    await post(health, unlinked);
+    // Each record's hub id, as the notifications' own consumer filed it.
+    const hubIdOf = (eventId: string) =>
+      eventually(
+        async () =>
+          (
+            await db.pool.query<{ child_id: string }>(
+              "SELECT child_id::text FROM notifications.child_history WHERE event->>'id' = $1",
+              [eventId],
+            )
+          ).rows[0]?.child_id,
+        30_000,
+        'the record in the notifications',
+      );
+    onPlan.childid = await hubIdOf(plan.id);
+    attending.childid = await hubIdOf(unlinked.id);
+    expect(onPlan.childid).not.toBe(attending.childid);
+
+    const merged = await postJson<{ linkId: string }>(
+      `${view.url}/v1/identity/merges?purpose=safeguarding`,
+      {
+        childId: onPlan.childid,
+        mergedChildId: attending.childid,
+        reason: 'The trust and the council checked the records together.',
+      },
+      asSocialWorker,
+    );
+    expect(merged.status).toBe(200);
+    // The notifications' own group applies the merge from hub.events into its own tables.
+    await eventually(
+      async () =>
+        (
+          await db.pool.query('SELECT 1 FROM notifications.child_members WHERE child_id = $1', [
+            attending.childid,
+          ])
+        ).rows.length > 0 || undefined,
+      30_000,
+      "the merge in the notifications' links",
+    );
+    const linked = anAttendance(attending, { arrivedAt: hoursAgo(1), source: TRUST });
+    await post(health, linked);
+    const [found] = await inboxOnceThere(asSocialWorker, attending);
+    expect(found).toMatchObject({ kind: 'cp-is', recipient: { organisation: LEEDS } });
+    // The attendance applied before the merge found no plan; the one after it did.
+    const { rows } = await db.pool.query<{ trigger_event_key: string }>(
+      `SELECT trigger_event_key FROM "view".notifications WHERE child_id = $1 AND kind = 'cp-is'`,
+      [attending.childid],
+    );
+    expect(rows).toEqual([{ trigger_event_key: `${TRUST}|${linked.id}` }]);
+  });
+
   it('escalates an incident not acknowledged by the school-day deadline to the police and the council', async () => {
     const child = aChild();
     await onRoll(child);

@@ -8,7 +8,7 @@ import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import { OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { allowOrigins, IsOriginList } from '@jigsaw/http';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
-import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
+import { hubEventsTopic, IDENTITY_MIGRATIONS } from '@jigsaw/identity';
 import { recordTopics } from '@jigsaw/erasure';
 import { deadLetterTopic } from '@jigsaw/messaging';
 import {
@@ -22,6 +22,7 @@ import {
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { AccessLog, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { NOTIFICATIONS_SCHEMA_NAME as OWN_SCHEMA, notificationsMigrations } from './child-history.js';
+import { ChildLinksConsumer } from './child-links.consumer.js';
 import { NotificationsConsumer } from './notifications.consumer.js';
 import { IsSchoolHolidays, IsWebhookList, NOTIFICATION_DEFAULTS as N } from './notifications.config.js';
 import { NotificationsController, notificationProviders } from './notifications.providers.js';
@@ -69,11 +70,15 @@ export class AppModule implements NestModule {
             // the notification events projected into them are marked applied there too.
             appliedEventsMigrations(VIEW_SCHEMA),
             ...readModelMigrations(VIEW_SCHEMA),
-            // Its own: the events its consumer applied, and each child's history as it applied them.
+            // Its own: the events its consumers applied, each child's history and the links as they applied them.
             appliedEventsMigrations(OWN_SCHEMA),
             notificationsMigrations(OWN_SCHEMA),
           ],
-          topics: [...recordTopics(config.KAFKA_TOPIC_PREFIX), deadLetterTopic(config.KAFKA_TOPIC_PREFIX)],
+          topics: [
+            ...recordTopics(config.KAFKA_TOPIC_PREFIX),
+            hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
+            deadLetterTopic(config.KAFKA_TOPIC_PREFIX),
+          ],
         }),
       ],
       controllers: [NotificationsController],
@@ -90,6 +95,7 @@ export class AppModule implements NestModule {
         TokenVerifier,
         { provide: APP_GUARD, useClass: PractitionerGuard },
         NotificationsConsumer,
+        ChildLinksConsumer,
         ...notificationProviders,
       ],
     };

@@ -7,7 +7,7 @@ import { erasePersonalData, isChildErased, type ProtectedEvent } from '@jigsaw/e
 import { eventKeyOf } from '@jigsaw/projection';
 import { ChildHistory, membersOnMany, type Queryable } from '@jigsaw/view-model';
 
-/** The schema of the notifications service's own tables: its applied events and the children's histories. */
+/** The schema of the notifications service's own tables: its applied events, the children's histories and links. */
 export const NOTIFICATIONS_OWN_SCHEMA = Symbol('NOTIFICATIONS_OWN_SCHEMA');
 
 /** Its live name; tests give their own. */
@@ -24,14 +24,13 @@ export function notificationsMigrations(schema: string): MigrationSet {
  * hub.child-erased as the chronology's entries are. The rules read any council's records (which councils
  * may be responsible) and the inbox names the recipient's own latest record, so it keeps every record, not
  * only the types that raise a notification. All per-child reads of notifications go through here; linked
- * children are read through the view's `child_members`, with the read models' schema first on the search
- * path.
+ * children are read from its own `child_members`, which its consumer of hub.events keeps.
  */
 @Injectable()
 export class ChildHistoryReader {
   private readonly table: string;
 
-  constructor(@Inject(NOTIFICATIONS_OWN_SCHEMA) schema: string) {
+  constructor(@Inject(NOTIFICATIONS_OWN_SCHEMA) private readonly schema: string) {
     this.table = `"${schema}".child_history`;
   }
 
@@ -85,7 +84,7 @@ export class ChildHistoryReader {
     childIds: readonly string[],
     extra: readonly RecordedEvent[] = [],
   ): Promise<Map<string, ChildHistory>> {
-    const membersOf = await membersOnMany(db, childIds);
+    const membersOf = await membersOnMany(db, childIds, this.schema);
     const all = [...new Set([...membersOf.values()].flat())];
     const { rows } = await db.query<{ child_id: string; event: RecordedEvent }>(
       `SELECT child_id, event FROM ${this.table} WHERE child_id = ANY($1::uuid[])`,
@@ -113,7 +112,7 @@ export class ChildHistoryReader {
    * applied side by side must not each miss the other. Locks in one sorted order, so never deadlocks.
    */
   async lock(tx: Queryable, childIds: readonly string[]): Promise<void> {
-    const sorted = [...new Set([...(await membersOnMany(tx, childIds)).values()].flat())].sort();
+    const sorted = [...new Set([...(await membersOnMany(tx, childIds, this.schema)).values()].flat())].sort();
     if (sorted.length === 0) return;
     // unnest yields the array's order, and the lock is taken row by row as it goes.
     await tx.query(

@@ -24,6 +24,8 @@ import { aWebhookSecret, verifyWithStandardWebhooks } from './testing/standard-w
 import { WebhookReceiver } from './testing/webhook-receiver.js';
 
 const SCHEMA = 'view_deliveries';
+/** The notifications' own tables, apart from the read models' as in the service. */
+const OWN = 'notifications_deliveries';
 type Created = Extract<DeliveryBody, { notification: unknown }>;
 const secret = aWebhookSecret();
 const BASE_MS = 10_000;
@@ -39,7 +41,7 @@ interface Attempt {
 describe('webhook delivery', () => {
   let db: TestDatabase;
   const clock = new SettableClock('2026-11-20T23:00:00Z');
-  const children = new ChildHistoryReader(SCHEMA);
+  const children = new ChildHistoryReader(OWN);
   const receiver = new WebhookReceiver();
   let settings: NotificationSettings;
   let store: PostgresEventStore;
@@ -53,7 +55,8 @@ describe('webhook delivery', () => {
       EVENT_STORE_MIGRATIONS,
       appliedEventsMigrations(SCHEMA),
       viewMigrations(SCHEMA),
-      notificationsMigrations(SCHEMA),
+      appliedEventsMigrations(OWN),
+      notificationsMigrations(OWN),
     ]);
     store = new PostgresEventStore(db.pool);
     commands = new NotificationCommands(db.pool, store, SCHEMA);
@@ -72,7 +75,7 @@ describe('webhook delivery', () => {
       ]),
     };
     const projection = new NotificationsProjection(settings, clock, children, SCHEMA);
-    const projecting = new ProjectionRunner(db.pool, SCHEMA, [projection], new SchemaRegistry());
+    const projecting = new ProjectionRunner(db.pool, OWN, [projection], new SchemaRegistry());
     // As the view's consumer does: the notifications decided are recorded once the batch commits.
     runner = {
       apply: async (event) => {

@@ -42,6 +42,8 @@ import {
 } from './testing/notification-events.factory.js';
 
 const SCHEMA = 'view_notification_contracts';
+/** The notifications' own tables, apart from the read models' as in the service. */
+const OWN = 'notifications_contracts';
 const MASTER_KEY = randomBytes(32).toString('base64');
 const registry = new SchemaRegistry();
 const DPO = { userId: 'dpo-1', role: 'data-protection-officer', organisation: LEEDS };
@@ -120,7 +122,8 @@ describe('the notification events the hub writes, on PostgreSQL', () => {
       EVENT_STORE_MIGRATIONS,
       appliedEventsMigrations(SCHEMA),
       viewMigrations(SCHEMA),
-      notificationsMigrations(SCHEMA),
+      appliedEventsMigrations(OWN),
+      notificationsMigrations(OWN),
     ]);
     const url = await receiver.listen();
     const secret = aWebhookSecret();
@@ -129,13 +132,13 @@ describe('the notification events the hub writes, on PostgreSQL', () => {
       NOTIFICATION_MAX_AGE_DAYS: 30,
       NOTIFICATION_WEBHOOKS: JSON.stringify([{ organisation: HILLSIDE, url, secret }]),
     };
-    const children = new ChildHistoryReader(SCHEMA);
+    const children = new ChildHistoryReader(OWN);
     store = new PostgresEventStore(db.pool);
     vault = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY });
     commands = new NotificationCommands(db.pool, store, SCHEMA);
     runner = new ProjectionRunner(
       db.pool,
-      SCHEMA,
+      OWN,
       [new NotificationsProjection(settings, clock, children, SCHEMA)],
       registry,
     );

@@ -4,10 +4,19 @@ import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { childErased, isErased, type ProtectedEvent } from '@jigsaw/erasure';
 import { eventKeyOf, appliedEventsMigrations, ProjectionRunner, rebuild } from '@jigsaw/projection';
+import {
+  IDENTITY_SOURCE,
+  IdentityCommands,
+  IdentityRegistry,
+  identityStreamOf,
+  linksProjection,
+  type LinkedChildren,
+} from '@jigsaw/identity';
 import type { Viewer } from '@jigsaw/sharing';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   AccessLog,
+  membersOn,
   NOTIFICATION_RAISED,
   notificationStreamOf,
   readModelProjections,
@@ -42,6 +51,8 @@ import {
 
 const SCHEMA = 'view_notifications';
 const REPLAYED = 'view_notifications_replayed';
+/** The notifications' own tables, apart from the read models' as in the service. */
+const OWN = 'notifications_own';
 const secret = aWebhookSecret();
 
 const settings: NotificationSettings = {
@@ -95,7 +106,7 @@ function recordingAfter(runner: ProjectionRunner, commands: NotificationCommands
 describe('notifications on PostgreSQL', () => {
   let db: TestDatabase;
   const clock = new SettableClock('2026-11-20T23:00:00Z');
-  const children = new ChildHistoryReader(SCHEMA);
+  const children = new ChildHistoryReader(OWN);
   let projection: NotificationsProjection;
   let commands: NotificationCommands;
   let runner: Applies;
@@ -103,23 +114,20 @@ describe('notifications on PostgreSQL', () => {
   let scheduler: NotificationScheduler;
   let inbox: NotificationInbox;
   let store: PostgresEventStore;
+  let identity: IdentityCommands;
+  let links: ProjectionRunner;
 
   beforeAll(async () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
-      ...[SCHEMA, REPLAYED].flatMap((schema) => [
-        appliedEventsMigrations(schema),
-        viewMigrations(schema),
-        notificationsMigrations(schema),
-      ]),
+      ...[SCHEMA, REPLAYED].flatMap((schema) => [appliedEventsMigrations(schema), viewMigrations(schema)]),
+      appliedEventsMigrations(OWN),
+      notificationsMigrations(OWN),
     ]);
     store = new PostgresEventStore(db.pool);
     commands = new NotificationCommands(db.pool, store, SCHEMA);
     projection = new NotificationsProjection(settings, clock, children, SCHEMA);
-    runner = recordingAfter(
-      new ProjectionRunner(db.pool, SCHEMA, [projection], new SchemaRegistry()),
-      commands,
-    );
+    runner = recordingAfter(new ProjectionRunner(db.pool, OWN, [projection], new SchemaRegistry()), commands);
     escalator = new Escalator(db.pool, SCHEMA, settings, clock, children, store, commands);
     scheduler = new NotificationScheduler(
       settings,
@@ -128,6 +136,10 @@ describe('notifications on PostgreSQL', () => {
       commands,
     );
     inbox = new NotificationInbox(db.pool, SCHEMA, clock, children, new AccessLog(store), commands);
+    // The links as the notifications' consumer of hub.events keeps them, in its own schema.
+    links = new ProjectionRunner(db.pool, OWN, [linksProjection], new SchemaRegistry());
+    const ownLinks: LinkedChildren = { membersOf: (id) => membersOn(db.pool, id, OWN) };
+    identity = new IdentityCommands(store, new IdentityRegistry(db.pool, 'test-secret'), ownLinks);
   });
   afterAll(async () => db?.drop());
 
@@ -151,7 +163,7 @@ describe('notifications on PostgreSQL', () => {
     const historyOf = async (child: TestChild): Promise<ProtectedEvent[]> =>
       (
         await db.pool.query<{ event: ProtectedEvent }>(
-          `SELECT event FROM "${SCHEMA}".child_history WHERE child_id = $1 ORDER BY recorded_at, event_key`,
+          `SELECT event FROM "${OWN}".child_history WHERE child_id = $1 ORDER BY recorded_at, event_key`,
           [child.childid],
         )
       ).rows.map((r) => r.event);
@@ -243,9 +255,18 @@ describe('notifications on PostgreSQL', () => {
       await runner.apply(unlinked);
       expect(await notificationsOf(attending)).toEqual([]);
 
-      await db.pool.query(
-        `INSERT INTO "${SCHEMA}".child_members (child_id, canonical_id) VALUES ($1, $1), ($2, $1)`,
-        [onPlan.childid, attending.childid],
+      // A person confirms the two are one child; the notifications' consumer of hub.events applies it.
+      const { matchId } = await identity.raise(attending.childid, onPlan.childid, 'identifier-conflict');
+      await identity.confirm(matchId, {
+        decidedBy: { sub: 'sw-1', organisation: LEEDS, agency: 'council', role: 'social-worker' },
+        reason: 'Checked with the trust and the council.',
+      });
+      const raised = await store.findEvent(IDENTITY_SOURCE, matchId);
+      const decided = await store.readStream(identityStreamOf(raised!.event.childid));
+      expect(decided.map((s) => s.event.type)).toContain('hub.children-merged');
+      for (const { event } of decided) await links.apply(event);
+      expect(await membersOn(db.pool, attending.childid, OWN)).toEqual(
+        [onPlan.childid, attending.childid].sort(),
       );
       const linked = recorded(
         anAttendance(attending, { arrivedAt: '2026-11-20T22:20:00Z' }),
@@ -277,7 +298,7 @@ describe('notifications on PostgreSQL', () => {
       });
       // Two runners, as two view instances on different partitions would be.
       const other = recordingAfter(
-        new ProjectionRunner(db.pool, SCHEMA, [projection], new SchemaRegistry()),
+        new ProjectionRunner(db.pool, OWN, [projection], new SchemaRegistry()),
         new NotificationCommands(db.pool, store, SCHEMA),
       );
       await Promise.all(
@@ -322,7 +343,7 @@ describe('notifications on PostgreSQL', () => {
         (await store.readStream(notificationStreamOf(live!.id))).map((s) => s.event.type);
       expect(await streamLength()).toEqual([NOTIFICATION_RAISED]);
       // The same events decided again (a replay of the topics) raise the same notification: nothing new.
-      await db.pool.query(`DELETE FROM "${SCHEMA}".applied_events WHERE event_key = ANY($1)`, [
+      await db.pool.query(`DELETE FROM "${OWN}".applied_events WHERE event_key = ANY($1)`, [
         events.map(eventKeyOf),
       ]);
       for (const event of events) expect(await runner.apply(event)).toBe(true);

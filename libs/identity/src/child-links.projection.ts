@@ -57,9 +57,10 @@ async function regroup(tx: PoolClient, ids: readonly string[]): Promise<void> {
   }
 }
 
-async function applyIdentity(tx: PoolClient, event: IdentityEvent): Promise<void> {
+async function applyIdentity(tx: PoolClient, event: IdentityEvent, matches: boolean): Promise<void> {
   switch (event.type) {
     case POSSIBLE_MATCH_RAISED: {
+      if (!matches) return;
       const { matchId, childId, candidateId, evidence, raisedAt } = event.data;
       await tx.query(
         `INSERT INTO possible_matches (match_id, child_id, candidate_id, evidence, status, raised_at)
@@ -70,6 +71,7 @@ async function applyIdentity(tx: PoolClient, event: IdentityEvent): Promise<void
     }
     case POSSIBLE_MATCH_CONFIRMED:
     case POSSIBLE_MATCH_REJECTED: {
+      if (!matches) return;
       const confirmed = event.type === POSSIBLE_MATCH_CONFIRMED;
       await tx.query(
         `UPDATE possible_matches SET status = $2, decided_at = $3, link_id = $4 WHERE match_id = $1`,
@@ -115,14 +117,26 @@ async function applyIdentity(tx: PoolClient, event: IdentityEvent): Promise<void
 }
 
 /**
- * Links between hub children, and the possible matches pending between them. Regrouping reads other
- * links, so identity events apply one at a time under one lock per schema.
+ * The projection of identity's events into `child_links` and `child_members`, and into `possible_matches`
+ * when `matches`. Regrouping reads other links, so identity events apply one at a time under one lock per
+ * schema.
  */
-export const childLinksProjection: Projection = {
-  name: 'child-links',
-  async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
-    if (!isIdentityEvent(event)) return;
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.child_links'))");
-    await applyIdentity(tx, event);
-  },
-};
+function identityProjection(name: string, matches: boolean): Projection {
+  return {
+    name,
+    async apply(tx: PoolClient, event: RecordedEvent): Promise<void> {
+      if (!isIdentityEvent(event)) return;
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.child_links'))");
+      await applyIdentity(tx, event, matches);
+    },
+  };
+}
+
+/** Links between hub children, and the possible matches pending between them: the view's. */
+export const childLinksProjection: Projection = identityProjection('child-links', true);
+
+/**
+ * Only the links between hub children (`child_links`, `child_members`), for a process that follows linked
+ * children in its own schema and decides no match.
+ */
+export const linksProjection: Projection = identityProjection('links', false);

@@ -57,6 +57,8 @@ export {
 } from './identity.events.js';
 export { IdentityCommands } from './identity-commands.js';
 export { hubEventsTopic } from './identity.consumers.js';
+// What a process that follows linked children in its own schema projects hub.events with.
+export { linksProjection } from './child-links.projection.js';
 export { NoIdentifiers } from './identity.dto.js';
 export { IdentityModule } from './identity.module.js';
 export { type IdentityModuleOptions } from './identity.options.js';
