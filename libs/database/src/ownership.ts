@@ -178,11 +178,11 @@ export const GRANTS: readonly Grant[] = [
     why: "as known at folds a child's relationships: the notifications about it and the schools' URNs",
   },
   {
-    to: [notifications, audit],
+    to: [audit],
     schema: 'view',
     tables: ['child_members'],
     privileges: ['SELECT'],
-    why: 'linked children are read from the view',
+    why: 'the audit service reads linked children from the view',
   },
   {
     to: [audit],
