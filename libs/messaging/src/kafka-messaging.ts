@@ -116,13 +116,17 @@ function headersOf(
 }
 
 class KafkajsPublisher implements Publisher {
+  private producer: Producer;
   private connected: Promise<void> | undefined;
 
-  constructor(private readonly producer: Producer) {}
+  constructor(private readonly newProducer: () => Producer) {
+    this.producer = newProducer();
+  }
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    this.connected ??= this.producer.connect().catch((error: unknown) => {
+    const producer = this.producer;
+    this.connected ??= producer.connect().catch((error: unknown) => {
       this.connected = undefined;
       throw error;
     });
@@ -133,18 +137,37 @@ class KafkajsPublisher implements Publisher {
       if (list) list.push(m);
       else byTopic.set(m.topic, [m]);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        // A message without trace context carries the active one (none while tracing is off).
-        messages: list.map((m) => ({
-          key: m.key,
-          value: m.value,
-          headers: m.headers?.['traceparent'] ? m.headers : injectTraceContext({ ...m.headers }),
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          // A message without trace context carries the active one (none while tracing is off).
+          messages: list.map((m) => ({
+            key: m.key,
+            value: m.value,
+            headers: m.headers?.['traceparent'] ? m.headers : injectTraceContext({ ...m.headers }),
+          })),
         })),
-      })),
-    });
+      });
+    } catch (error) {
+      await this.replace(producer);
+      throw error;
+    }
+  }
+
+  /**
+   * A send that failed may still have been written (its answer lost with a broker, or an error after the
+   * append), yet kafkajs takes back its sequence numbers. The next send, of other messages, would then be
+   * refused as out of order, for good. A new producer has a new producer id and starts its sequences again;
+   * what was written already is published twice, which consumers dedupe.
+   */
+  private async replace(failed: Producer): Promise<void> {
+    if (this.producer !== failed) return;
+    this.producer = this.newProducer();
+    const wasConnected = this.connected;
+    this.connected = undefined;
+    if (wasConnected) await disconnectWithin(() => failed.disconnect());
   }
 
   async close(): Promise<void> {
@@ -373,7 +396,7 @@ export class KafkaMessaging {
   }
 
   publisher(): Publisher {
-    return new KafkajsPublisher(
+    return new KafkajsPublisher(() =>
       this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
