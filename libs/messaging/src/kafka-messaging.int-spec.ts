@@ -121,6 +121,34 @@ describe('publishing after a publish whose answer was lost', () => {
   });
 });
 
+describe('a consumer that kafkajs stops after a crash it does not restart', () => {
+  it('is started again, and consumes what it was given and what follows', async () => {
+    const topic = `${uniqueTopicPrefix('crashed')}police.events`;
+    const messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'crashed-consumer-test' });
+    await messaging.ensureTopics([topic], { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1 });
+    const publisher = messaging.publisher();
+    const consumer = messaging.consumer({ groupId: `${topic}.reader`, topics: [topic] });
+    const handled: string[] = [];
+    let thrown = 0;
+    try {
+      await publisher.publish([{ topic, key: 'child-1', value: 'before' }]);
+      // kafkajs counts a TypeError as unrecoverable: it leaves the group and does not restart.
+      await consumer.startBatch((messages) => {
+        if (thrown++ === 0) throw new TypeError('a handler’s own bug, once');
+        handled.push(...messages.map((m) => m.value?.toString() ?? ''));
+        return Promise.resolve([]);
+      });
+      await publisher.publish([{ topic, key: 'child-1', value: 'after' }]);
+      await until(() => handled.includes('after'), { timeoutMs: 30_000, what: 'both messages handled' });
+    } finally {
+      await consumer.stop();
+      await publisher.close();
+    }
+    expect(handled).toEqual(['before', 'after']);
+    expect(thrown).toBeGreaterThan(1);
+  });
+});
+
 /** Every value on a topic, in order, read by a client of its own. */
 async function topicValues(topic: string): Promise<string[]> {
   const kafka = new Kafka({

@@ -1,6 +1,14 @@
-import kafkajs, { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import kafkajs, {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type ConsumerRunConfig,
+  type Producer,
+} from 'kafkajs';
 import { JigsawError } from '@jigsaw/errors';
-import { injectTraceContext } from '@jigsaw/telemetry';
+import { injectTraceContext, rootLogger } from '@jigsaw/telemetry';
 import type {
   BatchHandler,
   IncomingMessage,
@@ -17,6 +25,9 @@ import { PoisonMessageError } from './poison-message.error.js';
 const CHUNK = 500;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long a consumer that kafkajs left stopped after a crash waits before it is started again. */
+const RUN_AGAIN_MS = 5_000;
 
 // kafkajs is CommonJS: Node finds its classes as named exports, but not this enum.
 const { ConfigResourceTypes } = kafkajs;
@@ -180,6 +191,8 @@ class KafkajsConsumer implements MessageConsumer {
   /** Lag per `topic` then partition, as of each partition's last fetch. */
   private readonly lags = new Map<string, Map<number, number>>();
   private unreport: (() => void) | undefined;
+  private stopping = false;
+  private again: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly consumer: Consumer,
@@ -234,7 +247,7 @@ class KafkajsConsumer implements MessageConsumer {
         await sleep(250);
       }
     }
-    await this.consumer.run({
+    const run: ConsumerRunConfig = {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
@@ -268,7 +281,35 @@ class KafkajsConsumer implements MessageConsumer {
           await payload.heartbeat();
         }
       },
+    };
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.runAgain(payload.error, run);
     });
+    await this.consumer.run(run);
+  }
+
+  /**
+   * kafkajs restarts a consumer after a retriable crash only. After any other (the group's coordinator not
+   * found while brokers fail over, an error of the handler's own) it has left the group and stays stopped
+   * while the process runs on and looks ready: start it again, until it runs or the service stops.
+   */
+  private runAgain(error: Error, run: ConsumerRunConfig): void {
+    if (this.stopping) return;
+    rootLogger()
+      .child({ context: 'messaging' })
+      .warn(
+        { groupId: this.group, error: error.message },
+        `consumer stopped by a crash kafkajs does not restart; starting it again in ${RUN_AGAIN_MS} ms`,
+      );
+    clearTimeout(this.again);
+    this.again = setTimeout(() => {
+      if (this.stopping) return;
+      // A failed start is another crash, and comes back here.
+      void this.consumer
+        .connect()
+        .then(() => this.consumer.run(run))
+        .catch((failed: unknown) => this.runAgain(failed as Error, run));
+    }, RUN_AGAIN_MS);
   }
 
   private async sendToDeadLetter(message: IncomingMessage, error: JigsawError): Promise<void> {
@@ -294,6 +335,8 @@ class KafkajsConsumer implements MessageConsumer {
 
   /** Waits for the chunk in hand (its transaction and offset commit), then leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.again);
     this.unreport?.();
     await disconnectWithin(() => this.consumer.disconnect());
     await this.deadLetter?.publisher.close();
