@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, type Admin } from 'kafkajs';
 import { AGENCIES } from '@jigsaw/envelope';
+import { recordTopics } from '@jigsaw/erasure';
 import { agencyTopic } from '@jigsaw/messaging';
 import { ServiceProcess, type ServiceName } from '@jigsaw/testing';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
@@ -27,6 +28,7 @@ import { WebhookReceiver } from '../../apps/notifications/src/testing/webhook-re
 import { eventually, inParallel } from './support/agency-client.js';
 import { faultCluster, startFaultKafka, stopFaultKafka } from './support/cluster.mjs';
 import { compareWithReplay, eventCounts } from './support/replay.js';
+import { eventuallyOrReport, type StallScene } from './support/stall-report.js';
 import { createWorld, keepOutput, type World } from './support/world.js';
 import {
   aDistinctChild,
@@ -244,6 +246,19 @@ suite(
         return { published, lag };
       });
 
+    /** What a wait that gives up prints: the outbox, both groups' lag and members, every replica's output. */
+    const scene = (): StallScene => ({
+      pool: world.pool,
+      brokers,
+      prefix: world.prefix,
+      groups: ['safeguarding-view', 'notifications'],
+      topics: recordTopics(world.prefix),
+      processes: () =>
+        Object.fromEntries(
+          Object.entries(replicas).flatMap(([name, list]) => list.map((r, i) => [`${name}-${i + 1}`, r])),
+        ),
+    });
+
     it('stores every acknowledged event once, projects it once, notifies once, and catches up with no lag', async () => {
       const t0 = Date.now();
       const say = (what: string): void =>
@@ -409,7 +424,8 @@ suite(
       expect(acceptedWhileDown).toBeGreaterThan(0);
       expect(heldAtMost).toBeGreaterThan(0);
 
-      const counts = await eventually(
+      const counts = await eventuallyOrReport(
+        scene(),
         async () => {
           const c = await eventCounts(world.pool);
           return c.chronology >= EVENTS && c.outbox === 0 ? c : undefined;
@@ -434,7 +450,8 @@ suite(
       say('all in the view');
 
       // Published at least once: each agency's topic holds at least the events it stored.
-      const { published, lag } = await eventually(
+      const { published, lag } = await eventuallyOrReport(
+        scene(),
         async () => {
           const figures = await topicFigures('safeguarding-view');
           return figures.lag === 0 ? figures : undefined;
@@ -444,7 +461,8 @@ suite(
         1000,
       );
       expect(lag).toBe(0);
-      const notificationsFigures = await eventually(
+      const notificationsFigures = await eventuallyOrReport(
+        scene(),
         async () => {
           const figures = await topicFigures('notifications');
           return figures.lag === 0 ? figures : undefined;

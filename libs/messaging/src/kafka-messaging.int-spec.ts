@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import kafkajs, { Kafka } from 'kafkajs';
-import { testBrokers, uniqueTopicPrefix } from '@jigsaw/testing';
+import kafkajs, { Kafka, logLevel } from 'kafkajs';
+import { LossyKafkaSockets, testBrokers, uniqueTopicPrefix, until } from '@jigsaw/testing';
 import { KafkaMessaging } from './kafka-messaging.js';
 
 const { ConfigResourceTypes, KafkaJSConnectionError } = kafkajs;
@@ -86,3 +86,94 @@ describe('topics made and checked against KAFKA_PARTITIONS, KAFKA_REPLICATION_FA
     ).rejects.toThrow(/KAFKA_REPLICATION_FACTOR is 3 but the cluster has 1 broker/);
   });
 });
+
+describe('publishing after a publish whose answer was lost', () => {
+  it('publishes what follows, and what was written without an answer, once the broker answers again', async () => {
+    const topic = `${uniqueTopicPrefix('lost-answer')}police.events`;
+    const messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'lost-answer-test' });
+    await messaging.ensureTopics([topic], { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1 });
+    // The same messaging, its client's sockets losing produce answers on demand, giving up after a retry.
+    const sockets = new LossyKafkaSockets();
+    (messaging as unknown as { kafka: Kafka }).kafka = new Kafka({
+      brokers: testBrokers().split(','),
+      clientId: 'lost-answer-test',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 100 },
+      socketFactory: sockets.factory,
+    });
+    const publisher = messaging.publisher();
+    const message = (value: string) => ({ topic, key: 'child-1', value });
+    try {
+      await publisher.publish([message('first')]);
+      sockets.losing = true;
+      await expect(publisher.publish([message('lost-1'), message('lost-2')])).rejects.toThrow();
+      expect(sockets.lost).toBeGreaterThan(0);
+      sockets.losing = false;
+      // As a relay does: its next batch holds the rows not yet published and those written since.
+      await publisher.publish([message('lost-1'), message('lost-2'), message('later')]);
+      await publisher.publish([message('last')]);
+    } finally {
+      await publisher.close();
+    }
+    const values = await topicValues(topic);
+    expect(new Set(values)).toEqual(new Set(['first', 'lost-1', 'lost-2', 'later', 'last']));
+    expect(values.filter((v) => v === 'later' || v === 'last')).toEqual(['later', 'last']);
+  });
+});
+
+describe('a consumer that kafkajs stops after a crash it does not restart', () => {
+  it('is started again, and consumes what it was given and what follows', async () => {
+    const topic = `${uniqueTopicPrefix('crashed')}police.events`;
+    const messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'crashed-consumer-test' });
+    await messaging.ensureTopics([topic], { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1 });
+    const publisher = messaging.publisher();
+    const consumer = messaging.consumer({ groupId: `${topic}.reader`, topics: [topic] });
+    const handled: string[] = [];
+    let thrown = 0;
+    try {
+      await publisher.publish([{ topic, key: 'child-1', value: 'before' }]);
+      // kafkajs counts a TypeError as unrecoverable: it leaves the group and does not restart.
+      await consumer.startBatch((messages) => {
+        if (thrown++ === 0) throw new TypeError('a handler’s own bug, once');
+        handled.push(...messages.map((m) => m.value?.toString() ?? ''));
+        return Promise.resolve([]);
+      });
+      await publisher.publish([{ topic, key: 'child-1', value: 'after' }]);
+      await until(() => handled.includes('after'), { timeoutMs: 30_000, what: 'both messages handled' });
+    } finally {
+      await consumer.stop();
+      await publisher.close();
+    }
+    expect(handled).toEqual(['before', 'after']);
+    expect(thrown).toBeGreaterThan(1);
+  });
+});
+
+/** Every value on a topic, in order, read by a client of its own. */
+async function topicValues(topic: string): Promise<string[]> {
+  const kafka = new Kafka({
+    brokers: testBrokers().split(','),
+    clientId: 'topic-reader',
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const total = ends.reduce((sum, p) => sum + Number(p.high), 0);
+  const consumer = kafka.consumer({ groupId: `${topic}.reader` });
+  const values: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        values.push(message.value?.toString() ?? '');
+        return Promise.resolve();
+      },
+    });
+    await until(() => values.length >= total, { timeoutMs: 30_000, what: `${total} messages read` });
+  } finally {
+    await consumer.disconnect();
+  }
+  return values;
+}

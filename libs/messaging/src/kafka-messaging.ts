@@ -1,6 +1,14 @@
-import kafkajs, { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import kafkajs, {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type ConsumerRunConfig,
+  type Producer,
+} from 'kafkajs';
 import { JigsawError } from '@jigsaw/errors';
-import { injectTraceContext } from '@jigsaw/telemetry';
+import { injectTraceContext, rootLogger } from '@jigsaw/telemetry';
 import type {
   BatchHandler,
   IncomingMessage,
@@ -17,6 +25,9 @@ import { PoisonMessageError } from './poison-message.error.js';
 const CHUNK = 500;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long a consumer that kafkajs left stopped after a crash waits before it is started again. */
+const RUN_AGAIN_MS = 5_000;
 
 // kafkajs is CommonJS: Node finds its classes as named exports, but not this enum.
 const { ConfigResourceTypes } = kafkajs;
@@ -116,13 +127,17 @@ function headersOf(
 }
 
 class KafkajsPublisher implements Publisher {
+  private producer: Producer;
   private connected: Promise<void> | undefined;
 
-  constructor(private readonly producer: Producer) {}
+  constructor(private readonly newProducer: () => Producer) {
+    this.producer = newProducer();
+  }
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    this.connected ??= this.producer.connect().catch((error: unknown) => {
+    const producer = this.producer;
+    this.connected ??= producer.connect().catch((error: unknown) => {
       this.connected = undefined;
       throw error;
     });
@@ -133,18 +148,37 @@ class KafkajsPublisher implements Publisher {
       if (list) list.push(m);
       else byTopic.set(m.topic, [m]);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        // A message without trace context carries the active one (none while tracing is off).
-        messages: list.map((m) => ({
-          key: m.key,
-          value: m.value,
-          headers: m.headers?.['traceparent'] ? m.headers : injectTraceContext({ ...m.headers }),
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          // A message without trace context carries the active one (none while tracing is off).
+          messages: list.map((m) => ({
+            key: m.key,
+            value: m.value,
+            headers: m.headers?.['traceparent'] ? m.headers : injectTraceContext({ ...m.headers }),
+          })),
         })),
-      })),
-    });
+      });
+    } catch (error) {
+      await this.replace(producer);
+      throw error;
+    }
+  }
+
+  /**
+   * A send that failed may still have been written (its answer lost with a broker, or an error after the
+   * append), yet kafkajs takes back its sequence numbers. The next send, of other messages, would then be
+   * refused as out of order, for good. A new producer has a new producer id and starts its sequences again;
+   * what was written already is published twice, which consumers dedupe.
+   */
+  private async replace(failed: Producer): Promise<void> {
+    if (this.producer !== failed) return;
+    this.producer = this.newProducer();
+    const wasConnected = this.connected;
+    this.connected = undefined;
+    if (wasConnected) await disconnectWithin(() => failed.disconnect());
   }
 
   async close(): Promise<void> {
@@ -157,6 +191,8 @@ class KafkajsConsumer implements MessageConsumer {
   /** Lag per `topic` then partition, as of each partition's last fetch. */
   private readonly lags = new Map<string, Map<number, number>>();
   private unreport: (() => void) | undefined;
+  private stopping = false;
+  private again: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly consumer: Consumer,
@@ -211,7 +247,7 @@ class KafkajsConsumer implements MessageConsumer {
         await sleep(250);
       }
     }
-    await this.consumer.run({
+    const run: ConsumerRunConfig = {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async (payload) => {
@@ -245,7 +281,35 @@ class KafkajsConsumer implements MessageConsumer {
           await payload.heartbeat();
         }
       },
+    };
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.runAgain(payload.error, run);
     });
+    await this.consumer.run(run);
+  }
+
+  /**
+   * kafkajs restarts a consumer after a retriable crash only. After any other (the group's coordinator not
+   * found while brokers fail over, an error of the handler's own) it has left the group and stays stopped
+   * while the process runs on and looks ready: start it again, until it runs or the service stops.
+   */
+  private runAgain(error: Error, run: ConsumerRunConfig): void {
+    if (this.stopping) return;
+    rootLogger()
+      .child({ context: 'messaging' })
+      .warn(
+        { groupId: this.group, error: error.message },
+        `consumer stopped by a crash kafkajs does not restart; starting it again in ${RUN_AGAIN_MS} ms`,
+      );
+    clearTimeout(this.again);
+    this.again = setTimeout(() => {
+      if (this.stopping) return;
+      // A failed start is another crash, and comes back here.
+      void this.consumer
+        .connect()
+        .then(() => this.consumer.run(run))
+        .catch((failed: unknown) => this.runAgain(failed as Error, run));
+    }, RUN_AGAIN_MS);
   }
 
   private async sendToDeadLetter(message: IncomingMessage, error: JigsawError): Promise<void> {
@@ -271,6 +335,8 @@ class KafkajsConsumer implements MessageConsumer {
 
   /** Waits for the chunk in hand (its transaction and offset commit), then leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.again);
     this.unreport?.();
     await disconnectWithin(() => this.consumer.disconnect());
     await this.deadLetter?.publisher.close();
@@ -373,7 +439,7 @@ export class KafkaMessaging {
   }
 
   publisher(): Publisher {
-    return new KafkajsPublisher(
+    return new KafkajsPublisher(() =>
       this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,

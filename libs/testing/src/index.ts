@@ -36,3 +36,4 @@ export { hapiFhirValidator, type FhirValidator } from './hapi-fhir.js';
 export { deciderSpec } from './decider.js';
 export { eventually, until, type WaitOptions } from './eventually.js';
 export { MoveCountingRegistry, RacingStore, racingWriters } from './racing.js';
+export { LossyKafkaSockets } from './lossy-kafka-sockets.js';
