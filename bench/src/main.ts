@@ -23,10 +23,10 @@ import {
 } from '@jigsaw/testing';
 import { chronologyProjection, viewMigrations } from '@jigsaw/view-model';
 import { CpuMeter, pidsMatching, writtenBytesOf } from './cpu.js';
-import { closedLoop, openLoop } from './load.js';
+import { closedLoop, openLoop, type LoadResult } from './load.js';
 import { hotspots } from './profile.js';
 import { chart, writeReport, type BenchReport, type Target } from './report.js';
-import { peakRssMb, percentiles, round } from './stats.js';
+import { peakRssMb, percentiles, round, type Percentiles } from './stats.js';
 
 /** `--quick`: the same measures on fewer events and a 200,000-event replay, in under five minutes. */
 const QUICK = process.argv.includes('--quick');
@@ -291,8 +291,19 @@ async function ingestFlatOut(police: ServiceProcess, pool: Pool): Promise<number
   return run.visiblePerSecond;
 }
 
-async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number> {
-  const children = Array.from({ length: 200 }, () => aNhsNumber());
+/**
+ * Sends at a steady `rate` a second for `rateSeconds`, whatever the answers do (open loop): each send
+ * `perSend` new events about `children` children. Each event's visibility is from its send until the view
+ * shows it. The failure counts start afresh.
+ */
+async function visibilityAtRate(
+  pool: Pool,
+  rate: number,
+  perSend: number,
+  children: number,
+  send: (events: JigsawEnvelope[]) => Promise<boolean>,
+): Promise<{ load: LoadResult; events: number; visible: number; visibilityMs: Percentiles }> {
+  const nhsNumbers = Array.from({ length: children }, () => aNhsNumber());
   const sentAt = new Map<string, number>();
   const sent: JigsawEnvelope[] = [];
   let i = 0;
@@ -301,79 +312,70 @@ async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number>
   failureReasons = {};
   const load = await openLoop(
     () => {
-      const event = anIncidentNotification({ nhsNumber: children[i++ % children.length]! });
-      sentAt.set(event.id, Date.now());
-      sent.push(event);
-      return post(police, event);
+      const events = Array.from({ length: perSend }, () =>
+        anIncidentNotification({ nhsNumber: nhsNumbers[i++ % nhsNumbers.length]! }),
+      );
+      const now = Date.now();
+      for (const event of events) sentAt.set(event.id, now);
+      sent.push(...events);
+      return send(events);
     },
-    SETTINGS.rate,
+    rate,
     SETTINGS.rateSeconds,
   );
   const visible = await visibleTimes(pool, sent);
-  const latencies = [...visible].map(([id, at]) => at - sentAt.get(id)!);
-  const p = percentiles(latencies);
+  const visibilityMs = percentiles([...visible].map(([id, at]) => at - sentAt.get(id)!));
+  return { load, events: sent.length, visible: visible.size, visibilityMs };
+}
+
+async function ingestAtRate(police: ServiceProcess, pool: Pool): Promise<number> {
+  const run = await visibilityAtRate(pool, SETTINGS.rate, 1, 200, ([event]) => post(police, event!));
+  const p = run.visibilityMs;
   results['visibilityAtRate'] = {
     ratePerSecond: SETTINGS.rate,
     seconds: SETTINGS.rateSeconds,
-    posted: load.requests,
-    postFailures: load.failures,
+    posted: run.load.requests,
+    postFailures: run.load.failures,
     failureReasons,
     refusedThenRetried: overloadRefusals,
     resetThenRetried: connectionResets,
-    postLatencyMs: load.latencyMs,
-    visible: visible.size,
+    postLatencyMs: run.load.latencyMs,
+    visible: run.visible,
     visibilityMs: p,
   };
   log(`visibility at ${SETTINGS.rate}/s: p50 ${p.p50} ms, p95 ${p.p95} ms, p99 ${p.p99} ms`);
   return p.p99;
 }
 
-/**
- * Visibility with batches offered at a steady rate: `BATCH_RATE_SIZE` events in a CloudEvents batch every
- * `1000 / batchRate` ms (50 every 50 ms: 1,000 events a second), whatever the answers do, for
- * `rateSeconds`; each event's visibility is from its batch's send until the view shows it.
- */
+/** Visibility with CloudEvents batches offered at a steady rate: 50 every 50 ms, 1,000 events a second. */
 async function batchesAtRate(police: ServiceProcess, pool: Pool): Promise<number> {
-  const children = Array.from({ length: 1000 }, () => aNhsNumber());
-  const sentAt = new Map<string, number>();
-  const sent: JigsawEnvelope[] = [];
-  let i = 0;
-  overloadRefusals = 0;
-  connectionResets = 0;
-  failureReasons = {};
-  const load = await openLoop(
-    async () => {
-      const batch = Array.from({ length: SETTINGS.batchRateSize }, () =>
-        anIncidentNotification({ nhsNumber: children[i++ % children.length]! }),
-      );
-      const now = Date.now();
-      for (const event of batch) sentAt.set(event.id, now);
-      sent.push(...batch);
-      return (await postBatch(police, batch)) === batch.length;
-    },
+  const size = SETTINGS.batchRateSize;
+  const run = await visibilityAtRate(
+    pool,
     SETTINGS.batchRate,
-    SETTINGS.rateSeconds,
+    size,
+    1000,
+    async (batch) => (await postBatch(police, batch)) === batch.length,
   );
-  const visible = await visibleTimes(pool, sent);
-  const p = percentiles([...visible].map(([id, at]) => at - sentAt.get(id)!));
-  const offered = SETTINGS.batchRate * SETTINGS.batchRateSize;
+  const p = run.visibilityMs;
+  const offered = SETTINGS.batchRate * size;
   results['visibilityAtBatchRate'] = {
     eventsPerSecond: offered,
-    batchSize: SETTINGS.batchRateSize,
+    batchSize: size,
     seconds: SETTINGS.rateSeconds,
-    batches: load.requests,
-    batchFailures: load.failures,
+    batches: run.load.requests,
+    batchFailures: run.load.failures,
     failureReasons,
     refusedThenRetried: overloadRefusals,
     resetThenRetried: connectionResets,
-    batchLatencyMs: load.latencyMs,
-    events: sent.length,
-    visible: visible.size,
+    batchLatencyMs: run.load.latencyMs,
+    events: run.events,
+    visible: run.visible,
     visibilityMs: p,
   };
   log(
-    `visibility at ${offered}/s in batches of ${SETTINGS.batchRateSize}: p50 ${p.p50} ms, p95 ${p.p95} ms, ` +
-      `p99 ${p.p99} ms (${visible.size}/${sent.length} visible, ${load.failures} batches failed)`,
+    `visibility at ${offered}/s in batches of ${size}: p50 ${p.p50} ms, p95 ${p.p95} ms, ` +
+      `p99 ${p.p99} ms (${run.visible}/${run.events} visible, ${run.load.failures} batches failed)`,
   );
   return p.p99;
 }
