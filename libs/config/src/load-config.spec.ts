@@ -29,7 +29,16 @@ describe('loadConfig', () => {
       KAFKA_REPLICATION_FACTOR: 1,
       KAFKA_MIN_INSYNC_REPLICAS: 1,
       KAFKA_PARTITIONS: 6,
+      KAFKA_RETENTION_MS: -1,
     });
+    expect(loadConfig(PoliceConfig, { ...dev, KAFKA_RETENTION_MS: '3600000' }).KAFKA_RETENTION_MS).toBe(
+      3_600_000,
+    );
+    for (const forgetful of ['0', '3599999', '-2', 'a week']) {
+      expect(() => loadConfig(PoliceConfig, { ...dev, KAFKA_RETENTION_MS: forgetful })).toThrow(
+        /KAFKA_RETENTION_MS: /,
+      );
+    }
     const cluster = {
       ...dev,
       KAFKA_REPLICATION_FACTOR: '3',

@@ -97,6 +97,22 @@ export class ServiceConfig {
   })
   KAFKA_MIN_INSYNC_REPLICAS = 1;
 
+  /**
+   * How long the hub's topics keep a message, in milliseconds, or -1 (the default) for good: a consumer group
+   * added later (a new read model, a new service) reads the topics from their start, so a topic that forgets
+   * leaves it without the history before (docs/operating.md). Topics that exist already are checked, not changed.
+   */
+  @Type(() => Number)
+  @IsInt({ message: 'KAFKA_RETENTION_MS must be a whole number' })
+  @ValidateBy({
+    name: 'keptOrAtLeastAnHour',
+    validator: {
+      validate: (value) => Number(value) === -1 || Number(value) >= 3_600_000,
+      defaultMessage: () => 'KAFKA_RETENTION_MS must be -1 (kept for good) or at least 3600000 (an hour)',
+    },
+  })
+  KAFKA_RETENTION_MS = -1;
+
   /** Partitions per topic: the most consumers of one group that can work at once on it (docs/operating.md). */
   @Type(() => Number)
   @IsInt({ message: 'KAFKA_PARTITIONS must be a whole number' })

@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import kafkajs, { Kafka, logLevel } from 'kafkajs';
 import { LossyKafkaSockets, testBrokers, uniqueTopicPrefix, until } from '@jigsaw/testing';
+import { kafkaTool } from '../../../infra/kafka/kafka.mjs';
 import { KafkaMessaging } from './kafka-messaging.js';
 
 const { ConfigResourceTypes, KafkaJSConnectionError } = kafkajs;
@@ -8,34 +9,72 @@ const { ConfigResourceTypes, KafkaJSConnectionError } = kafkajs;
 /** The topics as the broker itself describes them, through a client of its own. */
 async function described(
   topic: string,
-): Promise<{ partitions: number; replicas: number; minInsync: string }> {
+): Promise<{ partitions: number; replicas: number; minInsync: string; retention: string }> {
   const admin = new Kafka({ brokers: testBrokers().split(','), clientId: 'topic-check' }).admin();
   await admin.connect();
   try {
     const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
     const configs = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configNames: ['min.insync.replicas', 'retention.ms'],
+        },
+      ],
     });
+    const entries = configs.resources[0]!.configEntries;
+    const config = (name: string) => entries.find((e) => e.configName === name)?.configValue;
     return {
       partitions: topics[0]!.partitions.length,
       replicas: topics[0]!.partitions[0]!.replicas.length,
-      minInsync: configs.resources[0]!.configEntries[0]!.configValue,
+      minInsync: config('min.insync.replicas')!,
+      retention: config('retention.ms')!,
     };
   } finally {
     await admin.disconnect();
   }
 }
 
-describe('topics made and checked against KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS', () => {
+describe('topics made and checked against KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS, KAFKA_RETENTION_MS', () => {
   const messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'topic-settings-test' });
 
   it('creates missing topics with the settings, and finds nothing to report about them', async () => {
     const topic = `${uniqueTopicPrefix('topics')}police.events`;
-    const settings = { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 };
+    const settings = { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 7_200_000 };
     expect(await messaging.ensureTopics([topic], settings)).toEqual([]);
-    expect(await described(topic)).toEqual({ partitions: 3, replicas: 1, minInsync: '1' });
+    expect(await described(topic)).toEqual({
+      partitions: 3,
+      replicas: 1,
+      minInsync: '1',
+      retention: '7200000',
+    });
     expect(await messaging.ensureTopics([topic], settings)).toEqual([]);
+  });
+
+  it('keeps messages for good by default, as Kafka’s own kafka-topics --describe shows', async () => {
+    const topic = `${uniqueTopicPrefix('topics')}hub.events`;
+    expect(await messaging.ensureTopics([topic], { partitions: 1 })).toEqual([]);
+    const out = await kafkaTool('org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server',
+      testBrokers(),
+      '--describe',
+      '--topic',
+      topic,
+    ]);
+    const header = out.split('\n').find((line) => line.startsWith(`Topic: ${topic}\t`)) ?? out;
+    expect(header).toMatch(/\tConfigs: (.*,)?retention\.ms=-1(,|$)/);
+  });
+
+  it('reports a topic that forgets, made before messages were kept for good, and leaves it as it is', async () => {
+    const topic = `${uniqueTopicPrefix('topics')}council.events`;
+    const week = { partitions: 1, replicationFactor: 1, minInsyncReplicas: 1, retentionMs: 604_800_000 };
+    await messaging.ensureTopics([topic], week);
+    expect(await messaging.ensureTopics([topic], { ...week, retentionMs: -1 })).toEqual([
+      { topic, setting: 'retentionMs', expected: -1, actual: 604_800_000 },
+    ]);
+    expect((await described(topic)).retention).toBe('604800000');
   });
 
   it('reports each setting an existing topic does not have, and leaves the topic as it is', async () => {
@@ -50,7 +89,7 @@ describe('topics made and checked against KAFKA_PARTITIONS, KAFKA_REPLICATION_FA
       { topic, setting: 'partitions', expected: 4, actual: 2 },
       { topic, setting: 'minInsyncReplicas', expected: 2, actual: 1 },
     ]);
-    expect(await described(topic)).toEqual({ partitions: 2, replicas: 1, minInsync: '1' });
+    expect(await described(topic)).toEqual({ partitions: 2, replicas: 1, minInsync: '1', retention: '-1' });
   });
 
   it('asks again when the broker asked for the topics’ configs does not answer, as one that is down', async () => {

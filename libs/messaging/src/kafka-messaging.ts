@@ -54,18 +54,37 @@ function isOnlyTopicExists(error: unknown): boolean {
   return types.length > 0 && types.every((t) => t === 'TOPIC_ALREADY_EXISTS');
 }
 
-/** How the hub's topics are made: KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS. */
+/**
+ * How the hub's topics are made: KAFKA_PARTITIONS, KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS,
+ * KAFKA_RETENTION_MS.
+ */
 export interface TopicSettings {
   partitions: number;
   replicationFactor: number;
   minInsyncReplicas: number;
+  /**
+   * How long a topic keeps a message, or -1 for good. A consumer group new to a topic (a read model or a
+   * service added later) starts from the earliest message the topic still holds, so a topic that forgets
+   * leaves the new group without the history before it. Personal data in a message is sealed under the
+   * child's key, so erasure reaches every copy kept here too.
+   */
+  retentionMs: number;
 }
 
 export const DEFAULT_TOPIC_SETTINGS: TopicSettings = {
   partitions: 6,
   replicationFactor: 1,
   minInsyncReplicas: 1,
+  retentionMs: -1,
 };
+
+/** The topic-level settings, by their Kafka config names. */
+const TOPIC_CONFIGS = {
+  minInsyncReplicas: 'min.insync.replicas',
+  retentionMs: 'retention.ms',
+} as const satisfies Partial<Record<keyof TopicSettings, string>>;
+
+type TopicConfigs = Record<keyof typeof TOPIC_CONFIGS, number>;
 
 /** An existing topic made otherwise than the settings say; changing it is an operator's decision. */
 export interface TopicMismatch {
@@ -75,19 +94,25 @@ export interface TopicMismatch {
   actual: number;
 }
 
-async function minInsyncOf(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+/** Each topic's configs as the cluster describes them; a topic it does not answer for is absent. */
+async function configsOf(admin: Admin, topics: readonly string[]): Promise<Map<string, TopicConfigs>> {
   const described = await admin.describeConfigs({
     includeSynonyms: false,
     resources: topics.map((name) => ({
       type: ConfigResourceTypes.TOPIC,
       name,
-      configNames: ['min.insync.replicas'],
+      configNames: Object.values(TOPIC_CONFIGS),
     })),
   });
   return new Map(
     described.resources.flatMap((r) => {
-      const value = r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue;
-      return value === undefined ? [] : [[r.resourceName, Number(value)] as const];
+      const configs = {} as TopicConfigs;
+      for (const [setting, name] of Object.entries(TOPIC_CONFIGS) as [keyof TopicConfigs, string][]) {
+        const value = r.configEntries.find((e) => e.configName === name)?.configValue;
+        if (value === undefined) return [];
+        configs[setting] = Number(value);
+      }
+      return [[r.resourceName, configs] as const];
     }),
   );
 }
@@ -96,13 +121,14 @@ async function minInsyncOf(admin: Admin, topics: readonly string[]): Promise<Map
 export function mismatches(
   wanted: TopicSettings,
   topics: readonly { name: string; partitions: readonly { replicas: readonly number[] }[] }[],
-  minInsync: ReadonlyMap<string, number>,
+  configs: ReadonlyMap<string, TopicConfigs>,
 ): TopicMismatch[] {
   return topics.flatMap((t) => {
     const actual: TopicSettings = {
       partitions: t.partitions.length,
       replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
-      minInsyncReplicas: minInsync.get(t.name) ?? wanted.minInsyncReplicas,
+      minInsyncReplicas: configs.get(t.name)?.minInsyncReplicas ?? wanted.minInsyncReplicas,
+      retentionMs: configs.get(t.name)?.retentionMs ?? wanted.retentionMs,
     };
     return (Object.keys(wanted) as (keyof TopicSettings)[])
       .filter((setting) => actual[setting] !== wanted[setting])
@@ -391,7 +417,10 @@ export class KafkaMessaging {
               topic,
               numPartitions: wanted.partitions,
               replicationFactor: wanted.replicationFactor,
-              configEntries: [{ name: 'min.insync.replicas', value: String(wanted.minInsyncReplicas) }],
+              configEntries: Object.entries(TOPIC_CONFIGS).map(([setting, name]) => ({
+                name,
+                value: String(wanted[setting as keyof TopicConfigs]),
+              })),
             })),
           })
           .catch((error: unknown) => {
@@ -406,9 +435,8 @@ export class KafkaMessaging {
         );
         // The configs are asked of one broker, which may be one that is down while the metadata still names
         // it (a replica starting during an outage): then the next look asks again.
-        const minInsync =
-          metadata && ready ? await minInsyncOf(admin, topics).catch(() => undefined) : undefined;
-        if (metadata && minInsync) return mismatches(wanted, metadata.topics, minInsync);
+        const configs = metadata && ready ? await configsOf(admin, topics).catch(() => undefined) : undefined;
+        if (metadata && configs) return mismatches(wanted, metadata.topics, configs);
         if (Date.now() > deadline) {
           throw new Error(
             `topics have no leaders, or no broker described them, after 60 s: ${topics.join(', ')}`,

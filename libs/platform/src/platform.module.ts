@@ -37,6 +37,7 @@ const SETTING_VARIABLES: Record<keyof TopicSettings, string> = {
   partitions: 'KAFKA_PARTITIONS',
   replicationFactor: 'KAFKA_REPLICATION_FACTOR',
   minInsyncReplicas: 'KAFKA_MIN_INSYNC_REPLICAS',
+  retentionMs: 'KAFKA_RETENTION_MS',
 };
 
 const POOL_END_TIMEOUT_MS = 1_000;
@@ -98,6 +99,7 @@ export class PlatformModule {
               partitions: config.KAFKA_PARTITIONS,
               replicationFactor: config.KAFKA_REPLICATION_FACTOR,
               minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+              retentionMs: config.KAFKA_RETENTION_MS,
             });
             // Existing topics are never altered at start: repartitioning moves children between partitions.
             for (const d of differences) {
