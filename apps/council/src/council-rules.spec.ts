@@ -2,31 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import {
   ASSESSMENT_COMPLETED,
   ASSESSMENT_STARTED,
-  assessmentCompleted,
-  assessmentStarted,
-} from './assessment/assessment.events.js';
-import {
   CHILD_PROTECTION_PLAN_ENDED,
   CHILD_PROTECTION_PLAN_STARTED,
+  LEAD_PRACTITIONER_ASSIGNED,
+  LOOKED_AFTER_ENDED,
+  LOOKED_AFTER_STARTED,
+  REFERRAL_DECIDED,
+  REFERRAL_RECEIVED,
+} from '@jigsaw/contracts';
+import { assessmentCompleted, assessmentStarted } from './assessment/assessment.events.js';
+import {
   childProtectionPlanEnded,
   childProtectionPlanStarted,
 } from './child-protection-plan/child-protection-plan.events.js';
-import {
-  LEAD_PRACTITIONER_ASSIGNED,
-  leadPractitionerAssigned,
-} from './lead-practitioner/lead-practitioner-assigned.event.js';
-import {
-  LOOKED_AFTER_ENDED,
-  LOOKED_AFTER_STARTED,
-  lookedAfterEnded,
-  lookedAfterStarted,
-} from './looked-after/looked-after.events.js';
-import {
-  REFERRAL_DECIDED,
-  REFERRAL_RECEIVED,
-  referralDecided,
-  referralReceived,
-} from './referral/referral.events.js';
+import { leadPractitionerAssigned } from './lead-practitioner/lead-practitioner-assigned.event.js';
+import { lookedAfterEnded, lookedAfterStarted } from './looked-after/looked-after.events.js';
+import { referralDecided, referralReceived } from './referral/referral.events.js';
 import { aCouncilEvent, CHILD_ID, given } from './testing/council-events.factory.js';
 
 const RECEIVED_AT = '2026-03-02T09:15:00Z';

@@ -1,21 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import {
+  CHILD_IN_NEED_PLAN_ENDED,
+  CHILD_IN_NEED_PLAN_STARTED,
+  CHILD_PROTECTION_PLAN_ENDED,
+  CHILD_PROTECTION_PLAN_STARTED,
+  REFERRAL_DECIDED,
+  REFERRAL_RECEIVED,
+} from '@jigsaw/contracts';
 import type { JigsawEnvelope, RecordedEvent } from '@jigsaw/envelope';
 import { JigsawError } from '@jigsaw/errors';
 import { agencyDecider, controlEventTypes, foldAgencyState, type EventTypeDefinition } from '@jigsaw/ingest';
 import { eventKey, foldSharingLedger, sharingStateIn } from '@jigsaw/sharing';
 import { deciderSpec } from '@jigsaw/testing';
-import {
-  CHILD_IN_NEED_PLAN_ENDED,
-  CHILD_IN_NEED_PLAN_STARTED,
-} from './child-in-need-plan/child-in-need-plan.events.js';
-import {
-  CHILD_PROTECTION_PLAN_ENDED,
-  CHILD_PROTECTION_PLAN_STARTED,
-} from './child-protection-plan/child-protection-plan.events.js';
 import { councilCatalogue } from './council.catalogue.js';
 import { openEpisodes } from './episode.rules.js';
-import { REFERRAL_DECIDED, REFERRAL_RECEIVED } from './referral/referral.events.js';
 import { aCouncilControl, aCouncilEvent, CHILD_ID, recorded } from './testing/council-events.factory.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');

@@ -1,24 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
+import {
+  BIRTH_LINKED,
+  MENTAL_HEALTH_REFERRAL_MADE,
+  PRE_BIRTH_CONCERN_RAISED,
+  UNSCHEDULED_CARE_ATTENDED,
+  WAS_NOT_BROUGHT,
+} from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import { dataschemaFor, type ChildSubject, type JigsawEnvelope } from '@jigsaw/envelope';
 import { agencyDecider, type EventTypeDefinition } from '@jigsaw/ingest';
 import { aNhsNumber, deciderSpec } from '@jigsaw/testing';
 import { fhirSharing } from './fhir/fhir-bundle.mapping.js';
-import {
-  MENTAL_HEALTH_REFERRAL_MADE,
-  mentalHealthReferralMade,
-} from './mental-health/mental-health-referral-made.event.js';
-import {
-  BIRTH_LINKED,
-  birthLinked,
-  PRE_BIRTH_CONCERN_RAISED,
-  preBirthConcernRaised,
-} from './pre-birth/pre-birth.events.js';
-import {
-  UNSCHEDULED_CARE_ATTENDED,
-  unscheduledCareAttended,
-} from './unscheduled-care/unscheduled-care-attended.event.js';
-import { WAS_NOT_BROUGHT, wasNotBrought } from './was-not-brought/was-not-brought.event.js';
+import { mentalHealthReferralMade } from './mental-health/mental-health-referral-made.event.js';
+import { birthLinked, preBirthConcernRaised } from './pre-birth/pre-birth.events.js';
+import { unscheduledCareAttended } from './unscheduled-care/unscheduled-care-attended.event.js';
+import { wasNotBrought } from './was-not-brought/was-not-brought.event.js';
 
 const TRUST = 'urn:jigsaw:org:health:leeds-teaching-hospitals';
 const spec = deciderSpec(agencyDecider);

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
+import { PRE_BIRTH_CONCERN_RAISED } from '@jigsaw/contracts';
 import {
   OWNER_ROLES,
   withTransaction,
@@ -35,7 +36,7 @@ export type { EvidenceKind, IdentifierKind } from './identity-resolution.js';
  * Event types whose subject is an unborn child, recorded against the mother's NHS number with the
  * pregnancy as a local id. The mother's NHS number is not the child's, so it links nothing.
  */
-export const UNBORN_SUBJECT_TYPES: ReadonlySet<string> = new Set(['health.pre-birth-concern-raised']);
+export const UNBORN_SUBJECT_TYPES: ReadonlySet<string> = new Set([PRE_BIRTH_CONCERN_RAISED]);
 
 export interface ChildIdentifiers extends EvidenceSubject {
   nhsNumber?: string;

@@ -1,3 +1,9 @@
+import {
+  CHILD_MISSING_EDUCATION_REPORTED,
+  ELECTIVE_HOME_EDUCATION_NOTIFIED,
+  PERMANENT_EXCLUSION_RECORDED,
+  PUPIL_ON_ROLL,
+} from '@jigsaw/contracts';
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import { isRecord } from './is-record.js';
 import { sharingEndsAfter } from './retention.js';
@@ -47,12 +53,12 @@ export interface Review {
 export type ChildAccess = 'legitimate-relationship' | 'self-claimed' | 'review' | 'none';
 
 /** The school's own records that only keep its roll: they last as long as the roll, not for ever. */
-export const ROLL_TYPES = ['education.pupil-on-roll'] as const;
+export const ROLL_TYPES = [PUPIL_ON_ROLL] as const;
 /** The school's records that say the child left its roll, with the date field saying when. */
 export const ROLL_ENDS: Readonly<Record<string, string>> = {
-  'education.elective-home-education-notified': 'offRollOn',
-  'education.child-missing-education-reported': 'reportedOn',
-  'education.permanent-exclusion-recorded': 'effectiveDate',
+  [ELECTIVE_HOME_EDUCATION_NOTIFIED]: 'offRollOn',
+  [CHILD_MISSING_EDUCATION_REPORTED]: 'reportedOn',
+  [PERMANENT_EXCLUSION_RECORDED]: 'effectiveDate',
 };
 
 const str = (value: unknown): string | undefined =>
@@ -92,7 +98,7 @@ export function foldRelationships(
         open.endedAt = str(data[leftOn]) ?? event.time;
         roll.delete(event.source);
       }
-      if (event.type !== 'education.permanent-exclusion-recorded') continue;
+      if (event.type !== PERMANENT_EXCLUSION_RECORDED) continue;
     }
     add(draft, event.source, { basis: 'owner', from });
     const state = sharingStateIn(ledger, eventKey(event.source, event.id));

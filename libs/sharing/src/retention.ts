@@ -1,3 +1,9 @@
+import {
+  CHILD_PROTECTION_PLAN_ENDED,
+  CHILD_PROTECTION_PLAN_STARTED,
+  LOOKED_AFTER_ENDED,
+  LOOKED_AFTER_STARTED,
+} from '@jigsaw/contracts';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { isRecord } from './is-record.js';
 
@@ -7,8 +13,8 @@ import { isRecord } from './is-record.js';
  * months after it ends. The start and end events of one episode share its `startDate`.
  */
 export const RETAINED_EPISODES: readonly { start: string; end: string; months: number }[] = [
-  { start: 'council.child-protection-plan-started', end: 'council.child-protection-plan-ended', months: 12 },
-  { start: 'council.looked-after-started', end: 'council.looked-after-ended', months: 12 },
+  { start: CHILD_PROTECTION_PLAN_STARTED, end: CHILD_PROTECTION_PLAN_ENDED, months: 12 },
+  { start: LOOKED_AFTER_STARTED, end: LOOKED_AFTER_ENDED, months: 12 },
 ];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})/;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '@jigsaw/contracts';
 import type { JigsawEnvelope, RecordedEvent, SharingDecision } from '@jigsaw/envelope';
 import { aNhsNumber } from './identifiers.factory.js';
 
@@ -34,13 +35,13 @@ export function aPoliceSharingDecision(overrides: Partial<SharingDecision> = {})
 /** A valid Operation Encompass notification as a police system would post it. */
 export function anIncidentNotification(
   overrides: { nhsNumber?: string; id?: string; occurredAt?: string; summary?: string; source?: string } = {},
-): JigsawEnvelope<'police.domestic-abuse-incident-notified', IncidentData> {
+): JigsawEnvelope<typeof DOMESTIC_ABUSE_INCIDENT_NOTIFIED, IncidentData> {
   const occurredAt = overrides.occurredAt ?? new Date(Date.now() - 3 * 3600_000).toISOString();
   return {
     specversion: '1.0',
     id: overrides.id ?? `oe-${randomUUID()}`,
     source: overrides.source ?? METROPOLITAN_POLICE,
-    type: 'police.domestic-abuse-incident-notified',
+    type: DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
     time: occurredAt,
     dataschema: 'urn:jigsaw:schema:police.domestic-abuse-incident-notified:v1',
     subject: { nhsNumber: overrides.nhsNumber ?? aNhsNumber(), name: { given: 'Test', family: 'Child' } },

@@ -1,8 +1,6 @@
+import { ASSESSMENT_COMPLETED, ASSESSMENT_STARTED } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
 import { episodeEndRules, episodeStartRules } from '../episode.rules.js';
-
-export const ASSESSMENT_STARTED = 'council.assessment-started';
-export const ASSESSMENT_COMPLETED = 'council.assessment-completed';
 
 export const ASSESSMENT_OUTCOMES = [
   'no-further-action',

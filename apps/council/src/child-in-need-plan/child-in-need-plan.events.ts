@@ -1,8 +1,6 @@
+import { CHILD_IN_NEED_PLAN_ENDED, CHILD_IN_NEED_PLAN_STARTED } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
 import { episodeEndRules, episodeStartRules } from '../episode.rules.js';
-
-export const CHILD_IN_NEED_PLAN_STARTED = 'council.child-in-need-plan-started';
-export const CHILD_IN_NEED_PLAN_ENDED = 'council.child-in-need-plan-ended';
 
 const kind = { kind: 'child in need plan' };
 const started = episodeStartRules(CHILD_IN_NEED_PLAN_STARTED, CHILD_IN_NEED_PLAN_ENDED, {

@@ -1,8 +1,6 @@
+import { CHILD_PROTECTION_PLAN_ENDED, CHILD_PROTECTION_PLAN_STARTED } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
 import { episodeEndRules, episodeStartRules } from '../episode.rules.js';
-
-export const CHILD_PROTECTION_PLAN_STARTED = 'council.child-protection-plan-started';
-export const CHILD_PROTECTION_PLAN_ENDED = 'council.child-protection-plan-ended';
 
 /** Category of abuse, as in the CIN census: neglect, physical, sexual, emotional, multiple. */
 export const CP_CATEGORIES = ['NEG', 'PHY', 'SAB', 'EMO', 'MUL'] as const;

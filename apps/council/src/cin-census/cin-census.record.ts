@@ -1,3 +1,13 @@
+import {
+  ASSESSMENT_COMPLETED,
+  ASSESSMENT_STARTED,
+  CHILD_IN_NEED_PLAN_ENDED,
+  CHILD_IN_NEED_PLAN_STARTED,
+  CHILD_PROTECTION_PLAN_ENDED,
+  CHILD_PROTECTION_PLAN_STARTED,
+  REFERRAL_DECIDED,
+  REFERRAL_RECEIVED,
+} from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import {
   dataschemaFor,
@@ -7,21 +17,7 @@ import {
 } from '@jigsaw/envelope';
 import { isUnknownUpnCode, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import { parseExportDate, rowEventId } from '@jigsaw/ingest';
-import { ASSESSMENT_COMPLETED, ASSESSMENT_STARTED } from '../assessment/assessment.events.js';
-import {
-  CHILD_IN_NEED_PLAN_ENDED,
-  CHILD_IN_NEED_PLAN_STARTED,
-} from '../child-in-need-plan/child-in-need-plan.events.js';
-import {
-  CHILD_PROTECTION_PLAN_ENDED,
-  CHILD_PROTECTION_PLAN_STARTED,
-} from '../child-protection-plan/child-protection-plan.events.js';
-import {
-  PRIMARY_NEEDS,
-  REFERRAL_DECIDED,
-  REFERRAL_RECEIVED,
-  REFERRAL_SOURCES,
-} from '../referral/referral.events.js';
+import { PRIMARY_NEEDS, REFERRAL_SOURCES } from '../referral/referral.events.js';
 
 /**
  * One child's referral episode, coded as in the Children in Need census (field names as in the DfE

@@ -1,8 +1,6 @@
+import { FAMILY_HELP_EPISODE_CLOSED, FAMILY_HELP_EPISODE_OPENED } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
 import { episodeEndRules, episodeStartRules } from '../episode.rules.js';
-
-export const FAMILY_HELP_EPISODE_OPENED = 'council.family-help-episode-opened';
-export const FAMILY_HELP_EPISODE_CLOSED = 'council.family-help-episode-closed';
 
 const kind = { kind: 'family help episode' };
 const opened = episodeStartRules(FAMILY_HELP_EPISODE_OPENED, FAMILY_HELP_EPISODE_CLOSED, {

@@ -1,6 +1,5 @@
+import { LEAD_PRACTITIONER_ASSIGNED } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const LEAD_PRACTITIONER_ASSIGNED = 'council.lead-practitioner-assigned';
 
 export const leadPractitionerAssigned: EventTypeDefinition<typeof LEAD_PRACTITIONER_ASSIGNED> = {
   type: LEAD_PRACTITIONER_ASSIGNED,

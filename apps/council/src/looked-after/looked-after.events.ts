@@ -1,8 +1,6 @@
+import { LOOKED_AFTER_ENDED, LOOKED_AFTER_STARTED } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
 import { episodeEndRules, episodeStartRules } from '../episode.rules.js';
-
-export const LOOKED_AFTER_STARTED = 'council.looked-after-started';
-export const LOOKED_AFTER_ENDED = 'council.looked-after-ended';
 
 /**
  * Legal status, as in the SSDA903 return. It says who holds parental responsibility, which a school or

@@ -1,8 +1,6 @@
+import { REFERRAL_DECIDED, REFERRAL_RECEIVED } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const REFERRAL_RECEIVED = 'council.referral-received';
-export const REFERRAL_DECIDED = 'council.referral-decided';
 
 /** Source of referral, as coded in the Children in Need census. */
 export const REFERRAL_SOURCES: Readonly<Record<string, string>> = {

@@ -1,7 +1,6 @@
+import { ATTENDANCE_CONCERN_RAISED } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const ATTENDANCE_CONCERN_RAISED = 'education.attendance-concern-raised';
 
 export const attendanceConcernRaised: EventTypeDefinition<typeof ATTENDANCE_CONCERN_RAISED> = {
   type: ATTENDANCE_CONCERN_RAISED,

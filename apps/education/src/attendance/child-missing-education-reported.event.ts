@@ -1,7 +1,6 @@
+import { CHILD_MISSING_EDUCATION_REPORTED } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const CHILD_MISSING_EDUCATION_REPORTED = 'education.child-missing-education-reported';
 
 export const CME_REASONS = [
   'left-without-destination',

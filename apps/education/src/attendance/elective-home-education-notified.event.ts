@@ -1,6 +1,5 @@
+import { ELECTIVE_HOME_EDUCATION_NOTIFIED } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const ELECTIVE_HOME_EDUCATION_NOTIFIED = 'education.elective-home-education-notified';
 
 export const electiveHomeEducationNotified: EventTypeDefinition<typeof ELECTIVE_HOME_EDUCATION_NOTIFIED> = {
   type: ELECTIVE_HOME_EDUCATION_NOTIFIED,

@@ -1,6 +1,5 @@
+import { SUSPENSION_RECORDED } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
-
-export const SUSPENSION_RECORDED = 'education.suspension-recorded';
 
 export const suspensionRecorded: EventTypeDefinition<typeof SUSPENSION_RECORDED> = {
   type: SUSPENSION_RECORDED,

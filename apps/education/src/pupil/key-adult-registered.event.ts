@@ -1,6 +1,5 @@
+import { KEY_ADULT_REGISTERED } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
-
-export const KEY_ADULT_REGISTERED = 'education.key-adult-registered';
 
 export const KEY_ADULT_ROLES = [
   'designated-safeguarding-lead',

@@ -1,6 +1,5 @@
+import { PUPIL_ON_ROLL } from '@jigsaw/contracts';
 import type { EventTypeDefinition } from '@jigsaw/ingest';
-
-export const PUPIL_ON_ROLL = 'education.pupil-on-roll';
 
 /** National curriculum year groups as the school census codes them. */
 export const YEAR_GROUPS = ['N1', 'N2', 'R', ...Array.from({ length: 14 }, (_, i) => String(i + 1))] as const;

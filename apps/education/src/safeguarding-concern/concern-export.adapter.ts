@@ -1,3 +1,4 @@
+import { SAFEGUARDING_CONCERN_RECORDED } from '@jigsaw/contracts';
 import { toCloudEvent, type JigsawEnvelope, type SharingDecision } from '@jigsaw/envelope';
 import { isUnknownUpnCode, nhsNumberProblem, upnProblem } from '@jigsaw/identity';
 import {
@@ -10,7 +11,6 @@ import {
   type BatchRow,
 } from '@jigsaw/ingest';
 import {
-  SAFEGUARDING_CONCERN_RECORDED,
   type ConcernCategory,
   type SafeguardingConcernRecordedData,
 } from './safeguarding-concern-recorded.event.js';

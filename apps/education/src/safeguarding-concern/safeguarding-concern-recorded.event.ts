@@ -1,7 +1,5 @@
-import type { DataOf } from '@jigsaw/contracts';
+import { SAFEGUARDING_CONCERN_RECORDED, type DataOf } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const SAFEGUARDING_CONCERN_RECORDED = 'education.safeguarding-concern-recorded';
 
 /** The categories Keeping Children Safe in Education names; schools' own labels map onto them. */
 export const CONCERN_CATEGORIES = [

@@ -1,3 +1,4 @@
+import { PRACTITIONER_CONCERN_RAISED, UNSCHEDULED_CARE_ATTENDED } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import {
   dataschemaFor,
@@ -7,8 +8,7 @@ import {
 } from '@jigsaw/envelope';
 import { nhsNumberProblem } from '@jigsaw/identity';
 import { rowEventId } from '@jigsaw/ingest';
-import { PRACTITIONER_CONCERN_RAISED } from '../practitioner-concern/practitioner-concern-raised.event.js';
-import { SNOMED_CT, UNSCHEDULED_CARE_ATTENDED } from '../unscheduled-care/unscheduled-care-attended.event.js';
+import { SNOMED_CT } from '../unscheduled-care/unscheduled-care-attended.event.js';
 import { fhirInstant } from './fhir-date.js';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';

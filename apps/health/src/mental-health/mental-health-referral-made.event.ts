@@ -1,7 +1,6 @@
+import { MENTAL_HEALTH_REFERRAL_MADE } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { specialCategoryRequired } from '../special-category.rule.js';
-
-export const MENTAL_HEALTH_REFERRAL_MADE = 'health.mental-health-referral-made';
 
 export const mentalHealthReferralMade: EventTypeDefinition<typeof MENTAL_HEALTH_REFERRAL_MADE> = {
   type: MENTAL_HEALTH_REFERRAL_MADE,

@@ -1,7 +1,6 @@
+import { PRACTITIONER_CONCERN_RAISED } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { specialCategoryRequired } from '../special-category.rule.js';
-
-export const PRACTITIONER_CONCERN_RAISED = 'health.practitioner-concern-raised';
 
 export const CONCERN_ROLES = ['health-visitor', 'school-nurse', 'midwife', 'gp', 'clinician'] as const;
 export const CONCERN_CATEGORIES = [

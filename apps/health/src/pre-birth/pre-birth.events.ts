@@ -1,9 +1,7 @@
+import { BIRTH_LINKED, PRE_BIRTH_CONCERN_RAISED } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import { birthDateProblems, notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { specialCategoryRequired } from '../special-category.rule.js';
-
-export const PRE_BIRTH_CONCERN_RAISED = 'health.pre-birth-concern-raised';
-export const BIRTH_LINKED = 'health.birth-linked';
 
 /** A full-term pregnancy is at most 42 weeks; a delivery date further off than that is a typing error. */
 const MAX_PREGNANCY_MS = 42 * 7 * 24 * 3600_000;

@@ -1,7 +1,6 @@
+import { UNSCHEDULED_CARE_ATTENDED } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { specialCategoryRequired } from '../special-category.rule.js';
-
-export const UNSCHEDULED_CARE_ATTENDED = 'health.unscheduled-care-attended';
 
 /** The settings where CP-IS shows clinicians a child's plan or looked-after status. */
 export const CARE_SETTINGS = [

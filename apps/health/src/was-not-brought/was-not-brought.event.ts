@@ -1,7 +1,6 @@
+import { WAS_NOT_BROUGHT } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { specialCategoryRequired } from '../special-category.rule.js';
-
-export const WAS_NOT_BROUGHT = 'health.was-not-brought';
 
 export const wasNotBrought: EventTypeDefinition<typeof WAS_NOT_BROUGHT> = {
   type: WAS_NOT_BROUGHT,

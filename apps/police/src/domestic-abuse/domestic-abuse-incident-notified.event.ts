@@ -1,7 +1,5 @@
-import type { DataOf } from '@jigsaw/contracts';
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED, type DataOf } from '@jigsaw/contracts';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const DOMESTIC_ABUSE_INCIDENT_NOTIFIED = 'police.domestic-abuse-incident-notified';
 
 /**
  * Operation Encompass: what the school's key adult needs before the next school day. Its shape is

@@ -1,3 +1,4 @@
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '@jigsaw/contracts';
 import { toCloudEvent, type JigsawEnvelope, type SharingDecision } from '@jigsaw/envelope';
 import { nhsNumberProblem } from '@jigsaw/identity';
 import {
@@ -9,10 +10,7 @@ import {
   type AdapterRecord,
   type BatchRow,
 } from '@jigsaw/ingest';
-import {
-  DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
-  type DomesticAbuseIncidentNotifiedData,
-} from './domestic-abuse-incident-notified.event.js';
+import type { DomesticAbuseIncidentNotifiedData } from './domestic-abuse-incident-notified.event.js';
 
 /**
  * One row per child per incident, as forces send Operation Encompass today (by secure email or a

@@ -1,8 +1,7 @@
+import { MISSING_EPISODE_ENDED } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { openEpisodes } from './missing-episodes.js';
-
-export const MISSING_EPISODE_ENDED = 'police.missing-episode-ended';
 
 /**
  * The child is safe and well again; the council offers a return home interview within 72 hours. Its shape

@@ -1,8 +1,7 @@
+import { MISSING_EPISODE_STARTED } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import { notInFuture, type EventTypeDefinition } from '@jigsaw/ingest';
 import { openEpisodes } from './missing-episodes.js';
-
-export const MISSING_EPISODE_STARTED = 'police.missing-episode-started';
 
 /**
  * A child reported missing: the start of an episode that police grade for risk (the College of Policing's

@@ -1,11 +1,10 @@
+import { isTyped, type LooseData, MISSING_EPISODE_ENDED, MISSING_EPISODE_STARTED } from '@jigsaw/contracts';
 import type { RecordedEvent } from '@jigsaw/envelope';
-
-const STARTED = 'police.missing-episode-started';
-const ENDED = 'police.missing-episode-ended';
 
 /**
  * The episodes this source opened for the child and has not closed, by reference, with when each began,
- * in the child's records as they stand (see AgencyState: a retracted start or end is gone).
+ * in the child's records as they stand (see AgencyState: a retracted start or end is gone, a corrected one
+ * carries whatever its correction put there, so its fields are read with a check).
  */
 export function openEpisodes(
   records: readonly RecordedEvent[],
@@ -14,12 +13,14 @@ export function openEpisodes(
   const open = new Map<string, { missingSince: string }>();
   for (const event of records) {
     if (event.source !== source) continue;
-    const data = event.data as { episodeReference?: unknown; missingSince?: unknown };
-    if (typeof data.episodeReference !== 'string') continue;
-    if (event.type === STARTED && typeof data.missingSince === 'string') {
-      open.set(data.episodeReference, { missingSince: data.missingSince });
-    } else if (event.type === ENDED) {
-      open.delete(data.episodeReference);
+    if (isTyped(event, MISSING_EPISODE_STARTED)) {
+      const { episodeReference, missingSince }: LooseData<typeof MISSING_EPISODE_STARTED> = event.data;
+      if (typeof episodeReference === 'string' && typeof missingSince === 'string') {
+        open.set(episodeReference, { missingSince });
+      }
+    } else if (isTyped(event, MISSING_EPISODE_ENDED)) {
+      const { episodeReference }: LooseData<typeof MISSING_EPISODE_ENDED> = event.data;
+      if (typeof episodeReference === 'string') open.delete(episodeReference);
     }
   }
   return open;

@@ -1,7 +1,5 @@
+import { PROTECTIVE_MARKER_LIFTED, PROTECTIVE_MARKER_SET } from '@jigsaw/contracts';
 import { markerSetBy, type EventTypeDefinition } from '@jigsaw/ingest';
-
-export const PROTECTIVE_MARKER_SET = 'police.protective-marker-set';
-export const PROTECTIVE_MARKER_LIFTED = 'police.protective-marker-lifted';
 
 /**
  * Shielding on everything about the child, as libs/sharing reads it: `concealed-address` hides addresses

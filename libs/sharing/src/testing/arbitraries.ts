@@ -1,6 +1,6 @@
 import type FastCheck from 'fast-check';
 import type { Arbitrary } from 'fast-check';
-import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED } from '@jigsaw/contracts';
+import { DOMESTIC_ABUSE_INCIDENT_NOTIFIED, REFERRAL_RECEIVED } from '@jigsaw/contracts';
 import {
   AGENCIES,
   CONSENT_STATUSES,
@@ -162,11 +162,7 @@ export function sharingArbitraries(fc: Fc) {
         source: options.source ?? organisation,
         type:
           options.type ??
-          fc.constantFrom(
-            DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
-            'council.referral-received',
-            'health.attendance-recorded',
-          ),
+          fc.constantFrom(DOMESTIC_ABUSE_INCIDENT_NOTIFIED, REFERRAL_RECEIVED, 'health.attendance-recorded'),
         time: around(10),
         childid: fc.constantFrom(...CHILD_IDS),
         subject,
