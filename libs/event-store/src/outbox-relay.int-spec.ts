@@ -159,3 +159,85 @@ describe('outbox relays, one leader per owner', () => {
     for (const childid of children) expect(order(got, childid)).toEqual(order(written, childid));
   });
 });
+
+describe('outbox relay whose publishing keeps failing', () => {
+  let db: TestDatabase;
+  const topic = `${uniqueTopicPrefix('handover')}police.events`;
+  const received: IncomingMessage[] = [];
+  let consumer: MessageConsumer;
+  let publisher: Publisher;
+  const relays: OutboxRelay[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase([EVENT_STORE_MIGRATIONS]);
+    const messaging = new KafkaMessaging({ brokers: testBrokers(), clientId: 'relay-handover-test' });
+    await messaging.ensureTopics([topic]);
+    consumer = messaging.consumer({ groupId: `${topic}.reader`, topics: [topic] });
+    await consumer.start((message) => {
+      received.push(message);
+      return Promise.resolve();
+    });
+    publisher = messaging.publisher();
+  });
+  afterAll(async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    await publisher?.close();
+    await consumer?.stop();
+    await db?.drop();
+  });
+
+  it('lets the lock go while it pauses after a failed batch, so a standby leads and publishes', async () => {
+    const store = new PostgresEventStore(db.pool, { route: (e) => ({ topic, key: e.childid }) });
+    const events = Array.from({ length: 3 }, () => aRecordedEvent());
+    for (const event of events) {
+      await store.append(`police-${event.childid}`, [event], { expectedVersion: 'no-stream' });
+    }
+    // A replica whose producer refuses every send (as one stuck after a broker fault), leading first.
+    const failures: number[] = [];
+    const broken: Publisher = {
+      publish: () => Promise.reject(new Error('send refused')),
+      close: () => Promise.resolve(),
+    };
+    const failing = new OutboxRelay(db.pool, broken, {
+      topics: [topic],
+      pollIntervalMs: 20,
+      onError: () => void failures.push(Date.now()),
+    });
+    relays.push(failing);
+    failing.start();
+    await until(() => failures.length > 0, { what: 'the failing replica leading', timeoutMs: 30_000 });
+
+    // Within its 500 ms pause the lock is free: another session can take it.
+    const other = await db.pool.connect();
+    try {
+      const lockName = `jigsaw.outbox-relay:${topic}`;
+      const deadline = failures[0]! + 450;
+      let free = false;
+      while (!free && Date.now() < deadline) {
+        const { rows } = await other.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
+          [lockName],
+        );
+        free = rows[0]!.ok;
+      }
+      expect({ lockFreeDuringThePause: free }).toEqual({ lockFreeDuringThePause: true });
+      await other.query('SELECT pg_advisory_unlock_all()');
+    } finally {
+      other.release();
+    }
+
+    const standby = new OutboxRelay(db.pool, publisher, { topics: [topic], pollIntervalMs: 20 });
+    relays.push(standby);
+    standby.start();
+    // Counted once its batch commits, which may be a moment after the consumer has the messages.
+    await until(() => received.length >= events.length && standby.published === events.length, {
+      what: 'the standby publishing every row',
+      timeoutMs: 30_000,
+    });
+    expect(failing.published).toBe(0);
+    expect(await standby.backlog()).toBe(0);
+    expect(received.map((m) => (JSON.parse(m.value!.toString()) as { id: string }).id).sort()).toEqual(
+      events.map((e) => e.id).sort(),
+    );
+  });
+});

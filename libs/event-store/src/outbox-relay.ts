@@ -4,6 +4,9 @@ import { registerGauge } from '@jigsaw/telemetry';
 import { cloudEventRecord } from './cloud-event-message.js';
 import { relayed, relaySpans, type OutboxRow } from './outbox-relay.telemetry.js';
 
+/** After a failed batch, how long a relay waits, without the lock, before it tries to lead again. */
+const ERROR_PAUSE_MS = 500;
+
 export interface OutboxRelayOptions {
   /**
    * The topics whose rows this relay publishes: its owner's (an agency's topic, the hub's). Each owner has
@@ -21,7 +24,8 @@ export interface OutboxRelayOptions {
 /**
  * Publishes outbox rows to Kafka in id order, then deletes them. One relay per owner (its set of topics)
  * is active at a time, by an advisory lock named after those topics, which keeps each child's messages in
- * order; the owner's other replicas wait as standbys, and other owners' relays publish side by side.
+ * order; the owner's other replicas wait as standbys, and other owners' relays publish side by side. A
+ * leader whose batch fails lets the lock go before it pauses, so a standby takes over from a failing one.
  * At least once: a crash after publishing and before deleting republishes, and consumers dedupe.
  */
 export class OutboxRelay {
@@ -100,6 +104,7 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       let leader: PoolClient | undefined;
+      let failed = false;
       try {
         leader = await this.pool.connect();
         const lock = await leader.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
@@ -119,13 +124,15 @@ export class OutboxRelay {
         }
       } catch (error) {
         this.options.onError?.(error);
-        await this.idle(500);
+        failed = true;
       } finally {
         if (leader) {
           await leader.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
           leader.release(true);
         }
       }
+      // The pause comes after the lock is let go, so a standby can lead while this replica is failing.
+      if (failed) await this.idle(ERROR_PAUSE_MS);
     }
   }
 
