@@ -4,17 +4,16 @@ import { OWNER_ROLES, type MigrationSet, type Pool } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
-import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
+import { IDENTITY_MIGRATIONS, IdentityRegistry, StoredLinks } from '@jigsaw/identity';
 import { applyFresh } from '@jigsaw/projection';
 import {
   AccessLog,
-  ChildRefResolver,
-  ChildLinks,
   partnershipReadsProjection,
   relationshipsOf,
+  resolveChildRef,
   VIEW_SCHEMA,
 } from '@jigsaw/view-model';
-import { AuditReads } from './audit-reads.js';
+import { AuditReads, type ChildRefs } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
 import { NotificationHistoryReads } from './notifications/notification-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
@@ -60,7 +59,13 @@ export function createAudit(
   });
   // Records come back with their personal data opened, or marked erased: as the live view holds them.
   const records = new OpeningEventStore(store, vault);
-  const children = new ChildRefResolver(new IdentityRegistry(pool, identifierSecret), new ChildLinks(pool));
+  // Linked children as identity's events in the store join them, not as another owner projected them.
+  const identity = new IdentityRegistry(pool, identifierSecret);
+  const links = new StoredLinks(pool);
+  const children: ChildRefs = {
+    resolve: (ref) => resolveChildRef(identity, links, ref),
+    membersOf: (childId) => links.membersOf(childId),
+  };
   const history = new ChildHistory(records);
   // The live view's inbox of partnership-wide reads, which its data protection officers read.
   const reportedReads = {

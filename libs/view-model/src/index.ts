@@ -21,7 +21,7 @@ export {
   SELF_CLAIMED_ACCESS_HOURS,
   type AccessClaimedData,
 } from './children/access-claimed.event.js';
-export { ChildRefResolver, childIdentifierOf, retiredNumber } from './children/child-ref.js';
+export { ChildRefResolver, childIdentifierOf, resolveChildRef, retiredNumber } from './children/child-ref.js';
 export {
   chronologyFor,
   ledgerOf,
