@@ -9,12 +9,13 @@ import { applyFresh } from '@jigsaw/projection';
 import {
   AccessLog,
   partnershipReadsProjection,
-  relationshipsOf,
+  relationshipsFrom,
   resolveChildRef,
   VIEW_SCHEMA,
 } from '@jigsaw/view-model';
 import { AuditReads, type ChildRefs } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
+import { storedRelationshipFacts } from './history/relationship-facts.js';
 import { NotificationHistoryReads } from './notifications/notification-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
 
@@ -67,6 +68,8 @@ export function createAudit(
     membersOf: (childId) => links.membersOf(childId),
   };
   const history = new ChildHistory(records);
+  // Who was notified about the child, and which school a URN is: from the events, not the notifications' read models.
+  const facts = storedRelationshipFacts(pool);
   // The live view's inbox of partnership-wide reads, which its data protection officers read.
   const reportedReads = {
     apply: (event: RecordedEvent) => applyFresh(pool, VIEW_SCHEMA, [partnershipReadsProjection], [event]),
@@ -75,7 +78,7 @@ export function createAudit(
     children,
     history,
     new AccessLog(store),
-    (members, events) => relationshipsOf(pool, members, events),
+    (members, events) => relationshipsFrom(facts, members, events),
     reportedReads,
   );
   return {

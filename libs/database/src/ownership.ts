@@ -171,13 +171,6 @@ export const GRANTS: readonly Grant[] = [
     why: 'notifications mark the notification events they project; audit the partnership-wide reads it records',
   },
   {
-    to: [audit],
-    schema: 'view',
-    tables: ['notifications', 'notification_schools'],
-    privileges: ['SELECT'],
-    why: "as known at folds a child's relationships: the notifications about it and the schools' URNs",
-  },
-  {
     to: [view],
     schema: 'public',
     tables: ['jigsaw_migrations'],

@@ -52,7 +52,7 @@ export {
   type ReadModelTable,
 } from './read-models.js';
 export { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
-export { relationshipsOf } from './children/relationship-facts.js';
+export { relationshipsFrom, relationshipsOf, type RelationshipFacts } from './children/relationship-facts.js';
 export { accessClaimsProjection } from './children/access-claims.projection.js';
 export {
   isPartnershipRead,
