@@ -25,7 +25,7 @@ import { subjectAccessExport, type SubjectAccessExport } from './subject-access/
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The view's child references: a ref to the child it names now, and every hub child id linked into it. */
+/** Child references: a ref to the child it names now, and every hub child id linked into it. */
 export interface ChildRefs {
   resolve(ref: string): Promise<string>;
   membersOf(childId: string): Promise<string[]>;

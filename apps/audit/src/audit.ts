@@ -4,18 +4,18 @@ import { OWNER_ROLES, type MigrationSet, type Pool } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
-import { IDENTITY_MIGRATIONS, IdentityRegistry } from '@jigsaw/identity';
+import { IDENTITY_MIGRATIONS, IdentityRegistry, StoredLinks } from '@jigsaw/identity';
 import { applyFresh } from '@jigsaw/projection';
 import {
   AccessLog,
-  ChildRefResolver,
-  ChildLinks,
   partnershipReadsProjection,
-  relationshipsOf,
+  relationshipsFrom,
+  resolveChildRef,
   VIEW_SCHEMA,
 } from '@jigsaw/view-model';
-import { AuditReads } from './audit-reads.js';
+import { AuditReads, type ChildRefs } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
+import { storedRelationshipFacts } from './history/relationship-facts.js';
 import { NotificationHistoryReads } from './notifications/notification-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
 
@@ -60,8 +60,16 @@ export function createAudit(
   });
   // Records come back with their personal data opened, or marked erased: as the live view holds them.
   const records = new OpeningEventStore(store, vault);
-  const children = new ChildRefResolver(new IdentityRegistry(pool, identifierSecret), new ChildLinks(pool));
+  // Linked children as identity's events in the store join them, not as another owner projected them.
+  const identity = new IdentityRegistry(pool, identifierSecret);
+  const links = new StoredLinks(pool);
+  const children: ChildRefs = {
+    resolve: (ref) => resolveChildRef(identity, links, ref),
+    membersOf: (childId) => links.membersOf(childId),
+  };
   const history = new ChildHistory(records);
+  // Who was notified about the child, and which school a URN is: from the events, not the notifications' read models.
+  const facts = storedRelationshipFacts(pool);
   // The live view's inbox of partnership-wide reads, which its data protection officers read.
   const reportedReads = {
     apply: (event: RecordedEvent) => applyFresh(pool, VIEW_SCHEMA, [partnershipReadsProjection], [event]),
@@ -70,7 +78,7 @@ export function createAudit(
     children,
     history,
     new AccessLog(store),
-    (members, events) => relationshipsOf(pool, members, events),
+    (members, events) => relationshipsFrom(facts, members, events),
     reportedReads,
   );
   return {

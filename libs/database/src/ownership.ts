@@ -171,27 +171,6 @@ export const GRANTS: readonly Grant[] = [
     why: 'notifications mark the notification events they project; audit the partnership-wide reads it records',
   },
   {
-    to: [audit],
-    schema: 'view',
-    tables: ['notifications', 'notification_schools'],
-    privileges: ['SELECT'],
-    why: "as known at folds a child's relationships: the notifications about it and the schools' URNs",
-  },
-  {
-    to: [audit],
-    schema: 'view',
-    tables: ['child_members'],
-    privileges: ['SELECT'],
-    why: 'the audit service reads linked children from the view',
-  },
-  {
-    to: [audit],
-    schema: 'view',
-    tables: ['child_links'],
-    privileges: ['SELECT'],
-    why: 'the audit service reads the links',
-  },
-  {
     to: [view],
     schema: 'public',
     tables: ['jigsaw_migrations'],

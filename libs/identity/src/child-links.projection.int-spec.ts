@@ -23,45 +23,18 @@ import {
 } from '@jigsaw/view-model';
 import { childLinksProjection } from './child-links.projection.js';
 import {
-  CHILDREN_MERGED,
-  CHILDREN_SPLIT,
   identityEvent,
   matchIdOf,
   pairStreamChild,
   POSSIBLE_MATCH_RAISED,
-  UNBORN_LINKED,
   type IdentityEvent,
 } from './identity.events.js';
+import { aLinkEvent, aSplitEvent } from './testing/decision.factory.js';
 
-const decision = {
-  decidedBy: {
-    sub: 'sw-1',
-    organisation: 'urn:jigsaw:org:council:leeds',
-    agency: 'council' as const,
-    role: 'social-worker',
-  },
-  purpose: 'safeguarding' as const,
-  reason: 'Checked with both agencies.',
-};
 const now = new Date('2026-11-21T09:00:00Z');
 
 function linked(linkId: string, childId: string, linkedId: string, unborn = false): IdentityEvent {
-  const stream = pairStreamChild(childId, linkedId);
-  return unborn
-    ? identityEvent(
-        UNBORN_LINKED,
-        linkId,
-        stream,
-        { linkId, childId, linkedId, ...decision, linkedAt: now.toISOString() },
-        now,
-      )
-    : identityEvent(
-        CHILDREN_MERGED,
-        linkId,
-        stream,
-        { linkId, childId, linkedId, ...decision, linkedAt: now.toISOString() },
-        now,
-      );
+  return aLinkEvent(linkId, childId, linkedId, now, unborn);
 }
 
 function split(
@@ -70,13 +43,7 @@ function split(
   linkedId: string,
   kind: 'merge' | 'unborn-to-born' = 'merge',
 ) {
-  return identityEvent(
-    CHILDREN_SPLIT,
-    `${linkId}-split`,
-    pairStreamChild(childId, linkedId),
-    { linkId, kind, childId, linkedId, ...decision, splitAt: now.toISOString() },
-    now,
-  );
+  return aSplitEvent(linkId, childId, linkedId, now, kind);
 }
 
 describe('child links projection', () => {

@@ -59,6 +59,8 @@ export { IdentityCommands } from './identity-commands.js';
 export { hubEventsTopic } from './identity.consumers.js';
 // What a process that follows linked children in its own schema projects hub.events with.
 export { linksProjection } from './child-links.projection.js';
+// What a process that reads the store itself, and projects no links, follows linked children by.
+export { StoredLinks } from './stored-links.js';
 export { NoIdentifiers } from './identity.dto.js';
 export { IdentityModule } from './identity.module.js';
 export { type IdentityModuleOptions } from './identity.options.js';

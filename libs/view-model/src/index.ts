@@ -21,7 +21,7 @@ export {
   SELF_CLAIMED_ACCESS_HOURS,
   type AccessClaimedData,
 } from './children/access-claimed.event.js';
-export { ChildRefResolver, childIdentifierOf, retiredNumber } from './children/child-ref.js';
+export { ChildRefResolver, childIdentifierOf, resolveChildRef, retiredNumber } from './children/child-ref.js';
 export {
   chronologyFor,
   ledgerOf,
@@ -52,7 +52,7 @@ export {
   type ReadModelTable,
 } from './read-models.js';
 export { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
-export { relationshipsOf } from './children/relationship-facts.js';
+export { relationshipsFrom, relationshipsOf, type RelationshipFacts } from './children/relationship-facts.js';
 export { accessClaimsProjection } from './children/access-claims.projection.js';
 export {
   isPartnershipRead,

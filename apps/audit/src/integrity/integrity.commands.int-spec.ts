@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { contentHash } from '@jigsaw/envelope';
 import { PostgresEventStore } from '@jigsaw/event-store';
-import { IdentityRegistry } from '@jigsaw/identity';
+import { IdentityCommands, IdentityRegistry, StoredLinks } from '@jigsaw/identity';
 import { aNhsNumber, aRecordedEvent, aUpn, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { viewMigrations } from '@jigsaw/view-model';
@@ -137,5 +137,28 @@ describe('audit verify and audit erase', () => {
     expect(await registry.lookup('nhs-number', nhsNumber)).toBe(again);
     // Another child's identifiers are untouched.
     expect(await registry.unknownOf([other])).toEqual([]);
+  });
+
+  it('erases every record merged into the child, as identity recorded the merge in the store', async () => {
+    const registry = new IdentityRegistry(db.pool, 'test-identifier-secret');
+    const [child, merged] = await Promise.all([
+      registry.resolve('police', { nhsNumber: aNhsNumber() }),
+      registry.resolve('health', { nhsNumber: aNhsNumber() }),
+    ]);
+    await Promise.all([record(child), record(merged)]);
+    // Recorded by identity's own command; no read model of the links has seen it.
+    const links = new StoredLinks(db.pool);
+    await new IdentityCommands(audit.store, registry, links).merge(child, merged, {
+      decidedBy: { sub: 'sw-1', organisation: DPO.organisation, agency: 'council', role: 'social-worker' },
+      purpose: 'safeguarding',
+      reason: 'One child, two records.',
+    });
+    const erased = await eraseCommand.run(
+      context(DPO),
+      input([child], { reason: 'Retention decision DPO-2026-3' }),
+    );
+    expect(
+      (erased.json as { erasures: { childId: string }[] }).erasures.map((e) => e.childId).sort(),
+    ).toEqual([child, merged].sort());
   });
 });

@@ -1,6 +1,5 @@
 import { sealIntegrity, verifyIntegrity } from '@jigsaw/event-store';
-import { forgetChild } from '@jigsaw/identity';
-import { ChildLinks } from '@jigsaw/view-model';
+import { forgetChild, StoredLinks } from '@jigsaw/identity';
 import { requiredArg, stringOption, usageError, type AuditCommand } from '../commands/command.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,7 +54,7 @@ export const eraseCommand: AuditCommand = {
     if (caller.role !== 'data-protection-officer') {
       throw usageError('role', 'erasure is a data protection officer’s decision');
     }
-    const members = await new ChildLinks(context.pool).membersOf(childId);
+    const members = await new StoredLinks(context.pool).membersOf(childId);
     const actor = { userId: caller.sub, role: caller.role, organisation: caller.organisation };
     const erasures = [];
     for (const member of members) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createPool, OWNER_ROLES } from '@jigsaw/database';
 import { contentHash, type RecordedEvent } from '@jigsaw/envelope';
 import { PostgresEventStore } from '@jigsaw/event-store';
 import { appliedEventsMigrations, eventKeyOf } from '@jigsaw/projection';
@@ -23,6 +24,12 @@ const forceDpo: AuditCaller = {
   organisation: METROPOLITAN_POLICE,
   role: 'data-protection-officer',
 };
+const schoolDpo: AuditCaller = {
+  sub: 'dpo-hillside',
+  agency: 'education',
+  organisation: SCHOOL,
+  role: 'data-protection-officer',
+};
 const strangerDpo: AuditCaller = {
   sub: 'dpo-york',
   agency: 'council',
@@ -38,6 +45,7 @@ describe("one notification's history, as known at, from its stream", () => {
   const notificationId = randomUUID();
   const deliveryId = randomUUID();
   let incident: RecordedEvent;
+  const masterKey = randomBytes(32).toString('base64');
 
   /** Decides a command on the stream as it stands and appends what it decided, as the view does. */
   const handle = async (command: NotificationCommand): Promise<NotificationEvent[]> => {
@@ -55,7 +63,7 @@ describe("one notification's history, as known at, from its stream", () => {
       appliedEventsMigrations('view'),
       viewMigrations('view'),
     ]);
-    audit = createAudit(db.pool, 'test-identifier-secret', randomBytes(32).toString('base64'));
+    audit = createAudit(db.pool, 'test-identifier-secret', masterKey);
     store = new PostgresEventStore(db.pool);
     // The Met recorded the incident: its data protection officer's organisation works with the child.
     incident = aRecordedEvent({ childid: childId });
@@ -164,5 +172,18 @@ describe("one notification's history, as known at, from its stream", () => {
     await expect(read(undefined, strangerDpo)).rejects.toMatchObject({
       message: 'no such notification is known to the hub',
     });
+  });
+
+  it('makes the child the notified school’s case by the notification’s own stream, as the audit’s role', async () => {
+    // No read model of the notifications has seen it, and the audit service's role reads none.
+    const pool = createPool(db.url, { role: OWNER_ROLES.audit, max: 2 });
+    try {
+      const asAudit = createAudit(pool, 'test-identifier-secret', masterKey);
+      expect(await asAudit.notifications.read(schoolDpo, notificationId, {})).toMatchObject({
+        told: { organisation: SCHOOL },
+      });
+    } finally {
+      await pool.end();
+    }
   });
 });

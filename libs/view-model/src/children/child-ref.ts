@@ -23,23 +23,16 @@ export class ChildRefResolver {
     private readonly links: ChildLinks,
   ) {}
 
-  async resolve(ref: string): Promise<string> {
-    const named = await this.named(ref);
-    if (!named)
-      throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
-    // A retired number (adoption) must not lead from the birth identity to the child's new one.
-    if (named.retired) throw retiredNumber();
-    return this.links.canonicalOf(named.childId);
+  resolve(ref: string): Promise<string> {
+    return resolveChildRef(this.identity, this.links, ref);
   }
 
   /**
    * The hub child id a reference names, and whether it is a retired number; undefined for a number the hub
    * never heard of. A hub child id names itself: whether the hub holds anything is for the reader to find.
    */
-  async named(ref: string): Promise<{ childId: string; retired: boolean } | undefined> {
-    return kindOf(ref) === 'hub-child-id'
-      ? { childId: ref, retired: false }
-      : this.identity.lookupStatus('nhs-number', ref);
+  named(ref: string): Promise<{ childId: string; retired: boolean } | undefined> {
+    return namedBy(this.identity, ref);
   }
 
   /**
@@ -66,6 +59,33 @@ export class ChildRefResolver {
   membersOf(childId: string): Promise<string[]> {
     return this.links.membersOf(childId);
   }
+}
+
+/** The hub child id a reference names (`ChildRefResolver.named`). */
+async function namedBy(
+  identity: IdentityRegistry,
+  ref: string,
+): Promise<{ childId: string; retired: boolean } | undefined> {
+  return kindOf(ref) === 'hub-child-id'
+    ? { childId: ref, retired: false }
+    : identity.lookupStatus('nhs-number', ref);
+}
+
+/**
+ * The canonical hub child id a reference (an NHS number or a hub child id) names now, the child's links
+ * read through `links`: the view's read model of them, or identity's events in the store (the audit's).
+ */
+export async function resolveChildRef(
+  identity: IdentityRegistry,
+  links: { canonicalOf(childId: string): Promise<string> },
+  ref: string,
+): Promise<string> {
+  const named = await namedBy(identity, ref);
+  if (!named)
+    throw new JigsawError(ErrorCode.ChildNotFound, 'no child with that identifier is known to the hub');
+  // A retired number (adoption) must not lead from the birth identity to the child's new one.
+  if (named.retired) throw retiredNumber();
+  return links.canonicalOf(named.childId);
 }
 
 /** Which kind of reference `ref` is, or the error naming the field and why it is neither. */

@@ -1,0 +1,52 @@
+import { KEY_ADULT_REGISTERED, NOTIFICATION_RAISED, PUPIL_ON_ROLL } from '@jigsaw/contracts';
+import type { Pool } from '@jigsaw/database';
+import type { RelationshipFacts } from '@jigsaw/view-model';
+
+/** A field of the record, whichever envelope version stored it (`data` in v1, `data.record` from v2). */
+const field = (path: string, as: '#>' | '#>>'): string =>
+  `coalesce(payload ${as} '{data,record,${path}}', payload ${as} '{data,${path}}')`;
+/** As text: the form the indexes of 041_relationship_facts.sql are on. */
+const text = (path: string): string => field(path, '#>>');
+
+/**
+ * The notifications raised about any of `$1`. The expression and the literal type are those of their
+ * index (041_relationship_facts.sql).
+ */
+export const NOTIFIED = `SELECT ${text('recipient,organisation')} AS organisation, ${text('raisedAt')} AS at
+  FROM event_store.events
+  WHERE type = '${NOTIFICATION_RAISED}' AND ${text('childId')} = ANY($1::text[])`;
+
+/**
+ * The organisation whose records last named each URN of `$1` as its school, with the school's name, as the
+ * notifications' school directory learns them: the latest recorded wins. As indexed (041).
+ */
+export const SCHOOLS = `SELECT DISTINCT ON (urn) urn, organisation FROM (
+    SELECT ${text('school,urn')} AS urn, ${field('school,urn', '#>')} AS urn_value,
+      ${field('school,name', '#>')} AS name, source AS organisation,
+      (payload ->> 'recordedtime')::timestamptz AS seen_at, transaction_id, global_position
+    FROM event_store.events
+    WHERE type IN ('${PUPIL_ON_ROLL}', '${KEY_ADULT_REGISTERED}')
+      AND ${text('school,urn')} = ANY($1::text[])) s
+  WHERE jsonb_typeof(urn_value) = 'string' AND jsonb_typeof(name) = 'string'
+  ORDER BY urn, seen_at DESC, transaction_id DESC, global_position DESC`;
+
+/**
+ * The audit service's: the facts from the events themselves, the notification streams' raised events and
+ * the schools' own records, which it reads in the store as it reads every record.
+ */
+export function storedRelationshipFacts(pool: Pool): RelationshipFacts {
+  return {
+    async addressed(members) {
+      const { rows } = await pool.query<{ organisation: string; at: string }>({
+        name: 'stored-relationship-facts.addressed',
+        text: NOTIFIED,
+        values: [members],
+      });
+      return rows.map((r) => ({ organisation: r.organisation, at: new Date(r.at).toISOString() }));
+    },
+    async schools(urns) {
+      const { rows } = await pool.query<{ urn: string; organisation: string }>(SCHOOLS, [urns]);
+      return new Map(rows.map((r) => [r.urn, r.organisation]));
+    },
+  };
+}
