@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { PoolClient } from './database.js';
 import { ALL_OWNER_ROLES, grantsOn, SCHEMA_OWNERS, schemaOwner, type OwnerRole } from './ownership.js';
+import { createPolicy, POLICY_TABLES, rowPolicies } from './stream-policies.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -91,9 +92,10 @@ interface Right {
 const rightKey = (r: Right): string => `${r.on}|${r.privilege}`;
 
 /**
- * Sets every owned schema's privileges to exactly what `GRANTS` lists, in the caller's transaction. The
- * rights held are read from the catalogs and only what differs is changed: a right no owner is listed for
- * is revoked, a missing one granted, by the schema's owner.
+ * Sets every owned schema's privileges to exactly what `GRANTS` lists, and the event store's row-level
+ * policies to exactly what `stream-policies.ts` makes of `STREAM_WRITES` and `OUTBOX_TOPICS`, in the
+ * caller's transaction. The rights and policies held are read from the catalogs and only what differs is
+ * changed: a right no owner is listed for is revoked, a missing one granted, by the schema's owner.
  */
 export async function applyGrants(client: Queryable): Promise<void> {
   const owned = await ownedSchemas(client);
@@ -176,6 +178,57 @@ export async function applyGrants(client: Queryable): Promise<void> {
     for (const statement of sql) await client.query(statement);
   }
   if (statements.size > 0) await client.query('SET LOCAL ROLE NONE');
+  const eventStore = ownerOf.get('event_store');
+  if (eventStore) await applyRowPolicies(client, eventStore);
+}
+
+/** What a policy is, as PostgreSQL keeps it (command, roles, kind and expressions), as one digest. */
+const POLICY_DIGEST = `md5(concat_ws('|', p.polcmd, p.polpermissive, p.polroles::text,
+  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)))`;
+
+/**
+ * Keeps the event store's row-level security to `rowPolicies()`: enabled on each covered table, each policy
+ * made that is missing or was altered since it was made, and every other policy on those tables dropped.
+ * Each policy's comment holds a digest of its expressions as PostgreSQL stored them, so an `ALTER POLICY`
+ * shows. The tables' owner (the migrations' role) is not held by them; no service runs as it.
+ */
+async function applyRowPolicies(client: Queryable, owner: string): Promise<void> {
+  const { rows: present } = await client.query<{ table: string; secured: boolean }>(
+    `SELECT c.oid::regclass::text AS table, c.relrowsecurity AS secured FROM pg_class c
+      WHERE c.oid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t)`,
+    [POLICY_TABLES],
+  );
+  if (present.length === 0) return;
+  const { rows: policies } = await client.query<{ table: string; name: string; intact: boolean }>(
+    `SELECT p.polrelid::regclass::text AS table, p.polname AS name,
+            obj_description(p.oid, 'pg_policy') IS NOT DISTINCT FROM ${POLICY_DIGEST} AS intact
+       FROM pg_policy p WHERE p.polrelid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t)`,
+    [POLICY_TABLES],
+  );
+  const tables = new Set(present.map((p) => p.table));
+  const wanted = new Map(
+    rowPolicies()
+      .filter((p) => tables.has(p.table))
+      .map((p) => [`${p.table}|${p.name}`, p]),
+  );
+  const kept = new Set(policies.filter((p) => p.intact).map((p) => `${p.table}|${p.name}`));
+  const drops = policies.filter((p) => !wanted.has(`${p.table}|${p.name}`) || !p.intact);
+  const creates = [...wanted].filter(([key]) => !kept.has(key)).map(([, policy]) => policy);
+  const unsecured = present.filter((p) => !p.secured);
+  if (drops.length + creates.length + unsecured.length === 0) return;
+  await client.query(`SET LOCAL ROLE ${id(owner)}`);
+  for (const { table } of unsecured) await client.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+  for (const { table, name } of drops) await client.query(`DROP POLICY ${id(name)} ON ${table}`);
+  for (const policy of creates) {
+    await client.query(createPolicy(policy));
+    const { rows } = await client.query<{ sql: string }>(
+      `SELECT format('COMMENT ON POLICY %I ON %s IS %L', p.polname, p.polrelid::regclass, ${POLICY_DIGEST}) AS sql
+         FROM pg_policy p WHERE p.polrelid = $1::regclass AND p.polname = $2`,
+      [policy.table, policy.name],
+    );
+    await client.query(rows[0]!.sql);
+  }
+  await client.query('SET LOCAL ROLE NONE');
 }
 
 /** `ensureOwnerRoles` on a connection of its own: before a pool that runs as one of the roles connects. */
