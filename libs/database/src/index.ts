@@ -12,12 +12,19 @@ export {
   ALL_OWNER_ROLES,
   GRANTS,
   grantsOn,
+  OUTBOX_TOPICS,
   OWNER_ROLES,
   PRIVILEGES,
   SCHEMA_OWNERS,
   schemaOwner,
+  STREAM_WRITES,
+  streamWriters,
+  topicWriters,
   type Grant,
   type OwnerRole,
   type Privilege,
+  type StreamWrite,
+  type TopicWrite,
 } from './ownership.js';
+export { POLICY_TABLES, rowPolicies, type RowPolicy } from './stream-policies.js';
 export { applyGrants, ensureOwnerRoles, ensureOwnerRolesAt, takeOwnership } from './roles.js';

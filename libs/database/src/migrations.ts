@@ -15,6 +15,10 @@ export interface MigrationSet {
   owner?: OwnerRole;
 }
 
+/** A set's name in the bookkeeping: its component, and the schema it was run in when it names one. */
+const componentOf = (set: MigrationSet): string =>
+  set.schema ? `${set.component}@${set.schema}` : set.component;
+
 const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_-]+\.sql$/;
 
 /**
@@ -34,13 +38,16 @@ export async function runMigrations(pool: Pool, sets: readonly MigrationSet[]): 
     await client.query(`CREATE TABLE IF NOT EXISTS public.jigsaw_migrations (
       component text NOT NULL, version int NOT NULL, name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))`);
+    // What every set has applied, in one query; a set named twice sees what the first applied.
+    const done = new Map<string, Set<number>>(sets.map((set) => [componentOf(set), new Set()]));
+    const { rows } = await client.query<{ component: string; version: number }>(
+      'SELECT component, version FROM public.jigsaw_migrations WHERE component = ANY($1::text[])',
+      [[...done.keys()]],
+    );
+    for (const row of rows) done.get(row.component)!.add(row.version);
     for (const set of sets) {
-      const component = set.schema ? `${set.component}@${set.schema}` : set.component;
-      const done = await client.query<{ version: number }>(
-        'SELECT version FROM public.jigsaw_migrations WHERE component = $1',
-        [component],
-      );
-      const doneVersions = new Set(done.rows.map((r) => r.version));
+      const component = componentOf(set);
+      const doneVersions = done.get(component)!;
       const files = readdirSync(set.directory)
         .filter((f) => MIGRATION_FILE.test(f))
         .sort();
@@ -67,6 +74,7 @@ export async function runMigrations(pool: Pool, sets: readonly MigrationSet[]): 
           await client.query('ROLLBACK');
           throw new Error(`migration ${component}/${file} failed: ${(error as Error).message}`);
         }
+        doneVersions.add(version);
         applied.push(`${component}/${file}`);
       }
     }

@@ -205,3 +205,88 @@ export function grantsOn(schema: string, table: string): Map<OwnerRole, Set<Priv
 export function allowed(role: OwnerRole, schema: string, table: string, privilege: Privilege): boolean {
   return schemaOwner(schema) === role || (grantsOn(schema, table).get(role)?.has(privilege) ?? false);
 }
+
+/**
+ * Which owners append which streams of the one event store, by the stream's prefix. A stream is its longest
+ * listed prefix's: `access-claims-<id>` is the view's alone, though others append `access-<id>`. The
+ * database holds every role to it row by row (`stream-policies.ts`): an append to a stream not listed for
+ * the role is refused (42501, a row-level security violation).
+ */
+export interface StreamWrite {
+  to: readonly OwnerRole[];
+  prefix: string;
+  why: string;
+}
+
+export const STREAM_WRITES: readonly StreamWrite[] = [
+  ...(['police', 'council', 'health', 'education'] as const).map((agency) => ({
+    to: [OWNER_ROLES[agency]],
+    prefix: `${agency}-`,
+    why: "the agency's records of one child, appended by its own ingest",
+  })),
+  {
+    to: [view],
+    prefix: 'identity-',
+    why: "the identity module's decisions (and its possible-match raiser) run in the view's process",
+  },
+  {
+    to: [view, notifications, audit],
+    prefix: 'access-',
+    why: 'each read of a child is recorded where it is made: the view, the inbox, the audit service',
+  },
+  { to: [view], prefix: 'access-claims-', why: 'a practitioner claims a relationship in the view' },
+  { to: [view], prefix: 'reviews-', why: "a child's reviews are recorded in the view" },
+  {
+    to: [notifications],
+    prefix: 'notification-',
+    why: 'one stream a notification, the inbox its read model',
+  },
+  { to: [audit], prefix: 'erasure-', why: "the audit service (and its CLI) records a child's erasure" },
+];
+
+/**
+ * Which owners route outbox rows to which topics, named without `KAFKA_TOPIC_PREFIX` (a row's topic ends
+ * with the name). Notifications route none: their streams are never published.
+ */
+export interface TopicWrite {
+  to: readonly OwnerRole[];
+  topic: string;
+  why: string;
+}
+
+export const OUTBOX_TOPICS: readonly TopicWrite[] = [
+  ...(['police', 'council', 'health', 'education'] as const).map((agency) => ({
+    to: [OWNER_ROLES[agency]],
+    topic: `${agency}.events`,
+    why: "the agency's relay publishes its records",
+  })),
+  { to: [view], topic: 'hub.events', why: "the identity module's relay, in the view's process" },
+  { to: [audit], topic: 'hub.erasures', why: "the audit service's relay publishes erasures" },
+];
+
+/** The entry whose key is the longest of those that `matches`: a longer prefix (or suffix) is more specific. */
+function longest<T>(entries: readonly T[], key: (entry: T) => string, matches: (key: string) => boolean) {
+  return entries.filter((e) => matches(key(e))).sort((a, b) => key(b).length - key(a).length)[0];
+}
+
+/** The owners that may append `streamId`: its longest listed prefix's, or none. */
+export function streamWriters(streamId: string): readonly OwnerRole[] {
+  return (
+    longest(
+      STREAM_WRITES,
+      (w) => w.prefix,
+      (prefix) => streamId.startsWith(prefix),
+    )?.to ?? []
+  );
+}
+
+/** The owners that may route an outbox row to `topic` (under any prefix): its longest listed name's, or none. */
+export function topicWriters(topic: string): readonly OwnerRole[] {
+  return (
+    longest(
+      OUTBOX_TOPICS,
+      (t) => t.topic,
+      (name) => topic.endsWith(name),
+    )?.to ?? []
+  );
+}

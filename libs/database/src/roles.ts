@@ -1,13 +1,7 @@
 import pg from 'pg';
 import type { PoolClient } from './database.js';
-import {
-  ALL_OWNER_ROLES,
-  grantsOn,
-  PRIVILEGES,
-  SCHEMA_OWNERS,
-  schemaOwner,
-  type OwnerRole,
-} from './ownership.js';
+import { ALL_OWNER_ROLES, grantsOn, SCHEMA_OWNERS, schemaOwner, type OwnerRole } from './ownership.js';
+import { createPolicy, POLICY_TABLES, rowPolicies } from './stream-policies.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -69,69 +63,172 @@ export async function takeOwnership(client: Queryable): Promise<void> {
       `GRANT CREATE ON DATABASE ${id(rows[0]!.db)} TO ${lacking.map((r) => id(r.role)).join(', ')}`,
     );
   }
-  for (const { schema, owner } of await ownedSchemas(client)) {
-    // The schema first: a table's new owner needs CREATE on its schema.
-    const { rows } = await client.query<{ kind: string; name: string }>(
-      `SELECT 0 AS step, 'SCHEMA' AS kind, quote_ident(n.nspname) AS name FROM pg_namespace n
-        WHERE n.nspname = $1 AND n.nspowner <> to_regrole($2)
-       UNION ALL
-       SELECT 1, 'TABLE', quote_ident(n.nspname) || '.' || quote_ident(c.relname)
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relowner <> to_regrole($2)
-       UNION ALL
-       SELECT 1, 'FUNCTION', p.oid::regprocedure::text
-         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = $1 AND p.proowner <> to_regrole($2)
-       ORDER BY step`,
-      [schema, owner],
-    );
-    for (const { kind, name } of rows) await client.query(`ALTER ${kind} ${name} OWNER TO ${id(owner)}`);
-  }
+  const owned = await ownedSchemas(client);
+  // Every owned schema at once, the schemas first: a table's new owner needs CREATE on its schema.
+  const { rows } = await client.query<{ kind: string; name: string; owner: string }>(
+    `WITH owned AS (SELECT * FROM unnest($1::text[], $2::text[]) AS o(schema, owner))
+     SELECT 0 AS step, 'SCHEMA' AS kind, quote_ident(n.nspname) AS name, o.owner FROM pg_namespace n
+       JOIN owned o ON o.schema = n.nspname WHERE n.nspowner <> to_regrole(o.owner)
+     UNION ALL
+     SELECT 1, 'TABLE', quote_ident(n.nspname) || '.' || quote_ident(c.relname), o.owner
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN owned o ON o.schema = n.nspname
+      WHERE c.relkind IN ('r', 'p', 'v', 'm') AND c.relowner <> to_regrole(o.owner)
+     UNION ALL
+     SELECT 1, 'FUNCTION', p.oid::regprocedure::text, o.owner
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN owned o ON o.schema = n.nspname
+      WHERE p.proowner <> to_regrole(o.owner)
+     ORDER BY step`,
+    [owned.map((o) => o.schema), owned.map((o) => o.owner)],
+  );
+  for (const { kind, name, owner } of rows) await client.query(`ALTER ${kind} ${name} OWNER TO ${id(owner)}`);
 }
 
+/** A right one owner holds on another's schema or table: `kind|schema|table|role`, and its privilege. */
+interface Right {
+  on: string;
+  privilege: string;
+}
+
+const rightKey = (r: Right): string => `${r.on}|${r.privilege}`;
+
 /**
- * Sets every owned schema's privileges to exactly what `GRANTS` lists: all other owners' privileges are
- * revoked, then the listed ones granted, by the schema's owner, in the caller's transaction.
+ * Sets every owned schema's privileges to exactly what `GRANTS` lists, and the event store's row-level
+ * policies to exactly what `stream-policies.ts` makes of `STREAM_WRITES` and `OUTBOX_TOPICS`, in the
+ * caller's transaction. The rights and policies held are read from the catalogs and only what differs is
+ * changed: a right no owner is listed for is revoked, a missing one granted, by the schema's owner.
  */
 export async function applyGrants(client: Queryable): Promise<void> {
-  for (const { schema, owner } of await ownedSchemas(client)) {
-    const others = ALL_OWNER_ROLES.filter((role) => role !== owner);
-    await client.query(`SET LOCAL ROLE ${id(owner)}`);
-    const s = id(schema);
-    const everyone = others.map(id).join(', ');
-    await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${everyone}`);
-    await client.query(`REVOKE ALL ON SCHEMA ${s} FROM ${everyone}`);
-    const { rows } = await client.query<{ tablename: string }>(
-      'SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1',
-      [schema],
-    );
-    const users = new Set<OwnerRole>();
-    for (const { tablename } of rows) {
-      for (const [role, privileges] of grantsOn(schema, tablename)) {
-        if (role === owner) continue;
-        const listed = PRIVILEGES.filter((p) => privileges.has(p));
-        await client.query(`GRANT ${listed.join(', ')} ON ${s}.${id(tablename)} TO ${id(role)}`);
-        users.add(role);
-      }
+  const owned = await ownedSchemas(client);
+  const ownerOf = new Map<string, string>(owned.map((o) => [o.schema, o.owner]));
+  const { rows } = await client.query<{
+    kind: string;
+    schema: string;
+    name: string;
+    role: string | null;
+    privilege: string | null;
+    listed: boolean;
+  }>(
+    // Every table of an owned schema (and of public), with each privilege another owner holds on it; then
+    // each owned schema with each privilege another owner holds on it.
+    `SELECT 'TABLE' AS kind, n.nspname AS schema, c.relname AS name, r.rolname AS role, a.privilege_type AS privilege,
+            c.relkind IN ('r', 'p') AS listed
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN LATERAL aclexplode(c.relacl) a ON a.grantee <> c.relowner AND a.grantee IN (SELECT oid FROM pg_roles WHERE rolname = ANY($1))
+       LEFT JOIN pg_roles r ON r.oid = a.grantee
+      WHERE n.nspname = ANY($2) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+     UNION ALL
+     SELECT 'SCHEMA', n.nspname, '', r.rolname, a.privilege_type, true
+       FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a JOIN pg_roles r ON r.oid = a.grantee
+      WHERE n.nspname = ANY($2) AND r.rolname = ANY($1) AND a.grantee <> n.nspowner`,
+    [ALL_OWNER_ROLES, [...ownerOf.keys(), 'public']],
+  );
+  const held = new Map<string, Right>();
+  const wanted = new Map<string, Right>();
+  const tables = new Map<string, { schema: string; name: string }>();
+  for (const row of rows) {
+    const on = `${row.kind}|${row.schema}|${row.name}|${row.role}`;
+    if (row.role && row.privilege)
+      held.set(rightKey({ on, privilege: row.privilege }), { on, privilege: row.privilege });
+    if (row.kind === 'TABLE' && row.listed) tables.set(`${row.schema}.${row.name}`, row);
+  }
+  const users = new Map<string, Set<OwnerRole>>();
+  for (const { schema, name } of tables.values()) {
+    const grants = grantsOn(schema, name);
+    // The login's own tables (the migrations' bookkeeping): only those listed are kept to the list.
+    if (schema === 'public' && grants.size === 0) {
+      for (const [key, right] of held) if (right.on.startsWith(`TABLE|public|${name}|`)) held.delete(key);
+      continue;
     }
-    if (users.size > 0) await client.query(`GRANT USAGE ON SCHEMA ${s} TO ${[...users].map(id).join(', ')}`);
+    for (const [role, privileges] of grants) {
+      if (role === ownerOf.get(schema)) continue;
+      for (const privilege of privileges) {
+        const right = { on: `TABLE|${schema}|${name}|${role}`, privilege };
+        wanted.set(rightKey(right), right);
+      }
+      if (schema !== 'public') users.set(schema, (users.get(schema) ?? new Set()).add(role));
+    }
+  }
+  for (const [schema, roles] of users) {
+    for (const role of roles) {
+      const right = { on: `SCHEMA|${schema}||${role}`, privilege: 'USAGE' };
+      wanted.set(rightKey(right), right);
+    }
+  }
+  const revoke = [...held].filter(([key]) => !wanted.has(key)).map(([, right]) => right);
+  const grant = [...wanted].filter(([key]) => !held.has(key)).map(([, right]) => right);
+  // One statement per object and role, as the object's owner (the login for public's).
+  const statements = new Map<string, { owner: string | undefined; sql: string[] }>();
+  for (const [verb, rights] of [
+    ['REVOKE', revoke],
+    ['GRANT', grant],
+  ] as const) {
+    const byObject = new Map<string, string[]>();
+    for (const { on, privilege } of rights) byObject.set(on, [...(byObject.get(on) ?? []), privilege]);
+    for (const [on, privileges] of byObject) {
+      const [kind, schema, name, role] = on.split('|') as [string, string, string, string];
+      const object = kind === 'SCHEMA' ? `SCHEMA ${id(schema)}` : `${id(schema)}.${id(name)}`;
+      const sql = `${verb} ${privileges.join(', ')} ON ${object} ${verb === 'GRANT' ? 'TO' : 'FROM'} ${id(role)}`;
+      const entry = statements.get(schema) ?? { owner: ownerOf.get(schema), sql: [] };
+      entry.sql.push(sql);
+      statements.set(schema, entry);
+    }
+  }
+  for (const { owner, sql } of statements.values()) {
+    await client.query(`SET LOCAL ROLE ${owner ? id(owner) : 'NONE'}`);
+    for (const statement of sql) await client.query(statement);
+  }
+  if (statements.size > 0) await client.query('SET LOCAL ROLE NONE');
+  const eventStore = ownerOf.get('event_store');
+  if (eventStore) await applyRowPolicies(client, eventStore);
+}
+
+/** What a policy is, as PostgreSQL keeps it (command, roles, kind and expressions), as one digest. */
+const POLICY_DIGEST = `md5(concat_ws('|', p.polcmd, p.polpermissive, p.polroles::text,
+  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)))`;
+
+/**
+ * Keeps the event store's row-level security to `rowPolicies()`: enabled on each covered table, each policy
+ * made that is missing or was altered since it was made, and every other policy on those tables dropped.
+ * Each policy's comment holds a digest of its expressions as PostgreSQL stored them, so an `ALTER POLICY`
+ * shows. The tables' owner (the migrations' role) is not held by them; no service runs as it.
+ */
+async function applyRowPolicies(client: Queryable, owner: string): Promise<void> {
+  const { rows: present } = await client.query<{ table: string; secured: boolean }>(
+    `SELECT c.oid::regclass::text AS table, c.relrowsecurity AS secured FROM pg_class c
+      WHERE c.oid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t)`,
+    [POLICY_TABLES],
+  );
+  if (present.length === 0) return;
+  const { rows: policies } = await client.query<{ table: string; name: string; intact: boolean }>(
+    `SELECT p.polrelid::regclass::text AS table, p.polname AS name,
+            obj_description(p.oid, 'pg_policy') IS NOT DISTINCT FROM ${POLICY_DIGEST} AS intact
+       FROM pg_policy p WHERE p.polrelid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t)`,
+    [POLICY_TABLES],
+  );
+  const tables = new Set(present.map((p) => p.table));
+  const wanted = new Map(
+    rowPolicies()
+      .filter((p) => tables.has(p.table))
+      .map((p) => [`${p.table}|${p.name}`, p]),
+  );
+  const kept = new Set(policies.filter((p) => p.intact).map((p) => `${p.table}|${p.name}`));
+  const drops = policies.filter((p) => !wanted.has(`${p.table}|${p.name}`) || !p.intact);
+  const creates = [...wanted].filter(([key]) => !kept.has(key)).map(([, policy]) => policy);
+  const unsecured = present.filter((p) => !p.secured);
+  if (drops.length + creates.length + unsecured.length === 0) return;
+  await client.query(`SET LOCAL ROLE ${id(owner)}`);
+  for (const { table } of unsecured) await client.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+  for (const { table, name } of drops) await client.query(`DROP POLICY ${id(name)} ON ${table}`);
+  for (const policy of creates) {
+    await client.query(createPolicy(policy));
+    const { rows } = await client.query<{ sql: string }>(
+      `SELECT format('COMMENT ON POLICY %I ON %s IS %L', p.polname, p.polrelid::regclass, ${POLICY_DIGEST}) AS sql
+         FROM pg_policy p WHERE p.polrelid = $1::regclass AND p.polname = $2`,
+      [policy.table, policy.name],
+    );
+    await client.query(rows[0]!.sql);
   }
   await client.query('SET LOCAL ROLE NONE');
-  // The login's own tables (the migrations' bookkeeping): only what is listed, no more.
-  const { rows } = await client.query<{ tablename: string }>(
-    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
-  );
-  for (const { tablename } of rows) {
-    const grants = grantsOn('public', tablename);
-    if (grants.size === 0) continue;
-    const t = `public.${id(tablename)}`;
-    await client.query(`REVOKE ALL ON ${t} FROM ${ALL_OWNER_ROLES.map(id).join(', ')}`);
-    for (const [role, privileges] of grants) {
-      await client.query(
-        `GRANT ${PRIVILEGES.filter((p) => privileges.has(p)).join(', ')} ON ${t} TO ${id(role)}`,
-      );
-    }
-  }
 }
 
 /** `ensureOwnerRoles` on a connection of its own: before a pool that runs as one of the roles connects. */

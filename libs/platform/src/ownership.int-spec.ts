@@ -3,24 +3,42 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import { loadConfig, repoRoot, ServiceConfig } from '@jigsaw/config';
+import { randomUUID } from 'node:crypto';
 import {
   ALL_OWNER_ROLES,
   allowed,
   createPool,
   GRANTS,
+  grantsOn,
+  OUTBOX_TOPICS,
   OWNER_ROLES,
+  POLICY_TABLES,
   PRIVILEGES,
+  rowPolicies,
   runMigrations,
   schemaOwner,
+  STREAM_WRITES,
+  streamWriters,
+  topicWriters,
   type MigrationSet,
   type OwnerRole,
   type Pool,
   type Privilege,
 } from '@jigsaw/database';
-import { EVENT_STORE_MIGRATIONS, KURRENTDB_PUBLISHER_MIGRATIONS } from '@jigsaw/event-store';
+import {
+  EVENT_STORE_MIGRATIONS,
+  KURRENTDB_PUBLISHER_MIGRATIONS,
+  PostgresEventStore,
+} from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
 import { appliedEventsMigrations } from '@jigsaw/projection';
-import { createTestDatabase, testBrokers, uniqueTopicPrefix, type TestDatabase } from '@jigsaw/testing';
+import {
+  aRecordedEvent,
+  createTestDatabase,
+  testBrokers,
+  uniqueTopicPrefix,
+  type TestDatabase,
+} from '@jigsaw/testing';
 import { readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { PlatformModule } from './platform.module.js';
 import { PG_POOL } from './tokens.js';
@@ -119,7 +137,10 @@ describe("each owner's role: the database allows exactly what ownership.ts lists
             await client.query('SAVEPOINT attempt');
             const code = await client.query(attempt(t, privilege)).then(
               () => 'ok',
-              (error: { code?: string }) => error.code ?? 'unknown',
+              // A row the stream rules refuse (INSERT DEFAULT VALUES names no stream) was let through
+              // the privilege check: `the stream rules` below try those.
+              (error: { code?: string; message?: string }) =>
+                error.message?.includes('row-level security') ? 'rls' : (error.code ?? 'unknown'),
             );
             await client.query('ROLLBACK TO SAVEPOINT attempt');
             const expected = allowed(role, t.schema, t.table, privilege);
@@ -157,6 +178,196 @@ describe("each owner's role: the database allows exactly what ownership.ts lists
       [OWNER_ROLES.police],
     );
     expect(rows[0]!.may).toBe(false);
+  });
+});
+
+describe('the stream rules: each role appends exactly the streams and topics ownership.ts gives it', () => {
+  let db: TestDatabase;
+  /** Every role that may insert events at all; the others are refused by the table privilege. */
+  const writers = [...grantsOn('event_store', 'events')]
+    .filter(([, privileges]) => privileges.has('INSERT'))
+    .map(([role]) => role);
+  /** One stream name of each listed prefix, and one nobody's. */
+  const prefixes = [...STREAM_WRITES.map((w) => w.prefix), 'stray-'];
+  const topics = [...OUTBOX_TOPICS.map((t) => t.topic), 'stray.events'];
+  const prefix = 'jigsaw-rules.';
+  const pools = new Map<OwnerRole, Pool>();
+  const refused = (error: unknown): string => {
+    const { code, message } = error as { code?: string; message?: string };
+    return code === '42501' && message?.includes('row-level security') ? 'refused' : `${code}: ${message}`;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase([EVENT_STORE_MIGRATIONS]);
+    for (const role of writers) pools.set(role, createPool(db.url, { role, max: 2 }));
+  });
+  afterAll(async () => {
+    for (const pool of pools.values()) await pool.end();
+    await db.drop();
+  });
+
+  it('lists a writer for every table the policies cover, and one policy per role and command granted', async () => {
+    expect(writers.length).toBe(7);
+    const { rows } = await db.pool.query<{ name: string }>(
+      `SELECT polname AS name FROM pg_policy
+        WHERE polrelid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t) ORDER BY 1`,
+      [POLICY_TABLES],
+    );
+    expect(rows.map((r) => r.name)).toEqual(
+      rowPolicies()
+        .map((p) => p.name)
+        .sort(),
+    );
+    const secured = await db.pool.query<{ table: string }>(
+      `SELECT oid::regclass::text AS table FROM pg_class WHERE relrowsecurity ORDER BY 1`,
+    );
+    expect(secured.rows.map((r) => r.table)).toEqual([...POLICY_TABLES].sort());
+  });
+
+  it("appends each role's own streams, new and at a version, alone and in a batch, and refuses every other", async () => {
+    const mismatches: string[] = [];
+    const login = new PostgresEventStore(db.pool);
+    // Each role on its own pool, side by side.
+    await Promise.all(
+      writers.map(async (role) => {
+        const store = new PostgresEventStore(pools.get(role)!);
+        for (const streamPrefix of prefixes) {
+          const expected = streamWriters(`${streamPrefix}x`).includes(role) ? 'ok' : 'refused';
+          // A stream the login (not held by the rules) began, so moving it is an UPDATE of its head.
+          const existing = `${streamPrefix}${randomUUID()}`;
+          await login.append(existing, [aRecordedEvent()], { expectedVersion: 'no-stream' });
+          const tries: [string, () => Promise<unknown>][] = [
+            [
+              'new',
+              () =>
+                store.append(`${streamPrefix}${randomUUID()}`, [aRecordedEvent()], {
+                  expectedVersion: 'no-stream',
+                }),
+            ],
+            ['at 1', () => store.append(existing, [aRecordedEvent()], { expectedVersion: 1 })],
+            // An event row alone, past the store: the events' own rule, not only the stream heads'.
+            [
+              'row',
+              () =>
+                pools.get(role)!.query(
+                  `INSERT INTO event_store.events (stream_id, stream_position, source, id, type, payload, content_hash)
+                   VALUES ($1, 1, 'probe', $2, 'probe', '{}', '')`,
+                  [`${streamPrefix}${randomUUID()}`, randomUUID()],
+                ),
+            ],
+            ['any', () => store.append(existing, [aRecordedEvent()], { expectedVersion: 'any' })],
+            [
+              'batch',
+              () =>
+                store.appendMany([
+                  {
+                    streamId: `${streamPrefix}${randomUUID()}`,
+                    events: [aRecordedEvent()],
+                    expectedVersion: 'no-stream',
+                  },
+                ]),
+            ],
+          ];
+          for (const [how, attempt] of tries) {
+            const outcome = await attempt().then(() => 'ok', refused);
+            if (outcome !== expected)
+              mismatches.push(`${role} ${how} ${streamPrefix}: ${outcome}, listed ${expected}`);
+          }
+        }
+      }),
+    );
+    expect(mismatches).toEqual([]);
+  });
+
+  it("routes outbox rows to each role's own topics only, and lets its relay claim and delete only those", async () => {
+    const mismatches: string[] = [];
+    for (const role of writers) {
+      for (const topic of topics) {
+        const expected = topicWriters(`${prefix}${topic}`).includes(role) ? 'ok' : 'refused';
+        const own = STREAM_WRITES.find((w) => w.to.includes(role))!.prefix;
+        const routed = new PostgresEventStore(pools.get(role)!, {
+          route: () => ({ topic: `${prefix}${topic}`, key: 'k' }),
+        });
+        const outcome = await routed
+          .append(`${own}${randomUUID()}`, [aRecordedEvent()], { expectedVersion: 'no-stream' })
+          .then(() => 'ok', refused);
+        if (outcome !== expected) mismatches.push(`${role} routes ${topic}: ${outcome}, listed ${expected}`);
+        // The relay's claim and delete: another owner's rows are not there for it.
+        const { rows } = await db.pool.query<{ id: string }>(
+          `INSERT INTO event_store.outbox (topic, message_key, payload) VALUES ($1, 'k', '{}') RETURNING id`,
+          [`${prefix}${topic}`],
+        );
+        const relay = await pools.get(role)!.connect();
+        try {
+          await relay.query('BEGIN');
+          const claimed = await relay
+            .query('SELECT id FROM event_store.outbox WHERE id = $1 FOR UPDATE SKIP LOCKED', [rows[0]!.id])
+            .then((r) => (r.rowCount === 1 ? 'ok' : 'refused'), refused);
+          const deleted = await relay
+            .query('DELETE FROM event_store.outbox WHERE id = $1', [rows[0]!.id])
+            .then((r) => (r.rowCount === 1 ? 'ok' : 'refused'), refused);
+          await relay.query('ROLLBACK');
+          // Notifications neither publish nor hold the privileges: they are refused by the table already.
+          const relays = grantsOn('event_store', 'outbox').get(role)?.has('DELETE') ?? false;
+          const may = relays ? expected : 'refused';
+          if (relays && claimed !== may)
+            mismatches.push(`${role} claims ${topic}: ${claimed}, listed ${may}`);
+          if (relays && deleted !== may)
+            mismatches.push(`${role} deletes ${topic}: ${deleted}, listed ${may}`);
+        } finally {
+          relay.release();
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('drops a stray policy, restores an altered one and secures the tables again at the next start', async () => {
+    const [first] = rowPolicies().filter((p) => p.table === 'event_store.events' && p.command === 'INSERT');
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL ROLE ${OWNER_ROLES.eventStore}`);
+      await client.query(
+        `CREATE POLICY stray ON event_store.events FOR INSERT TO ${OWNER_ROLES.police} WITH CHECK (true)`,
+      );
+      await client.query(`ALTER POLICY ${first!.name} ON event_store.events WITH CHECK (true)`);
+      await client.query('ALTER TABLE event_store.streams DISABLE ROW LEVEL SECURITY');
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    const police = new PostgresEventStore(pools.get(OWNER_ROLES.police)!);
+    const council = `council-${randomUUID()}`;
+    await police.append(council, [aRecordedEvent()], { expectedVersion: 'no-stream' });
+    await runMigrations(db.pool, []);
+    const { rows } = await db.pool.query<{ name: string }>(
+      `SELECT polname AS name FROM pg_policy
+        WHERE polrelid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t) ORDER BY 1`,
+      [POLICY_TABLES],
+    );
+    expect(rows.map((r) => r.name)).toEqual(
+      rowPolicies()
+        .map((p) => p.name)
+        .sort(),
+    );
+    await expect(
+      police.append(`council-${randomUUID()}`, [aRecordedEvent()], { expectedVersion: 'no-stream' }),
+    ).rejects.toMatchObject({ code: '42501' });
+    const altered = rowPolicies().find((p) => p.name === first!.name)!;
+    const own = new PostgresEventStore(pools.get(altered.role)!);
+    const foreign = STREAM_WRITES.find((w) => !w.to.includes(altered.role))!.prefix;
+    await expect(
+      own.append(`${foreign}${randomUUID()}`, [aRecordedEvent()], { expectedVersion: 'no-stream' }),
+    ).rejects.toMatchObject({ code: '42501' });
+  });
+
+  it('leaves no role but the tables’ owner past the rules', async () => {
+    const { rows } = await db.pool.query<{ role: string }>(
+      'SELECT rolname AS role FROM pg_roles WHERE rolbypassrls AND rolname = ANY($1)',
+      [ALL_OWNER_ROLES],
+    );
+    expect(rows).toEqual([]);
   });
 });
 
