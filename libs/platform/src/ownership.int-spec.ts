@@ -206,14 +206,19 @@ describe('the stream rules: each role appends exactly the streams and topics own
     await db.drop();
   });
 
+  /** The row-level security policies on the event store's tables, by name. */
+  const policyNames = async (): Promise<string[]> =>
+    (
+      await db.pool.query<{ name: string }>(
+        `SELECT polname AS name FROM pg_policy
+          WHERE polrelid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t) ORDER BY 1`,
+        [POLICY_TABLES],
+      )
+    ).rows.map((r) => r.name);
+
   it('lists a writer for every table the policies cover, and one policy per role and command granted', async () => {
     expect(writers.length).toBe(7);
-    const { rows } = await db.pool.query<{ name: string }>(
-      `SELECT polname AS name FROM pg_policy
-        WHERE polrelid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t) ORDER BY 1`,
-      [POLICY_TABLES],
-    );
-    expect(rows.map((r) => r.name)).toEqual(
+    expect(await policyNames()).toEqual(
       rowPolicies()
         .map((p) => p.name)
         .sort(),
@@ -341,12 +346,7 @@ describe('the stream rules: each role appends exactly the streams and topics own
     const council = `council-${randomUUID()}`;
     await police.append(council, [aRecordedEvent()], { expectedVersion: 'no-stream' });
     await runMigrations(db.pool, []);
-    const { rows } = await db.pool.query<{ name: string }>(
-      `SELECT polname AS name FROM pg_policy
-        WHERE polrelid = ANY (SELECT to_regclass(t) FROM unnest($1::text[]) AS t) ORDER BY 1`,
-      [POLICY_TABLES],
-    );
-    expect(rows.map((r) => r.name)).toEqual(
+    expect(await policyNames()).toEqual(
       rowPolicies()
         .map((p) => p.name)
         .sort(),
