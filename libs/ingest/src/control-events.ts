@@ -1,25 +1,15 @@
-import type { ControlKind as ContractControlKind, DataOf } from '@jigsaw/contracts';
+import type { ControlKind, DataOf } from '@jigsaw/contracts';
 import type { FieldProblem } from '@jigsaw/errors';
 import type { Agency, JigsawEnvelope } from '@jigsaw/envelope';
 import { isControlEvent } from '@jigsaw/sharing';
 import { eventIn } from './agency-state.js';
 import type { EventTypeDefinition, IngestContext } from './event-type.js';
 
-/**
- * What every agency may record about its own earlier records, and its decisions not to share. The data
- * shapes are the ones libs/sharing reads (sharing-state.ts); each kind has one schema shared by all
- * agencies, `urn:jigsaw:schema:<kind>:v1` under schemas/control/.
+/*
+ * What every agency may record about its own earlier records, and its decisions not to share: the control
+ * kinds of `@jigsaw/contracts`. The data shapes are the ones libs/sharing reads (sharing-state.ts); each
+ * kind has one schema shared by all agencies, `urn:jigsaw:schema:<kind>:v1` under schemas/control/.
  */
-export const CONTROL_KINDS = [
-  'consent-withdrawn',
-  'record-restricted',
-  'restriction-lifted',
-  'record-retracted',
-  'record-corrected',
-  'sharing-declined',
-] as const satisfies readonly ContractControlKind[];
-export type ControlKind = (typeof CONTROL_KINDS)[number];
-
 type TargetedKind = Exclude<ControlKind, 'sharing-declined'>;
 
 /** Each kind's data is its schema's (schemas/control/<kind>/), the same whichever agency sends it. */

@@ -29,7 +29,7 @@ export {
 export { ChildStreams, INGEST_RACES, streamIdOf, type ChildStream } from './child-stream.js';
 export { RecordBatch, RecordBatchHandler } from './record-batch.command.js';
 export { AGENCY_CATALOGUE } from './tokens.js';
-export { CONTROL_KINDS, controlEventTypes, type ControlKind } from './control-events.js';
+export { controlEventTypes } from './control-events.js';
 export {
   adapterSource,
   inSenderTerms,
