@@ -271,6 +271,56 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     expect(found).not.toHaveProperty('dueAt');
   });
 
+  it("tells the council, once, when unscheduled care elsewhere looks up the child's CP-IS flag", async () => {
+    const child = aChild();
+    await post(council, aPlanStarted(child, { startDate: daysAgo(40) }));
+    // A trust the child never attended: no relationship, so the minimal flag, and the look-up is told.
+    const york = 'urn:jigsaw:org:health:york-hospital';
+    const asClinicianElsewhere = bearer(
+      practitionerToken({
+        sub: 'clin-york',
+        agency: 'health',
+        organisation: york,
+        role: 'clinician',
+        purposes: ['health-care'],
+      }),
+    );
+    await eventually(
+      async () => {
+        const flag = await getJson<{ total: number }>(
+          `${view.url}/fhir/Flag?patient=${child.nhsNumber}&purpose=health-care`,
+          asClinicianElsewhere,
+        );
+        return flag.body.total === 1 ? flag : undefined;
+      },
+      30_000,
+      'the flag, once the view has the plan',
+    );
+    const found = await eventually(
+      async () => {
+        const all = (await inbox(asSocialWorker, '&kind=cp-is')).notifications;
+        return all.find((n) => n.child.asKnownToYou?.nhsNumber === child.nhsNumber);
+      },
+      30_000,
+      "the look-up's notification",
+    );
+    expect(found).toMatchObject({
+      kind: 'cp-is',
+      recipient: { organisation: LEEDS, route: 'responsible-council' },
+      careStatuses: [{ kind: 'child-protection-plan', startDate: daysAgo(40), inForce: true }],
+    });
+    const { rows } = await db.pool.query<{ dedupe_key: string; details: { lookup?: unknown } }>(
+      'SELECT dedupe_key, details FROM "view".notifications WHERE id = $1',
+      [found.id],
+    );
+    expect(rows[0]).toMatchObject({
+      dedupe_key: expect.stringMatching(/^cp-is-lookup\|access-/),
+      details: { lookup: { at: expect.any(String), organisation: york } },
+    });
+    // One look-up, one notification: nothing else about the child was raised meanwhile.
+    expect(await notificationIdsOf({ ...child, childid: found.childId }, 'cp-is')).toEqual([found.id]);
+  });
+
   it("tells the council of an attendance under another hub id once identity's merge reaches the notifications' links", async () => {
     const onPlan = aChild();
     const attending = aChild();

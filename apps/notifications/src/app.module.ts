@@ -20,9 +20,10 @@ import {
   SERVICE_CONFIG,
 } from '@jigsaw/platform';
 import { appliedEventsMigrations } from '@jigsaw/projection';
-import { AccessLog, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
+import { AccessLog, accessTopic, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { NOTIFICATIONS_SCHEMA_NAME as OWN_SCHEMA, notificationsMigrations } from './child-history.js';
 import { ChildLinksConsumer } from './child-links.consumer.js';
+import { CpIsLookupsConsumer } from './cp-is-lookups.consumer.js';
 import { NotificationsConsumer } from './notifications.consumer.js';
 import { IsSchoolHolidays, IsWebhookList, NOTIFICATION_DEFAULTS as N } from './notifications.config.js';
 import { NotificationsController, notificationProviders } from './notifications.providers.js';
@@ -48,7 +49,7 @@ export class NotificationsConfig extends ServiceConfig {
 
 /**
  * Notifications: CP-IS and Operation Encompass decided from the agency topics by its own consumer group,
- * recorded on each notification's stream, escalated and delivered by webhook; the inbox and the
+ * and the council told of each CP-IS flag look-up the view publishes on hub.access by another, recorded on each notification's stream, escalated and delivered by webhook; the inbox and the
  * work-queue are read models in the view's schema, which the view reads for its relationship gate.
  */
 @Module({})
@@ -77,6 +78,7 @@ export class AppModule implements NestModule {
           topics: [
             ...recordTopics(config.KAFKA_TOPIC_PREFIX),
             hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
+            accessTopic(config.KAFKA_TOPIC_PREFIX),
             deadLetterTopic(config.KAFKA_TOPIC_PREFIX),
           ],
         }),
@@ -96,6 +98,7 @@ export class AppModule implements NestModule {
         { provide: APP_GUARD, useClass: PractitionerGuard },
         NotificationsConsumer,
         ChildLinksConsumer,
+        CpIsLookupsConsumer,
         ...notificationProviders,
       ],
     };

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type Logger } from '@nestjs/common';
 import type { Pool } from '@jigsaw/database';
 import {
   DuplicateEventError,
@@ -101,6 +101,13 @@ export class NotificationCommands {
     const left = (await this.raiseAll(raises)) ? rows.filter((row) => row.intent.kind !== 'raise') : rows;
     for (const row of left) await this.recordOne(row);
     return rows.length;
+  }
+
+  /** Records the intents a consumer's batch has just committed, now rather than at the next tick. */
+  async recordCommitted(logger: Logger): Promise<void> {
+    await this.recordIntents().catch((error: unknown) =>
+      logger.warn(`notification intents left for the next tick: ${(error as Error).message}`),
+    );
   }
 
   /** Records every waiting intent, a set at a time; resolves with how many. */

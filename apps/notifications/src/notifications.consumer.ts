@@ -49,12 +49,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
       { prefix: this.config.KAFKA_TOPIC_PREFIX, group: 'notifications' },
       async (messages) => {
         const rejected = await this.runner.handleBatch(messages);
-        // The batch's intents are committed: record them now rather than at the next tick.
-        await this.commands
-          .recordIntents()
-          .catch((error: unknown) =>
-            this.logger.warn(`notification intents left for the next tick: ${(error as Error).message}`),
-          );
+        await this.commands.recordCommitted(this.logger);
         return rejected;
       },
     );

@@ -20,6 +20,7 @@ import {
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import {
   AccessLog,
+  accessTopic,
   ChildLinks,
   ChildRefResolver,
   readModelMigrations,
@@ -35,6 +36,7 @@ import { FhirFlagController } from './fhir/fhir-flag.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
 import { ProjectionConsumer } from './projection.consumer.js';
 import { ChildViewController } from './view/child-view.controller.js';
+import { ACCESS_PUBLISHING } from './view/access-publishing.js';
 import { ChildViewService } from './view/child-view.service.js';
 
 export class SafeguardingViewConfig extends ServiceConfig {
@@ -72,6 +74,7 @@ export class AppModule {
             ...recordTopics(config.KAFKA_TOPIC_PREFIX),
             deadLetterTopic(config.KAFKA_TOPIC_PREFIX),
             hubEventsTopic(config.KAFKA_TOPIC_PREFIX),
+            accessTopic(config.KAFKA_TOPIC_PREFIX),
           ],
         }),
         // Identity's registry (which ChildRefResolver looks children up in), decisions and events; its links
@@ -95,11 +98,13 @@ export class AppModule {
         {
           provide: EVENT_STORE,
           inject: [PG_POOL, SERVICE_CONFIG, KURRENTDB_CLIENT],
-          // No route: access events stay in the store for the audit service, off the agency topics.
+          // No route: access events stay in the store for the audit service, off every topic.
           useFactory: (pool: Pool, c: ServiceConfig, kurrentdb: KurrentDBClient | null) =>
             createEventStore(c, pool, kurrentdb),
         },
         AccessLog,
+        // The CP-IS flag look-ups, on hub.access for the notifications service.
+        ...ACCESS_PUBLISHING,
         ChildViewService,
         // Global: every route but health needs a practitioner token and a purpose it grants.
         TokenVerifier,

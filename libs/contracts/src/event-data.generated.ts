@@ -354,6 +354,36 @@ export interface HubChildrenSplitData {
   splitAt: string;
 }
 
+/** Unscheduled care looked up a child's CP-IS flag and found it set: when, by which organisation, and what the council responsible for the plan or care is to be told. Recorded on the child's access stream in the same append as the read's hub.record-accessed, and published for the notifications service to tell the council. Names the child only by hub child id, records only by their keys; never an NHS number or a name. */
+export interface HubCpIsFlagLookedUpData {
+  /** The id of the hub.record-accessed appended with it: the look-up's notification is keyed by it. */
+  accessId: string;
+  childId: string;
+  lookedUpAt: string;
+  /** The organisation that looked the flag up. */
+  lookedUpBy: string;
+  /** The council responsible for the plan or care shown: the one told. */
+  council: string;
+  /** The plans and periods of care the flag showed, as the council's records hold them: dates and codes only. */
+  careStatuses: {
+    kind: 'child-protection-plan' | 'looked-after';
+    startDate: string;
+    endDate?: string;
+    /** False when it ended within the 12 months CP-IS keeps showing it. */
+    inForce: boolean;
+    /** The council's team to call, as the plan names it: a practitioner contact, never the child's. */
+    contact?: {
+      team: string;
+      phone: string;
+      outOfHoursPhone: string;
+    };
+  }[];
+  /** The records the care statuses come from. */
+  statusEvents: string[];
+  /** `<source>|<id>` of the record the notification is about: the first status's first record. */
+  triggerEventKey: string;
+}
+
 /** A practitioner of the recipient organisation acknowledged the notification. */
 export interface HubNotificationAcknowledgedData {
   /** The notification: its stream is `notification-<notificationId>`. */
@@ -782,6 +812,7 @@ export interface EventDataByType {
   'hub.child-renumbered': HubChildRenumberedData;
   'hub.children-merged': HubChildrenMergedData;
   'hub.children-split': HubChildrenSplitData;
+  'hub.cp-is-flag-looked-up': HubCpIsFlagLookedUpData;
   'hub.notification-acknowledged': HubNotificationAcknowledgedData;
   'hub.notification-delivered': HubNotificationDeliveredData;
   'hub.notification-delivery-failed': HubNotificationDeliveryFailedData;

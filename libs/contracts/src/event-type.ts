@@ -43,6 +43,7 @@ export type EventType =
   | 'hub.child-renumbered'
   | 'hub.children-merged'
   | 'hub.children-split'
+  | 'hub.cp-is-flag-looked-up'
   | 'hub.notification-acknowledged'
   | 'hub.notification-delivered'
   | 'hub.notification-delivery-failed'

@@ -39,6 +39,7 @@ export { CHILD_ERASED } from './hub/child-erased/contract.js';
 export { CHILD_RENUMBERED } from './hub/child-renumbered/contract.js';
 export { CHILDREN_MERGED } from './hub/children-merged/contract.js';
 export { CHILDREN_SPLIT } from './hub/children-split/contract.js';
+export { CP_IS_FLAG_LOOKED_UP } from './hub/cp-is-flag-looked-up/contract.js';
 export { NOTIFICATION_ACKNOWLEDGED } from './hub/notification-acknowledged/contract.js';
 export { NOTIFICATION_DELIVERED } from './hub/notification-delivered/contract.js';
 export { NOTIFICATION_DELIVERY_FAILED } from './hub/notification-delivery-failed/contract.js';

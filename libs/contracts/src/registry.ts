@@ -96,6 +96,7 @@ import { CHILD_ERASED, childErased } from './hub/child-erased/contract.js';
 import { CHILD_RENUMBERED, childRenumbered } from './hub/child-renumbered/contract.js';
 import { CHILDREN_MERGED, childrenMerged } from './hub/children-merged/contract.js';
 import { CHILDREN_SPLIT, childrenSplit } from './hub/children-split/contract.js';
+import { CP_IS_FLAG_LOOKED_UP, cpIsFlagLookedUp } from './hub/cp-is-flag-looked-up/contract.js';
 import {
   NOTIFICATION_ACKNOWLEDGED,
   notificationAcknowledged,
@@ -165,6 +166,7 @@ export const CONTRACTS = {
   [CHILD_RENUMBERED]: childRenumbered,
   [CHILDREN_MERGED]: childrenMerged,
   [CHILDREN_SPLIT]: childrenSplit,
+  [CP_IS_FLAG_LOOKED_UP]: cpIsFlagLookedUp,
   [NOTIFICATION_ACKNOWLEDGED]: notificationAcknowledged,
   [NOTIFICATION_DELIVERED]: notificationDelivered,
   [NOTIFICATION_DELIVERY_FAILED]: notificationDeliveryFailed,

@@ -261,6 +261,7 @@ export const OUTBOX_TOPICS: readonly TopicWrite[] = [
     why: "the agency's relay publishes its records",
   })),
   { to: [view], topic: 'hub.events', why: "the identity module's relay, in the view's process" },
+  { to: [view], topic: 'hub.access', why: "the view's relay publishes the CP-IS flag look-ups" },
   { to: [audit], topic: 'hub.erasures', why: "the audit service's relay publishes erasures" },
 ];
 

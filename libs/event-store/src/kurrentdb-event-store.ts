@@ -43,9 +43,9 @@ import { closeSubscription, readBatches, recordsAfter, subscribeAfter } from './
 export interface KurrentDbEventStoreOptions {
   /**
    * Where each appended event goes on Kafka; recorded with the event, for a `KurrentDbPublisher` to
-   * send. Without it nothing is published.
+   * send. An event routed nowhere, or every event without it, is not published.
    */
-  route?: (event: RecordedEvent) => OutboxRoute;
+  route?: (event: RecordedEvent) => OutboxRoute | undefined;
   /** Extra headers (e.g. trace context) recorded with each routed event. */
   headers?: () => Record<string, string>;
   /** How long a failed subscription waits before it subscribes again. */
@@ -119,7 +119,14 @@ export class KurrentDbEventStore implements EventStore {
     const requests = appendRequests(streamId, events, {
       expectedVersion,
       contentHashes: events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
-      ...(route && headers ? { publication: (e: RecordedEvent) => ({ route: route(e), headers }) } : {}),
+      ...(route && headers
+        ? {
+            publication: (e: RecordedEvent) => {
+              const to = route(e);
+              return to ? { route: to, headers } : undefined;
+            },
+          }
+        : {}),
     });
     try {
       const result = await this.client.multiStreamAppend(requests);

@@ -139,7 +139,7 @@ export function appendRequests(
   options: {
     expectedVersion: ExpectedVersion;
     contentHashes: readonly string[];
-    publication?: (event: RecordedEvent) => Publication;
+    publication?: (event: RecordedEvent) => Publication | undefined;
   },
 ): AppendStreamRequest[] {
   const { expectedVersion, contentHashes, publication } = options;

@@ -53,6 +53,26 @@ describe('PostgreSQL append: events and outbox rows in one statement', () => {
     );
   });
 
+  it('writes no outbox row for an event routed nowhere, and the others of its append as routed', async () => {
+    const some = new PostgresEventStore(db.pool, {
+      route: (e: RecordedEvent) => (e.type === 'published' ? { topic: 'some', key: e.childid } : undefined),
+    });
+    const stream = `s-${randomUUID()}`;
+    const kept = [aRecordedEvent(), aRecordedEvent()];
+    const published = [0, 1].map(() => ({ ...aRecordedEvent(), type: 'published' }));
+    await some.append(stream, [kept[0]!, published[0]!], { expectedVersion: 'no-stream' });
+    await some.append(stream, [published[1]!, kept[1]!], { expectedVersion: 'any' });
+    expect(await outboxOf([...kept, ...published].map((e) => e.id))).toEqual(
+      expect.arrayContaining(
+        published.map((e) => ({ topic: 'some', message_key: e.childid, id: e.id, headers: {} })),
+      ),
+    );
+    expect(await outboxOf(kept.map((e) => e.id))).toEqual([]);
+    expect((await some.readStream(stream)).map((e) => e.event.id)).toEqual(
+      [kept[0]!, published[0]!, published[1]!, kept[1]!].map((e) => e.id),
+    );
+  });
+
   it('writes neither events nor outbox rows when the version is stale', async () => {
     const stream = `s-${randomUUID()}`;
     await routed.append(stream, [aRecordedEvent()], { expectedVersion: 'no-stream' });

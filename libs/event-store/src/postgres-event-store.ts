@@ -106,8 +106,8 @@ const WRITE_CLAIMED = `written AS (
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface PostgresEventStoreOptions {
-  /** Where the outbox sends each appended event; without it nothing is published. */
-  route?: (event: RecordedEvent) => OutboxRoute;
+  /** Where the outbox sends each appended event; an event routed nowhere, or every event without it, is not published. */
+  route?: (event: RecordedEvent) => OutboxRoute | undefined;
   /**
    * Called after an append with outbox rows commits, to wake a relay in this process at once.
    * (Not NOTIFY: PostgreSQL serialises the commits of every transaction that notifies.)
@@ -177,8 +177,8 @@ export class PostgresEventStore implements EventStore {
       events.length,
       JSON.stringify(events.map(toCloudEvent)),
       events.map((e, i) => options.contentHashes?.[i] ?? contentHash(e)),
-      routes.map((r) => r.topic),
-      routes.map((r) => r.key),
+      routes.map((r) => r?.topic ?? null),
+      routes.map((r) => r?.key ?? null),
       JSON.stringify(this.options.headers?.() ?? {}),
       // The append span's W3C trace context, for the relay to continue (null while tracing is off).
       trace.traceparent,
@@ -214,7 +214,8 @@ export class PostgresEventStore implements EventStore {
              INSERT INTO event_store.outbox (topic, message_key, payload, headers, traceparent, tracestate)
              SELECT r.topic, r.message_key, w.payload, $7::jsonb, $8::text, $9::text
              FROM written w JOIN unnest($5::text[], $6::text[]) WITH ORDINALITY AS r(topic, message_key, ord)
-               ON w.stream_position = (SELECT version FROM claim) - $2 + r.ord)
+               ON w.stream_position = (SELECT version FROM claim) - $2 + r.ord
+             WHERE r.topic IS NOT NULL)
            SELECT version FROM claim`,
           values: params,
         });

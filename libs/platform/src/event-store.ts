@@ -8,8 +8,8 @@ import { KurrentDbEventStore, PostgresEventStore, type OutboxRoute } from '@jigs
 export type ConfiguredEventStore = PostgresEventStore | KurrentDbEventStore;
 
 export interface EventStoreWiring {
-  /** Where each appended event goes on Kafka; without it nothing is published. */
-  route?: (event: RecordedEvent) => OutboxRoute;
+  /** Where each appended event goes on Kafka; an event routed nowhere, or every event without it, is not published. */
+  route?: (event: RecordedEvent) => OutboxRoute | undefined;
   /** Extra headers (e.g. trace context) sent with each published event. */
   headers?: () => Record<string, string>;
   /** Wakes the outbox relay after an append (PostgreSQL only; KurrentDB's subscription needs no waking). */

@@ -10,6 +10,7 @@ import {
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
+import type { RecordedEvent } from '@jigsaw/envelope';
 import { KurrentDbPublisher, OutboxRelay } from '@jigsaw/event-store';
 import { KafkaMessaging, type Publisher } from '@jigsaw/messaging';
 import { createEventStore } from './event-store.js';
@@ -31,6 +32,8 @@ export interface PublishingOptions {
    * pseudonymous hub child id, and waking the relay.
    */
   store?: InjectionToken;
+  /** Which of the store's events go to the topic (every one without it); the others are stored only. */
+  publishes?: (event: RecordedEvent) => boolean;
 }
 
 const PUBLISHER = Symbol('PUBLISHER');
@@ -104,7 +107,10 @@ export function publishingProviders(options: PublishingOptions): Provider[] {
       ) =>
         createEventStore(config, pool, kurrentdb, {
           afterAppend: () => relay.wake(),
-          route: (event) => ({ topic: options.topic(config), key: event.childid }),
+          route: (event) =>
+            (options.publishes?.(event) ?? true)
+              ? { topic: options.topic(config), key: event.childid }
+              : undefined,
         }),
     });
   }

@@ -15,6 +15,12 @@ export {
 } from './access/record-accessed.event.js';
 export { AccessLog } from './access/access-log.js';
 export {
+  accessTopic,
+  CP_IS_FLAG_LOOKED_UP,
+  cpIsFlagLookedUp,
+  type CpIsFlagLookedUpData,
+} from './access/cp-is-flag-looked-up.event.js';
+export {
   accessClaimed,
   accessClaimsStreamOf,
   claimOf,

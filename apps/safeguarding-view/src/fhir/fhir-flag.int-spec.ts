@@ -12,9 +12,10 @@ import {
   ChildRefResolver,
   chronologyProjection,
   ChildLinks,
+  accessTopic,
+  CP_IS_FLAG_LOOKED_UP,
   VIEW_SCHEMA,
   viewMigrations,
-  type NotificationIntent,
 } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { aeClinician, exampleHistory, LEEDS, socialWorker } from '../openapi/example-history.js';
@@ -22,6 +23,7 @@ import { ChildViewService } from '../view/child-view.service.js';
 import { FhirFlagController } from './fhir-flag.controller.js';
 
 type Json = Record<string, unknown>;
+const PREFIX = 'test.';
 const request = { protocol: 'https', get: () => 'jigsaw.example' } as unknown as Request;
 const response = () => ({ type: jest.fn() }) as unknown as Response;
 
@@ -77,8 +79,12 @@ describe('the CP-IS flag over FHIR', () => {
     const store = new PostgresEventStore(db.pool);
     const accessLog = new AccessLog(store);
     const children = new ChildRefResolver(identity, new ChildLinks(db.pool));
+    const lookups = new PostgresEventStore(db.pool, {
+      route: (event) =>
+        event.type === CP_IS_FLAG_LOOKED_UP ? { topic: accessTopic(PREFIX), key: event.childid } : undefined,
+    });
     controller = new FhirFlagController(
-      new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog, db.pool),
+      new ChildViewService(new ChildAccessGate(db.pool, store, accessLog, children), accessLog, lookups),
     );
   });
   afterAll(async () => db?.drop());
@@ -148,20 +154,17 @@ describe('the CP-IS flag over FHIR', () => {
       { view: 'child-view', refused: 'no-relationship' },
       { view: 'cp-is-flag', refused: null },
     ]);
-    // Left for the notifications service, which records it on the notification's stream at its next tick.
-    const { rows } = await db.pool.query<{ intent: NotificationIntent }>(
-      `SELECT intent FROM "${VIEW_SCHEMA}".notification_intents`,
+    // Published on hub.access for the notifications service, which tells the council from it.
+    const { rows } = await db.pool.query<{ topic: string; record: Record<string, unknown> }>(
+      `SELECT topic, payload->'data'->'record' AS record FROM event_store.outbox`,
     );
-    expect(rows.map((r) => r.intent)).toEqual([
+    expect(rows).toEqual([
       {
-        kind: 'raise',
-        hasWebhook: false,
-        notification: expect.objectContaining({
-          kind: 'cp-is',
-          recipient: { organisation: LEEDS, agency: 'council' },
-          details: expect.objectContaining({
-            lookup: { at: expect.any(String), organisation: elsewhere.organisation },
-          }),
+        topic: accessTopic(PREFIX),
+        record: expect.objectContaining({
+          council: LEEDS,
+          lookedUpAt: expect.any(String),
+          lookedUpBy: elsewhere.organisation,
         }),
       },
     ]);

@@ -67,7 +67,7 @@ describe('the child view over PostgreSQL', () => {
     service = new ChildViewService(
       new ChildAccessGate(db.pool, store, accessLog, children),
       accessLog,
-      db.pool,
+      store,
     );
   });
   afterAll(async () => db.drop());

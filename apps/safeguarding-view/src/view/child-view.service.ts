@@ -2,20 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { eventKeyOf } from '@jigsaw/projection';
 import { readsMinimalFlag, type Viewer } from '@jigsaw/sharing';
-import { withTransaction, type Pool } from '@jigsaw/database';
-import { PG_POOL } from '@jigsaw/platform';
+import type { EventStore } from '@jigsaw/event-store';
 import {
   AccessLog,
+  accessStreamOf,
   careStatuses,
   ChildHistory,
-  intendNotifications,
-  londonDateOf,
+  cpIsFlagLookedUp,
   recordAccessed,
-  VIEW_SCHEMA,
-  type NotificationIntent,
 } from '@jigsaw/view-model';
 import { ChildAccessGate } from '../children/child-access.gate.js';
 import { lookupOf } from '../chronology/chronology.reads.js';
+import { ACCESS_EVENT_STORE } from './access-publishing.js';
 import { childViewFor, cpisFlagFor, heldCareStatuses, type ChildView, type CpisFlag } from './child-view.js';
 
 /**
@@ -27,7 +25,7 @@ export class ChildViewService {
   constructor(
     private readonly gate: ChildAccessGate,
     private readonly accessLog: AccessLog,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(ACCESS_EVENT_STORE) private readonly lookups: EventStore,
   ) {}
 
   async read(ref: string, viewer: Viewer, now: Date = new Date()): Promise<ChildView> {
@@ -63,42 +61,28 @@ export class ChildViewService {
     }));
     if (flag.state !== 'flagged' || !flag.council) return flag;
     const history = new ChildHistory(rows.map((row) => row.event));
-    const today = londonDateOf(now);
     // The council to call is told; the look-up shows no record, only the status.
     const statuses = careStatuses(history).filter((s) => s.council === flag.council!.organisation);
     const accessId = `access-${randomUUID()}`;
-    await this.accessLog.record(
-      recordAccessed({ id: accessId, now, viewer, view: 'cp-is-flag', childId, lookup: 'nhs-number' }, []),
+    // The read's record and the look-up the notifications service tells the council of are one append:
+    // both or neither. Only the look-up is published (hub.access).
+    await this.lookups.append(
+      accessStreamOf(childId),
+      [
+        recordAccessed({ id: accessId, now, viewer, view: 'cp-is-flag', childId, lookup: 'nhs-number' }, []),
+        cpIsFlagLookedUp({
+          accessId,
+          now,
+          viewer,
+          childId,
+          council: flag.council.organisation,
+          statuses,
+          triggerEventKey: statuses[0]?.events[0] ?? eventKeyOf(rows[0]!.event),
+        }),
+      ],
+      // Reads of one child never conflict with each other, so no expected version.
+      { expectedVersion: 'any' },
     );
-    const at = now.toISOString();
-    // The notifications service records it on the notification's own stream at its next tick.
-    const notification: NotificationIntent = {
-      kind: 'raise',
-      hasWebhook: false,
-      notification: {
-        dedupeKey: `cp-is-lookup|${accessId}`,
-        kind: 'cp-is',
-        childId,
-        triggerEventKey: statuses[0]?.events[0] ?? eventKeyOf(rows[0]!.event),
-        recipient: { organisation: flag.council.organisation, agency: 'council' },
-        route: 'responsible-council',
-        details: {
-          careStatuses: statuses.map((s) => ({
-            kind: s.kind,
-            startDate: s.startDate,
-            ...(s.endDate ? { endDate: s.endDate } : {}),
-            inForce: s.endDate === undefined || today <= s.endDate,
-            ...(s.contact ? { contact: s.contact } : {}),
-          })),
-          statusEvents: statuses.flatMap((s) => s.events),
-          lookup: { at, organisation: viewer.organisation },
-        },
-      },
-    };
-    await withTransaction(this.pool, async (tx) => {
-      await tx.query(`SET LOCAL search_path TO "${VIEW_SCHEMA}", public`);
-      await intendNotifications(tx, [notification], now);
-    });
     return flag;
   }
 }

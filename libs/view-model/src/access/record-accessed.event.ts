@@ -54,22 +54,41 @@ export function accessStreamOf(childId: string): string {
   return `access-${childId}`;
 }
 
+/** Who an access stream's event is about, written by whom, and whose auditing roles may review it. */
+export interface AccessStreamRecord {
+  id: string;
+  at: string;
+  source: string;
+  childId: string;
+  agency: Agency;
+  roles: readonly Role[];
+}
+
 /**
  * The envelope every access record shares, whichever hub component served the read: the sharing decision
  * that lets the reader's own agency's auditing roles, and nobody else, review it.
  */
 export function accessRecord<D>(
-  record: { id: string; at: string; source: string; childId: string; agency: Agency; roles: readonly Role[] },
+  record: AccessStreamRecord,
   data: D,
 ): RecordedEvent<typeof RECORD_ACCESSED, D> {
+  return accessStreamEvent(RECORD_ACCESSED, record, data);
+}
+
+/** An event of a child's access stream (`access-<hubChildId>`), with the access record's envelope. */
+export function accessStreamEvent<T extends string, D>(
+  type: T,
+  record: AccessStreamRecord,
+  data: D,
+): RecordedEvent<T, D> {
   const { id, at, source, childId, agency, roles } = record;
   return {
     specversion: '1.0',
     id,
     source,
-    type: RECORD_ACCESSED,
+    type,
     time: at,
-    dataschema: dataschemaFor(RECORD_ACCESSED, 1),
+    dataschema: dataschemaFor(type, 1),
     datacontenttype: 'application/json',
     subject: { localIds: [{ system: HUB_CHILD_ID_SYSTEM, value: childId }] },
     sharing: {

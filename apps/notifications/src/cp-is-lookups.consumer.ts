@@ -1,0 +1,107 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ServiceConfig } from '@jigsaw/config';
+import type { Pool, PoolClient } from '@jigsaw/database';
+import { isTyped, type EventOf } from '@jigsaw/contracts';
+import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
+import { deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
+import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
+import { ProjectionRunner, type Projection } from '@jigsaw/projection';
+import { accessTopic, CP_IS_FLAG_LOOKED_UP } from '@jigsaw/view-model';
+import { NOTIFICATIONS_OWN_SCHEMA } from './child-history.js';
+import { CLOCK, type Clock } from './clock.js';
+import { NotificationCommands, type NotificationIntent } from './notification-commands.js';
+import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
+
+/** The group of the notifications' consumer of the view's CP-IS flag look-ups. */
+export function lookupsGroup(prefix: string): string {
+  return `${prefix}notifications-lookups`;
+}
+
+/**
+ * The responsible council's notification of a look-up of the CP-IS flag: keyed by the look-up's access
+ * record, so applying the look-up again raises nothing new.
+ */
+export function lookupIntentOf(lookup: EventOf<typeof CP_IS_FLAG_LOOKED_UP>): NotificationIntent {
+  const { accessId, childId, council, careStatuses, statusEvents, triggerEventKey } = lookup.data;
+  return {
+    kind: 'raise',
+    hasWebhook: false,
+    notification: {
+      dedupeKey: `cp-is-lookup|${accessId}`,
+      kind: 'cp-is',
+      childId,
+      triggerEventKey,
+      recipient: { organisation: council, agency: 'council' },
+      route: 'responsible-council',
+      details: {
+        careStatuses,
+        statusEvents,
+        lookup: { at: lookup.data.lookedUpAt, organisation: lookup.data.lookedUpBy },
+      },
+    },
+  };
+}
+
+/** Writes each look-up's notification as an intent, in the runner's transaction with its applied mark. */
+export function cpIsLookupsProjection(schema: string, clock: Clock): Projection {
+  const applyMany = async (tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> => {
+    const lookups = events.filter((e) => isTyped(e, CP_IS_FLAG_LOOKED_UP));
+    if (lookups.length === 0) return;
+    // The runner marks events applied in the notifications' own schema; the intents are the read models'.
+    await tx.query(`SET LOCAL search_path TO "${schema}", public`);
+    await NotificationCommands.intend(tx, lookups.map(lookupIntentOf), clock.now());
+  };
+  return { name: 'cp-is-lookups', apply: (tx, event) => applyMany(tx, [event]), applyMany };
+}
+
+/**
+ * The notifications' consumer of the view's topic `<prefix>hub.access`, as its own group
+ * `<prefix>notifications-lookups`: a look-up carries all its notification says, so it waits for none of
+ * the agency records the main group applies, nor behind them. Each look-up is applied once (marks in the
+ * notifications' own schema) and its intent recorded on the notification's stream once the batch commits.
+ */
+@Injectable()
+export class CpIsLookupsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('notifications-lookups');
+  readonly runner: ProjectionRunner;
+  private consumer: MessageConsumer | undefined;
+
+  constructor(
+    @Inject(PG_POOL) pool: Pool,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(NOTIFICATIONS_OWN_SCHEMA) ownSchema: string,
+    @Inject(NOTIFICATIONS_SCHEMA) schema: string,
+    @Inject(CLOCK) clock: Clock,
+    private readonly messaging: KafkaMessaging,
+    schemas: SchemaRegistry,
+    private readonly commands: NotificationCommands,
+  ) {
+    this.runner = new ProjectionRunner(pool, ownSchema, [cpIsLookupsProjection(schema, clock)], schemas);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const prefix = this.config.KAFKA_TOPIC_PREFIX;
+    const consumer = this.messaging.consumer({
+      groupId: lookupsGroup(prefix),
+      topics: [accessTopic(prefix)],
+      deadLetterTopic: deadLetterTopic(prefix),
+    });
+    this.consumer = consumer;
+    await consumer.startBatch(async (messages) => {
+      const rejected = await this.runner.handleBatch(messages);
+      await this.commands.recordCommitted(this.logger);
+      return rejected;
+    });
+    this.logger.log('consuming CP-IS flag look-ups');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}
