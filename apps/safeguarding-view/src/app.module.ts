@@ -33,6 +33,7 @@ import { FindChildController } from './children/find-child.controller.js';
 import { ConsoleController, RootController } from './console/console.controller.js';
 import { FhirFlagController } from './fhir/fhir-flag.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
+import { PartnershipReadsConsumer } from './children/partnership-reads.consumer.js';
 import { ProjectionConsumer } from './projection.consumer.js';
 import { ChildViewController } from './view/child-view.controller.js';
 import { ChildViewService } from './view/child-view.service.js';
@@ -105,6 +106,7 @@ export class AppModule {
         TokenVerifier,
         { provide: APP_GUARD, useClass: PractitionerGuard },
         ProjectionConsumer,
+        PartnershipReadsConsumer,
       ],
     };
   }
