@@ -41,11 +41,6 @@ export interface AccessRecorder {
   record(event: RecordedEvent): Promise<void>;
 }
 
-/** The data protection officers' inbox of partnership-wide reads, a read model of the access events. */
-export interface ReportedReads {
-  apply(event: RecordedEvent): Promise<unknown>;
-}
-
 export function audited(events: readonly StoredEvent[]): AuditShownRecord[] {
   return events.map(({ event }) => ({
     event: eventKey(event.source, event.id),
@@ -71,7 +66,6 @@ export class AuditReads {
     private readonly history: ChildHistory,
     private readonly log: AccessRecorder,
     private readonly relationships: RelationshipsOf,
-    private readonly reportedReads: ReportedReads,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -197,8 +191,7 @@ export class AuditReads {
     const lookup: ChildLookup = UUID.test(read.ref) ? 'hub-child-id' : 'nhs-number';
     const { ref: _ref, ...rest } = read;
     const event = auditAccessed({ id: `audit-${randomUUID()}`, lookup, ...rest }, shown);
+    // Reported (`reportedTo`): the view follows the access streams into those organisations' inbox.
     await this.log.record(event);
-    // Reported: it reaches those organisations' data protection officers as a rebuild makes it again.
-    if (event.data.reportedTo) await this.reportedReads.apply(event);
   }
 }

@@ -1,18 +1,10 @@
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
 import { OWNER_ROLES, type MigrationSet, type Pool } from '@jigsaw/database';
-import type { RecordedEvent } from '@jigsaw/envelope';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry, StoredLinks } from '@jigsaw/identity';
-import { applyFresh } from '@jigsaw/projection';
-import {
-  AccessLog,
-  partnershipReadsProjection,
-  relationshipsFrom,
-  resolveChildRef,
-  VIEW_SCHEMA,
-} from '@jigsaw/view-model';
+import { AccessLog, relationshipsFrom, resolveChildRef } from '@jigsaw/view-model';
 import { AuditReads, type ChildRefs } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
 import { storedRelationshipFacts } from './history/relationship-facts.js';
@@ -70,16 +62,8 @@ export function createAudit(
   const history = new ChildHistory(records);
   // Who was notified about the child, and which school a URN is: from the events, not the notifications' read models.
   const facts = storedRelationshipFacts(pool);
-  // The live view's inbox of partnership-wide reads, which its data protection officers read.
-  const reportedReads = {
-    apply: (event: RecordedEvent) => applyFresh(pool, VIEW_SCHEMA, [partnershipReadsProjection], [event]),
-  };
-  const reads = new AuditReads(
-    children,
-    history,
-    new AccessLog(store),
-    (members, events) => relationshipsFrom(facts, members, events),
-    reportedReads,
+  const reads = new AuditReads(children, history, new AccessLog(store), (members, events) =>
+    relationshipsFrom(facts, members, events),
   );
   return {
     store,

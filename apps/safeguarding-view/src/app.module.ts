@@ -34,6 +34,7 @@ import { FindChildController } from './children/find-child.controller.js';
 import { ConsoleController, RootController } from './console/console.controller.js';
 import { FhirFlagController } from './fhir/fhir-flag.controller.js';
 import { ChronologyController } from './chronology/chronology.controller.js';
+import { PartnershipReadsConsumer } from './children/partnership-reads.consumer.js';
 import { ProjectionConsumer } from './projection.consumer.js';
 import { ChildViewController } from './view/child-view.controller.js';
 import { ACCESS_PUBLISHING } from './view/access-publishing.js';
@@ -110,6 +111,7 @@ export class AppModule {
         TokenVerifier,
         { provide: APP_GUARD, useClass: PractitionerGuard },
         ProjectionConsumer,
+        PartnershipReadsConsumer,
       ],
     };
   }

@@ -164,11 +164,11 @@ export const GRANTS: readonly Grant[] = [
     why: "the notifications' read models live in the view's schema, to be rebuilt with it",
   },
   {
-    to: [notifications, audit],
+    to: [notifications],
     schema: 'view',
     tables: ['applied_events'],
     privileges: ['SELECT', 'INSERT'],
-    why: 'notifications mark the notification events they project; audit the partnership-wide reads it records',
+    why: 'notifications mark the notification events they project',
   },
   {
     to: [view],
@@ -176,13 +176,6 @@ export const GRANTS: readonly Grant[] = [
     tables: ['jigsaw_migrations'],
     privileges: ['SELECT', 'DELETE'],
     why: "the login's record of migrations applied: a dropped rebuild schema forgets its own",
-  },
-  {
-    to: [audit],
-    schema: 'view',
-    tables: ['partnership_reads'],
-    privileges: ['INSERT'],
-    why: 'the audit service records a partnership-wide read as it makes it',
   },
 ];
 

@@ -48,6 +48,8 @@ export interface Subscription {
 export interface SubscribeOptions {
   after?: GlobalPosition;
   batchSize?: number;
+  /** Only events of these types (the others are passed over in the store where it can): all when absent. */
+  types?: readonly string[];
   /** Called with each batch in global order; the next batch is read only after it resolves. */
   handler: (events: StoredEvent[]) => Promise<void>;
   onError?: (error: unknown) => void;

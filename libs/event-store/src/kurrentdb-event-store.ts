@@ -233,7 +233,9 @@ export class KurrentDbEventStore implements EventStore {
           for await (const batch of readBatches<AllStreamResolvedEvent>(subscription, batchSize)) {
             if (stopped) break;
             const records = recordsAfter(batch, after);
-            const events = records.flatMap((r) => toStoredEvent(r) ?? []);
+            const events = records
+              .flatMap((r) => toStoredEvent(r) ?? [])
+              .filter(({ event }) => !options.types || options.types.includes(event.type));
             if (events.length > 0) await options.handler(events);
             const last = records[records.length - 1];
             if (last?.position) after = toGlobalPosition(last.position);

@@ -436,14 +436,26 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: { after?: GlobalPosition; limit?: number } = {}): Promise<StoredEvent[]> {
-    const after = options.after ?? START;
+    return this.readAfter(options.after ?? START, options.limit ?? 1000);
+  }
+
+  /**
+   * Of `types` only, when given: unnamed, so each query is planned with its types, and a partial index on
+   * the global order of one type (`events_record_accessed_order`) serves a subscription to it.
+   */
+  private async readAfter(
+    after: GlobalPosition,
+    limit: number,
+    types?: readonly string[],
+  ): Promise<StoredEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
       `${SELECT_EVENT}
        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         ${types ? 'AND type = ANY($4::text[])' : ''}
        ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
-      [after.transactionId, after.position, options.limit ?? 1000],
+      [after.transactionId, after.position, limit, ...(types ? [types] : [])],
     );
     return rows.map(toStored);
   }
@@ -463,7 +475,7 @@ export class PostgresEventStore implements EventStore {
       let after = options.after ?? START;
       while (!stopped) {
         try {
-          const batch = await this.readAll({ after, limit: options.batchSize ?? 500 });
+          const batch = await this.readAfter(after, options.batchSize ?? 500, options.types);
           if (batch.length === 0) {
             await sleep(poll);
             continue;

@@ -124,6 +124,19 @@ describe("each owner's role: the database allows exactly what ownership.ts lists
     }
   });
 
+  it("refuses the audit service the view's inbox of partnership-wide reads and its applied marks", async () => {
+    const audit = createPool(db.url, { role: OWNER_ROLES.audit, max: 1 });
+    try {
+      for (const table of ['partnership_reads', 'applied_events']) {
+        await expect(audit.query(`INSERT INTO view.${table} DEFAULT VALUES`)).rejects.toMatchObject({
+          code: '42501',
+        });
+      }
+    } finally {
+      await audit.end();
+    }
+  });
+
   it('refuses (42501) every role, table and operation not listed, and allows every one listed', async () => {
     const mismatches: string[] = [];
     let refused = 0;

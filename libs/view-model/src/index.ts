@@ -66,6 +66,7 @@ export {
   partnershipReadsReportedTo,
   type PartnershipReadView,
 } from './access/partnership-reads.projection.js';
+export { PartnershipReadsSubscription } from './access/partnership-reads.subscription.js';
 export {
   REVIEW_CLOSED,
   REVIEW_OPENED,

@@ -1,10 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RECORD_ACCESSED } from '@jigsaw/contracts';
 import { contentHash } from '@jigsaw/envelope';
-import { PostgresEventStore } from '@jigsaw/event-store';
+import { PostgresEventStore, START, type EventStore } from '@jigsaw/event-store';
 import { appliedEventsMigrations } from '@jigsaw/projection';
-import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { partnershipReadsReportedTo, VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
+import { aRecordedEvent, createTestDatabase, eventually, type TestDatabase } from '@jigsaw/testing';
+import {
+  PartnershipReadsSubscription,
+  partnershipReadsReportedTo,
+  VIEW_SCHEMA,
+  viewMigrations,
+} from '@jigsaw/view-model';
 import { AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from '../audit.js';
 import type { AuditCaller } from '../auth/audit-caller.js';
 
@@ -26,9 +32,26 @@ const MET_DPO: AuditCaller = {
   role: 'data-protection-officer',
 };
 
+/** The store as the view's subscription reads it, counting the events it is handed. */
+function counting(store: EventStore): { store: EventStore; delivered: () => number } {
+  let delivered = 0;
+  const counted: EventStore = Object.create(store) as EventStore;
+  counted.subscribe = (options) =>
+    store.subscribe({
+      ...options,
+      handler: async (batch) => {
+        delivered += batch.length;
+        await options.handler(batch);
+      },
+    });
+  return { store: counted, delivered: () => delivered };
+}
+
 describe("a partnership-wide read reaches the data protection officers' inbox", () => {
   let db: TestDatabase;
   let audit: Audit;
+  /** Two replicas of the view, each following the access streams. */
+  let replicas: PartnershipReadsSubscription[];
 
   beforeAll(async () => {
     db = await createTestDatabase([
@@ -37,8 +60,15 @@ describe("a partnership-wide read reaches the data protection officers' inbox", 
       viewMigrations(VIEW_SCHEMA),
     ]);
     audit = createAudit(db.pool, 'test-identifier-secret', randomBytes(32).toString('base64'));
+    replicas = [0, 1].map(() => new PartnershipReadsSubscription(db.pool, new PostgresEventStore(db.pool)));
+    for (const replica of replicas) await replica.start();
   });
-  afterAll(async () => db?.drop());
+  afterAll(async () => {
+    for (const replica of replicas ?? []) await replica.stop();
+    await db?.drop();
+  });
+
+  const appliedByReplicas = (): number => replicas.reduce((sum, r) => sum + r.applied, 0);
 
   /** A child the Met recorded two incidents about, stored as the police service stores them. */
   async function aChildKnownToTheMet(): Promise<string> {
@@ -54,9 +84,19 @@ describe("a partnership-wide read reaches the data protection officers' inbox", 
 
   const inbox = async (organisation: string, childId: string) =>
     (await partnershipReadsReportedTo(db.pool, organisation)).filter((r) => r.childId === childId);
+  /** The inbox once it holds `n` reads of the child: the view applies them as it follows the store. */
+  const inboxOf = (organisation: string, childId: string, n: number) =>
+    eventually(
+      async () => {
+        const rows = await inbox(organisation, childId);
+        return rows.length >= n ? rows : undefined;
+      },
+      { what: `${n} reads in the inbox` },
+    );
 
   it('shows a partnership export, access log and as-known-at in the related DPO’s inbox and nobody else’s', async () => {
     const childId = await aChildKnownToTheMet();
+    const appliedBefore = appliedByReplicas();
     const sar = await audit.reads.subjectAccessExport(PARTNERSHIP_DPO, childId);
     expect(sar.records).toHaveLength(2);
     await audit.reads.accessLog(PARTNERSHIP_DPO, childId);
@@ -68,7 +108,9 @@ describe("a partnership-wide read reaches the data protection officers' inbox", 
     });
 
     const reader = { sub: 'pdpo-1', organisation: LEEDS, agency: 'council', role: 'partnership-dpo' };
-    const seen = await inbox(MET, childId);
+    const seen = await inboxOf(MET, childId, 3);
+    // Both replicas read all three; between them each was applied once.
+    expect(appliedByReplicas() - appliedBefore).toBe(3);
     expect(seen.map((r) => r.view).sort()).toEqual(['access-log', 'as-known-at', 'subject-access-export']);
     expect(seen.map((r) => r.reader)).toEqual([reader, reader, reader]);
     // Each row is the read in the child's access stream, by its id, at the time it was recorded.
@@ -89,12 +131,42 @@ describe("a partnership-wide read reaches the data protection officers' inbox", 
   it("does not report a data protection officer's read of their own organisation's child", async () => {
     const childId = await aChildKnownToTheMet();
     await audit.reads.subjectAccessExport(MET_DPO, childId);
-    expect(await inbox(MET, childId)).toEqual([]);
+    // A partnership read after it reaching the inbox shows the subscription has passed the first.
+    await audit.reads.subjectAccessExport(PARTNERSHIP_DPO, childId);
+    expect((await inboxOf(MET, childId, 1)).map((r) => r.reader.sub)).toEqual(['pdpo-1']);
+  });
+
+  it('keeps its place in the store across a restart, and misses nothing read while it was down', async () => {
+    const first = await aChildKnownToTheMet();
+    await audit.reads.accessLog(PARTNERSHIP_DPO, first);
+    await inboxOf(MET, first, 1);
+    for (const replica of replicas) await replica.stop();
+    const kept = await replicas[0]!.position();
+    expect(kept).not.toEqual(START);
+
+    const second = await aChildKnownToTheMet();
+    await audit.reads.accessLog(PARTNERSHIP_DPO, second);
+    expect(await inbox(MET, second)).toEqual([]);
+
+    const { store, delivered } = counting(new PostgresEventStore(db.pool));
+    const restarted = new PartnershipReadsSubscription(db.pool, store);
+    replicas = [restarted];
+    await restarted.start();
+    expect(await inboxOf(MET, second, 1)).toHaveLength(1);
+    expect(restarted.applied).toBe(1);
+    // From where it stopped: only what came after, not every access event from the start.
+    const { rows } = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM event_store.events WHERE type = $1',
+      [RECORD_ACCESSED],
+    );
+    expect(delivered()).toBeLessThan(rows[0]!.n);
+    expect(await inbox(MET, first)).toHaveLength(1);
   });
 
   it('is a read model: a rebuild from the access streams makes the same inbox again', async () => {
     const childId = await aChildKnownToTheMet();
     await audit.reads.subjectAccessExport(PARTNERSHIP_DPO, childId);
+    await inboxOf(MET, childId, 1);
     const report = await audit.rebuilds.rebuild({ models: ['partnership-reads'] });
     const compared = await audit.rebuilds.compare(report.schema);
     expect(compared).toMatchObject({ differences: [], structure: [] });
