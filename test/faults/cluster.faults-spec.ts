@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, type Admin } from 'kafkajs';
 import { AGENCIES } from '@jigsaw/envelope';
 import { recordTopics } from '@jigsaw/erasure';
-import { agencyTopic } from '@jigsaw/messaging';
+import { agencyTopic, deadLetterTopic } from '@jigsaw/messaging';
 import { ServiceProcess, type ServiceName } from '@jigsaw/testing';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
 import {
@@ -253,6 +253,21 @@ suite(
       prefix: world.prefix,
       groups: ['safeguarding-view', 'notifications'],
       topics: recordTopics(world.prefix),
+      readModels: [
+        {
+          name: 'view chronology',
+          table: `"${VIEW_SCHEMA}".chronology`,
+          applied: `"${VIEW_SCHEMA}".applied_events`,
+          group: 'safeguarding-view',
+        },
+        {
+          name: 'notifications history',
+          table: 'notifications.child_history',
+          applied: 'notifications.applied_events',
+          group: 'notifications',
+        },
+      ],
+      deadLetterTopic: deadLetterTopic(world.prefix),
       processes: () =>
         Object.fromEntries(
           Object.entries(replicas).flatMap(([name, list]) => list.map((r, i) => [`${name}-${i + 1}`, r])),
