@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, type Admin } from 'kafkajs';
 import { AGENCIES } from '@jigsaw/envelope';
 import { recordTopics } from '@jigsaw/erasure';
-import { agencyTopic } from '@jigsaw/messaging';
+import { agencyTopic, deadLetterTopic } from '@jigsaw/messaging';
 import { ServiceProcess, type ServiceName } from '@jigsaw/testing';
 import { VIEW_SCHEMA } from '@jigsaw/view-model';
 import {
   clusterNodes,
   kafkaTool,
-  startKafkaCluster,
   startKafkaNode,
   stopKafkaCluster,
   stopKafkaNode,
@@ -26,7 +23,8 @@ import {
 import { aWebhookSecret } from '../../apps/notifications/src/testing/standard-webhooks.js';
 import { WebhookReceiver } from '../../apps/notifications/src/testing/webhook-receiver.js';
 import { eventually, inParallel } from './support/agency-client.js';
-import { faultCluster, startFaultKafka, stopFaultKafka } from './support/cluster.mjs';
+import { startFaultKafka, stopFaultKafka } from './support/cluster.mjs';
+import { startFaultKafkaCluster } from './support/kafka-cluster.js';
 import { compareWithReplay, eventCounts } from './support/replay.js';
 import { eventuallyOrReport, type StallScene } from './support/stall-report.js';
 import { createWorld, keepOutput, type World } from './support/world.js';
@@ -113,23 +111,6 @@ async function roundRobin(replicas: () => ServiceProcess[]): Promise<{ url: stri
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
-const portFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const server = createTcpServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-/** Six free ports in a row: three brokers, then their three controllers. */
-async function freePortRun(): Promise<number> {
-  for (;;) {
-    // Below Linux's ephemeral ports (32768 up), which any outgoing connection may take meanwhile.
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await Promise.all(Array.from({ length: 6 }, (_, i) => portFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
-}
-
 interface Fault {
   name: string;
   from: number;
@@ -153,20 +134,7 @@ suite(
     beforeAll(async () => {
       // The suite's single broker is not used here: its CPU goes to the cluster until the end.
       await stopFaultKafka();
-      // Another process may still take a port between choosing it and a broker binding it: then other ports.
-      for (let attempt = 1; ; attempt++) {
-        options = {
-          basePort: await freePortRun(),
-          dataDir: join(faultCluster().runDir, `cluster-${attempt}`),
-        };
-        try {
-          brokers = await startKafkaCluster(options);
-          break;
-        } catch (error) {
-          await stopKafkaCluster(options);
-          if (attempt === 3 || !String(error).includes('Address already in use')) throw error;
-        }
-      }
+      ({ options, brokers } = await startFaultKafkaCluster('cluster'));
       const url = await receiver.listen();
       world = await createWorld('cluster', [], {
         KAFKA_BROKERS: brokers,
@@ -253,6 +221,21 @@ suite(
       prefix: world.prefix,
       groups: ['safeguarding-view', 'notifications'],
       topics: recordTopics(world.prefix),
+      readModels: [
+        {
+          name: 'view chronology',
+          table: `"${VIEW_SCHEMA}".chronology`,
+          applied: `"${VIEW_SCHEMA}".applied_events`,
+          group: 'safeguarding-view',
+        },
+        {
+          name: 'notifications history',
+          table: 'notifications.child_history',
+          applied: 'notifications.applied_events',
+          group: 'notifications',
+        },
+      ],
+      deadLetterTopic: deadLetterTopic(world.prefix),
       processes: () =>
         Object.fromEntries(
           Object.entries(replicas).flatMap(([name, list]) => list.map((r, i) => [`${name}-${i + 1}`, r])),

@@ -5,6 +5,8 @@ import kafkajs, {
   type Admin,
   type Consumer,
   type ConsumerRunConfig,
+  type ICustomPartitioner,
+  type Message,
   type Producer,
 } from 'kafkajs';
 import { JigsawError } from '@jigsaw/errors';
@@ -152,11 +154,43 @@ function headersOf(
   return headers;
 }
 
+/** kafkajs's default partitioner, noting the partition it gives each message. */
+function notingPartitioner(routes: WeakMap<Message, number>): ICustomPartitioner {
+  return () => {
+    const partition = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const chosen = partition(args);
+      routes.set(args.message, chosen);
+      return chosen;
+    };
+  };
+}
+
+/** The partitions a send went to that Kafka gave no answer for, as `topic[partition]`. */
+function unanswered(
+  sent: readonly { topic: string; messages: readonly Message[] }[],
+  routes: WeakMap<Message, number>,
+  answers: readonly { topicName: string; partition: number }[],
+): string[] {
+  const answered = new Set(answers.map((a) => `${a.topicName}[${a.partition}]`));
+  const missing = new Set<string>();
+  for (const { topic, messages } of sent)
+    for (const message of messages) {
+      const at = `${topic}[${routes.get(message) ?? '?'}]`;
+      if (!answered.has(at)) missing.add(at);
+    }
+  return [...missing];
+}
+
 class KafkajsPublisher implements Publisher {
   private producer: Producer;
   private connected: Promise<void> | undefined;
 
-  constructor(private readonly newProducer: () => Producer) {
+  /** `routes` is where `newProducer`'s partitioner notes each message's partition. */
+  constructor(
+    private readonly newProducer: () => Producer,
+    private readonly routes: WeakMap<Message, number>,
+  ) {
     this.producer = newProducer();
   }
 
@@ -174,19 +208,23 @@ class KafkajsPublisher implements Publisher {
       if (list) list.push(m);
       else byTopic.set(m.topic, [m]);
     }
+    const topicMessages = [...byTopic].map(([topic, list]) => ({
+      topic,
+      // A message without trace context carries the active one (none while tracing is off).
+      messages: list.map((m): Message => ({
+        key: m.key,
+        value: m.value,
+        headers: m.headers?.['traceparent'] ? m.headers : injectTraceContext({ ...m.headers }),
+      })),
+    }));
     try {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          // A message without trace context carries the active one (none while tracing is off).
-          messages: list.map((m) => ({
-            key: m.key,
-            value: m.value,
-            headers: m.headers?.['traceparent'] ? m.headers : injectTraceContext({ ...m.headers }),
-          })),
-        })),
-      });
+      const answers = await producer.sendBatch({ acks: -1, topicMessages });
+      // kafkajs keeps the answers of one send by broker across its retries: a partition whose leadership
+      // moved to a broker that had answered already is not sent again, yet the send resolves.
+      const missing = unanswered(topicMessages, this.routes, answers);
+      if (missing.length > 0) {
+        throw new Error(`Kafka gave no answer for ${missing.join(', ')}: the send is not taken as written`);
+      }
     } catch (error) {
       await this.replace(producer);
       throw error;
@@ -467,13 +505,16 @@ export class KafkaMessaging {
   }
 
   publisher(): Publisher {
-    return new KafkajsPublisher(() =>
-      this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      }),
+    const routes = new WeakMap<Message, number>();
+    return new KafkajsPublisher(
+      () =>
+        this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          createPartitioner: notingPartitioner(routes),
+        }),
+      routes,
     );
   }
 

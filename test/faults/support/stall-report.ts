@@ -1,7 +1,8 @@
-import { AssignerProtocol, Kafka } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import type { Pool } from '@jigsaw/database';
 import type { ServiceProcess } from '@jigsaw/testing';
 import { eventually } from './agency-client.js';
+import { deadLetters, missingEvents, type KeyedReadModel } from './missing-events.js';
 import { eventCounts } from './replay.js';
 
 /** Where to look when the hub stops catching up: its database, its brokers and its processes. */
@@ -12,6 +13,10 @@ export interface StallScene {
   /** Consumer groups, without the prefix. */
   groups: readonly string[];
   topics: readonly string[];
+  /** Read models that hold every agency event, each with its consumer group (without the prefix). */
+  readModels?: readonly (KeyedReadModel & { group: string })[];
+  /** Where the consumers dead-letter what they cannot read. */
+  deadLetterTopic?: string;
   processes: () => Record<string, ServiceProcess | undefined>;
 }
 
@@ -19,7 +24,8 @@ const TAIL_LINES = 25;
 
 /**
  * What a stalled run looks like, as text: the event counts, the outbox by topic, each group's lag by
- * partition and its members' assignments, and the tail of each process's output.
+ * partition and its members' assignments, each agency event a read model lacks and where it sits in
+ * Kafka, the dead-letter topic, and the tail of each process's output.
  */
 export async function stallReport(scene: StallScene): Promise<string> {
   const lines: string[] = [];
@@ -71,6 +77,23 @@ export async function stallReport(scene: StallScene): Promise<string> {
     }
   });
   await admin.disconnect().catch(() => undefined);
+  const kafka = new Kafka({
+    brokers: scene.brokers.split(','),
+    clientId: 'faults-stall-report',
+    logLevel: logLevel.NOTHING,
+  });
+  if (scene.readModels) {
+    const models = scene.readModels.map((m) => ({ ...m, group: `${scene.prefix}${m.group}` }));
+    await section('stored agency events a read model lacks', async () => {
+      lines.push(...(await missingEvents({ pool: scene.pool, kafka, models, topics: scene.topics })));
+    });
+  }
+  const deadLetterTopic = scene.deadLetterTopic;
+  if (deadLetterTopic) {
+    await section(`the dead-letter topic, ${deadLetterTopic.slice(scene.prefix.length)}`, async () => {
+      lines.push(...(await deadLetters(kafka, deadLetterTopic)));
+    });
+  }
   await section(`each process's last ${TAIL_LINES} lines`, () => {
     for (const [name, process] of Object.entries(scene.processes())) {
       const tail = (process?.output.join('') ?? '').trimEnd().split('\n').slice(-TAIL_LINES);
