@@ -4,10 +4,9 @@ import { OWNER_ROLES, type MigrationSet, type Pool } from '@jigsaw/database';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry, StoredLinks } from '@jigsaw/identity';
-import { AccessLog, relationshipsFrom, resolveChildRef } from '@jigsaw/view-model';
+import { AccessLog, relationshipsFrom, resolveChildRef, storedRelationshipFacts } from '@jigsaw/view-model';
 import { AuditReads, type ChildRefs } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
-import { storedRelationshipFacts } from './history/relationship-facts.js';
 import { NotificationHistoryReads } from './notifications/notification-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
 

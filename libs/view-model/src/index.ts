@@ -58,7 +58,12 @@ export {
   type ReadModelTable,
 } from './read-models.js';
 export { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
-export { relationshipsFrom, relationshipsOf, type RelationshipFacts } from './children/relationship-facts.js';
+export {
+  relationshipsFrom,
+  relationshipsOf,
+  storedRelationshipFacts,
+  type RelationshipFacts,
+} from './children/relationship-facts.js';
 export { accessClaimsProjection } from './children/access-claims.projection.js';
 export {
   isPartnershipRead,

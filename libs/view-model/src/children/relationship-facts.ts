@@ -1,10 +1,9 @@
 import type { Pool } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
-import { asTyped } from '@jigsaw/contracts';
+import { asTyped, KEY_ADULT_REGISTERED, NOTIFICATION_RAISED, PUPIL_ON_ROLL } from '@jigsaw/contracts';
 import { foldRelationships, type Addressed, type Relationships } from '@jigsaw/sharing';
-import { VIEW_SCHEMA } from '../view-schema.js';
 
-/** What a child's relationships are folded from besides its history: read by the view and the audit service each from its own source. */
+/** What a child's relationships are folded from besides its history. */
 export interface RelationshipFacts {
   /** The notifications the hub addressed about the child (any of its linked hub ids), to whom and when. */
   addressed(members: readonly string[]): Promise<Addressed[]>;
@@ -12,24 +11,51 @@ export interface RelationshipFacts {
   schools(urns: readonly string[]): Promise<Map<string, string>>;
 }
 
-/** The view's: the notifications' inbox and school directory, read models in the view's schema. */
-export function viewRelationshipFacts(pool: Pool): RelationshipFacts {
+/** A field of the record, whichever envelope version stored it (`data` in v1, `data.record` from v2). */
+const field = (path: string, as: '#>' | '#>>'): string =>
+  `coalesce(payload ${as} '{data,record,${path}}', payload ${as} '{data,${path}}')`;
+/** As text: the form the indexes of 041_relationship_facts.sql are on. */
+const text = (path: string): string => field(path, '#>>');
+
+/**
+ * The notifications raised about any of `$1`. The expression and the literal type are those of their
+ * index (041_relationship_facts.sql).
+ */
+export const NOTIFIED = `SELECT ${text('recipient,organisation')} AS organisation, ${text('raisedAt')} AS at
+  FROM event_store.events
+  WHERE type = '${NOTIFICATION_RAISED}' AND ${text('childId')} = ANY($1::text[])`;
+
+/**
+ * The organisation whose records last named each URN of `$1` as its school, with the school's name, as the
+ * notifications' school directory learns them: the latest recorded wins. As indexed (041).
+ */
+export const SCHOOLS = `SELECT DISTINCT ON (urn) urn, organisation FROM (
+    SELECT ${text('school,urn')} AS urn, ${field('school,urn', '#>')} AS urn_value,
+      ${field('school,name', '#>')} AS name, source AS organisation,
+      (payload ->> 'recordedtime')::timestamptz AS seen_at, transaction_id, global_position
+    FROM event_store.events
+    WHERE type IN ('${PUPIL_ON_ROLL}', '${KEY_ADULT_REGISTERED}')
+      AND ${text('school,urn')} = ANY($1::text[])) s
+  WHERE jsonb_typeof(urn_value) = 'string' AND jsonb_typeof(name) = 'string'
+  ORDER BY urn, seen_at DESC, transaction_id DESC, global_position DESC`;
+
+/**
+ * The facts from the events themselves, the notification streams' raised events and the schools' own
+ * records, read in the event store that every owner reads: the view's gate and the audit service's "as known
+ * at" fold the same facts, and neither reads the notifications' read models.
+ */
+export function storedRelationshipFacts(pool: Pool): RelationshipFacts {
   return {
     async addressed(members) {
-      const { rows } = await pool.query<{ organisation: string; at: Date }>({
-        // Named: every read of a child asks it, so each connection plans it once.
-        name: 'relationship-facts.addressed',
-        text: `SELECT recipient_organisation AS organisation, created_at AS at FROM "${VIEW_SCHEMA}".notifications
-         WHERE child_id = ANY($1::uuid[])`,
+      const { rows } = await pool.query<{ organisation: string; at: string }>({
+        name: 'stored-relationship-facts.addressed',
+        text: NOTIFIED,
         values: [members],
       });
-      return rows.map((r) => ({ organisation: r.organisation, at: r.at.toISOString() }));
+      return rows.map((r) => ({ organisation: r.organisation, at: new Date(r.at).toISOString() }));
     },
     async schools(urns) {
-      const { rows } = await pool.query<{ urn: string; organisation: string }>(
-        `SELECT urn, organisation FROM "${VIEW_SCHEMA}".notification_schools WHERE urn = ANY($1::text[])`,
-        [urns],
-      );
+      const { rows } = await pool.query<{ urn: string; organisation: string }>(SCHOOLS, [urns]);
       return new Map(rows.map((r) => [r.urn, r.organisation]));
     },
   };
@@ -62,11 +88,11 @@ export async function relationshipsFrom(
   return foldRelationships(history, { addressed: notified, schoolByUrn: (urn) => byUrn.get(urn) });
 }
 
-/** `relationshipsFrom` the view's read models: for the view's gate. */
+/** `relationshipsFrom` the facts in the store: for the view's gate. */
 export function relationshipsOf(
   pool: Pool,
   members: readonly string[],
   history: readonly RecordedEvent[],
 ): Promise<Relationships> {
-  return relationshipsFrom(viewRelationshipFacts(pool), members, history);
+  return relationshipsFrom(storedRelationshipFacts(pool), members, history);
 }
