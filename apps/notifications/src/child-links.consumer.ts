@@ -1,18 +1,13 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { hubEventsTopic, linksProjection } from '@jigsaw/identity';
-import { deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
+import { KafkaMessaging } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { NOTIFICATIONS_OWN_SCHEMA } from './child-history.js';
+import { TopicConsumer } from './topic-consumer.js';
 
 /** The group of the notifications' own consumer of identity's events. */
 export function linksGroup(prefix: string): string {
@@ -27,34 +22,19 @@ export function linksGroup(prefix: string): string {
  * before these tables builds them from the topic.
  */
 @Injectable()
-export class ChildLinksConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('notifications-links');
-  readonly runner: ProjectionRunner;
-  private consumer: MessageConsumer | undefined;
-
+export class ChildLinksConsumer extends TopicConsumer {
   constructor(
     @Inject(PG_POOL) pool: Pool,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
     @Inject(NOTIFICATIONS_OWN_SCHEMA) schema: string,
-    private readonly messaging: KafkaMessaging,
+    messaging: KafkaMessaging,
     schemas: SchemaRegistry,
   ) {
-    this.runner = new ProjectionRunner(pool, schema, [linksProjection], schemas);
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    const prefix = this.config.KAFKA_TOPIC_PREFIX;
-    const consumer = this.messaging.consumer({
-      groupId: linksGroup(prefix),
-      topics: [hubEventsTopic(prefix)],
-      deadLetterTopic: deadLetterTopic(prefix),
+    super(new ProjectionRunner(pool, schema, [linksProjection], schemas), messaging, config, {
+      group: linksGroup,
+      topic: hubEventsTopic,
+      context: 'notifications-links',
+      consuming: 'consuming identity events',
     });
-    this.consumer = consumer;
-    await consumer.startBatch((messages) => this.runner.handleBatch(messages));
-    this.logger.log('consuming identity events');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 }

@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ServiceConfig } from '@jigsaw/config';
 import type { Pool, PoolClient } from '@jigsaw/database';
 import { isTyped, type EventOf } from '@jigsaw/contracts';
 import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
-import { deadLetterTopic, KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
+import { KafkaMessaging } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner, type Projection } from '@jigsaw/projection';
 import { accessTopic, CP_IS_FLAG_LOOKED_UP } from '@jigsaw/view-model';
@@ -17,6 +11,7 @@ import { NOTIFICATIONS_OWN_SCHEMA } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
 import { NotificationCommands, type NotificationIntent } from './notification-commands.js';
 import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
+import { TopicConsumer } from './topic-consumer.js';
 
 /** The group of the notifications' consumer of the view's CP-IS flag look-ups. */
 export function lookupsGroup(prefix: string): string {
@@ -67,41 +62,32 @@ export function cpIsLookupsProjection(schema: string, clock: Clock): Projection 
  * notifications' own schema) and its intent recorded on the notification's stream once the batch commits.
  */
 @Injectable()
-export class CpIsLookupsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('notifications-lookups');
-  readonly runner: ProjectionRunner;
-  private consumer: MessageConsumer | undefined;
-
+export class CpIsLookupsConsumer extends TopicConsumer {
   constructor(
     @Inject(PG_POOL) pool: Pool,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
     @Inject(NOTIFICATIONS_OWN_SCHEMA) ownSchema: string,
     @Inject(NOTIFICATIONS_SCHEMA) schema: string,
     @Inject(CLOCK) clock: Clock,
-    private readonly messaging: KafkaMessaging,
+    messaging: KafkaMessaging,
     schemas: SchemaRegistry,
     private readonly commands: NotificationCommands,
   ) {
-    this.runner = new ProjectionRunner(pool, ownSchema, [cpIsLookupsProjection(schema, clock)], schemas);
+    super(
+      new ProjectionRunner(pool, ownSchema, [cpIsLookupsProjection(schema, clock)], schemas),
+      messaging,
+      config,
+      {
+        group: lookupsGroup,
+        topic: accessTopic,
+        context: 'notifications-lookups',
+        consuming: 'consuming CP-IS flag look-ups',
+      },
+    );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const prefix = this.config.KAFKA_TOPIC_PREFIX;
-    const consumer = this.messaging.consumer({
-      groupId: lookupsGroup(prefix),
-      topics: [accessTopic(prefix)],
-      deadLetterTopic: deadLetterTopic(prefix),
-    });
-    this.consumer = consumer;
-    await consumer.startBatch(async (messages) => {
-      const rejected = await this.runner.handleBatch(messages);
-      await this.commands.recordCommitted(this.logger);
-      return rejected;
-    });
-    this.logger.log('consuming CP-IS flag look-ups');
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  /** The batch's intents are recorded on their notifications' streams once it has committed. */
+  protected override afterBatch(): Promise<void> {
+    return this.commands.recordCommitted(this.logger);
   }
 }
