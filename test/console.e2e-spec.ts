@@ -345,7 +345,7 @@ describe('the console in a real browser', () => {
     await page.waitForSelector('#inbox tr[data-notification] >> text=Acknowledged');
     expect(await page.textContent('#status')).toContain('acknowledged');
     const { rows } = await db.pool.query<{ by: string }>(
-      `SELECT acknowledged_by->>'sub' AS by FROM view.notifications WHERE acknowledged_at IS NOT NULL`,
+      `SELECT acknowledged_by->>'sub' AS by FROM notifications.notifications WHERE acknowledged_at IS NOT NULL`,
     );
     expect(rows).toEqual([{ by: dslIdentity }]);
     expect(await metrics()).not.toMatch(/^jigsaw_notifications_due\{type="operation-encompass"\} 1$/m);

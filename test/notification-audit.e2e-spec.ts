@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PostgresEventStore } from '@jigsaw/event-store';
+import { READ_MODEL_OWNERS } from '@jigsaw/view-model';
 import {
   createTestDatabase,
   practitionerToken,
@@ -216,7 +217,11 @@ describe('auditing a notification end to end: raised, delivered, acknowledged, a
   });
 
   it("rebuilds the inbox and the webhook work-queue from the notifications' streams to exactly what live holds", async () => {
-    const rebuilds = new ReadModelRebuilds(db.pool, new PostgresEventStore(db.pool));
+    const rebuilds = new ReadModelRebuilds(
+      db.pool,
+      new PostgresEventStore(db.pool),
+      READ_MODEL_OWNERS.find((owner) => owner.liveSchema === 'notifications')!,
+    );
     const { schema } = await rebuilds.rebuild({ models: ['notifications'] });
     const compared = await rebuilds.compare(schema);
     await rebuilds.drop(schema);

@@ -166,7 +166,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
   const notificationIdsOf = async (child: TestChild, kind?: string): Promise<string[]> =>
     (
       await db.pool.query<{ id: string }>(
-        `SELECT id FROM "view".notifications WHERE child_id = $1 AND kind <> 'escalation'
+        `SELECT id FROM "notifications".notifications WHERE child_id = $1 AND kind <> 'escalation'
          AND ($2::text IS NULL OR kind = $2)`,
         [child.childid, kind ?? null],
       )
@@ -177,7 +177,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
   const attemptsOf = async (deliveryId: string) =>
     (
       await db.pool.query<{ outcome: string; http_status: number | null }>(
-        'SELECT outcome, http_status FROM "view".notification_delivery_attempts WHERE delivery_id = $1 ORDER BY attempt',
+        'SELECT outcome, http_status FROM "notifications".notification_delivery_attempts WHERE delivery_id = $1 ORDER BY attempt',
         [deliveryId],
       )
     ).rows;
@@ -310,7 +310,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
       careStatuses: [{ kind: 'child-protection-plan', startDate: daysAgo(40), inForce: true }],
     });
     const { rows } = await db.pool.query<{ dedupe_key: string; details: { lookup?: unknown } }>(
-      'SELECT dedupe_key, details FROM "view".notifications WHERE id = $1',
+      'SELECT dedupe_key, details FROM "notifications".notifications WHERE id = $1',
       [found.id],
     );
     expect(rows[0]).toMatchObject({
@@ -372,7 +372,7 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     expect(found).toMatchObject({ kind: 'cp-is', recipient: { organisation: LEEDS } });
     // The attendance applied before the merge found no plan; the one after it did.
     const { rows } = await db.pool.query<{ trigger_event_key: string }>(
-      `SELECT trigger_event_key FROM "view".notifications WHERE child_id = $1 AND kind = 'cp-is'`,
+      `SELECT trigger_event_key FROM "notifications".notifications WHERE child_id = $1 AND kind = 'cp-is'`,
       [attending.childid],
     );
     expect(rows).toEqual([{ trigger_event_key: `${TRUST}|${linked.id}` }]);
@@ -401,9 +401,10 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     expect(toCouncil?.event?.data).not.toHaveProperty('narrative');
     // Escalated once, however many ticks pass.
     await new Promise((r) => setTimeout(r, 1000));
-    const escalations = await db.pool.query('SELECT 1 FROM "view".notifications WHERE escalation_of = $1', [
-      overdue!.id,
-    ]);
+    const escalations = await db.pool.query(
+      'SELECT 1 FROM "notifications".notifications WHERE escalation_of = $1',
+      [overdue!.id],
+    );
     expect(escalations.rowCount).toBe(2);
   });
 
@@ -444,8 +445,11 @@ describe('notifications end to end: CP-IS, Operation Encompass, escalation and w
     // Everything so far delivered, so that what follows is about this crash alone.
     await eventually(
       async () =>
-        (await db.pool.query(`SELECT 1 FROM "view".notification_deliveries WHERE status = 'pending'`))
-          .rowCount === 0
+        (
+          await db.pool.query(
+            `SELECT 1 FROM "notifications".notification_deliveries WHERE status = 'pending'`,
+          )
+        ).rowCount === 0
           ? true
           : undefined,
       30_000,

@@ -6,7 +6,7 @@ import { AGENCIES } from '@jigsaw/envelope';
 import { recordTopics } from '@jigsaw/erasure';
 import { agencyTopic, deadLetterTopic } from '@jigsaw/messaging';
 import { ServiceProcess, type ServiceName } from '@jigsaw/testing';
-import { VIEW_SCHEMA } from '@jigsaw/view-model';
+import { NOTIFICATIONS_SCHEMA_NAME, VIEW_SCHEMA } from '@jigsaw/view-model';
 import {
   clusterNodes,
   kafkaTool,
@@ -517,8 +517,8 @@ suite(
             status: string;
           }>(
             `SELECT n.id, n.kind, n.trigger_event_key AS trigger, n.recipient_organisation AS recipient, d.status
-           FROM "${VIEW_SCHEMA}".notifications n
-           LEFT JOIN "${VIEW_SCHEMA}".notification_deliveries d ON d.notification_id = n.id AND d.kind = 'notification'`,
+           FROM "${NOTIFICATIONS_SCHEMA_NAME}".notifications n
+           LEFT JOIN "${NOTIFICATIONS_SCHEMA_NAME}".notification_deliveries d ON d.notification_id = n.id AND d.kind = 'notification'`,
           );
           const raised = rows.filter((r) => r.kind === 'operation-encompass').length;
           return raised >= incidents && rows.every((r) => r.status === 'delivered') ? rows : undefined;

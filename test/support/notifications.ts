@@ -55,13 +55,13 @@ export async function putOnRoll(
   );
 }
 
-/** A notification's webhook delivery, from the view's work-queue. */
+/** A notification's webhook delivery, from the notifications' work-queue. */
 export async function deliveryOf(
   pool: Pool,
   notificationId: string,
 ): Promise<{ id: string; status: string; attempts: number } | undefined> {
   const { rows } = await pool.query<{ id: string; status: string; attempts: number }>(
-    'SELECT id, status, attempts FROM "view".notification_deliveries WHERE notification_id = $1',
+    'SELECT id, status, attempts FROM "notifications".notification_deliveries WHERE notification_id = $1',
     [notificationId],
   );
   return rows[0];

@@ -12,28 +12,29 @@ import { IsOptional } from 'class-validator';
 import { TokenVerifier } from '@jigsaw/auth';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
 import { allowOrigins, IsOriginList } from '@jigsaw/http';
-import { createPool, OWNER_ROLES, type Pool } from '@jigsaw/database';
+import { OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { erasureTopic } from '@jigsaw/erasure';
 import { PG_POOL, PlatformModule, SERVICE_CONFIG } from '@jigsaw/platform';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { AsKnownAtController } from './as-known-at/as-known-at.controller.js';
 import { AUDIT, AUDIT_SERVICE_MIGRATIONS, createAudit, type Audit } from './audit.js';
+import { RebuildPools } from './rebuild/rebuild-pools.js';
 import { AuditorGuard } from './auth/auditor.guard.js';
 import { ERASURE_PUBLISHING } from './erasure/erasure-publishing.js';
 import { OperationsController } from './commands/operations.controller.js';
 import { NotificationHistoryController } from './notifications/notification-history.controller.js';
 import { SubjectAccessController } from './subject-access/subject-access.controller.js';
 
-const REBUILD_POOL = Symbol('REBUILD_POOL');
+const REBUILD_POOLS = Symbol('REBUILD_POOLS');
 
-/** The rebuilds' own connections, acting as the view's role: what they build and swap is the view's. */
+/** The rebuilds' own connections, each acting as a read model owner's role: what they build and swap is its. */
 @Injectable()
 class RebuildPoolCloser implements OnApplicationShutdown {
-  constructor(@Inject(REBUILD_POOL) private readonly pool: Pool) {}
+  constructor(@Inject(REBUILD_POOLS) private readonly pools: RebuildPools) {}
 
   async onApplicationShutdown(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.pool.end(), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+    await Promise.race([this.pools.end(), new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
     clearTimeout(timer);
   }
 }
@@ -72,23 +73,23 @@ export class AppModule implements NestModule {
       ],
       providers: [
         {
-          provide: REBUILD_POOL,
+          provide: REBUILD_POOLS,
           // After PG_POOL, whose start made the roles.
           inject: [PG_POOL, SERVICE_CONFIG],
-          useFactory: (_pool: Pool, c: ServiceConfig): Pool =>
-            createPool(c.DATABASE_URL, { name: 'audit-rebuild', max: 4, role: OWNER_ROLES.view }),
+          useFactory: (_pool: Pool, c: ServiceConfig): RebuildPools =>
+            new RebuildPools(c.DATABASE_URL, 'audit-rebuild'),
         },
         RebuildPoolCloser,
         {
           provide: AUDIT,
-          inject: [PG_POOL, SERVICE_CONFIG, REBUILD_POOL],
-          useFactory: (pool: Pool, c: ServiceConfig, rebuildPool: Pool): Audit =>
+          inject: [PG_POOL, SERVICE_CONFIG, REBUILD_POOLS],
+          useFactory: (pool: Pool, c: ServiceConfig, rebuildPools: RebuildPools): Audit =>
             createAudit(
               pool,
               c.IDENTIFIER_HMAC_SECRET,
               c.ENCRYPTION_MASTER_KEY,
               c.KAFKA_TOPIC_PREFIX,
-              rebuildPool,
+              rebuildPools,
             ),
         },
         ...ERASURE_PUBLISHING,

@@ -4,11 +4,19 @@ import { OWNER_ROLES, type MigrationSet, type Pool } from '@jigsaw/database';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry, StoredLinks } from '@jigsaw/identity';
-import { AccessLog, relationshipsFrom, resolveChildRef, storedRelationshipFacts } from '@jigsaw/view-model';
+import {
+  AccessLog,
+  READ_MODEL_OWNERS,
+  relationshipsFrom,
+  resolveChildRef,
+  storedRelationshipFacts,
+} from '@jigsaw/view-model';
 import { AuditReads, type ChildRefs } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
 import { NotificationHistoryReads } from './notifications/notification-history.js';
 import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
+import type { RebuildPoolSource } from './rebuild/rebuild-pools.js';
+import { Rebuilds } from './rebuild/rebuilds.js';
 
 export const AUDIT_MIGRATIONS: MigrationSet = {
   component: 'audit',
@@ -31,7 +39,7 @@ export interface Audit {
   reads: AuditReads;
   /** Who was told about a child, when, and what came of it: one notification's stream, as known at. */
   notifications: NotificationHistoryReads;
-  rebuilds: ReadModelRebuilds;
+  rebuilds: Rebuilds;
 }
 
 export function createAudit(
@@ -40,8 +48,8 @@ export function createAudit(
   masterKey: string,
   /** With a topic prefix, erasures are published for the live read models; without, only stored. */
   topicPrefix?: string,
-  /** The rebuilds' pool, acting as the view's role: the tables they build and swap are the view's. */
-  rebuildPool: Pool = pool,
+  /** The rebuilds' pools, each acting as a read model owner's role: the tables they build and swap are its. */
+  rebuildPools: RebuildPoolSource = { poolFor: () => pool },
 ): Audit {
   // No outbox route: access events stay in the store, off the agency topics, as the view's do.
   const store = new PostgresEventStore(pool);
@@ -69,7 +77,12 @@ export function createAudit(
     vault,
     reads,
     notifications: new NotificationHistoryReads(store, reads, children, history),
-    rebuilds: new ReadModelRebuilds(rebuildPool, records, undefined, undefined, undefined, pool),
+    rebuilds: new Rebuilds(
+      READ_MODEL_OWNERS.map(
+        (owner) => new ReadModelRebuilds(rebuildPools.poolFor(owner.role), records, owner, undefined, pool),
+      ),
+      pool,
+    ),
   };
 }
 

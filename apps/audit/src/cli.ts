@@ -16,6 +16,7 @@ import {
   type CommandInput,
 } from './commands/index.js';
 import { progressTo } from './rebuild/progress.js';
+import { RebuildPools } from './rebuild/rebuild-pools.js';
 
 /** 0 done; 1 done, and found something wrong (differences); 2 refused or bad input; 3 failed. */
 const EXIT = { ok: 0, found: 1, refused: 2, failed: 3 } as const;
@@ -126,11 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig(AuditConfig);
   await ensureOwnerRolesAt(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL, { name: 'audit-cli', max: 4, role: OWNER_ROLES.audit });
-  const rebuildPool = createPool(config.DATABASE_URL, {
-    name: 'audit-cli-rebuild',
-    max: 4,
-    role: OWNER_ROLES.view,
-  });
+  const rebuildPools = new RebuildPools(config.DATABASE_URL, 'audit-cli-rebuild');
   try {
     await runMigrations(pool, AUDIT_SERVICE_MIGRATIONS);
     const audit = createAudit(
@@ -138,7 +135,7 @@ async function main(argv: readonly string[]): Promise<number> {
       config.IDENTIFIER_HMAC_SECRET,
       config.ENCRYPTION_MASTER_KEY,
       config.KAFKA_TOPIC_PREFIX,
-      rebuildPool,
+      rebuildPools,
     );
     let caller: Promise<AuditCaller> | undefined;
     const signIn = async (): Promise<AuditCaller> => {
@@ -165,7 +162,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(output.json, null, 2)}\n` : `${output.text}\n`);
     return output.exitCode ?? EXIT.ok;
   } finally {
-    await Promise.all([pool.end(), rebuildPool.end()]);
+    await Promise.all([pool.end(), rebuildPools.end()]);
   }
 }
 

@@ -19,9 +19,7 @@ import {
   PlatformModule,
   SERVICE_CONFIG,
 } from '@jigsaw/platform';
-import { appliedEventsMigrations } from '@jigsaw/projection';
-import { AccessLog, accessTopic, readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
-import { NOTIFICATIONS_SCHEMA_NAME as OWN_SCHEMA, notificationsMigrations } from './child-history.js';
+import { AccessLog, accessTopic, liveNotificationsMigrations } from '@jigsaw/view-model';
 import { ChildLinksConsumer } from './child-links.consumer.js';
 import { CpIsLookupsConsumer } from './cp-is-lookups.consumer.js';
 import { NotificationsConsumer } from './notifications.consumer.js';
@@ -49,8 +47,9 @@ export class NotificationsConfig extends ServiceConfig {
 
 /**
  * Notifications: CP-IS and Operation Encompass decided from the agency topics by its own consumer group,
- * and the council told of each CP-IS flag look-up the view publishes on hub.access by another, recorded on each notification's stream, escalated and delivered by webhook; the inbox and the
- * work-queue are read models in the view's schema, which the view reads for its relationship gate.
+ * and the council told of each CP-IS flag look-up the view publishes on hub.access by another; recorded on
+ * each notification's stream, escalated and delivered by webhook. The inbox and the work-queue are read
+ * models in its own schema, which no other service reads.
  */
 @Module({})
 export class AppModule implements NestModule {
@@ -67,13 +66,9 @@ export class AppModule implements NestModule {
           migrations: [
             EVENT_STORE_MIGRATIONS,
             IDENTITY_MIGRATIONS,
-            // The inbox, the work-queue and the intents stay with the read models the audit service rebuilds;
-            // the notification events projected into them are marked applied there too.
-            appliedEventsMigrations(VIEW_SCHEMA),
-            ...readModelMigrations(VIEW_SCHEMA),
-            // Its own: the events its consumers applied, each child's history and the links as they applied them.
-            appliedEventsMigrations(OWN_SCHEMA),
-            notificationsMigrations(OWN_SCHEMA),
+            // Its own: the events it applied, each child's history and links, the intents, the inbox and the
+            // work-queue; moved out of the view's schema on a store made before they were.
+            ...liveNotificationsMigrations(),
           ],
           topics: [
             ...recordTopics(config.KAFKA_TOPIC_PREFIX),

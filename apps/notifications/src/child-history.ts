@@ -1,22 +1,9 @@
-import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { repoRoot } from '@jigsaw/config';
-import type { MigrationSet } from '@jigsaw/database';
 import { isHubSource, type RecordedEvent } from '@jigsaw/envelope';
 import { erasePersonalData, isChildErased, type ProtectedEvent } from '@jigsaw/erasure';
 import { eventKeyOf } from '@jigsaw/projection';
 import { ChildHistory, membersOnMany, type Queryable } from '@jigsaw/view-model';
-
-/** The schema of the notifications service's own tables: its applied events, the children's histories and links. */
-export const NOTIFICATIONS_OWN_SCHEMA = Symbol('NOTIFICATIONS_OWN_SCHEMA');
-
-/** Its live name; tests give their own. */
-export const NOTIFICATIONS_SCHEMA_NAME = 'notifications';
-
-/** The migrations of the notifications service's own tables, in `schema`. */
-export function notificationsMigrations(schema: string): MigrationSet {
-  return { component: 'notifications', directory: join(repoRoot(), 'apps/notifications/migrations'), schema };
-}
+import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
 
 /**
  * Each child's history, kept by the notifications' own consumer in its own table (`child_history`): every
@@ -30,7 +17,7 @@ export function notificationsMigrations(schema: string): MigrationSet {
 export class ChildHistoryReader {
   private readonly table: string;
 
-  constructor(@Inject(NOTIFICATIONS_OWN_SCHEMA) private readonly schema: string) {
+  constructor(@Inject(NOTIFICATIONS_SCHEMA) private readonly schema: string) {
     this.table = `"${schema}".child_history`;
   }
 

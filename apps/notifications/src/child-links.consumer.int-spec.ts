@@ -20,8 +20,8 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { membersOn, viewMigrations } from '@jigsaw/view-model';
-import { ChildHistoryReader, notificationsMigrations } from './child-history.js';
+import { membersOn, notificationsMigrations, viewMigrations } from '@jigsaw/view-model';
+import { ChildHistoryReader } from './child-history.js';
 import { ChildLinksConsumer } from './child-links.consumer.js';
 import { SettableClock } from './clock.js';
 import { NotificationCommands } from './notification-commands.js';
@@ -72,12 +72,12 @@ describe("the notifications' own links, from identity's events on hub.events", (
     });
     const links: LinkedChildren = { membersOf: (id) => membersOn(db.pool, id, VIEW) };
     identity = new IdentityCommands(store, new IdentityRegistry(db.pool, 'test-secret'), links);
-    commands = new NotificationCommands(db.pool, store, VIEW);
+    commands = new NotificationCommands(db.pool, store, OWN);
     const projection = new NotificationsProjection(
       { ...NOTIFICATION_DEFAULTS, NOTIFICATION_MAX_AGE_DAYS: 30 },
       clock,
       new ChildHistoryReader(OWN),
-      VIEW,
+      OWN,
     );
     notifications = new ProjectionRunner(db.pool, OWN, [projection], new SchemaRegistry());
   }, 120_000);
@@ -93,7 +93,7 @@ describe("the notifications' own links, from identity's events on hub.events", (
     await commands.recordIntents();
     return (
       await db.pool.query<{ recipient_organisation: string; trigger_event_key: string }>(
-        `SELECT recipient_organisation, trigger_event_key FROM "${VIEW}".notifications WHERE child_id = $1`,
+        `SELECT recipient_organisation, trigger_event_key FROM "${OWN}".notifications WHERE child_id = $1`,
         [child.childid],
       )
     ).rows;

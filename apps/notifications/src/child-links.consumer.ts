@@ -6,7 +6,7 @@ import { hubEventsTopic, linksProjection } from '@jigsaw/identity';
 import { KafkaMessaging } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
-import { NOTIFICATIONS_OWN_SCHEMA } from './child-history.js';
+import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
 import { TopicConsumer } from './topic-consumer.js';
 
 /** The group of the notifications' own consumer of identity's events. */
@@ -26,7 +26,7 @@ export class ChildLinksConsumer extends TopicConsumer {
   constructor(
     @Inject(PG_POOL) pool: Pool,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
-    @Inject(NOTIFICATIONS_OWN_SCHEMA) schema: string,
+    @Inject(NOTIFICATIONS_SCHEMA) schema: string,
     messaging: KafkaMessaging,
     schemas: SchemaRegistry,
   ) {

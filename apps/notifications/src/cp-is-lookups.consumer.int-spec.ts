@@ -20,16 +20,14 @@ import {
   cpIsFlagLookedUp,
   notificationStreamOf,
   recordAccessed,
-  viewMigrations,
+  notificationsMigrations,
   type CareStatus,
 } from '@jigsaw/view-model';
-import { notificationsMigrations } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { CpIsLookupsConsumer } from './cp-is-lookups.consumer.js';
 import { NotificationCommands } from './notification-commands.js';
 import { LEEDS } from './testing/notification-events.factory.js';
 
-const VIEW = 'view_lookups';
 const OWN = 'notifications_lookups';
 
 /** An emergency department the child never attended: it reads the minimal flag, and the council is told. */
@@ -56,8 +54,6 @@ describe("the council told of a CP-IS flag look-up, from the view's hub.access",
   beforeAll(async () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
-      appliedEventsMigrations(VIEW),
-      viewMigrations(VIEW),
       appliedEventsMigrations(OWN),
       notificationsMigrations(OWN),
     ]);
@@ -78,11 +74,10 @@ describe("the council told of a CP-IS flag look-up, from the view's hub.access",
       db.pool,
       config,
       OWN,
-      VIEW,
       clock,
       messaging,
       new SchemaRegistry(),
-      new NotificationCommands(db.pool, notifications, VIEW),
+      new NotificationCommands(db.pool, notifications, OWN),
     );
     await consumer.onApplicationBootstrap();
   }, 120_000);
@@ -144,7 +139,7 @@ describe("the council told of a CP-IS flag look-up, from the view's hub.access",
         details: unknown;
       }>(
         `SELECT id, dedupe_key, kind, trigger_event_key, recipient_organisation, recipient_agency, route, details
-         FROM "${VIEW}".notifications WHERE child_id = $1`,
+         FROM "${OWN}".notifications WHERE child_id = $1`,
         [childId],
       )
     ).rows;
@@ -187,7 +182,7 @@ describe("the council told of a CP-IS flag look-up, from the view's hub.access",
     });
     // Nothing waits: the intent was recorded once its batch committed.
     const { rows } = await db.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM "${VIEW}".notification_intents`,
+      `SELECT count(*)::int AS n FROM "${OWN}".notification_intents`,
     );
     expect(rows[0]!.n).toBe(0);
   }, 90_000);

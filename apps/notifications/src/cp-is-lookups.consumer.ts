@@ -7,7 +7,6 @@ import { KafkaMessaging } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner, type Projection } from '@jigsaw/projection';
 import { accessTopic, CP_IS_FLAG_LOOKED_UP } from '@jigsaw/view-model';
-import { NOTIFICATIONS_OWN_SCHEMA } from './child-history.js';
 import { CLOCK, type Clock } from './clock.js';
 import { NotificationCommands, type NotificationIntent } from './notification-commands.js';
 import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
@@ -48,7 +47,7 @@ export function cpIsLookupsProjection(schema: string, clock: Clock): Projection 
   const applyMany = async (tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> => {
     const lookups = events.filter((e) => isTyped(e, CP_IS_FLAG_LOOKED_UP));
     if (lookups.length === 0) return;
-    // The runner marks events applied in the notifications' own schema; the intents are the read models'.
+    // The intents are named unqualified: the notifications' schema first (the live one, or a test's).
     await tx.query(`SET LOCAL search_path TO "${schema}", public`);
     await NotificationCommands.intend(tx, lookups.map(lookupIntentOf), clock.now());
   };
@@ -66,7 +65,6 @@ export class CpIsLookupsConsumer extends TopicConsumer {
   constructor(
     @Inject(PG_POOL) pool: Pool,
     @Inject(SERVICE_CONFIG) config: ServiceConfig,
-    @Inject(NOTIFICATIONS_OWN_SCHEMA) ownSchema: string,
     @Inject(NOTIFICATIONS_SCHEMA) schema: string,
     @Inject(CLOCK) clock: Clock,
     messaging: KafkaMessaging,
@@ -74,7 +72,7 @@ export class CpIsLookupsConsumer extends TopicConsumer {
     private readonly commands: NotificationCommands,
   ) {
     super(
-      new ProjectionRunner(pool, ownSchema, [cpIsLookupsProjection(schema, clock)], schemas),
+      new ProjectionRunner(pool, schema, [cpIsLookupsProjection(schema, clock)], schemas),
       messaging,
       config,
       {

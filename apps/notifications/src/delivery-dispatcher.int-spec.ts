@@ -4,8 +4,8 @@ import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { appliedEventsMigrations, ProjectionRunner } from '@jigsaw/projection';
 import { createTestDatabase, freePort, type TestDatabase } from '@jigsaw/testing';
-import { viewMigrations } from '@jigsaw/view-model';
-import { ChildHistoryReader, notificationsMigrations } from './child-history.js';
+import { notificationsMigrations } from '@jigsaw/view-model';
+import { ChildHistoryReader } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher, retryDelayMs, type DeliveryBody } from './delivery-dispatcher.js';
 import { NotificationCommands } from './notification-commands.js';
@@ -23,9 +23,8 @@ import {
 import { aWebhookSecret, verifyWithStandardWebhooks } from './testing/standard-webhooks.js';
 import { WebhookReceiver } from './testing/webhook-receiver.js';
 
-const SCHEMA = 'view_deliveries';
-/** The notifications' own tables, apart from the read models' as in the service. */
-const OWN = 'notifications_deliveries';
+/** The notifications' schema: their own tables and their read models, as in the service. */
+const SCHEMA = 'notifications_deliveries';
 type Created = Extract<DeliveryBody, { notification: unknown }>;
 const secret = aWebhookSecret();
 const BASE_MS = 10_000;
@@ -41,7 +40,7 @@ interface Attempt {
 describe('webhook delivery', () => {
   let db: TestDatabase;
   const clock = new SettableClock('2026-11-20T23:00:00Z');
-  const children = new ChildHistoryReader(OWN);
+  const children = new ChildHistoryReader(SCHEMA);
   const receiver = new WebhookReceiver();
   let settings: NotificationSettings;
   let store: PostgresEventStore;
@@ -54,9 +53,7 @@ describe('webhook delivery', () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
       appliedEventsMigrations(SCHEMA),
-      viewMigrations(SCHEMA),
-      appliedEventsMigrations(OWN),
-      notificationsMigrations(OWN),
+      notificationsMigrations(SCHEMA),
     ]);
     store = new PostgresEventStore(db.pool);
     commands = new NotificationCommands(db.pool, store, SCHEMA);
@@ -75,7 +72,7 @@ describe('webhook delivery', () => {
       ]),
     };
     const projection = new NotificationsProjection(settings, clock, children, SCHEMA);
-    const projecting = new ProjectionRunner(db.pool, OWN, [projection], new SchemaRegistry());
+    const projecting = new ProjectionRunner(db.pool, SCHEMA, [projection], new SchemaRegistry());
     // As the view's consumer does: the notifications decided are recorded once the batch commits.
     runner = {
       apply: async (event) => {

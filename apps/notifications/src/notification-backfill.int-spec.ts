@@ -7,17 +7,17 @@ import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   notificationStreamOf,
   readModelProjections,
-  VIEW_READ_MODELS,
-  viewMigrations,
+  NOTIFICATION_READ_MODELS,
+  notificationsMigrations,
   type NotificationDetails,
 } from '@jigsaw/view-model';
 import { backfillNotifications, NotificationBackfill } from './notification-backfill.js';
 import { nameBasedId } from './notification-store.js';
 import { HILLSIDE, LEEDS, MET } from './testing/notification-events.factory.js';
 
-const SCHEMA = 'view_backfill';
-const REBUILT = 'view_backfill_rebuilt';
-const MODEL = VIEW_READ_MODELS.find((m) => m.name === 'notifications')!;
+const SCHEMA = 'notifications_backfill';
+const REBUILT = 'notifications_backfill_rebuilt';
+const MODEL = NOTIFICATION_READ_MODELS.find((m) => m.name === 'notifications')!;
 
 interface LegacyRow {
   dedupeKey: string;
@@ -132,7 +132,10 @@ describe('backfilling notifications written before they had streams, on PostgreS
   beforeAll(async () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
-      ...[SCHEMA, REBUILT].flatMap((schema) => [appliedEventsMigrations(schema), viewMigrations(schema)]),
+      ...[SCHEMA, REBUILT].flatMap((schema) => [
+        appliedEventsMigrations(schema),
+        notificationsMigrations(schema),
+      ]),
     ]);
     store = new PostgresEventStore(db.pool);
 

@@ -225,7 +225,7 @@ export async function backfillNotifications(
   }
 }
 
-/** Runs the backfill once as the view starts, before the scheduler's first delivery or escalation. */
+/** Runs the backfill once as the notifications service starts, before the scheduler's first delivery or escalation. */
 @Injectable()
 export class NotificationBackfill implements OnModuleInit {
   private readonly logger = new Logger('notification-backfill');

@@ -17,9 +17,9 @@ import {
   isNotificationEvent,
   NOTIFICATION_EVENT_TYPES,
   notificationStreamOf,
-  viewMigrations,
+  notificationsMigrations,
 } from '@jigsaw/view-model';
-import { ChildHistoryReader, notificationsMigrations } from './child-history.js';
+import { ChildHistoryReader } from './child-history.js';
 import { SettableClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
@@ -41,9 +41,8 @@ import {
   recorded,
 } from './testing/notification-events.factory.js';
 
-const SCHEMA = 'view_notification_contracts';
-/** The notifications' own tables, apart from the read models' as in the service. */
-const OWN = 'notifications_contracts';
+/** The notifications' schema: their own tables and their read models, as in the service. */
+const SCHEMA = 'notifications_contracts';
 const MASTER_KEY = randomBytes(32).toString('base64');
 const registry = new SchemaRegistry();
 const DPO = { userId: 'dpo-1', role: 'data-protection-officer', organisation: LEEDS };
@@ -121,9 +120,7 @@ describe('the notification events the hub writes, on PostgreSQL', () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
       appliedEventsMigrations(SCHEMA),
-      viewMigrations(SCHEMA),
-      appliedEventsMigrations(OWN),
-      notificationsMigrations(OWN),
+      notificationsMigrations(SCHEMA),
     ]);
     const url = await receiver.listen();
     const secret = aWebhookSecret();
@@ -132,13 +129,13 @@ describe('the notification events the hub writes, on PostgreSQL', () => {
       NOTIFICATION_MAX_AGE_DAYS: 30,
       NOTIFICATION_WEBHOOKS: JSON.stringify([{ organisation: HILLSIDE, url, secret }]),
     };
-    const children = new ChildHistoryReader(OWN);
+    const children = new ChildHistoryReader(SCHEMA);
     store = new PostgresEventStore(db.pool);
     vault = new PersonalDataVault(db.pool, { masterKey: MASTER_KEY });
     commands = new NotificationCommands(db.pool, store, SCHEMA);
     runner = new ProjectionRunner(
       db.pool,
-      OWN,
+      SCHEMA,
       [new NotificationsProjection(settings, clock, children, SCHEMA)],
       registry,
     );

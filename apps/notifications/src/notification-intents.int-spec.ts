@@ -5,12 +5,12 @@ import { withTransaction } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore, type EventStore } from '@jigsaw/event-store';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { notificationStreamOf, viewMigrations, type NewNotification } from '@jigsaw/view-model';
+import { notificationsMigrations, notificationStreamOf, type NewNotification } from '@jigsaw/view-model';
 import { NotificationCommands, notificationIdOf, type NotificationIntent } from './notification-commands.js';
 import { nameBasedId } from './notification-store.js';
 import { HILLSIDE, LEEDS, MET } from './testing/notification-events.factory.js';
 
-const SCHEMA = 'view_intents';
+const SCHEMA = 'notifications_intents';
 const RECIPIENTS = [
   { organisation: HILLSIDE, agency: 'education' },
   { organisation: LEEDS, agency: 'council' },
@@ -56,7 +56,7 @@ describe('recording notification intents on PostgreSQL', () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
       appliedEventsMigrations(SCHEMA),
-      viewMigrations(SCHEMA),
+      notificationsMigrations(SCHEMA),
     ]);
     store = new PostgresEventStore(db.pool);
   });

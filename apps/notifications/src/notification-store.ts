@@ -26,10 +26,10 @@ export function nameBasedId(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The schema the notifications' read models live in, live or rebuilt. */
+/** The notifications' own schema: their tables and read models, and the marks of what they applied. */
 export const NOTIFICATIONS_SCHEMA = Symbol('NOTIFICATIONS_SCHEMA');
 
-/** Runs `work` in one transaction with the read models' schema first on the search path. */
+/** Runs `work` in one transaction with the notifications' schema first on the search path. */
 export function inSchema<T>(pool: Pool, schema: string, work: (tx: PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(pool, async (tx) => {
     await tx.query(`SET LOCAL search_path TO "${schema}", public`);

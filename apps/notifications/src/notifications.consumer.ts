@@ -13,7 +13,7 @@ import { KafkaMessaging, type MessageConsumer } from '@jigsaw/messaging';
 import { PG_POOL, SERVICE_CONFIG } from '@jigsaw/platform';
 import { ProjectionRunner } from '@jigsaw/projection';
 import { NotificationCommands } from './notification-commands.js';
-import { NOTIFICATIONS_OWN_SCHEMA } from './child-history.js';
+import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
 import { NotificationsProjection } from './notifications.projection.js';
 
 /**
@@ -32,7 +32,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(PG_POOL) pool: Pool,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Inject(NOTIFICATIONS_OWN_SCHEMA) schema: string,
+    @Inject(NOTIFICATIONS_SCHEMA) schema: string,
     private readonly messaging: KafkaMessaging,
     schemas: SchemaRegistry,
     notifications: NotificationsProjection,

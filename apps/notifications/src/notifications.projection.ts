@@ -78,7 +78,7 @@ export class NotificationsProjection implements Projection {
   }
 
   async applyMany(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
-    // The runner marks events applied in the notifications' own schema; what they decide goes to the read models'.
+    // The tables it writes are named unqualified: the notifications' schema first (the live one, or a test's).
     await tx.query(`SET LOCAL search_path TO "${this.schema}", public`);
     // The child's history it decides from is what this consumer applied, kept in the same transaction.
     await this.children.remember(tx, events);

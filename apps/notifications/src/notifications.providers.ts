@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import { VIEW_SCHEMA } from '@jigsaw/view-model';
-import { ChildHistoryReader, NOTIFICATIONS_OWN_SCHEMA, NOTIFICATIONS_SCHEMA_NAME } from './child-history.js';
+import { NOTIFICATIONS_SCHEMA_NAME } from '@jigsaw/view-model';
+import { ChildHistoryReader } from './child-history.js';
 import { CLOCK, systemClock } from './clock.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { Escalator } from './escalator.js';
@@ -18,8 +18,7 @@ export { NotificationsProjection } from './notifications.projection.js';
 /** What the notifications service registers; the controller is NotificationsController. */
 export const notificationProviders: Provider[] = [
   { provide: CLOCK, useValue: systemClock },
-  { provide: NOTIFICATIONS_SCHEMA, useValue: VIEW_SCHEMA },
-  { provide: NOTIFICATIONS_OWN_SCHEMA, useValue: NOTIFICATIONS_SCHEMA_NAME },
+  { provide: NOTIFICATIONS_SCHEMA, useValue: NOTIFICATIONS_SCHEMA_NAME },
   ChildHistoryReader,
   NotificationCommands,
   NotificationBackfill,

@@ -29,7 +29,7 @@ const WRITERS = [...AGENCIES, view, notifications, audit] as const;
 /** Owners that publish, each with a relay of its own topics' outbox rows (notifications publish nothing). */
 const RELAYS = [...AGENCIES, view, audit] as const;
 
-/** The role owning each schema. The view's schema is also rebuilt elsewhere: see `schemaOwner`. */
+/** The role owning each schema. The view's and the notifications' are also rebuilt elsewhere: see `schemaOwner`. */
 export const SCHEMA_OWNERS: Readonly<Record<string, OwnerRole>> = {
   event_store: eventStore,
   keys: eventStore,
@@ -39,12 +39,21 @@ export const SCHEMA_OWNERS: Readonly<Record<string, OwnerRole>> = {
   audit,
 };
 
-/** The audit service's rebuilds build, and its swaps retire, the view's tables in schemas named after it. */
-const VIEW_COPY = /^view_(rebuild|retired)_[a-z0-9_]+$/;
+/**
+ * The audit service's rebuilds build, and its swaps retire, an owner's read models in schemas named after
+ * the owner's live one: `view_rebuild_<time>`, `notifications_retired_<time>`. Each copy is its owner's.
+ */
+const REBUILT_SCHEMAS = ['view', 'notifications'] as const;
+const COPY = new RegExp(`^(${REBUILT_SCHEMAS.join('|')})_(rebuild|retired)_[a-z0-9_]+$`);
+
+/** The live schema `schema` is a rebuilt or retired copy of, or `schema` itself. */
+function familyOf(schema: string): string {
+  return COPY.exec(schema)?.[1] ?? schema;
+}
 
 /** The role that owns `schema`, or undefined for a schema no owner claims (a test's own, say). */
 export function schemaOwner(schema: string): OwnerRole | undefined {
-  return SCHEMA_OWNERS[schema] ?? (VIEW_COPY.test(schema) ? view : undefined);
+  return SCHEMA_OWNERS[familyOf(schema)];
 }
 
 export type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
@@ -53,7 +62,7 @@ export const PRIVILEGES: readonly Privilege[] = ['SELECT', 'INSERT', 'UPDATE', '
 export interface Grant {
   to: readonly OwnerRole[];
   /**
-   * A schema in SCHEMA_OWNERS (`view` also covers the rebuild and retired copies of the view's schema), or
+   * A schema in SCHEMA_OWNERS (`view` and `notifications` also cover their rebuild and retired copies), or
    * `public`, whose shared bookkeeping is the login's.
    */
   schema: string;
@@ -61,14 +70,6 @@ export interface Grant {
   privileges: readonly Privilege[];
   why: string;
 }
-
-const NOTIFICATION_TABLES = [
-  'notifications',
-  'notification_deliveries',
-  'notification_delivery_attempts',
-  'notification_intents',
-  'notification_schools',
-];
 
 /** Everything one owner may do to another's tables. An owner may do anything to its own. */
 export const GRANTS: readonly Grant[] = [
@@ -157,21 +158,7 @@ export const GRANTS: readonly Grant[] = [
     why: 'the audit service resolves children and forgets an erased one through the identity module',
   },
   {
-    to: [notifications],
-    schema: 'view',
-    tables: NOTIFICATION_TABLES,
-    privileges: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
-    why: "the notifications' read models live in the view's schema, to be rebuilt with it",
-  },
-  {
-    to: [notifications],
-    schema: 'view',
-    tables: ['applied_events'],
-    privileges: ['SELECT', 'INSERT'],
-    why: 'notifications mark the notification events they project',
-  },
-  {
-    to: [view],
+    to: [view, notifications],
     schema: 'public',
     tables: ['jigsaw_migrations'],
     privileges: ['SELECT', 'DELETE'],
@@ -179,9 +166,9 @@ export const GRANTS: readonly Grant[] = [
   },
 ];
 
-/** The grants on one table of `schema` (a view copy counts as `view`), role by role. */
+/** The grants on one table of `schema` (a rebuilt or retired copy counts as its live schema), role by role. */
 export function grantsOn(schema: string, table: string): Map<OwnerRole, Set<Privilege>> {
-  const family = schemaOwner(schema) === view ? 'view' : schema;
+  const family = familyOf(schema);
   const found = new Map<OwnerRole, Set<Privilege>>();
   for (const grant of GRANTS) {
     if (grant.schema !== family || !grant.tables.includes(table)) continue;

@@ -39,11 +39,17 @@ import {
   uniqueTopicPrefix,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
+import {
+  liveNotificationsMigrations,
+  notificationsMigrations,
+  readModelMigrations,
+  VIEW_SCHEMA,
+} from '@jigsaw/view-model';
 import { PlatformModule } from './platform.module.js';
 import { PG_POOL } from './tokens.js';
 
 const REBUILD = 'view_rebuild_20260101000000000';
+const NOTIFICATIONS_REBUILD = 'notifications_rebuild_20260101000000000';
 
 /** Every store of the hub, as the seven services and a rebuild make them (the apps' own sets by path). */
 const ALL_MIGRATIONS: MigrationSet[] = [
@@ -52,15 +58,12 @@ const ALL_MIGRATIONS: MigrationSet[] = [
   IDENTITY_MIGRATIONS,
   appliedEventsMigrations(VIEW_SCHEMA),
   ...readModelMigrations(VIEW_SCHEMA),
-  appliedEventsMigrations('notifications'),
-  {
-    component: 'notifications',
-    directory: join(repoRoot(), 'apps/notifications/migrations'),
-    schema: 'notifications',
-  },
+  ...liveNotificationsMigrations(),
   { component: 'audit', directory: join(repoRoot(), 'apps/audit/migrations'), owner: OWNER_ROLES.audit },
   appliedEventsMigrations(REBUILD),
   ...readModelMigrations(REBUILD),
+  appliedEventsMigrations(NOTIFICATIONS_REBUILD),
+  notificationsMigrations(NOTIFICATIONS_REBUILD),
 ];
 
 interface Table {
@@ -134,6 +137,33 @@ describe("each owner's role: the database allows exactly what ownership.ts lists
       }
     } finally {
       await audit.end();
+    }
+  });
+
+  it("keeps the notifications' tables and the view's apart: each role reaches its own and not the other's", async () => {
+    const view = createPool(db.url, { role: OWNER_ROLES.view, max: 1 });
+    const notifications = createPool(db.url, { role: OWNER_ROLES.notifications, max: 1 });
+    try {
+      for (const table of [
+        'notifications',
+        'notification_deliveries',
+        'notification_intents',
+        'applied_events',
+      ]) {
+        await expect(view.query(`SELECT 1 FROM notifications.${table} WHERE false`)).rejects.toMatchObject({
+          code: '42501',
+        });
+        await expect(
+          notifications.query(`SELECT 1 FROM notifications.${table} WHERE false`),
+        ).resolves.toBeDefined();
+      }
+      for (const table of ['chronology', 'applied_events', 'partnership_reads']) {
+        await expect(notifications.query(`SELECT 1 FROM view.${table} WHERE false`)).rejects.toMatchObject({
+          code: '42501',
+        });
+      }
+    } finally {
+      await Promise.all([view.end(), notifications.end()]);
     }
   });
 

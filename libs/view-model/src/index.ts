@@ -51,13 +51,21 @@ export { ChildLinks, membersOn, membersOnMany } from './identity/child-links.js'
 export {
   isAgencyRecord,
   readModelMigrations,
+  NOTIFICATION_READ_MODELS,
+  READ_MODEL_OWNERS,
   readModelProjections,
   VIEW_READ_MODELS,
   type ReadModel,
   type ReadModelContext,
+  type ReadModelOwner,
   type ReadModelTable,
 } from './read-models.js';
 export { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
+export {
+  liveNotificationsMigrations,
+  NOTIFICATIONS_SCHEMA_NAME,
+  notificationsMigrations,
+} from './notifications/notifications-schema.js';
 export {
   relationshipsFrom,
   relationshipsOf,

@@ -1,4 +1,4 @@
-import type { MigrationSet, Pool, PoolClient } from '@jigsaw/database';
+import { OWNER_ROLES, type MigrationSet, type OwnerRole, type Pool, type PoolClient } from '@jigsaw/database';
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import { isChildErased } from '@jigsaw/erasure';
 import type { Projection } from '@jigsaw/projection';
@@ -8,7 +8,8 @@ import { accessClaimsProjection } from './children/access-claims.projection.js';
 import { chronologyProjection } from './chronology/chronology.projection.js';
 import { isNotificationEvent } from './notifications/notification.events.js';
 import { notificationsReadModelProjection } from './notifications/notifications.projection.js';
-import { viewMigrations } from './view-schema.js';
+import { NOTIFICATIONS_SCHEMA_NAME, notificationsMigrations } from './notifications/notifications-schema.js';
+import { VIEW_SCHEMA, viewMigrations } from './view-schema.js';
 
 /** A table a read model owns, with the key its rows are compared by after a rebuild. */
 export interface ReadModelTable {
@@ -23,9 +24,9 @@ export interface ReadModelContext {
 }
 
 /**
- * One read model of the safeguarding view: everything the live consumer and the audit service's rebuild
- * need to build it, compare two builds of it, and swap one for the other. Adding a read model is one entry
- * in VIEW_READ_MODELS.
+ * One read model: everything its owner's live projection and the audit service's rebuild need to build it,
+ * compare two builds of it, and swap one for the other. Adding a read model is one entry in its owner's
+ * list (VIEW_READ_MODELS, NOTIFICATION_READ_MODELS).
  */
 export interface ReadModel {
   name: string;
@@ -60,10 +61,20 @@ export const VIEW_READ_MODELS: readonly ReadModel[] = [
     tables: [{ name: 'access_claims', key: ['claim_id', 'reported_to'] }],
   },
   {
+    name: 'partnership-reads',
+    migrations: (schema) => [viewMigrations(schema)],
+    projections: () => [partnershipReadsProjection],
+    consumes: isPartnershipRead,
+    tables: [{ name: 'partnership_reads', key: ['read_id', 'reported_to'] }],
+  },
+];
+
+export const NOTIFICATION_READ_MODELS: readonly ReadModel[] = [
+  {
     // The inbox and the webhook work-queue, from each notification's stream. The lease is the dispatcher's
     // claim on an attempt in flight, and `attempts` also counts attempts a crash cut off: neither is an event.
     name: 'notifications',
-    migrations: (schema) => [viewMigrations(schema)],
+    migrations: (schema) => [notificationsMigrations(schema)],
     projections: () => [notificationsReadModelProjection],
     consumes: isNotificationEvent,
     tables: [
@@ -71,12 +82,24 @@ export const VIEW_READ_MODELS: readonly ReadModel[] = [
       { name: 'notification_deliveries', key: ['id'], ignore: ['lease_until', 'attempts'] },
     ],
   },
+];
+
+/**
+ * The owners of rebuildable read models: each keeps its own in its own live schema, as its own role, and a
+ * rebuild of them is built, compared and swapped in schemas named after that one, as that role.
+ */
+export interface ReadModelOwner {
+  liveSchema: string;
+  role: OwnerRole;
+  models: readonly ReadModel[];
+}
+
+export const READ_MODEL_OWNERS: readonly ReadModelOwner[] = [
+  { liveSchema: VIEW_SCHEMA, role: OWNER_ROLES.view, models: VIEW_READ_MODELS },
   {
-    name: 'partnership-reads',
-    migrations: (schema) => [viewMigrations(schema)],
-    projections: () => [partnershipReadsProjection],
-    consumes: isPartnershipRead,
-    tables: [{ name: 'partnership_reads', key: ['read_id', 'reported_to'] }],
+    liveSchema: NOTIFICATIONS_SCHEMA_NAME,
+    role: OWNER_ROLES.notifications,
+    models: NOTIFICATION_READ_MODELS,
   },
 ];
 

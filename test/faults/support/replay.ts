@@ -3,12 +3,14 @@ import type { Pool } from '@jigsaw/database';
 import { ServiceConfig } from '@jigsaw/config';
 import { OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import type { EventStore, GlobalPosition, StoredEvent } from '@jigsaw/event-store';
-import { rebuild, type Projection } from '@jigsaw/projection';
-import { VIEW_READ_MODELS, readModelProjections, VIEW_SCHEMA } from '@jigsaw/view-model';
+import { rebuild } from '@jigsaw/projection';
+import {
+  NOTIFICATIONS_SCHEMA_NAME,
+  READ_MODEL_OWNERS,
+  readModelProjections,
+  VIEW_SCHEMA,
+} from '@jigsaw/view-model';
 import { prepareSchema } from './world.js';
-
-/** The read models safeguarding-view projects, as the audit service's rebuild replays them. */
-const viewProjections = (pool: Pool): Projection[] => readModelProjections({ pool });
 
 /** The view's own access records are stored beside the agencies' events but are no input to its read models. */
 const NOT_PROJECTED = new Set(['hub.record-accessed']);
@@ -76,11 +78,10 @@ async function tablesOf(pool: Pool, schema: string): Promise<Map<string, Column[
 }
 
 export interface ReplayComparison {
-  schema: string;
   /** Agency events the replay read, and how many of them were distinct (source, id). */
   replayed: number;
   replayedDistinct: number;
-  /** Rows per table in the live schema. */
+  /** Rows per table in its owner's live schema. */
   rows: Record<string, number>;
   /** Rows in one schema and not the other (as multisets), per table; all zero when the models agree. */
   differences: Record<string, { liveOnly: number; replayOnly: number }>;
@@ -94,7 +95,7 @@ async function notificationsRecorded(pool: Pool, withinMs = 180_000): Promise<vo
   const deadline = Date.now() + withinMs;
   for (;;) {
     const { rows } = await pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM "${VIEW_SCHEMA}".notification_intents`,
+      `SELECT count(*) AS n FROM "${NOTIFICATIONS_SCHEMA_NAME}".notification_intents`,
     );
     const waiting = Number(rows[0]?.n ?? 0);
     if (waiting === 0) return;
@@ -104,14 +105,13 @@ async function notificationsRecorded(pool: Pool, withinMs = 180_000): Promise<vo
 }
 
 /**
- * Replays the whole store into a fresh schema with libs/projection's rebuild and compares every table of the
- * live read models with it, row for row (as multisets, so a duplicate row counts), leaving out only the
- * columns the clock fills at projection time.
+ * Replays the whole store into a fresh schema per owner of read models (the view's, the notifications') with
+ * libs/projection's rebuild, as the audit service's rebuild replays them, and compares every table of the
+ * owner's live read models with it, row for row (as multisets, so a duplicate row counts), leaving out only
+ * the columns the clock fills at projection time.
  */
 export async function compareWithReplay(pool: Pool, store: EventStore): Promise<ReplayComparison> {
   await notificationsRecorded(pool);
-  const schema = `replay_${randomBytes(4).toString('hex')}`;
-  await prepareSchema(pool, schema);
   const seen = new Set<string>();
   const counted: string[] = [];
   // Through the personal data vault, as the live view reads: events are stored with it sealed.
@@ -119,41 +119,47 @@ export async function compareWithReplay(pool: Pool, store: EventStore): Promise<
     store,
     new PersonalDataVault(pool, { masterKey: new ServiceConfig().ENCRYPTION_MASTER_KEY }),
   );
-  await rebuild(pool, projectedOnly(opening, seen, counted), schema, viewProjections(pool));
-  const replayed = counted.length;
-  const live = await tablesOf(pool, VIEW_SCHEMA);
-  const fresh = await tablesOf(pool, schema);
   const rows: ReplayComparison['rows'] = {};
   const differences: ReplayComparison['differences'] = {};
-  // The rebuildable read models' tables, less the columns each says differ by nature (a delivery's lease and
-  // its attempts cut short by a crash); identity links are followed from their own events, so not compared.
-  const compared = new Map(
-    VIEW_READ_MODELS.flatMap((model) => model.tables.map((t) => [t.name, new Set(t.ignore ?? [])] as const)),
-  );
-  for (const table of live.keys()) {
-    const total = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${VIEW_SCHEMA}"."${table}"`);
-    rows[table] = Number(total.rows[0]?.n ?? 0);
-  }
-  for (const [table, columns] of [...live].filter(([name]) => compared.has(name))) {
-    const ignored = compared.get(table)!;
-    const shared = columns.filter((c) => !c.volatile && !ignored.has(c.name));
-    const freshColumns = new Set((fresh.get(table) ?? []).map((c) => c.name));
-    if (shared.some((c) => !freshColumns.has(c.name)))
-      throw new Error(`replay schema lacks columns of ${table}`);
-    const list = shared.map((c) => `"${c.name}"${c.json ? '::jsonb' : ''}`).join(', ');
-    const count = async (a: string, b: string): Promise<number> => {
-      const { rows: r } = await pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM (SELECT ${list} FROM "${a}"."${table}" EXCEPT ALL SELECT ${list} FROM "${b}"."${table}") d`,
+  for (const [i, owner] of READ_MODEL_OWNERS.entries()) {
+    const schema = `replay_${randomBytes(4).toString('hex')}`;
+    await prepareSchema(pool, schema, owner.models);
+    // The agency events are counted on the first replay only.
+    const replayed = i === 0 ? projectedOnly(opening, seen, counted) : projectedOnly(opening, new Set(), []);
+    await rebuild(pool, replayed, schema, readModelProjections({ pool }, owner.models));
+    const live = await tablesOf(pool, owner.liveSchema);
+    const fresh = await tablesOf(pool, schema);
+    // The rebuildable read models' tables, less the columns each says differ by nature (a delivery's lease
+    // and its attempts cut short by a crash); identity links are followed from their own events, so not
+    // compared.
+    const compared = new Map(
+      owner.models.flatMap((model) => model.tables.map((t) => [t.name, new Set(t.ignore ?? [])] as const)),
+    );
+    for (const [table, columns] of [...live].filter(([name]) => compared.has(name))) {
+      const total = await pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "${owner.liveSchema}"."${table}"`,
       );
-      return Number(r[0]?.n ?? 0);
-    };
-    differences[table] = {
-      liveOnly: await count(VIEW_SCHEMA, schema),
-      replayOnly: await count(schema, VIEW_SCHEMA),
-    };
+      rows[table] = Number(total.rows[0]?.n ?? 0);
+      const ignored = compared.get(table)!;
+      const shared = columns.filter((c) => !c.volatile && !ignored.has(c.name));
+      const freshColumns = new Set((fresh.get(table) ?? []).map((c) => c.name));
+      if (shared.some((c) => !freshColumns.has(c.name)))
+        throw new Error(`replay schema lacks columns of ${table}`);
+      const list = shared.map((c) => `"${c.name}"${c.json ? '::jsonb' : ''}`).join(', ');
+      const count = async (a: string, b: string): Promise<number> => {
+        const { rows: r } = await pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM (SELECT ${list} FROM "${a}"."${table}" EXCEPT ALL SELECT ${list} FROM "${b}"."${table}") d`,
+        );
+        return Number(r[0]?.n ?? 0);
+      };
+      differences[table] = {
+        liveOnly: await count(owner.liveSchema, schema),
+        replayOnly: await count(schema, owner.liveSchema),
+      };
+    }
+    await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
   }
-  await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-  return { schema, replayed, replayedDistinct: seen.size, rows, differences };
+  return { replayed: counted.length, replayedDistinct: seen.size, rows, differences };
 }
 
 /** Every agency event in the store, counted by (source, id): each must be there exactly once. */

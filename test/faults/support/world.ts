@@ -14,11 +14,13 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@jigsaw/testing';
-import { VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
 import {
-  NOTIFICATIONS_SCHEMA_NAME,
-  notificationsMigrations,
-} from '../../../apps/notifications/src/child-history.js';
+  liveNotificationsMigrations,
+  readModelMigrations,
+  VIEW_SCHEMA,
+  viewMigrations,
+  type ReadModel,
+} from '@jigsaw/view-model';
 
 /** One test file's hub: its own database on the fault cluster, its own topics, its services. */
 export interface World {
@@ -44,8 +46,7 @@ export async function createWorld(
     IDENTITY_MIGRATIONS,
     appliedEventsMigrations(VIEW_SCHEMA),
     viewMigrations(VIEW_SCHEMA),
-    appliedEventsMigrations(NOTIFICATIONS_SCHEMA_NAME),
-    notificationsMigrations(NOTIFICATIONS_SCHEMA_NAME),
+    ...liveNotificationsMigrations(),
   ]);
   const prefix = uniqueTopicPrefix(label);
   const env = {
@@ -91,8 +92,9 @@ export function keepOutput(label: string, services: Record<string, ServiceProces
 }
 
 /** Applies the migrations a schema of read models needs (for a replay into a fresh schema). */
-export async function prepareSchema(pool: Pool, schema: string): Promise<void> {
-  await runMigrations(pool, [appliedEventsMigrations(schema), viewMigrations(schema)]);
+/** Makes `schema` to build these read models in. */
+export async function prepareSchema(pool: Pool, schema: string, models: readonly ReadModel[]): Promise<void> {
+  await runMigrations(pool, [appliedEventsMigrations(schema), ...readModelMigrations(schema, models)]);
 }
 
 export function isAlive(service: ServiceProcess): boolean {

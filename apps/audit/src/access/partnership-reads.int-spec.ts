@@ -167,13 +167,13 @@ describe("a partnership-wide read reaches the data protection officers' inbox", 
     const childId = await aChildKnownToTheMet();
     await audit.reads.subjectAccessExport(PARTNERSHIP_DPO, childId);
     await inboxOf(MET, childId, 1);
-    const report = await audit.rebuilds.rebuild({ models: ['partnership-reads'] });
-    const compared = await audit.rebuilds.compare(report.schema);
+    const [report] = await audit.rebuilds.rebuild({ models: ['partnership-reads'] });
+    const compared = await audit.rebuilds.compare(report!.schema);
     expect(compared).toMatchObject({ differences: [], structure: [] });
     const [table] = compared.tables;
     expect(table).toMatchObject({ table: 'partnership_reads', differences: 0 });
     expect(table!.rebuiltRows).toBeGreaterThanOrEqual(4);
     expect(table!.rebuiltRows).toBe(table!.liveRows);
-    await audit.rebuilds.drop(report.schema);
+    await audit.rebuilds.drop(report!.schema);
   });
 });

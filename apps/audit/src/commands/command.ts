@@ -5,7 +5,7 @@ import type { PersonalDataVault } from '@jigsaw/erasure';
 import type { AuditRole } from '@jigsaw/sharing';
 import type { AuditReads } from '../audit-reads.js';
 import type { AuditCaller } from '../auth/audit-caller.js';
-import type { ReadModelRebuilds } from '../rebuild/read-model-rebuilds.js';
+import type { Rebuilds } from '../rebuild/rebuilds.js';
 import type { ProgressSink } from '../rebuild/progress.js';
 
 export type OptionValue = string | boolean | string[];
@@ -35,7 +35,7 @@ export interface CommandOutput {
 export interface CommandContext {
   pool: Pool;
   store: EventStore;
-  rebuilds: ReadModelRebuilds;
+  rebuilds: Rebuilds;
   reads: AuditReads;
   /** Opens and erases personal data. */
   vault: PersonalDataVault;

@@ -8,27 +8,45 @@ import { appliedEventsMigrations, eventKeyOf, ProjectionRunner } from '@jigsaw/p
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   accessClaimed,
-  decideNotification,
-  foldNotification,
-  initialNotificationState,
   notificationStreamOf,
+  READ_MODEL_OWNERS,
   recordAccessed,
   readModelMigrations,
   readModelProjections,
+  type ReadModelOwner,
 } from '@jigsaw/view-model';
 import { AUDIT_MIGRATIONS } from '../audit.js';
+import { anAcknowledgedNotification } from '../testing/notification.factory.js';
 import type { Progress } from './progress.js';
-import { ReadModelRebuilds } from './read-model-rebuilds.js';
+import { ReadModelRebuilds, type RebuildOptions, type RebuildReport } from './read-model-rebuilds.js';
+import { RebuildPools } from './rebuild-pools.js';
+import { Rebuilds } from './rebuilds.js';
 
-const LIVE = 'view';
+const [VIEW, NOTIFICATIONS] = READ_MODEL_OWNERS as [ReadModelOwner, ReadModelOwner];
+const LIVE = VIEW.liveSchema;
+const VIEW_MODELS = VIEW.models.map((m) => m.name);
 
-describe('rebuilding read models against the live view', () => {
+describe("rebuilding read models against their owners' live schemas", () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
   let live: ProjectionRunner;
-  let rebuilds: ReadModelRebuilds;
-  let viewPool: Pool;
+  /** The notifications' own projection of their streams into their live schema. */
+  let liveNotifications: ProjectionRunner;
+  let rebuilds: Rebuilds;
+  let pools: RebuildPools;
   let auditPool: Pool;
+
+  /** Rebuilds every read model: one rebuild per owner, the view's first. */
+  const rebuildAll = async (
+    options: RebuildOptions = {},
+  ): Promise<{ view: RebuildReport; notifications: RebuildReport }> => {
+    const [view, notifications, ...more] = await rebuilds.rebuild(options);
+    expect(more).toEqual([]);
+    return { view: view!, notifications: notifications! };
+  };
+  /** Rebuilds the view's read models alone. */
+  const rebuildView = async (options: RebuildOptions = {}): Promise<RebuildReport> =>
+    (await rebuilds.rebuild({ models: VIEW_MODELS, ...options }))[0]!;
   const recorded: RecordedEvent[] = [];
 
   /** Appends a child's events as its agency would, and an access event as the view would. */
@@ -73,20 +91,27 @@ describe('rebuilding read models against the live view', () => {
     db = await createTestDatabase([
       EVENT_STORE_MIGRATIONS,
       AUDIT_MIGRATIONS,
-      appliedEventsMigrations(LIVE),
-      ...readModelMigrations(LIVE),
+      ...READ_MODEL_OWNERS.flatMap((owner) => [
+        appliedEventsMigrations(owner.liveSchema),
+        ...readModelMigrations(owner.liveSchema, owner.models),
+      ]),
     ]);
     store = new PostgresEventStore(db.pool);
     live = new ProjectionRunner(db.pool, LIVE, readModelProjections({ pool: db.pool }), new SchemaRegistry());
-    // As the audit service runs them: the rebuilds as the view's role, their record as the audit's.
-    viewPool = createPool(db.url, { role: OWNER_ROLES.view, max: 4 });
+    liveNotifications = new ProjectionRunner(
+      db.pool,
+      NOTIFICATIONS.liveSchema,
+      readModelProjections({ pool: db.pool }, NOTIFICATIONS.models),
+      new SchemaRegistry(),
+    );
+    // As the audit service runs them: each owner's rebuilds as its role, their record as the audit's.
+    pools = new RebuildPools(db.url, 'rebuild-spec');
     auditPool = createPool(db.url, { role: OWNER_ROLES.audit, max: 4 });
-    rebuilds = new ReadModelRebuilds(
-      viewPool,
-      new PostgresEventStore(auditPool),
-      undefined,
-      undefined,
-      undefined,
+    const records = new PostgresEventStore(auditPool);
+    rebuilds = new Rebuilds(
+      READ_MODEL_OWNERS.map(
+        (owner) => new ReadModelRebuilds(pools.poolFor(owner.role), records, owner, undefined, auditPool),
+      ),
       auditPool,
     );
     for (let i = 0; i < 6; i++) await consume(await record(5));
@@ -112,36 +137,14 @@ describe('rebuilding read models against the live view', () => {
     await store.append(`access-claims-${claimed}`, [claim], { expectedVersion: 'any' });
     await live.apply(claim);
     // A notification raised with its webhook delivery, then acknowledged: the inbox and the work-queue.
-    const notificationId = randomUUID();
-    const school = 'urn:jigsaw:org:education:school-100001';
-    const raised = decideNotification(initialNotificationState, {
-      type: 'raise',
-      now: new Date(),
-      notificationId,
-      deliveryId: randomUUID(),
-      notification: {
-        dedupeKey: `operation-encompass|${notificationId}`,
-        kind: 'operation-encompass',
-        childId: claimed,
-        triggerEventKey: eventKeyOf(recorded[0]!),
-        recipient: { organisation: school, agency: 'education' },
-        route: 'school-roll',
-        details: {},
-        dueAt: new Date(Date.now() + 86_400_000),
-      },
-    });
-    const acknowledged = decideNotification(foldNotification(raised), {
-      type: 'acknowledge',
-      now: new Date(),
-      by: { sub: 'dsl-1', role: 'designated-safeguarding-lead', organisation: school },
-    });
-    for (const event of [...raised, ...acknowledged]) {
+    const { notificationId, events } = anAcknowledgedNotification(claimed, eventKeyOf(recorded[0]!));
+    for (const event of events) {
       await store.append(notificationStreamOf(notificationId), [event], { expectedVersion: 'any' });
-      await live.apply(event);
+      await liveNotifications.apply(event);
     }
   });
   afterAll(async () => {
-    await Promise.all([viewPool?.end(), auditPool?.end()]);
+    await Promise.all([pools?.end(), auditPool?.end()]);
     await db?.drop();
   });
 
@@ -149,27 +152,58 @@ describe('rebuilding read models against the live view', () => {
     // Recorded, not yet consumed: the rebuild must not get ahead of the live view.
     const lagging = await record(4);
     const seen: (Progress & { applied: number })[] = [];
-    const report = await rebuilds.rebuild({ batchSize: 7, onProgress: (p) => seen.push(p) });
+    const { view: report, notifications } = await rebuildAll({
+      batchSize: 7,
+      onProgress: (p) => seen.push(p),
+    });
     expect(report.schema).toMatch(/^view_rebuild_\d{17}$/);
+    expect(notifications.schema).toMatch(/^notifications_rebuild_\d{17}$/);
     // Read in the store's order as far as its horizon allows (a transaction in flight anywhere on the
     // server holds it back), the rest by key: either way exactly what live applied, and nothing more.
-    // And the claim and the notification's two events; the store also holds the seven access events,
-    // which no read model consumes.
-    expect(report.applied + report.caughtUp).toBe(recorded.length - lagging.length + 3);
+    // And the claim; the store also holds the seven access events, which no read model consumes, and the
+    // notification's two events, which are the notifications' to rebuild.
+    expect(report.applied + report.caughtUp).toBe(recorded.length - lagging.length + 1);
+    expect(notifications.applied + notifications.caughtUp).toBe(2);
     expect(report.events).toBeLessThanOrEqual(recorded.length + 10);
-    expect(seen[0]).toMatchObject({ events: 0, total: recorded.length + 10 });
-    expect(seen.at(-1)).toMatchObject({ events: report.events });
-    expect(seen.every((p, i) => i === 0 || p.events > seen[i - 1]!.events)).toBe(true);
+    // One progress bar per owner, each from nothing to all it read.
+    const starts = seen.flatMap((p, i) => (p.events === 0 ? [i] : []));
+    expect(starts).toEqual([0, expect.any(Number)]);
+    const [viewBar, notificationsBar] = [seen.slice(0, starts[1]), seen.slice(starts[1])];
+    expect(viewBar[0]).toMatchObject({ events: 0, total: recorded.length + 10 });
+    expect(viewBar.at(-1)).toMatchObject({ events: report.events });
+    expect(notificationsBar.at(-1)).toMatchObject({ events: notifications.events });
+    for (const bar of [viewBar, notificationsBar])
+      expect(bar.every((p, i) => i === 0 || p.events > bar[i - 1]!.events)).toBe(true);
 
     const clean = await rebuilds.compare(report.schema);
     expect(clean).toMatchObject({ differences: [], structure: [], caughtUp: 0, aheadOfLive: 0 });
     expect(clean.tables).toEqual([
       { table: 'chronology', liveRows: 30, rebuiltRows: 30, differences: 0 },
       { table: 'access_claims', liveRows: 2, rebuiltRows: 2, differences: 0 },
-      { table: 'notifications', liveRows: 1, rebuiltRows: 1, differences: 0 },
-      { table: 'notification_deliveries', liveRows: 1, rebuiltRows: 1, differences: 0 },
       { table: 'partnership_reads', liveRows: 0, rebuiltRows: 0, differences: 0 },
     ]);
+    const notified = await rebuilds.compare(notifications.schema);
+    expect(notified).toMatchObject({
+      liveSchema: 'notifications',
+      differences: [],
+      structure: [],
+      aheadOfLive: 0,
+    });
+    expect(notified.tables).toEqual([
+      { table: 'notifications', liveRows: 1, rebuiltRows: 1, differences: 0 },
+      { table: 'notification_deliveries', liveRows: 1, rebuiltRows: 1, differences: 0 },
+    ]);
+    // Each owner's rebuild is its own: made as its role, in a schema its role owns.
+    const owners = await db.pool.query<{ schema: string; owner: string }>(
+      `SELECT n.nspname AS schema, pg_get_userbyid(n.nspowner) AS owner FROM pg_namespace n
+       WHERE n.nspname = ANY($1) ORDER BY 1`,
+      [[report.schema, notifications.schema]],
+    );
+    expect(owners.rows).toEqual([
+      { schema: notifications.schema, owner: OWNER_ROLES.notifications },
+      { schema: report.schema, owner: OWNER_ROLES.view },
+    ]);
+    await rebuilds.drop(notifications.schema);
 
     // The live view moves on: compare catches the rebuild up to the same point before comparing.
     await consume(lagging);
@@ -179,15 +213,15 @@ describe('rebuilding read models against the live view', () => {
   });
 
   it('rebuilds the chronology alone in lanes split by child, to exactly what live holds', async () => {
-    const report = await rebuilds.rebuild({ models: ['chronology'], batchSize: 7, lanes: 2 });
-    expect(report.models).toEqual(['chronology']);
-    const compared = await rebuilds.compare(report.schema);
+    const [report] = await rebuilds.rebuild({ models: ['chronology'], batchSize: 7, lanes: 2 });
+    expect(report!.models).toEqual(['chronology']);
+    const compared = await rebuilds.compare(report!.schema);
     expect(compared).toMatchObject({ differences: [], structure: [], aheadOfLive: 0 });
     expect(compared.tables).toEqual([{ table: 'chronology', liveRows: 34, rebuiltRows: 34, differences: 0 }]);
   });
 
   it('reports every altered, missing and extra row by key, and shape changes', async () => {
-    const { schema } = await rebuilds.rebuild();
+    const { schema } = await rebuildView();
     const [altered, removed] = (await liveRows()).map((r) => r.event_key);
     await db.pool.query(
       `UPDATE ${LIVE}.chronology SET event = jsonb_set(event::jsonb, '{data,summary}', '"edited in place"'), type = 'x'
@@ -218,7 +252,7 @@ describe('rebuilding read models against the live view', () => {
   });
 
   it('swaps a rebuild in while queries and the live consumer carry on, and the damage is gone', async () => {
-    const { schema } = await rebuilds.rebuild();
+    const { schema } = await rebuildView();
     const before = await rebuilds.compare(schema);
     expect(before.differences.length).toBe(3);
 
@@ -251,13 +285,7 @@ describe('rebuilding read models against the live view', () => {
     expect(swap).toMatchObject({
       schema,
       liveSchema: LIVE,
-      tables: [
-        'chronology',
-        'access_claims',
-        'notifications',
-        'notification_deliveries',
-        'partnership_reads',
-      ],
+      tables: ['chronology', 'access_claims', 'partnership_reads'],
       rebuildSchemaDropped: true,
     });
     expect(swap.retiredSchema).toMatch(/^view_retired_\d{17}$/);
@@ -273,7 +301,7 @@ describe('rebuilding read models against the live view', () => {
     const schemas = await db.pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     expect(schemas.rowCount).toBe(0);
 
-    const after = await rebuilds.rebuild();
+    const after = await rebuildView();
     expect(await rebuilds.compare(after.schema)).toMatchObject({ differences: [], structure: [] });
     await rebuilds.drop(after.schema);
     await rebuilds.drop(swap.retiredSchema);
@@ -300,7 +328,7 @@ describe('rebuilding read models against the live view', () => {
       `SELECT DISTINCT payload ? 'sharing' AS v1 FROM event_store.events WHERE stream_id LIKE 'police-%'`,
     );
     expect(shapes.rows).toEqual([{ v1: true }]);
-    const report = await rebuilds.rebuild({});
+    const report = await rebuildView();
     const compared = await rebuilds.compare(report.schema);
     expect(compared).toMatchObject({ differences: [], structure: [] });
     expect(compared.tables[0]).toMatchObject({ liveRows: recorded.length, rebuiltRows: recorded.length });
@@ -317,11 +345,22 @@ describe('rebuilding read models against the live view', () => {
     expect((await refusal(rebuilds.rebuild({ models: ['gossip'] }))).problems).toEqual([
       {
         field: 'model',
-        reason: 'must be one of chronology, access-claims, notifications, partnership-reads',
+        reason: 'must be one of chronology, access-claims, partnership-reads, notifications',
       },
     ]);
-    expect((await refusal(rebuilds.rebuild({ into: 'Robert"; DROP' }))).problems[0]?.field).toBe('into');
-    expect((await refusal(rebuilds.rebuild({ into: LIVE }))).problems[0]?.field).toBe('into');
+    const view = { models: VIEW_MODELS };
+    expect((await refusal(rebuilds.rebuild({ ...view, into: 'Robert"; DROP' }))).problems[0]?.field).toBe(
+      'into',
+    );
+    expect((await refusal(rebuilds.rebuild({ ...view, into: LIVE }))).problems[0]?.field).toBe('into');
+    // One schema is one owner's: models of two owners cannot be built into it.
+    expect((await refusal(rebuilds.rebuild({ into: 'view_rebuild_both' }))).problems).toEqual([
+      {
+        field: 'into',
+        reason:
+          'names one schema, but the models chosen are kept in view and notifications: name the models of one',
+      },
+    ]);
     const error = await refusal(rebuilds.compare('view_rebuild_never'));
     expect(error.code).toBe(ErrorCode.ValidationFailed);
     expect(error.problems).toEqual([{ field: 'schema', reason: 'names no rebuild schema' }]);

@@ -13,10 +13,9 @@ import {
 import {
   readModelMigrations,
   readModelProjections,
-  VIEW_READ_MODELS,
   type ReadModel,
+  type ReadModelOwner,
   type ReadModelTable,
-  VIEW_SCHEMA,
 } from '@jigsaw/view-model';
 import { byGlobalOrder } from '../history/child-history.js';
 
@@ -104,8 +103,22 @@ function stamp(now: Date): string {
   return now.toISOString().replace(/[-:TZ.]/g, '');
 }
 
-function invalid(field: string, reason: string, message = `invalid input: ${field}`): JigsawError {
+export function invalid(field: string, reason: string, message = `invalid input: ${field}`): JigsawError {
   return new JigsawError(ErrorCode.ValidationFailed, message, [{ field, reason }]);
+}
+
+/** The models named, each once, from those `known`; a name not known is refused, naming the ones that are. */
+export function chosenModels(names: readonly string[], known: readonly ReadModel[]): ReadModel[] {
+  const byName = new Map(known.map((m) => [m.name, m]));
+  const unknown = names.filter((name) => !byName.has(name));
+  if (unknown.length > 0) {
+    throw invalid(
+      'model',
+      `must be one of ${[...byName.keys()].join(', ')}`,
+      `unknown read model: ${unknown.join(', ')}`,
+    );
+  }
+  return [...new Set(names)].map((name) => byName.get(name)!);
 }
 
 interface RebuildRow {
@@ -144,11 +157,12 @@ interface Column {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs on a pool acting as the view's role (`jigsaw_view`), since the rebuilt tables are the view's and the
- * swap moves the view's own; only the record of rebuilds is the audit service's (`ledger`).
+ * The rebuilds of one owner's read models (READ_MODEL_OWNERS: the view's, the notifications'). Runs on a
+ * pool acting as that owner's role, since the rebuilt tables are the owner's and the swap moves the owner's
+ * own; only the record of rebuilds is the audit service's (`ledger`).
  *
- * Rebuilds the view's read models from the event store into a fresh schema, compares a rebuild with the
- * live schema row by row, and swaps rebuilt tables in while the view keeps answering.
+ * Rebuilds the owner's read models from the event store into a fresh schema, compares a rebuild with the
+ * live schema row by row, and swaps rebuilt tables in while the owner's service keeps answering.
  *
  * A rebuild applies exactly the events the live schema has applied (its applied-events marks), never
  * more: so a rebuild can be compared with live exactly, and one read model can be swapped in under the
@@ -157,15 +171,20 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * live consumer back for those few milliseconds and then lets it carry on against the new tables.
  */
 export class ReadModelRebuilds {
+  private readonly models: readonly ReadModel[];
+  readonly liveSchema: string;
+
   constructor(
     private readonly pool: Pool,
     private readonly store: EventStore,
-    private readonly models: readonly ReadModel[] = VIEW_READ_MODELS,
-    readonly liveSchema: string = VIEW_SCHEMA,
+    owner: Pick<ReadModelOwner, 'liveSchema' | 'models'>,
     private readonly clock: () => Date = () => new Date(),
     /** The audit service's own pool, for its record of rebuilds (`audit.rebuilds`). */
     private readonly ledger: Pool = pool,
-  ) {}
+  ) {
+    this.models = owner.models;
+    this.liveSchema = owner.liveSchema;
+  }
 
   get readModels(): readonly ReadModel[] {
     return this.models;
@@ -367,17 +386,7 @@ export class ReadModelRebuilds {
   }
 
   private select(names: readonly string[] | undefined): ReadModel[] {
-    if (!names || names.length === 0) return [...this.models];
-    const known = new Map(this.models.map((m) => [m.name, m]));
-    const unknown = names.filter((name) => !known.has(name));
-    if (unknown.length > 0) {
-      throw invalid(
-        'model',
-        `must be one of ${[...known.keys()].join(', ')}`,
-        `unknown read model: ${unknown.join(', ')}`,
-      );
-    }
-    return [...new Set(names)].map((name) => known.get(name)!);
+    return !names || names.length === 0 ? [...this.models] : chosenModels(names, this.models);
   }
 
   private async requireLive(): Promise<void> {
@@ -388,7 +397,7 @@ export class ReadModelRebuilds {
     if (!rows[0]?.found) {
       throw new JigsawError(
         ErrorCode.ValidationFailed,
-        `there is no live schema ${this.liveSchema} to rebuild against: start the safeguarding view first`,
+        `there is no live schema ${this.liveSchema} to rebuild against: start the service that owns it first`,
       );
     }
   }

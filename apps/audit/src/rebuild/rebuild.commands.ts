@@ -9,6 +9,14 @@ import {
 } from '../commands/command.js';
 import type { CompareReport, RebuildReport, SwapReport } from './read-model-rebuilds.js';
 
+/** What `rebuild` did for one owner's models: rebuilt, and compared and swapped when asked. */
+interface RebuildPart {
+  rebuild: RebuildReport;
+  compare?: CompareReport;
+  /** Null when a swap was asked for and refused, the rebuild differing from live. */
+  swap?: SwapReport | null;
+}
+
 const n = (value: number): string => value.toLocaleString('en-GB');
 
 function batchSize(input: CommandInput): number | undefined {
@@ -67,18 +75,22 @@ function swapText(report: SwapReport): string {
 
 export const readModelsCommand: AuditCommand = {
   name: 'read-models',
-  summary: 'list the read models that can be rebuilt, with their tables and keys',
+  summary: 'list the read models that can be rebuilt, with their live schemas, tables and keys',
   usage: '',
   http: { roles: AUDIT_ROLES },
   run(context) {
-    const models = context.rebuilds.readModels.map((m) => ({
-      name: m.name,
-      tables: m.tables.map((t) => ({ name: t.name, key: [...t.key], ignore: [...(t.ignore ?? [])] })),
+    const models = context.rebuilds.readModels.map(({ model, liveSchema }) => ({
+      name: model.name,
+      liveSchema,
+      tables: model.tables.map((t) => ({ name: t.name, key: [...t.key], ignore: [...(t.ignore ?? [])] })),
     }));
     return Promise.resolve({
-      json: { liveSchema: context.rebuilds.liveSchema, models },
+      json: { models },
       text: models
-        .map((m) => `${m.name}: ${m.tables.map((t) => `${t.name} by ${t.key.join(', ')}`).join('; ')}`)
+        .map(
+          (m) =>
+            `${m.name} (in ${m.liveSchema}): ${m.tables.map((t) => `${t.name} by ${t.key.join(', ')}`).join('; ')}`,
+        )
         .join('\n'),
     });
   },
@@ -96,33 +108,49 @@ export const rebuildCommand: AuditCommand = {
     force: { type: 'boolean', description: 'with --swap: swap in even if the rebuild differs from live' },
   },
   async run(context, input) {
-    const progress = context.progress('rebuild');
     const into = stringOption(input, 'into');
     const size = batchSize(input);
-    let report: RebuildReport;
-    try {
-      report = await context.rebuilds.rebuild({
-        models: input.args,
-        ...(into ? { into } : {}),
-        ...(size ? { batchSize: size } : {}),
-        onProgress: (p) => progress.update(p),
-      });
-    } finally {
-      progress.done();
+    // Each owner's models are rebuilt into a schema of their own, as their owner: one part each.
+    const parts: RebuildPart[] = [];
+    const text: string[] = [];
+    let exitCode = 0;
+    for (const plan of context.rebuilds.plan(input.args, into)) {
+      const progress = context.progress(`rebuild ${plan.rebuilds.liveSchema}`);
+      let reports: RebuildReport[];
+      try {
+        reports = await context.rebuilds.rebuild({
+          models: plan.models,
+          ...(into ? { into } : {}),
+          ...(size ? { batchSize: size } : {}),
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.done();
+      }
+      const report = reports[0]!;
+      text.push(rebuildText(report));
+      if (!flag(input, 'compare') && !flag(input, 'swap')) {
+        parts.push({ rebuild: report });
+        continue;
+      }
+      const compare = await context.rebuilds.compare(report.schema);
+      text.push(compareText(compare));
+      if (!flag(input, 'swap')) {
+        parts.push({ rebuild: report, compare });
+        if (!clean(compare)) exitCode = 1;
+        continue;
+      }
+      if (!clean(compare) && !flag(input, 'force')) {
+        text.push('not swapped: the rebuild differs from live (pass --force to swap it in anyway)');
+        parts.push({ rebuild: report, compare, swap: null });
+        exitCode = 1;
+        continue;
+      }
+      const swap = await context.rebuilds.swap(report.schema);
+      text.push(swapText(swap));
+      parts.push({ rebuild: report, compare, swap });
     }
-    if (!flag(input, 'compare') && !flag(input, 'swap'))
-      return { json: { rebuild: report }, text: rebuildText(report) };
-    const compare = await context.rebuilds.compare(report.schema);
-    const text = [rebuildText(report), compareText(compare)];
-    if (!flag(input, 'swap'))
-      return { json: { rebuild: report, compare }, text: text.join('\n'), exitCode: clean(compare) ? 0 : 1 };
-    if (!clean(compare) && !flag(input, 'force')) {
-      text.push('not swapped: the rebuild differs from live (pass --force to swap it in anyway)');
-      return { json: { rebuild: report, compare, swap: null }, text: text.join('\n'), exitCode: 1 };
-    }
-    const swap = await context.rebuilds.swap(report.schema);
-    text.push(swapText(swap));
-    return { json: { rebuild: report, compare, swap }, text: text.join('\n') };
+    return { json: { rebuilds: parts }, text: text.join('\n'), exitCode };
   },
 };
 
@@ -140,7 +168,8 @@ export const compareCommand: AuditCommand = {
 
 export const swapCommand: AuditCommand = {
   name: 'swap',
-  summary: "swap a rebuilt schema's tables in for the live ones, without stopping the view",
+  summary:
+    "swap a rebuilt schema's tables in for the live ones, without stopping the service that keeps them",
   usage: '<schema>',
   options: { force: { type: 'boolean', description: 'swap in even if the rebuild differs from live' } },
   async run(context, input) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { PoolClient } from '@jigsaw/database';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
-import { viewMigrations } from '../view-schema.js';
+import { notificationsMigrations } from './notifications-schema.js';
 import {
   NOTIFICATION_ACKNOWLEDGED,
   NOTIFICATION_DELIVERED,
@@ -47,10 +47,13 @@ const steps = fc.array(
  */
 describe('notifications read model: applyMany equals apply, event by event', () => {
   let db: TestDatabase;
-  const schemas = { one: 'view_one_at_a_time', many: 'view_many' };
+  const schemas = { one: 'notifications_one_at_a_time', many: 'notifications_many' };
 
   beforeAll(async () => {
-    db = await createTestDatabase([viewMigrations(schemas.one), viewMigrations(schemas.many)]);
+    db = await createTestDatabase([
+      notificationsMigrations(schemas.one),
+      notificationsMigrations(schemas.many),
+    ]);
   });
   afterAll(async () => db.drop());
 
