@@ -26,7 +26,9 @@ import {
 import { SettableClock } from './clock.js';
 import { CpIsLookupsConsumer } from './cp-is-lookups.consumer.js';
 import { NotificationCommands } from './notification-commands.js';
+import { NOTIFICATION_DEFAULTS } from './notifications.config.js';
 import { LEEDS } from './testing/notification-events.factory.js';
+import { aWebhookSecret } from './testing/standard-webhooks.js';
 
 const OWN = 'notifications_lookups';
 
@@ -70,9 +72,11 @@ describe("the council told of a CP-IS flag look-up, from the view's hub.access",
     });
     const notifications = new PostgresEventStore(db.pool);
     const config = loadConfig(ServiceConfig, { JIGSAW_DEVELOPMENT: 'true', KAFKA_TOPIC_PREFIX: prefix });
+    // Leeds takes its notifications by webhook as well as in its inbox.
+    const webhooks = [{ organisation: LEEDS, url: 'https://leeds.example/jigsaw', secret: aWebhookSecret() }];
     consumer = new CpIsLookupsConsumer(
       db.pool,
-      config,
+      Object.assign(config, { ...NOTIFICATION_DEFAULTS, NOTIFICATION_WEBHOOKS: JSON.stringify(webhooks) }),
       OWN,
       clock,
       messaging,
@@ -180,6 +184,12 @@ describe("the council told of a CP-IS flag look-up, from the view's hub.access",
       statusEvents: [`${LEEDS}|cpp-1`, `${LEEDS}|cpp-1-ended`, `${LEEDS}|lac-1`],
       lookup: { at: '2026-11-20T22:10:00.000Z', organisation: elsewhere.organisation },
     });
+    // Leeds has a webhook: its delivery waits in the work-queue for the dispatcher.
+    const deliveries = await db.pool.query<{ organisation: string; kind: string; status: string }>(
+      `SELECT organisation, kind, status FROM "${OWN}".notification_deliveries WHERE notification_id = $1`,
+      [raised!.id],
+    );
+    expect(deliveries.rows).toEqual([{ organisation: LEEDS, kind: 'notification', status: 'pending' }]);
     // Nothing waits: the intent was recorded once its batch committed.
     const { rows } = await db.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "${OWN}".notification_intents`,

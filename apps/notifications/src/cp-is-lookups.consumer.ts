@@ -10,6 +10,7 @@ import { accessTopic, CP_IS_FLAG_LOOKED_UP } from '@jigsaw/view-model';
 import { CLOCK, type Clock } from './clock.js';
 import { NotificationCommands, type NotificationIntent } from './notification-commands.js';
 import { NOTIFICATIONS_SCHEMA } from './notification-store.js';
+import { hasWebhookIn, type NotificationSettings } from './notifications.config.js';
 import { TopicConsumer } from './topic-consumer.js';
 
 /** The group of the notifications' consumer of the view's CP-IS flag look-ups. */
@@ -19,13 +20,17 @@ export function lookupsGroup(prefix: string): string {
 
 /**
  * The responsible council's notification of a look-up of the CP-IS flag: keyed by the look-up's access
- * record, so applying the look-up again raises nothing new.
+ * record, so applying the look-up again raises nothing new; delivered by webhook too where the council has
+ * one, as every notification is.
  */
-export function lookupIntentOf(lookup: EventOf<typeof CP_IS_FLAG_LOOKED_UP>): NotificationIntent {
+export function lookupIntentOf(
+  lookup: EventOf<typeof CP_IS_FLAG_LOOKED_UP>,
+  hasWebhook: (organisation: string) => boolean,
+): NotificationIntent {
   const { accessId, childId, council, careStatuses, statusEvents, triggerEventKey } = lookup.data;
   return {
     kind: 'raise',
-    hasWebhook: false,
+    hasWebhook: hasWebhook(council),
     notification: {
       dedupeKey: `cp-is-lookup|${accessId}`,
       kind: 'cp-is',
@@ -43,13 +48,21 @@ export function lookupIntentOf(lookup: EventOf<typeof CP_IS_FLAG_LOOKED_UP>): No
 }
 
 /** Writes each look-up's notification as an intent, in the runner's transaction with its applied mark. */
-export function cpIsLookupsProjection(schema: string, clock: Clock): Projection {
+export function cpIsLookupsProjection(
+  schema: string,
+  clock: Clock,
+  hasWebhook: (organisation: string) => boolean,
+): Projection {
   const applyMany = async (tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> => {
     const lookups = events.filter((e) => isTyped(e, CP_IS_FLAG_LOOKED_UP));
     if (lookups.length === 0) return;
     // The intents are named unqualified: the notifications' schema first (the live one, or a test's).
     await tx.query(`SET LOCAL search_path TO "${schema}", public`);
-    await NotificationCommands.intend(tx, lookups.map(lookupIntentOf), clock.now());
+    await NotificationCommands.intend(
+      tx,
+      lookups.map((lookup) => lookupIntentOf(lookup, hasWebhook)),
+      clock.now(),
+    );
   };
   return { name: 'cp-is-lookups', apply: (tx, event) => applyMany(tx, [event]), applyMany };
 }
@@ -64,7 +77,7 @@ export function cpIsLookupsProjection(schema: string, clock: Clock): Projection 
 export class CpIsLookupsConsumer extends TopicConsumer {
   constructor(
     @Inject(PG_POOL) pool: Pool,
-    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+    @Inject(SERVICE_CONFIG) config: ServiceConfig & NotificationSettings,
     @Inject(NOTIFICATIONS_SCHEMA) schema: string,
     @Inject(CLOCK) clock: Clock,
     messaging: KafkaMessaging,
@@ -72,7 +85,12 @@ export class CpIsLookupsConsumer extends TopicConsumer {
     private readonly commands: NotificationCommands,
   ) {
     super(
-      new ProjectionRunner(pool, schema, [cpIsLookupsProjection(schema, clock)], schemas),
+      new ProjectionRunner(
+        pool,
+        schema,
+        [cpIsLookupsProjection(schema, clock, hasWebhookIn(config))],
+        schemas,
+      ),
       messaging,
       config,
       {

@@ -8,7 +8,7 @@ import { CLOCK, type Clock } from './clock.js';
 import { decideEscalation } from './escalation.rules.js';
 import { NotificationCommands } from './notification-commands.js';
 import { inSchema, NOTIFICATIONS_SCHEMA, recordOf, type NotificationRow } from './notification-store.js';
-import { parseWebhooks, type NotificationSettings } from './notifications.config.js';
+import { hasWebhookIn, type NotificationSettings } from './notifications.config.js';
 
 /**
  * Escalates notifications not acknowledged by their deadline: raises the escalations, each a notification
@@ -18,7 +18,7 @@ import { parseWebhooks, type NotificationSettings } from './notifications.config
 @Injectable()
 export class Escalator {
   private readonly logger = new Logger('notification-escalation');
-  private readonly webhookOrganisations: ReadonlySet<string>;
+  private readonly hasWebhook: (organisation: string) => boolean;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -29,9 +29,7 @@ export class Escalator {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: NotificationCommands,
   ) {
-    this.webhookOrganisations = new Set(
-      parseWebhooks(settings.NOTIFICATION_WEBHOOKS).map((w) => w.organisation),
-    );
+    this.hasWebhook = hasWebhookIn(settings);
   }
 
   /** Escalates up to `limit` overdue notifications; resolves with how many were looked at. */
@@ -57,9 +55,7 @@ export class Escalator {
         this.children.read(tx, original.childId),
       );
       const { outcome, notifications } = decideEscalation(original, history, now);
-      const escalations = await this.commands.raise(notifications, now, (o) =>
-        this.webhookOrganisations.has(o),
-      );
+      const escalations = await this.commands.raise(notifications, now, this.hasWebhook);
       try {
         await this.commands.handle(original.id, { type: 'escalate', now, outcome, escalations });
       } catch (error) {

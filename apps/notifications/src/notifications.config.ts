@@ -44,6 +44,14 @@ export interface Webhook {
 /** Plain http only to this machine (tests, a local relay); anything else must be https. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Whether an organisation has a webhook in NOTIFICATION_WEBHOOKS: its notifications are then delivered too. */
+export function hasWebhookIn(
+  settings: Pick<NotificationSettings, 'NOTIFICATION_WEBHOOKS'>,
+): (organisation: string) => boolean {
+  const organisations = new Set(parseWebhooks(settings.NOTIFICATION_WEBHOOKS).map((w) => w.organisation));
+  return (organisation) => organisations.has(organisation);
+}
+
 /** Reads NOTIFICATION_WEBHOOKS, or throws naming the first entry and field that is wrong. */
 export function parseWebhooks(text: string): Webhook[] {
   if (text.trim() === '') return [];

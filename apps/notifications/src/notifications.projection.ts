@@ -20,7 +20,7 @@ import { CP_IS_TYPES, decideCpIs } from './cp-is.rules.js';
 import { SchoolCalendar, type NewNotification, type Queryable } from '@jigsaw/view-model';
 import { NotificationCommands, type NotificationIntent } from './notification-commands.js';
 import { NOTIFICATIONS_SCHEMA, recallsFor } from './notification-store.js';
-import { parseWebhooks, type NotificationSettings } from './notifications.config.js';
+import { hasWebhookIn, type NotificationSettings } from './notifications.config.js';
 import {
   decideEncompass,
   DOMESTIC_ABUSE_INCIDENT_NOTIFIED,
@@ -57,7 +57,7 @@ export class NotificationsProjection implements Projection {
   readonly name = 'notifications';
   private readonly logger = new Logger('notifications');
   private readonly calendar: SchoolCalendar;
-  private readonly webhookOrganisations: ReadonlySet<string>;
+  private readonly hasWebhook: (organisation: string) => boolean;
   private readonly maxAgeMs: number;
 
   constructor(
@@ -67,9 +67,7 @@ export class NotificationsProjection implements Projection {
     @Inject(NOTIFICATIONS_SCHEMA) private readonly schema: string,
   ) {
     this.calendar = SchoolCalendar.fromConfig(settings.SCHOOL_HOLIDAYS);
-    this.webhookOrganisations = new Set(
-      parseWebhooks(settings.NOTIFICATION_WEBHOOKS).map((w) => w.organisation),
-    );
+    this.hasWebhook = hasWebhookIn(settings);
     this.maxAgeMs = settings.NOTIFICATION_MAX_AGE_DAYS * DAY_MS;
   }
 
@@ -135,7 +133,7 @@ export class NotificationsProjection implements Projection {
       decided.map(({ dueAt, ...notification }): NotificationIntent => ({
         kind: 'raise',
         notification: { ...notification, ...(dueAt ? { dueAt: dueAt.toISOString() } : {}) },
-        hasWebhook: this.webhookOrganisations.has(notification.recipient.organisation),
+        hasWebhook: this.hasWebhook(notification.recipient.organisation),
       })),
       now,
     );
