@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { createPool, type Pool, type PoolClient } from './database.js';
 import { NO_TRANSACTION, runMigrations, type MigrationSet } from './migrations.js';
@@ -234,5 +235,60 @@ CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS things_unique ON things (name);
       await second.end();
     }
     expect(await indexes(set.schema, 'things_by_name')).toEqual([{ owner: OWNER, valid: true }]);
+  });
+});
+
+describe("the event store's concurrent index builds", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase([EVENT_STORE_MIGRATIONS]);
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('are each one marked statement, and leave valid indexes on the events owned by the store’s role', async () => {
+    const files = readdirSync(EVENT_STORE_MIGRATIONS.directory).filter((f) => /^04\d_/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      const sql = readFileSync(join(EVENT_STORE_MIGRATIONS.directory, file), 'utf8');
+      expect(sql.split('\n', 1)[0]).toBe(NO_TRANSACTION);
+      expect(sql).toMatch(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS /m);
+    }
+    const { rows } = await db.pool.query<{ name: string; owner: string; valid: boolean }>(
+      `SELECT c.relname AS name, pg_get_userbyid(c.relowner) AS owner, i.indisvalid AS valid
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = 'event_store.events'::regclass AND c.relname = ANY($1) ORDER BY 1`,
+      [
+        [
+          'events_links_by_child',
+          'events_notified_child',
+          'events_record_accessed_order',
+          'events_school_urn',
+        ],
+      ],
+    );
+    expect(rows).toEqual(
+      [
+        'events_links_by_child',
+        'events_notified_child',
+        'events_record_accessed_order',
+        'events_school_urn',
+      ].map((name) => ({ name, owner: OWNER_ROLES.eventStore, valid: true })),
+    );
+  });
+
+  it('skips the school index on a store whose 041 made it already', async () => {
+    // Such a store recorded 040 to 042 and holds the index; 043 is new to it.
+    const oid = "SELECT 'event_store.events_school_urn'::regclass::oid AS oid";
+    const before = (await db.pool.query<{ oid: number }>(oid)).rows[0]!.oid;
+    await db.pool.query('DELETE FROM public.jigsaw_migrations WHERE component = $1 AND name = $2', [
+      'event-store',
+      '043_relationship_facts_schools.sql',
+    ]);
+    expect(await runMigrations(db.pool, [EVENT_STORE_MIGRATIONS])).toEqual([
+      'event-store/043_relationship_facts_schools.sql',
+    ]);
+    expect((await db.pool.query<{ oid: number }>(oid)).rows[0]!.oid).toBe(before);
   });
 });
