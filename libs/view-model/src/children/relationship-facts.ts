@@ -14,7 +14,7 @@ export interface RelationshipFacts {
 /** A field of the record, whichever envelope version stored it (`data` in v1, `data.record` from v2). */
 const field = (path: string, as: '#>' | '#>>'): string =>
   `coalesce(payload ${as} '{data,record,${path}}', payload ${as} '{data,${path}}')`;
-/** As text: the form the indexes of 041_relationship_facts.sql are on. */
+/** As text: the form the indexes of 041_relationship_facts.sql and 043_relationship_facts_schools.sql are on. */
 const text = (path: string): string => field(path, '#>>');
 
 /**
@@ -27,7 +27,7 @@ export const NOTIFIED = `SELECT ${text('recipient,organisation')} AS organisatio
 
 /**
  * The organisation whose records last named each URN of `$1` as its school, with the school's name, as the
- * notifications' school directory learns them: the latest recorded wins. As indexed (041).
+ * notifications' school directory learns them: the latest recorded wins. As indexed (043).
  */
 export const SCHOOLS = `SELECT DISTINCT ON (urn) urn, organisation FROM (
     SELECT ${text('school,urn')} AS urn, ${field('school,urn', '#>')} AS urn_value,
