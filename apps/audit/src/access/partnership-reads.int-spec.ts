@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RECORD_ACCESSED } from '@jigsaw/contracts';
 import { contentHash } from '@jigsaw/envelope';
-import { PostgresEventStore, START, type EventStore } from '@jigsaw/event-store';
+import { PostgresEventStore, START, type EventStore, type GlobalPosition } from '@jigsaw/event-store';
 import { appliedEventsMigrations } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, eventually, type TestDatabase } from '@jigsaw/testing';
 import {
@@ -32,19 +32,25 @@ const MET_DPO: AuditCaller = {
   role: 'data-protection-officer',
 };
 
-/** The store as the view's subscription reads it, counting the events it is handed. */
-function counting(store: EventStore): { store: EventStore; delivered: () => number } {
+/** The store as the view's subscription reads it, counting the events it is handed once it handled them. */
+function counting(store: EventStore): {
+  store: EventStore;
+  delivered: () => number;
+  last: () => GlobalPosition | undefined;
+} {
   let delivered = 0;
+  let last: GlobalPosition | undefined;
   const counted: EventStore = Object.create(store) as EventStore;
   counted.subscribe = (options) =>
     store.subscribe({
       ...options,
       handler: async (batch) => {
-        delivered += batch.length;
         await options.handler(batch);
+        delivered += batch.length;
+        last = batch.at(-1)?.globalPosition ?? last;
       },
     });
-  return { store: counted, delivered: () => delivered };
+  return { store: counted, delivered: () => delivered, last: () => last };
 }
 
 describe("a partnership-wide read reaches the data protection officers' inbox", () => {
@@ -161,6 +167,33 @@ describe("a partnership-wide read reaches the data protection officers' inbox", 
     );
     expect(delivered()).toBeLessThan(rows[0]!.n);
     expect(await inbox(MET, first)).toHaveLength(1);
+  });
+
+  it('saves its place after reads reported to nobody only every so often, and at its stop', async () => {
+    for (const replica of replicas) await replica.stop();
+    const { store, delivered, last } = counting(new PostgresEventStore(db.pool));
+    const sparing = new PartnershipReadsSubscription(db.pool, store, VIEW_SCHEMA, 60_000);
+    replicas = [sparing];
+    await sparing.start();
+    // A partnership-wide read is saved with its place at once.
+    const childId = await aChildKnownToTheMet();
+    await audit.reads.subjectAccessExport(PARTNERSHIP_DPO, childId);
+    await inboxOf(MET, childId, 1);
+    const saved = await sparing.position();
+    expect(saved).toEqual(last());
+    // The Met's own officer reads the child: reported to nobody, so within the minute its place is not saved.
+    const handled = delivered();
+    await audit.reads.subjectAccessExport(MET_DPO, childId);
+    await eventually(() => (delivered() > handled ? true : undefined), {
+      what: 'the own-organisation read handled',
+    });
+    expect(await sparing.position()).toEqual(saved);
+    // A stop saves where it got to.
+    await sparing.stop();
+    expect(await sparing.position()).toEqual(last());
+    expect(last()).not.toEqual(saved);
+    replicas = [new PartnershipReadsSubscription(db.pool, new PostgresEventStore(db.pool))];
+    await replicas[0]!.start();
   });
 
   it('is a read model: a rebuild from the access streams makes the same inbox again', async () => {
