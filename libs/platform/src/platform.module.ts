@@ -8,19 +8,12 @@ import {
 } from '@nestjs/common';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
-import {
-  createPool,
-  ensureDatabase,
-  ensureOwnerRolesAt,
-  runMigrations,
-  type MigrationSet,
-  type OwnerRole,
-  type Pool,
-} from '@jigsaw/database';
+import type { MigrationSet, OwnerRole, Pool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
-import { connectKurrentDb, KURRENTDB_PUBLISHER_MIGRATIONS, kurrentDbAnswers } from '@jigsaw/event-store';
+import { connectKurrentDb, kurrentDbAnswers } from '@jigsaw/event-store';
 import { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from '@jigsaw/http';
 import { KafkaMessaging, type TopicSettings } from '@jigsaw/messaging';
+import { openServiceDatabase } from './service-database.js';
 import { KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from './tokens.js';
 
 export interface PlatformOptions {
@@ -28,6 +21,7 @@ export interface PlatformOptions {
   /** The owner this service is: every connection of its pool acts as this role (`ownership.ts`). */
   role: OwnerRole;
   config: ServiceConfig;
+  /** Applied at start, or checked with `DATABASE_MIGRATIONS=check`. */
   migrations: readonly MigrationSet[];
   /** Topics this service publishes or consumes; created at start (brokers never auto-create). */
   topics: readonly string[];
@@ -73,22 +67,7 @@ export class PlatformModule {
         { provide: SERVICE_CONFIG, useValue: options.config },
         {
           provide: PG_POOL,
-          useFactory: async (): Promise<Pool> => {
-            await ensureDatabase(options.config.DATABASE_URL);
-            await ensureOwnerRolesAt(options.config.DATABASE_URL);
-            const pool = createPool(options.config.DATABASE_URL, {
-              name: options.name,
-              role: options.role,
-              max: options.config.DATABASE_POOL_MAX,
-            });
-            const kurrentdb = options.config.EVENT_STORE === 'kurrentdb';
-            // On KurrentDB, PostgreSQL keeps the checkpoints of the publishers that replace the outbox.
-            await runMigrations(pool, [
-              ...options.migrations,
-              ...(kurrentdb ? [KURRENTDB_PUBLISHER_MIGRATIONS] : []),
-            ]);
-            return pool;
-          },
+          useFactory: (): Promise<Pool> => openServiceDatabase(options),
         },
         {
           provide: KafkaMessaging,
