@@ -21,7 +21,7 @@ export interface PlatformOptions {
   /** The owner this service is: every connection of its pool acts as this role (`ownership.ts`). */
   role: OwnerRole;
   config: ServiceConfig;
-  /** Applied at start, or checked with `DATABASE_MIGRATIONS=check`. */
+  /** Applied at start, or checked with `DATABASE_MIGRATIONS=check`; applied alone with `--migrate-only`. */
   migrations: readonly MigrationSet[];
   /** Topics this service publishes or consumes; created at start (brokers never auto-create). */
   topics: readonly string[];
@@ -55,11 +55,14 @@ class PoolCloser implements OnApplicationShutdown {
   }
 }
 
+/** Each module `forRoot` made, with the options it was made of: for `platformOptionsIn`. */
+const MADE = new WeakMap<DynamicModule, PlatformOptions>();
+
 /** What every Jigsaw service stands on: validated config, PostgreSQL with its migrations, Kafka, health. */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    return {
+    const module: DynamicModule = {
       module: PlatformModule,
       global: true,
       controllers: [HealthController],
@@ -124,5 +127,25 @@ export class PlatformModule {
         Readiness,
       ],
     };
+    MADE.set(module, options);
+    return module;
   }
+}
+
+/**
+ * The options of the `PlatformModule` a service's module imports, found among its imports without making
+ * anything: what `--migrate-only` applies the service's migrations with.
+ */
+export function platformOptionsIn(module: DynamicModule): PlatformOptions {
+  const seen = new Set<DynamicModule>();
+  const queue = [module];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const options = MADE.get(next);
+    if (options) return options;
+    seen.add(next);
+    for (const imported of next.imports ?? []) {
+      if (typeof imported === 'object' && 'module' in imported && !seen.has(imported)) queue.push(imported);
+    }
+  }
+  throw new Error('the module imports no PlatformModule.forRoot(...): it has no migrations to apply');
 }

@@ -1,5 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import pg from 'pg';
 import { loadConfig, ServiceConfig } from '@jigsaw/config';
@@ -24,6 +28,7 @@ import {
 } from '@jigsaw/testing';
 import { readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { PlatformModule } from './platform.module.js';
+import { MIGRATE_ONLY, runService } from './run-service.js';
 import { PG_POOL } from './tokens.js';
 
 /** The police service's sets, and the view's, so that the view's tables exist to be refused. */
@@ -194,5 +199,78 @@ describe('a service with a login of its own, a member of its own role alone (DAT
     } finally {
       await bare.drop();
     }
+  });
+});
+
+describe("`npm run migrate`'s step: a service run with --migrate-only", () => {
+  const created: string[] = [];
+  const broken = mkdtempSync(join(tmpdir(), 'jigsaw-migrations-'));
+  writeFileSync(join(broken, '001_broken.sql'), 'SELECT no_such_column FROM no_such_table;');
+
+  /** A database that does not exist yet, named as the admin login: the step makes it. */
+  const newDatabase = (): string => {
+    const name = `jigsaw_test_${randomBytes(5).toString('hex')}`;
+    created.push(name);
+    const url = new URL(testServerUrl());
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+
+  /** A service's module, whose every provider would fail to start: Kafka is nowhere. */
+  const service = (url: string, migrations: readonly MigrationSet[]) => {
+    @Module({})
+    class AppModule {}
+    return {
+      module: AppModule,
+      imports: [platform(url, migrations, { DATABASE_MIGRATIONS: 'check', KAFKA_BROKERS: '127.0.0.1:1' })],
+    };
+  };
+
+  afterEach(() => {
+    process.exitCode = undefined;
+    jest.restoreAllMocks();
+  });
+  afterAll(async () => {
+    rmSync(broken, { recursive: true, force: true });
+    await onServer(async (client) => {
+      for (const name of created) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
+  });
+
+  it("applies the service's migrations, whatever DATABASE_MIGRATIONS says, and starts nothing else", async () => {
+    const url = newDatabase();
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await runService('police', service(url, STORE), 0, {}, [MIGRATE_ONLY]);
+    const lines = out.mock.calls.map(([line]) => String(line));
+    out.mockRestore();
+    expect(process.exitCode).toBeUndefined();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      expect(await unappliedMigrations(admin, STORE)).toEqual([]);
+      // As a start with DATABASE_MIGRATIONS=apply: the schemas handed to their owners, the grants kept.
+      const { rows } = await admin.query<{ owner: string; reads: boolean }>(
+        `SELECT nspowner::regrole::text AS owner,
+                has_table_privilege('${OWNER_ROLES.police}', 'public.jigsaw_migrations', 'SELECT') AS reads
+           FROM pg_namespace WHERE nspname = 'event_store'`,
+      );
+      expect(rows).toEqual([{ owner: OWNER_ROLES.eventStore, reads: true }]);
+    } finally {
+      await admin.end();
+    }
+    expect(lines[0]).toMatch(/^police: applied event-store\/001_\w+\.sql\n$/);
+    expect(lines.at(-1)).toBe(`police: every migration applied (${lines.length - 1} just now)\n`);
+  });
+
+  it('says which migration failed and sets the exit code to 1', async () => {
+    const url = newDatabase();
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await runService('police', service(url, [{ component: 'broken', directory: broken }]), 0, {}, [
+      MIGRATE_ONLY,
+    ]);
+    expect(process.exitCode).toBe(1);
+    expect(err.mock.calls.map(([line]) => String(line)).join('')).toMatch(
+      /^police: migrations failed: migration broken\/001_broken\.sql failed: /,
+    );
   });
 });
