@@ -692,3 +692,28 @@ describe('auditors replay history: rebuilds, as known at, who saw what, subject 
     });
   });
 });
+
+describe("the audit CLI and the audit service's migrations", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('only checks them with DATABASE_MIGRATIONS=check, and applies them by default', async () => {
+    const check = { DATABASE_URL: db.url, DATABASE_MIGRATIONS: 'check' };
+    const refused = await cli(['rebuilds'], check);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      /^error: \d+ migrations are not applied: event-store\/001_\w+\.sql, .*; apply them with `npm run migrate`/,
+    );
+    const { rows } = await db.pool.query('SELECT 1 FROM public.jigsaw_migrations');
+    expect(rows).toEqual([]);
+
+    const none = { code: 0, stdout: expect.stringMatching(/^no rebuilds\n$/i) };
+    expect(await cli(['rebuilds'], { DATABASE_URL: db.url })).toMatchObject(none);
+    expect(await cli(['rebuilds'], check)).toMatchObject(none);
+  });
+});

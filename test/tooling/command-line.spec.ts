@@ -27,6 +27,7 @@ describe('the command-line tools we ship', () => {
   it.each([
     ['infra/token.mjs', 'npm run token'],
     ['infra/start.mjs', 'npm start'],
+    ['infra/migrate.mjs', 'npm run migrate'],
     ['infra/kafka/kafka.mjs', 'npm run kafka'],
     ['infra/build.mjs', 'npm run build'],
     ['infra/postgres.mjs', 'node infra/postgres.mjs'],

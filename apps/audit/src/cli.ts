@@ -3,7 +3,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { TokenVerifier } from '@jigsaw/auth';
 import { loadConfig } from '@jigsaw/config';
-import { createPool, ensureOwnerRolesAt, OWNER_ROLES, runMigrations } from '@jigsaw/database';
+import {
+  createPool,
+  ensureOwnerRolesAt,
+  OWNER_ROLES,
+  requireMigrationsApplied,
+  runMigrations,
+} from '@jigsaw/database';
 import { JigsawError } from '@jigsaw/errors';
 import { AuditConfig } from './app.module.js';
 import { AUDIT_SERVICE_MIGRATIONS, createAudit } from './audit.js';
@@ -125,11 +131,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const config = loadConfig(AuditConfig);
-  await ensureOwnerRolesAt(config.DATABASE_URL);
+  // As the service does at start: apply the migrations, or with a login of its own only check them.
+  const apply = config.DATABASE_MIGRATIONS === 'apply';
+  if (apply) await ensureOwnerRolesAt(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL, { name: 'audit-cli', max: 4, role: OWNER_ROLES.audit });
   const rebuildPools = new RebuildPools(config.DATABASE_URL, 'audit-cli-rebuild');
   try {
-    await runMigrations(pool, AUDIT_SERVICE_MIGRATIONS);
+    if (apply) await runMigrations(pool, AUDIT_SERVICE_MIGRATIONS);
+    else await requireMigrationsApplied(pool, AUDIT_SERVICE_MIGRATIONS);
     const audit = createAudit(
       pool,
       config.IDENTIFIER_HMAC_SECRET,

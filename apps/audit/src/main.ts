@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
-import { bootstrapService } from '@jigsaw/http';
+import { runService } from '@jigsaw/platform';
 import { AppModule, AuditConfig } from './app.module.js';
 
 const config = loadConfig(AuditConfig);
-await bootstrapService('audit', AppModule.register(config), config.PORT);
+await runService('audit', AppModule.register(config), config.PORT);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
-import { bootstrapService } from '@jigsaw/http';
+import { runService } from '@jigsaw/platform';
 import { AppModule, CouncilConfig } from './app.module.js';
 
 const config = loadConfig(CouncilConfig);
-await bootstrapService('council', AppModule.register(config), config.PORT);
+await runService('council', AppModule.register(config), config.PORT);

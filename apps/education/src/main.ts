@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
-import { bootstrapService } from '@jigsaw/http';
+import { runService } from '@jigsaw/platform';
 import { AppModule, EducationConfig } from './app.module.js';
 
 const config = loadConfig(EducationConfig);
-await bootstrapService('education', AppModule.register(config), config.PORT);
+await runService('education', AppModule.register(config), config.PORT);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
-import { bootstrapService } from '@jigsaw/http';
+import { runService } from '@jigsaw/platform';
 import { AppModule, HealthConfig } from './app.module.js';
 
 const config = loadConfig(HealthConfig);
-await bootstrapService('health', AppModule.register(config), config.PORT);
+await runService('health', AppModule.register(config), config.PORT);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
-import { bootstrapService } from '@jigsaw/http';
+import { runService } from '@jigsaw/platform';
 import { AppModule, NotificationsConfig } from './app.module.js';
 
 const config = loadConfig(NotificationsConfig);
-await bootstrapService('notifications', AppModule.register(config), config.PORT);
+await runService('notifications', AppModule.register(config), config.PORT);

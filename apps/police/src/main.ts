@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
-import { bootstrapService } from '@jigsaw/http';
+import { runService } from '@jigsaw/platform';
 import { AppModule, PoliceConfig } from './app.module.js';
 
 const config = loadConfig(PoliceConfig);
-await bootstrapService('police', AppModule.register(config), config.PORT);
+await runService('police', AppModule.register(config), config.PORT);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig } from '@jigsaw/config';
-import { bootstrapService } from '@jigsaw/http';
+import { runService } from '@jigsaw/platform';
 import { AppModule, SafeguardingViewConfig } from './app.module.js';
 import { consoleIssuers } from './console/console.controller.js';
 
@@ -14,6 +14,6 @@ const connectSources = [
   ),
   ...consoleIssuers(config.OIDC_ISSUERS).map(({ issuer }) => new URL(issuer).origin),
 ];
-await bootstrapService('safeguarding-view', AppModule.register(config), config.PORT, {
+await runService('safeguarding-view', AppModule.register(config), config.PORT, {
   headers: { connectSources: [...new Set(connectSources)] },
 });

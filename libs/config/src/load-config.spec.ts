@@ -88,6 +88,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('applies the migrations at start unless told only to check that they are applied', () => {
+    expect(loadConfig(PoliceConfig, { JIGSAW_DEVELOPMENT: 'true' }).DATABASE_MIGRATIONS).toBe('apply');
+    expect(
+      loadConfig(PoliceConfig, { JIGSAW_DEVELOPMENT: 'true', DATABASE_MIGRATIONS: 'check' })
+        .DATABASE_MIGRATIONS,
+    ).toBe('check');
+    expect(() =>
+      loadConfig(PoliceConfig, { JIGSAW_DEVELOPMENT: 'true', DATABASE_MIGRATIONS: 'off' }),
+    ).toThrow(/DATABASE_MIGRATIONS: DATABASE_MIGRATIONS must be apply or check/);
+  });
+
   it('fails naming every bad variable', () => {
     expect(() =>
       loadConfig(PoliceConfig, { JIGSAW_DEVELOPMENT: 'true', PORT: 'eighty', DATABASE_URL: 'mysql://x' }),

@@ -57,6 +57,16 @@ export class ServiceConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = DEFAULT_DATABASE_URL;
 
+  /**
+   * What the service does about its migrations at start. `apply`: it makes the database, the owners' roles
+   * and its login's membership of each, applies its migrations and keeps the grants, so its login may act
+   * as every owner. `check`: it only reads `public.jigsaw_migrations` and refuses to start while one of its
+   * migrations is not applied, so its login need be a member of its own role alone; `npm run migrate`, with
+   * a login that may act as every owner, applies them (docs/operating.md, "One login per service").
+   */
+  @IsIn(['apply', 'check'], { message: 'DATABASE_MIGRATIONS must be apply or check' })
+  DATABASE_MIGRATIONS: 'apply' | 'check' = 'apply';
+
   /** Connections per service; ingest and reads wait on the database, so more than cores pays. */
   @Type(() => Number)
   @IsInt()

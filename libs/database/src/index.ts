@@ -7,6 +7,7 @@ export {
   type PoolClient,
 } from './database.js';
 export { runMigrations, type MigrationSet } from './migrations.js';
+export { requireMigrationsApplied, unappliedMigrations } from './applied-migrations.js';
 export {
   allowed,
   ALL_OWNER_ROLES,

@@ -16,10 +16,10 @@ export interface MigrationSet {
 }
 
 /** A set's name in the bookkeeping: its component, and the schema it was run in when it names one. */
-const componentOf = (set: MigrationSet): string =>
+export const componentOf = (set: MigrationSet): string =>
   set.schema ? `${set.component}@${set.schema}` : set.component;
 
-const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_-]+\.sql$/;
+export const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_-]+\.sql$/;
 
 /**
  * The first line of a file that runs outside a transaction: a statement PostgreSQL refuses inside one, as

@@ -164,6 +164,13 @@ export const GRANTS: readonly Grant[] = [
     privileges: ['SELECT', 'DELETE'],
     why: "the login's record of migrations applied: a dropped rebuild schema forgets its own",
   },
+  {
+    to: WRITERS,
+    schema: 'public',
+    tables: ['jigsaw_migrations'],
+    privileges: ['SELECT'],
+    why: 'a service started with DATABASE_MIGRATIONS=check reads, as its role, whether its migrations are applied',
+  },
 ];
 
 /** The grants on one table of `schema` (a rebuilt or retired copy counts as its live schema), role by role. */

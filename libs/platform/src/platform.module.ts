@@ -8,19 +8,12 @@ import {
 } from '@nestjs/common';
 import type { KurrentDBClient } from '@kurrent/kurrentdb-client';
 import type { ServiceConfig } from '@jigsaw/config';
-import {
-  createPool,
-  ensureDatabase,
-  ensureOwnerRolesAt,
-  runMigrations,
-  type MigrationSet,
-  type OwnerRole,
-  type Pool,
-} from '@jigsaw/database';
+import type { MigrationSet, OwnerRole, Pool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
-import { connectKurrentDb, KURRENTDB_PUBLISHER_MIGRATIONS, kurrentDbAnswers } from '@jigsaw/event-store';
+import { connectKurrentDb, kurrentDbAnswers } from '@jigsaw/event-store';
 import { HealthController, Readiness, READINESS_CHECKS, type ReadinessCheck } from '@jigsaw/http';
 import { KafkaMessaging, type TopicSettings } from '@jigsaw/messaging';
+import { openServiceDatabase } from './service-database.js';
 import { KURRENTDB_CLIENT, PG_POOL, SERVICE_CONFIG } from './tokens.js';
 
 export interface PlatformOptions {
@@ -28,6 +21,7 @@ export interface PlatformOptions {
   /** The owner this service is: every connection of its pool acts as this role (`ownership.ts`). */
   role: OwnerRole;
   config: ServiceConfig;
+  /** Applied at start, or checked with `DATABASE_MIGRATIONS=check`; applied alone with `--migrate-only`. */
   migrations: readonly MigrationSet[];
   /** Topics this service publishes or consumes; created at start (brokers never auto-create). */
   topics: readonly string[];
@@ -61,11 +55,14 @@ class PoolCloser implements OnApplicationShutdown {
   }
 }
 
+/** Each module `forRoot` made, with the options it was made of: for `platformOptionsIn`. */
+const MADE = new WeakMap<DynamicModule, PlatformOptions>();
+
 /** What every Jigsaw service stands on: validated config, PostgreSQL with its migrations, Kafka, health. */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    return {
+    const module: DynamicModule = {
       module: PlatformModule,
       global: true,
       controllers: [HealthController],
@@ -73,22 +70,7 @@ export class PlatformModule {
         { provide: SERVICE_CONFIG, useValue: options.config },
         {
           provide: PG_POOL,
-          useFactory: async (): Promise<Pool> => {
-            await ensureDatabase(options.config.DATABASE_URL);
-            await ensureOwnerRolesAt(options.config.DATABASE_URL);
-            const pool = createPool(options.config.DATABASE_URL, {
-              name: options.name,
-              role: options.role,
-              max: options.config.DATABASE_POOL_MAX,
-            });
-            const kurrentdb = options.config.EVENT_STORE === 'kurrentdb';
-            // On KurrentDB, PostgreSQL keeps the checkpoints of the publishers that replace the outbox.
-            await runMigrations(pool, [
-              ...options.migrations,
-              ...(kurrentdb ? [KURRENTDB_PUBLISHER_MIGRATIONS] : []),
-            ]);
-            return pool;
-          },
+          useFactory: (): Promise<Pool> => openServiceDatabase(options),
         },
         {
           provide: KafkaMessaging,
@@ -145,5 +127,25 @@ export class PlatformModule {
         Readiness,
       ],
     };
+    MADE.set(module, options);
+    return module;
   }
+}
+
+/**
+ * The options of the `PlatformModule` a service's module imports, found among its imports without making
+ * anything: what `--migrate-only` applies the service's migrations with.
+ */
+export function platformOptionsIn(module: DynamicModule): PlatformOptions {
+  const seen = new Set<DynamicModule>();
+  const queue = [module];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const options = MADE.get(next);
+    if (options) return options;
+    seen.add(next);
+    for (const imported of next.imports ?? []) {
+      if (typeof imported === 'object' && 'module' in imported && !seen.has(imported)) queue.push(imported);
+    }
+  }
+  throw new Error('the module imports no PlatformModule.forRoot(...): it has no migrations to apply');
 }
