@@ -6,7 +6,7 @@ export {
   type Pool,
   type PoolClient,
 } from './database.js';
-export { runMigrations, type MigrationSet } from './migrations.js';
+export { buildSchema, runMigrations, type MigrationSet } from './migrations.js';
 export { requireMigrationsApplied, unappliedMigrations } from './applied-migrations.js';
 export {
   allowed,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_STORE_MIGRATIONS } from '@jigsaw/event-store';
 import { createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import { createPool, type Pool, type PoolClient } from './database.js';
-import { NO_TRANSACTION, runMigrations, type MigrationSet } from './migrations.js';
+import { buildSchema, NO_TRANSACTION, runMigrations, type MigrationSet } from './migrations.js';
 import { OWNER_ROLES } from './ownership.js';
 
 const OWNER = OWNER_ROLES.audit;
@@ -237,6 +237,70 @@ CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS things_unique ON things (name);
     expect(await indexes(set.schema, 'things_by_name')).toEqual([{ owner: OWNER, valid: true }]);
   });
 });
+
+describe('a schema built once from migration files (buildSchema), as for a rebuild', () => {
+  let db: TestDatabase;
+  let owner: Pool;
+  const dirs: string[] = [];
+
+  const aDirectory = (files: Record<string, string>): string => {
+    const directory = mkdtempSync(join(tmpdir(), 'jigsaw-build-'));
+    dirs.push(directory);
+    for (const [name, sql] of Object.entries(files)) writeFileSync(join(directory, name), sql);
+    return directory;
+  };
+  const exists = async (schema: string): Promise<boolean> =>
+    ((await db.pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount ?? 0) > 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase([]);
+    owner = createPool(db.url, { role: OWNER, max: 2 });
+  });
+  afterAll(async () => {
+    await owner?.end();
+    await db?.drop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs every file in order as the pool’s role, marked ones too, and records nothing', async () => {
+    const directory = aDirectory({ '001_things.sql': THINGS, '002_by_name.sql': BY_NAME });
+    await buildSchema(owner, 'built_1', [{ component: 'test', directory, schema: 'built_1' }]);
+    const { rows } = await db.pool.query<{ owner: string }>(
+      "SELECT tableowner AS owner FROM pg_tables WHERE schemaname = 'built_1' AND tablename = 'things'",
+    );
+    expect(rows).toEqual([{ owner: OWNER }]);
+    expect(await indexesIn(db.pool, 'built_1')).toEqual(['things_by_name', 'things_pkey']);
+    const recorded = await db.pool.query(
+      "SELECT 1 FROM public.jigsaw_migrations WHERE component LIKE 'test@built_1'",
+    );
+    expect(recorded.rowCount ?? 0).toBe(0);
+  });
+
+  it('refuses a schema that exists, and leaves nothing of one whose file fails, naming it', async () => {
+    const directory = aDirectory({ '001_things.sql': THINGS, '002_broken.sql': 'CREATE TABLE;' });
+    await expect(
+      buildSchema(owner, 'built_2', [{ component: 'test', directory, schema: 'built_2' }]),
+    ).rejects.toThrow(/^test@built_2\/002_broken\.sql failed: syntax error/);
+    expect(await exists('built_2')).toBe(false);
+    const fine = aDirectory({ '001_things.sql': THINGS });
+    await buildSchema(owner, 'built_3', [{ component: 'test', directory: fine, schema: 'built_3' }]);
+    await expect(
+      buildSchema(owner, 'built_3', [{ component: 'test', directory: fine, schema: 'built_3' }]),
+    ).rejects.toThrow(/already exists/);
+    await expect(
+      buildSchema(owner, 'built_4', [{ component: 'test', directory: fine, schema: 'elsewhere' }]),
+    ).rejects.toThrow('sets for another schema: test@elsewhere');
+  });
+});
+
+/** The names of the indexes in `schema`. */
+async function indexesIn(pool: Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ indexname: string }>(
+    'SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1',
+    [schema],
+  );
+  return rows.map((r) => r.indexname);
+}
 
 describe("the event store's concurrent index builds", () => {
   let db: TestDatabase;

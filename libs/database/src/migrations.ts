@@ -108,6 +108,53 @@ async function runOutsideTransaction(client: PoolClient, set: MigrationSet, sql:
   }
 }
 
+/** A set's files, in order, with their text. */
+function filesOf(set: MigrationSet): { file: string; sql: string }[] {
+  return readdirSync(set.directory)
+    .filter((f) => MIGRATION_FILE.test(f))
+    .sort()
+    .map((file) => ({ file, sql: readFileSync(join(set.directory, file), 'utf8') }));
+}
+
+/**
+ * Makes `schema` afresh from these sets' files (each set named for `schema`), as the pool's own role and
+ * with nothing recorded: for a schema built once and dropped, never migrated, such as a rebuild's. Unlike
+ * `runMigrations` it makes no role, membership or grant and writes no bookkeeping, so a login that is a
+ * member of the schema owner's role alone can build one. Refuses a schema that exists; on a failure it
+ * drops what it made, and names the file.
+ */
+export async function buildSchema(pool: Pool, schema: string, sets: readonly MigrationSet[]): Promise<void> {
+  const strays = sets.filter((set) => set.schema !== schema);
+  if (strays.length > 0) throw new Error(`sets for another schema: ${strays.map(componentOf).join(', ')}`);
+  const client = await pool.connect();
+  try {
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    try {
+      for (const set of sets) {
+        for (const { file, sql } of filesOf(set)) {
+          try {
+            // A marked file's statement cannot run in a transaction; in a new, empty schema nothing waits.
+            const alone = sql.split('\n', 1)[0]!.trim() === NO_TRANSACTION;
+            if (!alone) await client.query('BEGIN');
+            await client.query(`SET ${alone ? 'SESSION' : 'LOCAL'} search_path TO "${schema}", public`);
+            await client.query(sql);
+            if (!alone) await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw new Error(`${componentOf(set)}/${file} failed: ${(error as Error).message}`);
+          }
+        }
+      }
+    } catch (error) {
+      await client.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await client.query('RESET search_path').catch(() => undefined);
+    client.release();
+  }
+}
+
 /**
  * Applies plain, ordered SQL files (`001_name.sql`, ...) not yet applied, each in its own transaction
  * unless it says otherwise (below). An advisory lock serialises services that start together against one
@@ -145,13 +192,9 @@ export async function runMigrations(pool: Pool, sets: readonly MigrationSet[]): 
     for (const set of sets) {
       const component = componentOf(set);
       const doneVersions = done.get(component)!;
-      const files = readdirSync(set.directory)
-        .filter((f) => MIGRATION_FILE.test(f))
-        .sort();
-      for (const file of files) {
+      for (const { file, sql } of filesOf(set)) {
         const version = Number(MIGRATION_FILE.exec(file)![1]);
         if (doneVersions.has(version)) continue;
-        const sql = readFileSync(join(set.directory, file), 'utf8');
         const record = (): Promise<unknown> =>
           client.query(
             'INSERT INTO public.jigsaw_migrations (component, version, name) VALUES ($1, $2, $3)',

@@ -21,10 +21,13 @@ import { appliedEventsMigrations } from '@jigsaw/projection';
 import {
   aRecordedEvent,
   createTestDatabase,
+  createTestLogin,
+  onTestServer,
   testBrokers,
   testServerUrl,
   uniqueTopicPrefix,
   type TestDatabase,
+  type TestLogin,
 } from '@jigsaw/testing';
 import { readModelMigrations, VIEW_SCHEMA } from '@jigsaw/view-model';
 import { PlatformModule } from './platform.module.js';
@@ -38,27 +41,6 @@ const STORE: MigrationSet[] = [
   appliedEventsMigrations(VIEW_SCHEMA),
   ...readModelMigrations(VIEW_SCHEMA),
 ];
-
-/** Roles are the server's: each run's login has a name of its own. */
-const loginName = (owner: string): string => `jigsaw_test_${owner}_login_${randomBytes(4).toString('hex')}`;
-
-/** `url` as the login `user`, which the test server trusts without a password. */
-function as(user: string, url: string): string {
-  const u = new URL(url);
-  u.username = user;
-  u.password = '';
-  return u.toString();
-}
-
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: testServerUrl() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 function platform(
   url: string,
@@ -82,20 +64,19 @@ function platform(
 }
 
 describe('a service with a login of its own, a member of its own role alone (DATABASE_MIGRATIONS=check)', () => {
-  const login = loginName('police');
+  let login: TestLogin;
   let db: TestDatabase;
   let url: string;
 
   beforeAll(async () => {
     // Applied by the admin login, as `npm run migrate` does.
     db = await createTestDatabase(STORE);
-    await db.pool.query(`CREATE ROLE ${login} LOGIN`);
-    await db.pool.query(`GRANT ${OWNER_ROLES.police} TO ${login}`);
-    url = as(login, db.url);
+    login = await createTestLogin('police', [OWNER_ROLES.police]);
+    url = login.urlTo(db.url);
   });
   afterAll(async () => {
     await db.drop();
-    await onServer((client) => client.query(`DROP ROLE IF EXISTS ${login}`));
+    await login?.drop();
   });
 
   it("starts, appends its own streams, and may neither act as another owner nor read another's tables", async () => {
@@ -111,7 +92,7 @@ describe('a service with a login of its own, a member of its own role alone (DAT
       );
       expect(rows[0]).toEqual({
         current: OWNER_ROLES.police,
-        session: login,
+        session: login.name,
         member_of: [OWNER_ROLES.police],
       });
 
@@ -154,7 +135,7 @@ describe('a service with a login of its own, a member of its own role alone (DAT
          RETURNING name`,
       );
       const start = Test.createTestingModule({
-        imports: [platform(as(login, partial.url), POLICE_MIGRATIONS, { DATABASE_MIGRATIONS: 'check' })],
+        imports: [platform(login.urlTo(partial.url), POLICE_MIGRATIONS, { DATABASE_MIGRATIONS: 'check' })],
       }).compile();
       await expect(start).rejects.toThrow(
         new RegExp(
@@ -171,7 +152,7 @@ describe('a service with a login of its own, a member of its own role alone (DAT
     try {
       await unreadable.pool.query(`REVOKE SELECT ON public.jigsaw_migrations FROM ${OWNER_ROLES.police}`);
       const start = Test.createTestingModule({
-        imports: [platform(as(login, unreadable.url), POLICE_MIGRATIONS, { DATABASE_MIGRATIONS: 'check' })],
+        imports: [platform(login.urlTo(unreadable.url), POLICE_MIGRATIONS, { DATABASE_MIGRATIONS: 'check' })],
       }).compile();
       await expect(start).rejects.toThrow(
         /^cannot read public\.jigsaw_migrations .*permission denied.*`npm run migrate`.*it grants every owner SELECT on it$/,
@@ -232,7 +213,7 @@ describe("`npm run migrate`'s step: a service run with --migrate-only", () => {
   });
   afterAll(async () => {
     rmSync(broken, { recursive: true, force: true });
-    await onServer(async (client) => {
+    await onTestServer(async (client) => {
       for (const name of created) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     });
   });

@@ -12,6 +12,7 @@ export {
   uniqueTopicPrefix,
   type TestDatabase,
 } from './test-database.js';
+export { createTestLogin, onTestServer, type TestLogin } from './test-login.js';
 export {
   agencySystemToken,
   DEVELOPMENT_JWT_AUDIENCE,

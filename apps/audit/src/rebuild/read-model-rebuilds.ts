@@ -1,4 +1,4 @@
-import { OWNER_ROLES, runMigrations, withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
+import { buildSchema, OWNER_ROLES, withTransaction, type Pool, type PoolClient } from '@jigsaw/database';
 import type { RecordedEvent } from '@jigsaw/envelope';
 import { ErrorCode, JigsawError } from '@jigsaw/errors';
 import type { EventStore, StoredEvent } from '@jigsaw/event-store';
@@ -208,7 +208,8 @@ export class ReadModelRebuilds {
          retired_schema = NULL, dropped_at = NULL`,
       [schema, this.liveSchema, models.map((m) => m.name)],
     );
-    await runMigrations(this.pool, [
+    // Made as the owner, with nothing recorded: a rebuild's schema is built once and dropped, never migrated.
+    await buildSchema(this.pool, schema, [
       appliedEventsMigrations(schema),
       ...readModelMigrations(schema, this.models),
     ]);
@@ -581,6 +582,7 @@ export class ReadModelRebuilds {
     }
   }
 
+  /** A schema rebuilt before rebuilds were built unrecorded (`buildSchema`) has its migrations recorded. */
   private async forgetMigrations(schema: string): Promise<void> {
     await this.pool.query("DELETE FROM public.jigsaw_migrations WHERE split_part(component, '@', 2) = $1", [
       schema,
