@@ -4,17 +4,10 @@ import { OWNER_ROLES, type MigrationSet, type Pool } from '@jigsaw/database';
 import { erasureTopic, OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS, IdentityRegistry, StoredLinks } from '@jigsaw/identity';
-import {
-  AccessLog,
-  READ_MODEL_OWNERS,
-  relationshipsFrom,
-  resolveChildRef,
-  storedRelationshipFacts,
-} from '@jigsaw/view-model';
+import { AccessLog, relationshipsFrom, resolveChildRef, storedRelationshipFacts } from '@jigsaw/view-model';
 import { AuditReads, type ChildRefs } from './audit-reads.js';
 import { ChildHistory } from './history/child-history.js';
 import { NotificationHistoryReads } from './notifications/notification-history.js';
-import { ReadModelRebuilds } from './rebuild/read-model-rebuilds.js';
 import type { RebuildPoolSource } from './rebuild/rebuild-pools.js';
 import { Rebuilds } from './rebuild/rebuilds.js';
 
@@ -77,12 +70,7 @@ export function createAudit(
     vault,
     reads,
     notifications: new NotificationHistoryReads(store, reads, children, history),
-    rebuilds: new Rebuilds(
-      READ_MODEL_OWNERS.map(
-        (owner) => new ReadModelRebuilds(rebuildPools.poolFor(owner.role), records, owner, undefined, pool),
-      ),
-      pool,
-    ),
+    rebuilds: Rebuilds.forOwners(rebuildPools, records, pool),
   };
 }
 

@@ -50,6 +50,7 @@ export { TYPE_LABELS } from './chronology/entry-summary.js';
 export { ChildLinks, membersOn, membersOnMany } from './identity/child-links.js';
 export {
   isAgencyRecord,
+  liveReadModelMigrations,
   readModelMigrations,
   NOTIFICATION_READ_MODELS,
   READ_MODEL_OWNERS,

@@ -1,7 +1,7 @@
 import { OWNER_ROLES, type MigrationSet, type OwnerRole, type Pool, type PoolClient } from '@jigsaw/database';
 import { agencyOfSource, type RecordedEvent } from '@jigsaw/envelope';
 import { isChildErased } from '@jigsaw/erasure';
-import type { Projection } from '@jigsaw/projection';
+import { appliedEventsMigrations, type Projection } from '@jigsaw/projection';
 import { isPartnershipRead, partnershipReadsProjection } from './access/partnership-reads.projection.js';
 import { ACCESS_CLAIMED } from './children/access-claimed.event.js';
 import { accessClaimsProjection } from './children/access-claims.projection.js';
@@ -139,4 +139,12 @@ export function readModelMigrations(
     sets.set(`${set.component}|${set.directory}|${set.schema ?? ''}`, set);
   }
   return [...sets.values()];
+}
+
+/** Every owner's live schema of read models, with its applied events: as the owners' services make them. */
+export function liveReadModelMigrations(): MigrationSet[] {
+  return READ_MODEL_OWNERS.flatMap((owner) => [
+    appliedEventsMigrations(owner.liveSchema),
+    ...readModelMigrations(owner.liveSchema, owner.models),
+  ]);
 }

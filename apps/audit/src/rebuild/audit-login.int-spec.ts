@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPool, OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { SchemaRegistry } from '@jigsaw/envelope';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
-import { appliedEventsMigrations, eventKeyOf, ProjectionRunner } from '@jigsaw/projection';
+import { eventKeyOf, ProjectionRunner } from '@jigsaw/projection';
 import {
   aRecordedEvent,
   createTestDatabase,
@@ -12,13 +12,12 @@ import {
 } from '@jigsaw/testing';
 import {
   notificationStreamOf,
+  liveReadModelMigrations,
   READ_MODEL_OWNERS,
-  readModelMigrations,
   readModelProjections,
 } from '@jigsaw/view-model';
 import { AUDIT_MIGRATIONS } from '../audit.js';
 import { anAcknowledgedNotification } from '../testing/notification.factory.js';
-import { ReadModelRebuilds } from './read-model-rebuilds.js';
 import { RebuildPools } from './rebuild-pools.js';
 import { Rebuilds } from './rebuilds.js';
 
@@ -35,14 +34,7 @@ describe("the audit CLI's rebuilds on the audit service's own login", () => {
   let rebuilds: Rebuilds;
 
   beforeAll(async () => {
-    db = await createTestDatabase([
-      EVENT_STORE_MIGRATIONS,
-      AUDIT_MIGRATIONS,
-      ...READ_MODEL_OWNERS.flatMap((owner) => [
-        appliedEventsMigrations(owner.liveSchema),
-        ...readModelMigrations(owner.liveSchema, owner.models),
-      ]),
-    ]);
+    db = await createTestDatabase([EVENT_STORE_MIGRATIONS, AUDIT_MIGRATIONS, ...liveReadModelMigrations()]);
     // What each owner's live service applied: a police record in the view, a notification in the inbox.
     const store = new PostgresEventStore(db.pool);
     const record = aRecordedEvent();
@@ -67,12 +59,7 @@ describe("the audit CLI's rebuilds on the audit service's own login", () => {
     pools = new RebuildPools(url, 'audit-login-spec');
     auditPool = createPool(url, { role: OWNER_ROLES.audit, max: 2 });
     const records = new PostgresEventStore(auditPool);
-    rebuilds = new Rebuilds(
-      READ_MODEL_OWNERS.map(
-        (owner) => new ReadModelRebuilds(pools.poolFor(owner.role), records, owner, undefined, auditPool),
-      ),
-      auditPool,
-    );
+    rebuilds = Rebuilds.forOwners(pools, records, auditPool);
   });
   afterAll(async () => {
     await Promise.all([pools?.end(), auditPool?.end()]);

@@ -4,21 +4,21 @@ import { createPool, OWNER_ROLES, type Pool } from '@jigsaw/database';
 import { SchemaRegistry, type RecordedEvent } from '@jigsaw/envelope';
 import { ErrorCode, type JigsawError } from '@jigsaw/errors';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
-import { appliedEventsMigrations, eventKeyOf, ProjectionRunner } from '@jigsaw/projection';
+import { eventKeyOf, ProjectionRunner } from '@jigsaw/projection';
 import { aRecordedEvent, createTestDatabase, type TestDatabase } from '@jigsaw/testing';
 import {
   accessClaimed,
   notificationStreamOf,
+  liveReadModelMigrations,
   READ_MODEL_OWNERS,
   recordAccessed,
-  readModelMigrations,
   readModelProjections,
   type ReadModelOwner,
 } from '@jigsaw/view-model';
 import { AUDIT_MIGRATIONS } from '../audit.js';
 import { anAcknowledgedNotification } from '../testing/notification.factory.js';
 import type { Progress } from './progress.js';
-import { ReadModelRebuilds, type RebuildOptions, type RebuildReport } from './read-model-rebuilds.js';
+import type { RebuildOptions, RebuildReport } from './read-model-rebuilds.js';
 import { RebuildPools } from './rebuild-pools.js';
 import { Rebuilds } from './rebuilds.js';
 
@@ -88,14 +88,7 @@ describe("rebuilding read models against their owners' live schemas", () => {
     ).rows;
 
   beforeAll(async () => {
-    db = await createTestDatabase([
-      EVENT_STORE_MIGRATIONS,
-      AUDIT_MIGRATIONS,
-      ...READ_MODEL_OWNERS.flatMap((owner) => [
-        appliedEventsMigrations(owner.liveSchema),
-        ...readModelMigrations(owner.liveSchema, owner.models),
-      ]),
-    ]);
+    db = await createTestDatabase([EVENT_STORE_MIGRATIONS, AUDIT_MIGRATIONS, ...liveReadModelMigrations()]);
     store = new PostgresEventStore(db.pool);
     live = new ProjectionRunner(db.pool, LIVE, readModelProjections({ pool: db.pool }), new SchemaRegistry());
     liveNotifications = new ProjectionRunner(
@@ -108,12 +101,7 @@ describe("rebuilding read models against their owners' live schemas", () => {
     pools = new RebuildPools(db.url, 'rebuild-spec');
     auditPool = createPool(db.url, { role: OWNER_ROLES.audit, max: 4 });
     const records = new PostgresEventStore(auditPool);
-    rebuilds = new Rebuilds(
-      READ_MODEL_OWNERS.map(
-        (owner) => new ReadModelRebuilds(pools.poolFor(owner.role), records, owner, undefined, auditPool),
-      ),
-      auditPool,
-    );
+    rebuilds = Rebuilds.forOwners(pools, records, auditPool);
     for (let i = 0; i < 6; i++) await consume(await record(5));
     // A self-claim, reported to two organisations: the data protection officers' inbox is a read model too.
     const claimed = recorded[0]!.childid;

@@ -1,10 +1,12 @@
 import type { Pool } from '@jigsaw/database';
-import type { ReadModel } from '@jigsaw/view-model';
+import type { EventStore } from '@jigsaw/event-store';
+import { READ_MODEL_OWNERS, type ReadModel } from '@jigsaw/view-model';
+import type { RebuildPoolSource } from './rebuild-pools.js';
 import {
   chosenModels,
   invalid,
+  ReadModelRebuilds,
   type CompareReport,
-  type ReadModelRebuilds,
   type RebuildOptions,
   type RebuildRecord,
   type RebuildReport,
@@ -29,6 +31,19 @@ export class Rebuilds {
     private readonly ledger: Pool,
   ) {
     if (owners.length === 0) throw new Error('no read model owners to rebuild');
+  }
+
+  /**
+   * The rebuilds of every owner in READ_MODEL_OWNERS, each on a pool acting as that owner's role, reading
+   * `store`, with the record of rebuilds kept through `ledger` (the audit service's own pool).
+   */
+  static forOwners(pools: RebuildPoolSource, store: EventStore, ledger: Pool): Rebuilds {
+    return new Rebuilds(
+      READ_MODEL_OWNERS.map(
+        (owner) => new ReadModelRebuilds(pools.poolFor(owner.role), store, owner, undefined, ledger),
+      ),
+      ledger,
+    );
   }
 
   /** Every read model, with the live schema it is kept in. */
