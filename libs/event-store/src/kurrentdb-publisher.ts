@@ -5,6 +5,7 @@ import { OWNER_ROLES, type MigrationSet, type Pool, type PoolClient } from '@jig
 import type { Publisher } from '@jigsaw/messaging';
 import type { GlobalPosition } from './event-store.js';
 import { toGlobalPosition, toKafkaMessage } from './kurrentdb-mapping.js';
+import { LeaderLoop } from './leader-loop.js';
 import {
   closeSubscription,
   readBatches,
@@ -41,10 +42,8 @@ export interface KurrentDbPublisherOptions {
  * before the checkpoint is stored sends that batch again, and consumers dedupe.
  */
 export class KurrentDbPublisher {
-  private stopped = false;
-  private running: Promise<void> | undefined;
   private subscription: AllStreamSubscription | undefined;
-  private wake_: (() => void) | undefined;
+  private readonly leadership: LeaderLoop;
   published = 0;
 
   constructor(
@@ -52,17 +51,28 @@ export class KurrentDbPublisher {
     private readonly pool: Pool,
     private readonly publisher: Publisher,
     private readonly options: KurrentDbPublisherOptions,
-  ) {}
+  ) {
+    this.leadership = new LeaderLoop(
+      pool,
+      {
+        lockName: `jigsaw.kurrentdb-publisher:${options.name}`,
+        standbyIntervalMs: options.standbyIntervalMs ?? 1_000,
+        errorPauseMs: 500,
+        ...(options.onError ? { onError: options.onError } : {}),
+      },
+      (session) => this.follow(session),
+    );
+  }
 
   start(): void {
-    this.running ??= this.loop();
+    this.leadership.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake_?.();
+    const stopped = this.leadership.stop();
+    // A subscription waiting for events ends only when closed.
     if (this.subscription) await closeSubscription(this.subscription);
-    await this.running;
+    await stopped;
   }
 
   /** Where this publisher's name has got to in $all, if anywhere. */
@@ -75,34 +85,6 @@ export class KurrentDbPublisher {
     return row ? { transactionId: row.commit_position, position: row.prepare_position } : undefined;
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      let leader: PoolClient | undefined;
-      try {
-        leader = await this.pool.connect();
-        const lock = await leader.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
-          `jigsaw.kurrentdb-publisher:${this.options.name}`,
-        ]);
-        if (!lock.rows[0]?.ok) {
-          leader.release();
-          leader = undefined;
-          await this.idle(this.options.standbyIntervalMs ?? 1_000);
-          continue;
-        }
-        await this.follow(leader);
-      } catch (error) {
-        if (this.stopped) break;
-        this.options.onError?.(error);
-        await this.idle(500);
-      } finally {
-        if (leader) {
-          await leader.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-          leader.release(true);
-        }
-      }
-    }
-  }
-
   /** Publishes from the checkpoint on, batch by batch, until stopped or something fails. */
   private async follow(leader: PoolClient): Promise<void> {
     let after = await this.checkpoint(leader);
@@ -111,7 +93,7 @@ export class KurrentDbPublisher {
     const subscription = subscribeAfter(this.client, after, selection, batchSize);
     this.subscription = subscription;
     try {
-      if (this.stopped) return;
+      if (this.leadership.stopped) return;
       for await (const batch of readBatches<AllStreamResolvedEvent>(subscription, batchSize)) {
         const records = recordsAfter(batch, after);
         const last = records[records.length - 1];
@@ -129,26 +111,12 @@ export class KurrentDbPublisher {
           [this.options.name, after.transactionId, after.position],
         );
         this.published += messages.length;
-        if (this.stopped) return;
+        if (this.leadership.stopped) return;
       }
-      if (!this.stopped) throw new Error('the KurrentDB subscription ended');
+      if (!this.leadership.stopped) throw new Error('the KurrentDB subscription ended');
     } finally {
       this.subscription = undefined;
       await closeSubscription(subscription);
     }
-  }
-
-  private idle(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake_ = done;
-    }).then(() => {
-      this.wake_ = undefined;
-    });
   }
 }

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from '@jigsaw/database';
 import type { Publisher } from '@jigsaw/messaging';
 import { registerGauge } from '@jigsaw/telemetry';
 import { cloudEventRecord } from './cloud-event-message.js';
+import { LeaderLoop } from './leader-loop.js';
 import { relayed, relaySpans, type OutboxRow } from './outbox-relay.telemetry.js';
 
 /** After a failed batch, how long a relay waits, without the lock, before it tries to lead again. */
@@ -29,13 +30,9 @@ export interface OutboxRelayOptions {
  * At least once: a crash after publishing and before deleting republishes, and consumers dedupe.
  */
 export class OutboxRelay {
-  private stopped = false;
-  private running: Promise<void> | undefined;
-  private wake_: (() => void) | undefined;
-  private pending = false;
   published = 0;
   private readonly topics: string[] | null;
-  private readonly lockName: string;
+  private readonly leadership: LeaderLoop;
 
   constructor(
     private readonly pool: Pool,
@@ -43,7 +40,16 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {
     this.topics = options.topics ? [...options.topics].sort() : null;
-    this.lockName = `jigsaw.outbox-relay${this.topics ? `:${this.topics.join(',')}` : ''}`;
+    this.leadership = new LeaderLoop(
+      pool,
+      {
+        lockName: `jigsaw.outbox-relay${this.topics ? `:${this.topics.join(',')}` : ''}`,
+        standbyIntervalMs: 1_000,
+        errorPauseMs: ERROR_PAUSE_MS,
+        ...(options.onError ? { onError: options.onError } : {}),
+      },
+      (session) => this.lead(session),
+    );
     // Only what this relay publishes: another owner's backlog is another process's to report.
     registerGauge('jigsaw_outbox_backlog', 'Outbox rows not yet published to Kafka', () => this.backlog());
     registerGauge('jigsaw_outbox_oldest_age_seconds', 'Age of the oldest unpublished outbox row', () =>
@@ -53,27 +59,19 @@ export class OutboxRelay {
 
   /** Looks at the outbox now rather than at the next poll (the store calls it after each append). */
   wake(): void {
-    this.pending = true;
-    this.wake_?.();
+    this.leadership.wake();
   }
 
   start(): void {
-    this.running ??= this.loop();
+    this.leadership.start();
   }
 
   /**
    * Stops after the batch in flight, waiting `stopTimeoutMs` at most: a batch cut off is rolled back
    * with its session, and its rows are published again by the next leader.
    */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake_?.();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.running,
-      new Promise((resolve) => (timer = setTimeout(resolve, this.options.stopTimeoutMs ?? 2_000))),
-    ]);
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.leadership.stop(this.options.stopTimeoutMs ?? 2_000);
   }
 
   /** The outbox's rows that are this relay's to publish. */
@@ -101,56 +99,14 @@ export class OutboxRelay {
     return Math.max(0, rows[0]?.age ?? 0);
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      let leader: PoolClient | undefined;
-      let failed = false;
-      try {
-        leader = await this.pool.connect();
-        const lock = await leader.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
-          this.lockName,
-        ]);
-        if (!lock.rows[0]?.ok) {
-          leader.release();
-          leader = undefined;
-          await this.idle(1_000);
-          continue;
-        }
-        while (!this.stopped) {
-          // On the session holding the lock: if the database restarts, the lock is gone, and so is the
-          // session, so the batch fails and the lock is taken again before anything more is published.
-          const sent = await this.relayBatch(leader);
-          if (sent === 0) await this.idle(this.options.pollIntervalMs ?? 100);
-        }
-      } catch (error) {
-        this.options.onError?.(error);
-        failed = true;
-      } finally {
-        if (leader) {
-          await leader.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-          leader.release(true);
-        }
-      }
-      // The pause comes after the lock is let go, so a standby can lead while this replica is failing.
-      if (failed) await this.idle(ERROR_PAUSE_MS);
+  /** While leading: a batch at a time, on the session holding the lock, waiting when there is none. */
+  private async lead(session: PoolClient): Promise<void> {
+    while (!this.leadership.stopped) {
+      // On the session holding the lock: if the database restarts, the lock is gone, and so is the
+      // session, so the batch fails and the lock is taken again before anything more is published.
+      const sent = await this.relayBatch(session);
+      if (sent === 0) await this.leadership.idle(this.options.pollIntervalMs ?? 100);
     }
-  }
-
-  private idle(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake_ = done;
-    }).then(() => {
-      this.wake_ = undefined;
-    });
   }
 
   /** Publishes one batch; the rows stay locked until Kafka has acknowledged every message. */
