@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
 import type { PoolClient } from './database.js';
-import { componentOf, MIGRATION_FILE, type MigrationSet } from './migrations.js';
+import { appliedVersions, componentOf, migrationFiles, type MigrationSet } from './migrations.js';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -22,27 +21,18 @@ export async function unappliedMigrations(
   client: Queryable,
   sets: readonly MigrationSet[],
 ): Promise<string[]> {
-  const components = [...new Set(sets.map(componentOf))];
-  let applied: { component: string; version: number }[] = [];
+  let done = new Map<string, Set<number>>();
   try {
-    ({ rows: applied } = await client.query<{ component: string; version: number }>(
-      'SELECT component, version FROM public.jigsaw_migrations WHERE component = ANY($1::text[])',
-      [components],
-    ));
+    done = await appliedVersions(client, sets);
   } catch (error) {
     // 42P01: no record yet.
     if ((error as { code?: string }).code !== '42P01') throw error;
   }
-  const done = new Set(applied.map((row) => `${row.component}/${row.version}`));
   const missing = new Set<string>();
   for (const set of sets) {
     const component = componentOf(set);
-    const files = readdirSync(set.directory)
-      .filter((file) => MIGRATION_FILE.test(file))
-      .sort();
-    for (const file of files) {
-      const version = Number(MIGRATION_FILE.exec(file)![1]);
-      if (!done.has(`${component}/${version}`)) missing.add(`${component}/${file}`);
+    for (const { file, version } of migrationFiles(set)) {
+      if (!done.get(component)?.has(version)) missing.add(`${component}/${file}`);
     }
   }
   return [...missing];

@@ -19,7 +19,7 @@ export interface MigrationSet {
 export const componentOf = (set: MigrationSet): string =>
   set.schema ? `${set.component}@${set.schema}` : set.component;
 
-export const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_-]+\.sql$/;
+const MIGRATION_FILE = /^(\d{3,})_[a-z0-9_-]+\.sql$/;
 
 /**
  * The first line of a file that runs outside a transaction: a statement PostgreSQL refuses inside one, as
@@ -108,12 +108,31 @@ async function runOutsideTransaction(client: PoolClient, set: MigrationSet, sql:
   }
 }
 
-/** A set's files, in order, with their text. */
-function filesOf(set: MigrationSet): { file: string; sql: string }[] {
+/** A set's migration files, in the order they apply, each with its version. */
+export function migrationFiles(set: MigrationSet): { file: string; version: number }[] {
   return readdirSync(set.directory)
     .filter((f) => MIGRATION_FILE.test(f))
     .sort()
-    .map((file) => ({ file, sql: readFileSync(join(set.directory, file), 'utf8') }));
+    .map((file) => ({ file, version: Number(MIGRATION_FILE.exec(file)![1]) }));
+}
+
+const sqlOf = (set: MigrationSet, file: string): string => readFileSync(join(set.directory, file), 'utf8');
+
+/** Whether a file's first line marks it to run outside a transaction. */
+const runsAlone = (sql: string): boolean => sql.split('\n', 1)[0]!.trim() === NO_TRANSACTION;
+
+/** The versions `public.jigsaw_migrations` records as applied, by component, for these sets' components. */
+export async function appliedVersions(
+  client: Pick<PoolClient, 'query'>,
+  sets: readonly MigrationSet[],
+): Promise<Map<string, Set<number>>> {
+  const done = new Map<string, Set<number>>(sets.map((set) => [componentOf(set), new Set()]));
+  const { rows } = await client.query<{ component: string; version: number }>(
+    'SELECT component, version FROM public.jigsaw_migrations WHERE component = ANY($1::text[])',
+    [[...done.keys()]],
+  );
+  for (const row of rows) done.get(row.component)!.add(row.version);
+  return done;
 }
 
 /**
@@ -131,10 +150,11 @@ export async function buildSchema(pool: Pool, schema: string, sets: readonly Mig
     await client.query(`CREATE SCHEMA "${schema}"`);
     try {
       for (const set of sets) {
-        for (const { file, sql } of filesOf(set)) {
+        for (const { file } of migrationFiles(set)) {
+          const sql = sqlOf(set, file);
           try {
             // A marked file's statement cannot run in a transaction; in a new, empty schema nothing waits.
-            const alone = sql.split('\n', 1)[0]!.trim() === NO_TRANSACTION;
+            const alone = runsAlone(sql);
             if (!alone) await client.query('BEGIN');
             await client.query(`SET ${alone ? 'SESSION' : 'LOCAL'} search_path TO "${schema}", public`);
             await client.query(sql);
@@ -183,24 +203,20 @@ export async function runMigrations(pool: Pool, sets: readonly MigrationSet[]): 
       component text NOT NULL, version int NOT NULL, name text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (component, version))`);
     // What every set has applied, in one query; a set named twice sees what the first applied.
-    const done = new Map<string, Set<number>>(sets.map((set) => [componentOf(set), new Set()]));
-    const { rows } = await client.query<{ component: string; version: number }>(
-      'SELECT component, version FROM public.jigsaw_migrations WHERE component = ANY($1::text[])',
-      [[...done.keys()]],
-    );
-    for (const row of rows) done.get(row.component)!.add(row.version);
+    const done = await appliedVersions(client, sets);
     for (const set of sets) {
       const component = componentOf(set);
       const doneVersions = done.get(component)!;
-      for (const { file, sql } of filesOf(set)) {
-        const version = Number(MIGRATION_FILE.exec(file)![1]);
+      for (const { file, version } of migrationFiles(set)) {
         if (doneVersions.has(version)) continue;
+        // Read only to be run: a start with nothing to apply reads no file.
+        const sql = sqlOf(set, file);
         const record = (): Promise<unknown> =>
           client.query(
             'INSERT INTO public.jigsaw_migrations (component, version, name) VALUES ($1, $2, $3)',
             [component, version, file],
           );
-        if (sql.split('\n', 1)[0]!.trim() === NO_TRANSACTION) {
+        if (runsAlone(sql)) {
           try {
             await runOutsideTransaction(client, set, sql);
           } catch (error) {
