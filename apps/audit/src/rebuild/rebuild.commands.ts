@@ -116,9 +116,10 @@ export const rebuildCommand: AuditCommand = {
     let exitCode = 0;
     for (const plan of context.rebuilds.plan(input.args, into)) {
       const progress = context.progress(`rebuild ${plan.rebuilds.liveSchema}`);
-      let reports: RebuildReport[];
+      let report: RebuildReport;
       try {
-        reports = await context.rebuilds.rebuild({
+        // The plan names the owner: its rebuilds build, compare and swap, with no look-up by schema.
+        report = await plan.rebuilds.rebuild({
           models: plan.models,
           ...(into ? { into } : {}),
           ...(size ? { batchSize: size } : {}),
@@ -127,13 +128,12 @@ export const rebuildCommand: AuditCommand = {
       } finally {
         progress.done();
       }
-      const report = reports[0]!;
       text.push(rebuildText(report));
       if (!flag(input, 'compare') && !flag(input, 'swap')) {
         parts.push({ rebuild: report });
         continue;
       }
-      const compare = await context.rebuilds.compare(report.schema);
+      const compare = await plan.rebuilds.compare(report.schema);
       text.push(compareText(compare));
       if (!flag(input, 'swap')) {
         parts.push({ rebuild: report, compare });
@@ -146,7 +146,7 @@ export const rebuildCommand: AuditCommand = {
         exitCode = 1;
         continue;
       }
-      const swap = await context.rebuilds.swap(report.schema);
+      const swap = await plan.rebuilds.swap(report.schema);
       text.push(swapText(swap));
       parts.push({ rebuild: report, compare, swap });
     }
