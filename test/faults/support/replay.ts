@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Pool } from '@jigsaw/database';
+import { buildSchema, type Pool } from '@jigsaw/database';
 import { ServiceConfig } from '@jigsaw/config';
 import { OpeningEventStore, PersonalDataVault } from '@jigsaw/erasure';
 import type { EventStore, GlobalPosition, StoredEvent } from '@jigsaw/event-store';
-import { rebuild } from '@jigsaw/projection';
+import { appliedEventsMigrations, rebuild } from '@jigsaw/projection';
 import {
   NOTIFICATIONS_SCHEMA_NAME,
   READ_MODEL_OWNERS,
+  readModelMigrations,
   readModelProjections,
   VIEW_SCHEMA,
 } from '@jigsaw/view-model';
-import { prepareSchema } from './world.js';
 
 /** The view's own access records are stored beside the agencies' events but are no input to its read models. */
 const NOT_PROJECTED = new Set(['hub.record-accessed']);
@@ -123,7 +123,11 @@ export async function compareWithReplay(pool: Pool, store: EventStore): Promise<
   const differences: ReplayComparison['differences'] = {};
   for (const [i, owner] of READ_MODEL_OWNERS.entries()) {
     const schema = `replay_${randomBytes(4).toString('hex')}`;
-    await prepareSchema(pool, schema, owner.models);
+    // Built as a rebuild's is, with nothing recorded: it is dropped after the comparison.
+    await buildSchema(pool, schema, [
+      appliedEventsMigrations(schema),
+      ...readModelMigrations(schema, owner.models),
+    ]);
     // The agency events are counted on the first replay only.
     const replayed = i === 0 ? projectedOnly(opening, seen, counted) : projectedOnly(opening, new Set(), []);
     await rebuild(pool, replayed, schema, readModelProjections({ pool }, owner.models));

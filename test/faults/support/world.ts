@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@jigsaw/config';
-import { createPool, runMigrations, type Pool } from '@jigsaw/database';
+import { createPool, type Pool } from '@jigsaw/database';
 import { EVENT_STORE_MIGRATIONS, PostgresEventStore } from '@jigsaw/event-store';
 import { IDENTITY_MIGRATIONS } from '@jigsaw/identity';
 import { appliedEventsMigrations } from '@jigsaw/projection';
@@ -14,13 +14,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@jigsaw/testing';
-import {
-  liveNotificationsMigrations,
-  readModelMigrations,
-  VIEW_SCHEMA,
-  viewMigrations,
-  type ReadModel,
-} from '@jigsaw/view-model';
+import { liveNotificationsMigrations, VIEW_SCHEMA, viewMigrations } from '@jigsaw/view-model';
 
 /** One test file's hub: its own database on the fault cluster, its own topics, its services. */
 export interface World {
@@ -89,12 +83,6 @@ export function keepOutput(label: string, services: Record<string, ServiceProces
   for (const [name, service] of Object.entries(services)) {
     if (service) writeFileSync(join(dir, `${label}-${name}.log`), service.output.join(''));
   }
-}
-
-/** Applies the migrations a schema of read models needs (for a replay into a fresh schema). */
-/** Makes `schema` to build these read models in. */
-export async function prepareSchema(pool: Pool, schema: string, models: readonly ReadModel[]): Promise<void> {
-  await runMigrations(pool, [appliedEventsMigrations(schema), ...readModelMigrations(schema, models)]);
 }
 
 export function isAlive(service: ServiceProcess): boolean {
